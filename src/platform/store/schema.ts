@@ -1,0 +1,8 @@
+import type { IamTables } from "./tables/iam.js";
+
+/**
+ * Every table Pipewright stores, by name. Each group's columns are declared in `tables/<group>.ts`
+ * beside the migration that creates them. Times are epoch milliseconds in `bigint` columns; JSON is
+ * text; booleans are 0/1 integers, so the same queries run on SQLite and PostgreSQL.
+ */
+export type Database = IamTables;

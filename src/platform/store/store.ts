@@ -1,0 +1,99 @@
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import SQLite from "better-sqlite3";
+import {
+  Kysely,
+  Migrator,
+  PostgresDialect,
+  SqliteDialect,
+  type MigrationProvider,
+  type Transaction,
+} from "kysely";
+import pg from "pg";
+import type { DialectName } from "./dialect.js";
+import { migrations } from "./migrations/index.js";
+import type { Database } from "./schema.js";
+
+/** The database: SQLite embedded by default, PostgreSQL when a URL is given. */
+export interface Store {
+  readonly db: Kysely<Database>;
+  readonly dialect: DialectName;
+  /** Runs `fn` in one transaction; it commits when `fn` resolves and rolls back when it throws. */
+  transaction<T>(fn: (trx: Transaction<Database>) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** Where a store lives. */
+export interface StoreOptions {
+  /** `postgres://…`; when unset, SQLite at {@link sqlitePath}. */
+  databaseUrl?: string | undefined;
+  /** SQLite file; required when {@link databaseUrl} is unset. `:memory:` works for throwaway stores. */
+  sqlitePath?: string;
+  /** PostgreSQL pool size; default 10. */
+  poolSize?: number;
+}
+
+/** Opens the database and brings its schema up to date. */
+export async function openStore(options: StoreOptions): Promise<Store> {
+  const { db, dialect } = options.databaseUrl
+    ? openPostgres(options.databaseUrl, options.poolSize ?? 10)
+    : openSqlite(options.sqlitePath);
+  try {
+    await migrate(db as Kysely<unknown>, dialect);
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
+  return {
+    db,
+    dialect,
+    transaction: (fn) => db.transaction().execute(fn),
+    close: () => db.destroy(),
+  };
+}
+
+function openSqlite(file: string | undefined): { db: Kysely<Database>; dialect: DialectName } {
+  if (!file) throw new Error("openStore: sqlitePath is required when databaseUrl is unset");
+  if (file !== ":memory:") mkdirSync(path.dirname(file), { recursive: true });
+  const database = new SQLite(file);
+  // WAL lets readers run beside the one writer; NORMAL sync is durable across process crashes
+  // (the kill -9 case) and only loses the last commits on power loss.
+  database.pragma("journal_mode = WAL");
+  database.pragma("synchronous = NORMAL");
+  database.pragma("foreign_keys = ON");
+  database.pragma("busy_timeout = 5000");
+  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database }) }), dialect: "sqlite" };
+}
+
+function openPostgres(url: string, max: number): { db: Kysely<Database>; dialect: DialectName } {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max,
+    // bigint columns hold epoch milliseconds and counters, all well inside 2^53.
+    types: {
+      getTypeParser: (oid: number, format?: "text" | "binary") =>
+        oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format),
+    },
+  });
+  return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: "postgres" };
+}
+
+async function migrate(db: Kysely<unknown>, dialect: DialectName): Promise<void> {
+  const provider: MigrationProvider = {
+    getMigrations: async () =>
+      Object.fromEntries(
+        migrations.map((m) => [m.name, { up: (trx: Kysely<unknown>) => m.up(trx, dialect) }]),
+      ),
+  };
+  const migrator = new Migrator({
+    db,
+    provider,
+    migrationTableName: "schema_migrations",
+    migrationLockTableName: "schema_migrations_lock",
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === "Error");
+    throw new Error(`database migration ${failed?.migrationName ?? "(unknown)"} failed`, { cause: error });
+  }
+}
