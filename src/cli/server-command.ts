@@ -1,0 +1,57 @@
+import type { Command } from "commander";
+import { loadServerConfig } from "../core/index.js";
+import { startServer, type RunningServer } from "../http/server.js";
+
+/** `pipewright server`: the control plane on one HTTP port. */
+export function registerServerCommand(program: Command): void {
+  program
+    .command("server")
+    .description("run the Pipewright server: every API, git, the console and an embedded build runner")
+    .option("-p, --port <port>", "HTTP port (env PIPEWRIGHT_PORT)", undefined)
+    .option("--host <address>", "address to listen on (env PIPEWRIGHT_HOST; default 127.0.0.1)")
+    .option("-d, --data-dir <dir>", "data directory (env PIPEWRIGHT_DATA_DIR; default ./.pipewright)")
+    .option("--account-id <id>", "12-digit account id (env PIPEWRIGHT_ACCOUNT_ID; default 000000000000)")
+    .option("--region <region>", "region (env PIPEWRIGHT_REGION; default us-east-1)")
+    .action(async (flags: Record<string, string | undefined>) => {
+      const started = performance.now();
+      const config = loadServerConfig({
+        port: flags.port,
+        host: flags.host,
+        dataDir: flags.dataDir,
+        accountId: flags.accountId,
+        region: flags.region,
+      });
+      const server = await startServer(config);
+      printBanner(server, performance.now() - started);
+      const stop = (signal: string) => {
+        process.stdout.write(`\n${signal}: shutting down\n`);
+        server.close().then(
+          () => process.exit(0),
+          (err: unknown) => {
+            console.error(err);
+            process.exit(1);
+          },
+        );
+      };
+      process.once("SIGINT", () => stop("SIGINT"));
+      process.once("SIGTERM", () => stop("SIGTERM"));
+    });
+}
+
+function printBanner(server: RunningServer, ms: number): void {
+  const { url, credentialsFile, config } = server;
+  const lines = [
+    `Pipewright is running at ${url} (ready in ${Math.round(ms)} ms)`,
+    `  data:        ${config.dataDir}${config.databaseUrl ? ` (database: PostgreSQL)` : " (database: SQLite)"}`,
+    `  credentials: ${credentialsFile} (root user${server.credentials.created ? ", created now" : ""})`,
+    `  account:     ${config.accountId}  region: ${config.region}`,
+    "",
+    "Point the AWS CLI at it (copy these lines into your shell):",
+    `  export AWS_SHARED_CREDENTIALS_FILE=${credentialsFile}`,
+    `  export AWS_REGION=${config.region}`,
+    `  export AWS_ENDPOINT_URL=${url}`,
+    `  aws --endpoint-url ${url} sts get-caller-identity`,
+    "",
+  ];
+  process.stdout.write(lines.join("\n") + "\n");
+}

@@ -1,0 +1,8 @@
+export { ensureRootUser, writeCredentialsFile, newUserId, type RootCredentials } from "./root-user.js";
+export {
+  createAccessKeyLookup,
+  type AccessKey,
+  type AccessKeyLookup,
+  type AccessKeyLookupOptions,
+} from "./access-keys.js";
+export { authorize, type Decision } from "./authorize.js";

@@ -1,0 +1,11 @@
+export type { Principal, RequestContext, OperationContext } from "./context.js";
+export {
+  operation,
+  jsonService,
+  queryService,
+  type Operation,
+  type AnyOperation,
+  type JsonService,
+  type QueryService,
+} from "./operation.js";
+export { formatValidationIssues } from "./validation.js";

@@ -1,0 +1,1 @@
+export { stsService } from "./operations.js";

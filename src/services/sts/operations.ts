@@ -1,0 +1,22 @@
+import { z } from "zod";
+import { operation, queryService } from "../kit/index.js";
+
+/** STS GetCallerIdentity: who am I? The first command a new user types. */
+export const getCallerIdentity = operation({
+  name: "GetCallerIdentity",
+  input: z.object({}).passthrough(),
+  handler: async (_input, ctx) => ({
+    UserId: ctx.principal.isRoot ? ctx.accountId : ctx.principal.userId,
+    Account: ctx.accountId,
+    Arn: ctx.principal.arn,
+  }),
+});
+
+/** The STS service table (Query protocol, version 2011-06-15). */
+export const stsService = queryService({
+  signingName: "sts",
+  actionPrefix: "sts",
+  xmlNamespace: "https://sts.amazonaws.com/doc/2011-06-15/",
+  validationErrorCode: "ValidationError",
+  operations: [getCallerIdentity],
+});
