@@ -19,5 +19,5 @@ export function toXmlElements(value: unknown): string {
       .map(([k, v]) => `<${k}>${toXmlElements(v)}</${k}>`)
       .join("");
   }
-  return escapeXml(String(value as string | number | boolean));
+  return escapeXml(typeof value === "string" ? value : JSON.stringify(value));
 }

@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -85,8 +85,17 @@ export async function startTestPostgres(): Promise<TestPostgres> {
     url,
     async stop() {
       if (child.exitCode === null) {
-        child.kill("SIGINT");
-        await new Promise((r) => child.once("exit", r));
+        // Signal the postmaster itself: runuser does not pass SIGINT on to its child.
+        const exited = new Promise((r) => child.once("exit", r));
+        try {
+          const pid = Number(readFileSync(path.join(data, "postmaster.pid"), "utf8").split("\n")[0]);
+          process.kill(pid, "SIGINT");
+        } catch {
+          child.kill("SIGKILL");
+        }
+        const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+        await exited;
+        clearTimeout(timer);
       }
       rmSync(dir, { recursive: true, force: true });
     },
