@@ -121,9 +121,21 @@ export function verifySigV4(request: SignedRequest, options: VerifyOptions): Ver
     return fail("unknown-key", "The security token included in the request is invalid.");
 
   const contentSha256 = headers.get("x-amz-content-sha256")?.[0];
+  // A buffered body is checked against the hash the client declared: the signature covers only the
+  // declared hash, so an unchecked header would let anyone on the path swap the body.
+  if (
+    request.bodySha256 !== undefined &&
+    contentSha256 !== undefined &&
+    contentSha256 !== request.bodySha256
+  ) {
+    return fail(
+      "signature",
+      `The provided 'x-amz-content-sha256' header does not match what was computed: expected the SHA-256 of the body, ${request.bodySha256}`,
+    );
+  }
   const payloadHash = presigned
     ? (query.get("X-Amz-Content-Sha256")?.[0] ?? "UNSIGNED-PAYLOAD")
-    : (contentSha256 ?? request.bodySha256 ?? EMPTY_SHA256);
+    : (request.bodySha256 ?? contentSha256 ?? EMPTY_SHA256);
 
   const canonicalRequest = [
     request.method.toUpperCase(),

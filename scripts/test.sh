@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Installs what is missing and runs the whole test suite: format, lint, types, then every unit and
+# end-to-end test (a throwaway PostgreSQL and Pipewright servers are started by the tests).
+source "$(dirname "$0")/lib.sh"
+check_node
+ensure_packages git:/usr/bin/git bubblewrap:/usr/bin/bwrap awscli:/usr/bin/aws \
+  'postgresql:/usr/lib/postgresql/*/bin/postgres'
+ensure_node_modules
+say "checking format, lint and types"
+npx prettier --check . --log-level warn
+npx eslint . --max-warnings 0
+npx tsc -p tsconfig.json --noEmit
+build
+say "running tests"
+export PIPEWRIGHT_TEST_POSTGRES=required
+# End-to-end tests run the built `pipewright` binary, as users do.
+export PIPEWRIGHT_TEST_BIN=dist
+report="$(mktemp -d)/vitest.json"
+status=0
+npx vitest run --reporter=default --reporter=json --outputFile.json="$report" "$@" || status=$?
+# One plain closing line that any CI can read.
+if [ -f "$report" ]; then
+  node -e '
+    const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+    const skipped = r.numPendingTests + r.numTodoTests;
+    console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed, ${skipped} skipped`);
+  ' "$report"
+fi
+exit "$status"

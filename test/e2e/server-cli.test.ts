@@ -1,0 +1,88 @@
+import { readFileSync, statSync } from "node:fs";
+import path from "node:path";
+import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
+import { afterEach, describe, expect, it } from "vitest";
+import { spawnPipewright, type CliProcess } from "../support/cli.js";
+import { tempDir } from "../support/stores.js";
+
+describe("pipewright server", () => {
+  const cleanups: Array<() => void | Promise<unknown>> = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
+
+  function start(dataDir: string, extra: string[] = []): CliProcess {
+    const p = spawnPipewright(["server", "--port", "0", "--data-dir", dataDir, ...extra]);
+    cleanups.push(async () => {
+      if (p.child.exitCode === null) {
+        p.child.kill("SIGKILL");
+        await p.exited;
+      }
+    });
+    return p;
+  }
+
+  it("starts healthy, writes credentials for the AWS CLI and stops cleanly on SIGTERM", async () => {
+    const tmp = tempDir();
+    cleanups.push(tmp.remove);
+    const p = start(tmp.dir);
+    const [, url] = await p.waitFor(/running at (http:\/\/127\.0\.0\.1:\d+)/);
+    await p.waitFor(/sts get-caller-identity/);
+    const health = await fetch(`${url}/_/health`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: "ok" });
+
+    const credentialsFile = path.join(tmp.dir, "credentials");
+    expect(p.output()).toContain(`AWS_SHARED_CREDENTIALS_FILE=${credentialsFile}`);
+    expect(statSync(credentialsFile).mode & 0o777).toBe(0o600);
+    expect(statSync(path.join(tmp.dir, "master.key")).mode & 0o777).toBe(0o600);
+    const text = readFileSync(credentialsFile, "utf8");
+    expect(text).toMatch(/^\[default\]$/m);
+    const accessKeyId = /^aws_access_key_id = (\S+)$/m.exec(text)?.[1];
+    const secretAccessKey = /^aws_secret_access_key = (\S+)$/m.exec(text)?.[1];
+    expect(accessKeyId).toMatch(/^AKIA[A-Z2-7]{16}$/);
+
+    const sts = new STSClient({
+      endpoint: url,
+      region: "us-east-1",
+      credentials: { accessKeyId: accessKeyId!, secretAccessKey: secretAccessKey! },
+    });
+    expect((await sts.send(new GetCallerIdentityCommand({}))).Account).toBe("000000000000");
+
+    p.child.kill("SIGTERM");
+    expect(await p.exited).toBe(0);
+
+    // A second start keeps the same root key.
+    const again = start(tmp.dir);
+    await again.waitFor(/running at/);
+    expect(readFileSync(credentialsFile, "utf8")).toBe(text);
+    again.child.kill("SIGINT");
+    expect(await again.exited).toBe(0);
+  });
+
+  it("uses a configured account id and region", async () => {
+    const tmp = tempDir();
+    cleanups.push(tmp.remove);
+    const p = start(tmp.dir, ["--account-id", "123456789012", "--region", "eu-west-1"]);
+    const [, url] = await p.waitFor(/running at (http:\/\/127\.0\.0\.1:\d+)/);
+    const text = readFileSync(path.join(tmp.dir, "credentials"), "utf8");
+    const sts = new STSClient({
+      endpoint: url,
+      region: "eu-west-1",
+      credentials: {
+        accessKeyId: /aws_access_key_id = (\S+)/.exec(text)![1]!,
+        secretAccessKey: /aws_secret_access_key = (\S+)/.exec(text)![1]!,
+      },
+    });
+    const me = await sts.send(new GetCallerIdentityCommand({}));
+    expect(me).toMatchObject({ Account: "123456789012", Arn: "arn:aws:iam::123456789012:root" });
+  });
+
+  it("refuses a bad setting with a message that names it", async () => {
+    const tmp = tempDir();
+    cleanups.push(tmp.remove);
+    const p = start(tmp.dir, ["--account-id", "12"]);
+    expect(await p.exited).toBe(1);
+    expect(p.output()).toMatch(/--account-id: must be 12 digits/);
+  });
+});

@@ -1,0 +1,69 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import path from "node:path";
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+
+/**
+ * The command that runs `pipewright`: the built `dist/cli/main.js` when the test command built it
+ * (`PIPEWRIGHT_TEST_BIN=dist`), else the TypeScript source through tsx, so a plain `vitest` works too.
+ */
+export function pipewrightCommand(): [string, string[]] {
+  if (process.env.PIPEWRIGHT_TEST_BIN === "dist")
+    return [process.execPath, [path.join(ROOT, "dist/cli/main.js")]];
+  return [process.execPath, ["--import", "tsx", path.join(ROOT, "src/cli/main.ts")]];
+}
+
+/** A `pipewright` child process with its output collected. */
+export interface CliProcess {
+  child: ChildProcess;
+  output(): string;
+  /** Resolves with the first match of `pattern` in stdout+stderr, or rejects after `timeoutMs`. */
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
+  /** Resolves with the exit code (or signal name) once the process ends. */
+  exited: Promise<number | string>;
+}
+
+/** Spawns `pipewright <args>` with `env` added to the environment. */
+export function spawnPipewright(args: string[], env: NodeJS.ProcessEnv = {}): CliProcess {
+  const [cmd, pre] = pipewrightCommand();
+  const child = spawn(cmd, [...pre, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, PIPEWRIGHT_LOG_LEVEL: "warn", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  const listeners = new Set<() => void>();
+  const onData = (d: Buffer) => {
+    out += d.toString();
+    for (const l of listeners) l();
+  };
+  child.stdout?.on("data", onData);
+  child.stderr?.on("data", onData);
+  const exited = new Promise<number | string>((resolve) =>
+    child.once("exit", (code, signal) => resolve(code ?? signal ?? "unknown")),
+  );
+  return {
+    child,
+    exited,
+    output: () => out,
+    waitFor(pattern, timeoutMs = 30_000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const m = out.match(pattern);
+          if (m) {
+            listeners.delete(check);
+            clearTimeout(timer);
+            resolve(m);
+          }
+        };
+        const timer = setTimeout(() => {
+          listeners.delete(check);
+          reject(new Error(`timed out waiting for ${pattern} in output:\n${out}`));
+        }, timeoutMs);
+        listeners.add(check);
+        void exited.then(() => setTimeout(check, 10));
+        check();
+      });
+    },
+  };
+}
