@@ -1,0 +1,30 @@
+import { existsSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { benchStartup } from "./startup.js";
+import { printTable, type BenchRow } from "./stats.js";
+
+/**
+ * `npm run bench`: every benchmark beside a baseline measured in the same run, printed as a
+ * Markdown table for BENCHMARKS.md. Needs `npm run build` first (it starts the built server).
+ */
+const ROOT = path.resolve(import.meta.dirname, "..");
+if (!existsSync(path.join(ROOT, "dist/cli/main.js"))) {
+  console.error("bench: run `npm run build` first");
+  process.exit(1);
+}
+
+const only = process.argv.slice(2);
+const suites: Array<[string, () => Promise<BenchRow[]>]> = [["startup", () => benchStartup()]];
+
+const cpu = os.cpus()[0]?.model ?? "unknown CPU";
+process.stdout.write(
+  `Machine: ${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}\n\n`,
+);
+const rows: BenchRow[] = [];
+for (const [name, run] of suites) {
+  if (only.length && !only.includes(name)) continue;
+  process.stderr.write(`bench: ${name}…\n`);
+  rows.push(...(await run()));
+}
+printTable(rows);
