@@ -9,7 +9,6 @@ import {
   type MigrationProvider,
   type Transaction,
 } from "kysely";
-import pg from "pg";
 import type { DialectName } from "./dialect.js";
 import { migrations } from "./migrations/index.js";
 import type { Database } from "./schema.js";
@@ -36,7 +35,7 @@ export interface StoreOptions {
 /** Opens the database and brings its schema up to date. */
 export async function openStore(options: StoreOptions): Promise<Store> {
   const { db, dialect } = options.databaseUrl
-    ? openPostgres(options.databaseUrl, options.poolSize ?? 10)
+    ? await openPostgres(options.databaseUrl, options.poolSize ?? 10)
     : openSqlite(options.sqlitePath);
   try {
     await migrate(db as Kysely<unknown>, dialect);
@@ -65,7 +64,12 @@ function openSqlite(file: string | undefined): { db: Kysely<Database>; dialect: 
   return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database }) }), dialect: "sqlite" };
 }
 
-function openPostgres(url: string, max: number): { db: Kysely<Database>; dialect: DialectName } {
+async function openPostgres(
+  url: string,
+  max: number,
+): Promise<{ db: Kysely<Database>; dialect: DialectName }> {
+  // Loaded only when used: the embedded default should not pay for the PostgreSQL driver at start-up.
+  const { default: pg } = await import("pg");
   const pool = new pg.Pool({
     connectionString: url,
     max,
