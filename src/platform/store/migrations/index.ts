@@ -1,7 +1,9 @@
 import { iamMigration } from "./0001-iam.js";
+import { queueMigration } from "./0002-queue.js";
+import { busMigration } from "./0003-bus.js";
 import type { Migration } from "./types.js";
 
 /** Every migration, in order. Append new ones at the end. */
-export const migrations: readonly Migration[] = [iamMigration];
+export const migrations: readonly Migration[] = [iamMigration, queueMigration, busMigration];
 
 export { serialType, binaryType, type Migration } from "./types.js";
