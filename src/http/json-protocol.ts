@@ -4,9 +4,10 @@ import { isServiceError, ServiceError } from "../core/index.js";
 import type { Logger } from "../core/index.js";
 import type { Store } from "../platform/store/index.js";
 import { authorize } from "../services/iam/index.js";
-import { formatValidationIssues, type JsonService, type RequestContext } from "../services/kit/index.js";
+import type { JsonService, RequestContext } from "../services/kit/index.js";
 import { authenticate, type AuthDeps } from "./authenticate.js";
 import { BodyTooLargeError, readBody } from "./body.js";
+import { parseJsonInput } from "./json-input.js";
 import type { AuthFailureReason } from "./sigv4.js";
 
 /** What the JSON protocol adapter needs. */
@@ -65,10 +66,7 @@ export function createJsonHandler(deps: JsonProtocolDeps) {
         );
       }
       const json = parseJsonBody(body);
-      const parsed = operation.input.safeParse(json);
-      if (!parsed.success) {
-        throw new ServiceError(service.validationErrorCode, formatValidationIssues(parsed.error.issues));
-      }
+      const input = parseJsonInput(operation.input, json, service.validationErrorCode);
       const ctx: RequestContext = {
         requestId: request.id,
         accountId: deps.accountId,
@@ -76,7 +74,7 @@ export function createJsonHandler(deps: JsonProtocolDeps) {
         principal: auth.principal,
       };
       const action = `${service.actionPrefix}:${operation.name}`;
-      const resource = operation.resource?.(parsed.data, ctx) ?? "*";
+      const resource = operation.resource?.(input, ctx) ?? "*";
       const decision = authorize(auth.principal, action, resource);
       if (!decision.allowed) {
         throw new ServiceError(
@@ -84,11 +82,11 @@ export function createJsonHandler(deps: JsonProtocolDeps) {
           `User: ${auth.principal.arn} is not authorized to perform: ${action} on resource: ${resource}`,
         );
       }
-      const output = await deps.store.transaction((trx) => operation.handler(parsed.data, { ...ctx, trx }));
+      const output = await deps.store.transaction((trx) => operation.handler(input, { ...ctx, trx }));
       void reply
         .status(200)
         .header("content-type", contentType)
-        .send(serializeJson(output ?? {}));
+        .send(Buffer.from(serializeJson(output ?? {})));
     } catch (err) {
       sendJsonError(reply, err, contentType, deps.logger);
     }
@@ -157,5 +155,5 @@ function sendJsonError(reply: FastifyReply, err: unknown, contentType: string, l
   void reply
     .status(error.status)
     .headers({ ...error.headers, "content-type": contentType, "x-amzn-errortype": error.code })
-    .send(serializeJson({ __type: error.code, message: error.message, ...error.fields }));
+    .send(Buffer.from(serializeJson({ __type: error.code, message: error.message, ...error.fields })));
 }

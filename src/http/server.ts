@@ -11,6 +11,8 @@ import {
   type RootCredentials,
 } from "../services/iam/index.js";
 import type { JsonService, QueryService } from "../services/kit/index.js";
+import { createSecretsManagerService } from "../services/secretsmanager/index.js";
+import { createSsmService } from "../services/ssm/index.js";
 import { stsService } from "../services/sts/index.js";
 import { buildApp } from "./app.js";
 import { createJsonHandler } from "./json-protocol.js";
@@ -65,7 +67,10 @@ export async function startServer(
       now: () => systemClock.now(),
       logger,
     };
-    const jsonServices: JsonService[] = [];
+    const jsonServices: JsonService[] = [
+      createSsmService({ envelope }),
+      createSecretsManagerService({ envelope }),
+    ];
     const queryServices: QueryService[] = [stsService];
     const app = buildApp({
       json: createJsonHandler({ ...common, services: jsonServices }),

@@ -1,10 +1,12 @@
 import type { BusTables } from "./tables/bus.js";
 import type { IamTables } from "./tables/iam.js";
 import type { QueueTables } from "./tables/queue.js";
+import type { SecretsManagerTables } from "./tables/secretsmanager.js";
+import type { SsmTables } from "./tables/ssm.js";
 
 /**
  * Every table Pipewright stores, by name. Each group's columns are declared in `tables/<group>.ts`
  * beside the migration that creates them. Times are epoch milliseconds in `bigint` columns; JSON is
  * text; booleans are 0/1 integers, so the same queries run on SQLite and PostgreSQL.
  */
-export type Database = IamTables & QueueTables & BusTables;
+export type Database = IamTables & QueueTables & BusTables & SsmTables & SecretsManagerTables;

@@ -9,3 +9,4 @@ export {
   type QueryService,
 } from "./operation.js";
 export { formatValidationIssues } from "./validation.js";
+export { awsString, awsEnum, awsInt, awsList } from "./schema.js";

@@ -1,9 +1,15 @@
 import { iamMigration } from "./0001-iam.js";
 import { queueMigration } from "./0002-queue.js";
 import { busMigration } from "./0003-bus.js";
+import { ssmSecretsMigration } from "./0005-ssm-secrets.js";
 import type { Migration } from "./types.js";
 
 /** Every migration, in order. Append new ones at the end. */
-export const migrations: readonly Migration[] = [iamMigration, queueMigration, busMigration];
+export const migrations: readonly Migration[] = [
+  iamMigration,
+  queueMigration,
+  busMigration,
+  ssmSecretsMigration,
+];
 
 export { serialType, binaryType, type Migration } from "./types.js";

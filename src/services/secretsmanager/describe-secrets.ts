@@ -1,0 +1,154 @@
+import { z } from "zod";
+import { systemClock } from "../../core/index.js";
+import { operation } from "../kit/index.js";
+import type { SecretsManagerDeps } from "./deps.js";
+import { invalidNextToken, secretNotFound } from "./errors.js";
+import { compileSecretFilters, FILTER_KEYS } from "./filters.js";
+import { secretMetadata, versionsToStages } from "./outputs.js";
+import {
+  findSecret,
+  listSecrets as listSecretRows,
+  listVersions,
+  purgeExpired,
+  stagesOf,
+} from "./secret-rows.js";
+import type { SecretRow } from "./secret-rows.js";
+import { SecretId } from "./shapes.js";
+import { awsEnum, awsInt, awsList, awsString } from "../kit/index.js";
+
+/** Secrets Manager DescribeSecret: a secret's metadata and version labels, never its value. */
+export function describeSecret(deps: SecretsManagerDeps) {
+  const clock = deps.clock ?? systemClock;
+  return operation({
+    name: "DescribeSecret",
+    input: z.object({ SecretId }),
+    handler: async (input, ctx) => {
+      const scope = { accountId: ctx.accountId, region: ctx.region };
+      await purgeExpired(ctx.trx, scope, clock.now());
+      const secret = await findSecret(ctx.trx, scope, input.SecretId);
+      if (!secret) throw secretNotFound();
+      const versions = await listVersions(ctx.trx, [secret.arn]);
+      return { ...secretMetadata(secret), VersionIdsToStages: versionsToStages(versions) };
+    },
+  });
+}
+
+const FilterValue = awsString(0, 512).regex(
+  /^!?[a-zA-Z0-9 :_@/+=.\-!]*$/,
+  "Member must satisfy regular expression pattern: ^\\!?[a-zA-Z0-9 :_@\\/\\+\\=\\.\\-\\!]*$",
+);
+
+const SORT_KEYS = ["created-date", "last-accessed-date", "last-changed-date", "name"] as const;
+
+/** Secrets Manager ListSecrets: metadata of the account's secrets, filtered and sorted, in pages. */
+export function listSecrets(deps: SecretsManagerDeps) {
+  const clock = deps.clock ?? systemClock;
+  return operation({
+    name: "ListSecrets",
+    input: z.object({
+      IncludePlannedDeletion: z.boolean().optional(),
+      MaxResults: awsInt(1, 100).optional(),
+      NextToken: awsString(1, 4096).optional(),
+      Filters: awsList(
+        z.object({ Key: awsEnum(FILTER_KEYS).optional(), Values: awsList(FilterValue, 1, 10).optional() }),
+        0,
+        10,
+      ).optional(),
+      SortOrder: awsEnum(["asc", "desc"]).optional(),
+      SortBy: awsEnum(SORT_KEYS).optional(),
+    }),
+    handler: async (input, ctx) => {
+      const scope = { accountId: ctx.accountId, region: ctx.region };
+      await purgeExpired(ctx.trx, scope, clock.now());
+      const matches = compileSecretFilters(input.Filters ?? []);
+      const sortKey = sortKeyOf(input.SortBy ?? "created-date");
+      const direction = input.SortOrder === "asc" ? 1 : -1;
+      const rows = (await listSecretRows(ctx.trx, scope))
+        .filter((s) => (input.IncludePlannedDeletion || s.deleted_at === null) && matches(s))
+        .sort((a, b) => direction * compare(sortKey(a), sortKey(b)) || compare(a.arn, b.arn));
+      const start = decodeOffset(input.NextToken);
+      const max = input.MaxResults ?? 100;
+      const page = rows.slice(start, start + max);
+      const versions = await listVersions(
+        ctx.trx,
+        page.map((s) => s.arn),
+      );
+      return {
+        SecretList: page.map((s) => ({
+          ...secretMetadata(s),
+          SecretVersionsToStages: versionsToStages(versions.filter((v) => v.secret_arn === s.arn)),
+        })),
+        ...(start + max < rows.length ? { NextToken: encodeOffset(start + max) } : {}),
+      };
+    },
+  });
+}
+
+/** Secrets Manager ListSecretVersionIds: a secret's versions, with or without the deprecated ones. */
+export function listSecretVersionIds(deps: SecretsManagerDeps) {
+  const clock = deps.clock ?? systemClock;
+  return operation({
+    name: "ListSecretVersionIds",
+    input: z.object({
+      SecretId,
+      MaxResults: awsInt(1, 100).optional(),
+      NextToken: awsString(1, 4096).optional(),
+      IncludeDeprecated: z.boolean().optional(),
+    }),
+    handler: async (input, ctx) => {
+      const scope = { accountId: ctx.accountId, region: ctx.region };
+      await purgeExpired(ctx.trx, scope, clock.now());
+      const secret = await findSecret(ctx.trx, scope, input.SecretId);
+      if (!secret) throw secretNotFound();
+      const versions = (await listVersions(ctx.trx, [secret.arn])).filter(
+        (v) => input.IncludeDeprecated || stagesOf(v).length > 0,
+      );
+      const start = decodeOffset(input.NextToken);
+      const max = input.MaxResults ?? 100;
+      return {
+        ARN: secret.arn,
+        Name: secret.name,
+        Versions: versions.slice(start, start + max).map((v) => ({
+          VersionId: v.version_id,
+          VersionStages: stagesOf(v),
+          ...(v.last_accessed_at !== null ? { LastAccessedDate: new Date(v.last_accessed_at) } : {}),
+          CreatedDate: new Date(v.created_at),
+        })),
+        ...(start + max < versions.length ? { NextToken: encodeOffset(start + max) } : {}),
+      };
+    },
+  });
+}
+
+function sortKeyOf(by: (typeof SORT_KEYS)[number]): (s: SecretRow) => string | number {
+  switch (by) {
+    case "name":
+      return (s) => s.name;
+    case "last-accessed-date":
+      return (s) => s.last_accessed_at ?? 0;
+    case "last-changed-date":
+      return (s) => s.last_changed_at;
+    case "created-date":
+      return (s) => s.created_at;
+  }
+}
+
+function compare(a: string | number, b: string | number): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+// Offsets are enough here: a listing is sorted in memory per request and secrets are few.
+function encodeOffset(offset: number): string {
+  return Buffer.from(JSON.stringify({ o: offset })).toString("base64url");
+}
+
+function decodeOffset(token: string | undefined): number {
+  if (token === undefined) return 0;
+  try {
+    const body = JSON.parse(Buffer.from(token, "base64url").toString("utf8")) as { o?: unknown };
+    if (typeof body.o === "number" && Number.isInteger(body.o) && body.o >= 0) return body.o;
+  } catch {
+    // fall through to the error below
+  }
+  throw invalidNextToken();
+}
