@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { benchApiLatency } from "./api-latency.js";
 import { benchStartup } from "./startup.js";
 import { printTable, type BenchRow } from "./stats.js";
 
@@ -15,7 +16,10 @@ if (!existsSync(path.join(ROOT, "dist/cli/main.js"))) {
 }
 
 const only = process.argv.slice(2);
-const suites: Array<[string, () => Promise<BenchRow[]>]> = [["startup", () => benchStartup()]];
+const suites: Array<[string, () => Promise<BenchRow[]>]> = [
+  ["startup", () => benchStartup()],
+  ["api", () => benchApiLatency()],
+];
 
 const cpu = os.cpus()[0]?.model ?? "unknown CPU";
 process.stdout.write(
