@@ -1,0 +1,254 @@
+import { randomBytes } from "node:crypto";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { createServer, type Server } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  createProcessSandbox,
+  detectSandbox,
+  findOnPath,
+  killLeftovers,
+  SANDBOX_ID_VARIABLE,
+  SandboxOptionError,
+  type Sandbox,
+  type SandboxSpawnOptions,
+} from "./index.js";
+
+const detected = await detectSandbox();
+const bubblewrap = detected.sandbox.kind === "bubblewrap" ? detected.sandbox : undefined;
+const bash = findOnPath("bash") ?? "/bin/bash";
+const env = { PATH: process.env.PATH ?? "/usr/bin:/bin" };
+
+/** Runs a bash script in the sandbox and collects its output. */
+async function runScript(sandbox: Sandbox, script: string, options: Partial<SandboxSpawnOptions> = {}) {
+  const proc = sandbox.spawn({
+    command: [bash, "-c", script],
+    cwd: "/",
+    env,
+    writablePaths: [],
+    network: false,
+    ...options,
+  });
+  let stdout = "";
+  let stderr = "";
+  proc.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  proc.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  proc.stdin.end();
+  const exit = await proc.exited;
+  return { code: exit.code, stdout: stdout.trim().split("\n"), stderr };
+}
+
+/** Running (not zombie) processes whose command line contains `token`. */
+function processesWithToken(token: string): number[] {
+  return readdirSync("/proc")
+    .filter((name) => /^\d+$/.test(name))
+    .filter((pid) => {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+        return readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(token) && !/\) Z /.test(stat);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
+}
+
+const token = (): string => String(parseInt(randomBytes(3).toString("hex"), 16));
+
+describe("detectSandbox", () => {
+  it("gives the process sandbox, saying so, when asked for it or when bwrap is missing", async () => {
+    const asked = await detectSandbox({ preferred: "process" });
+    expect(asked.sandbox).toMatchObject({ kind: "process", isolated: false });
+    expect(asked.sandbox.description).toMatch(/^No sandbox: /);
+    const missing = await detectSandbox({ bwrapPath: "/nonexistent/bwrap" });
+    expect(missing.sandbox.kind).toBe("process");
+    expect(missing.fallbackReason).toMatch(/bubblewrap cannot run here: .*ENOENT/);
+    expect(missing.sandbox.description).toContain(missing.fallbackReason);
+  });
+});
+
+describe.skipIf(bubblewrap === undefined)(
+  bubblewrap ? "bubblewrap sandbox" : `bubblewrap sandbox (skipped: ${detected.fallbackReason})`,
+  () => {
+    const sandbox = bubblewrap!;
+    let dataDir: string;
+    let own: string;
+    let other: string;
+
+    beforeAll(async () => {
+      // Outside /tmp: the sandbox's private /tmp would hide a data directory there anyway.
+      dataDir = await mkdtemp(join(existsSync("/var/tmp") ? "/var/tmp" : process.cwd(), "pw-sandbox-test-"));
+      own = join(dataDir, "builds", "own");
+      other = join(dataDir, "builds", "other");
+      await mkdir(own, { recursive: true });
+      await mkdir(other, { recursive: true });
+      await writeFile(join(other, "secret.txt"), "other build's file");
+    });
+    afterAll(async () => {
+      await rm(dataDir, { recursive: true, force: true });
+    });
+
+    it("lets a build write only its own directory, and hides other builds", async () => {
+      const targets = [
+        "/etc/pw-escape",
+        join(process.cwd(), "pw-escape"),
+        join(other, "x"),
+        join(dataDir, "x"),
+      ];
+      const script = [
+        `for f in ${targets.map((t) => `'${t}'`).join(" ")}; do touch "$f" 2>/dev/null && echo "wrote $f" || echo "denied $f"; done`,
+        `cat '${join(other, "secret.txt")}' 2>/dev/null || echo 'other build invisible'`,
+        `echo mine > '${join(own, "result.txt")}' && echo 'wrote own'`,
+        "mount -o remount,rw / 2>/dev/null && echo remounted || echo 'remount denied'",
+      ].join("\n");
+      const result = await runScript(sandbox, script, {
+        cwd: own,
+        writablePaths: [own],
+        hiddenPaths: [dataDir],
+      });
+      expect(result.stdout).toEqual([
+        ...targets.map((t) => `denied ${t}`),
+        "other build invisible",
+        "wrote own",
+        "remount denied",
+      ]);
+      expect(readFileSync(join(own, "result.txt"), "utf8")).toBe("mine\n");
+      expect(existsSync("/etc/pw-escape")).toBe(false);
+    });
+
+    it("keeps other builds read-only even when the data directory is not hidden", async () => {
+      const result = await runScript(sandbox, `touch '${join(other, "y")}' 2>&1 || echo denied`, {
+        writablePaths: [own],
+      });
+      expect(result.stdout.at(-1)).toBe("denied");
+      expect(existsSync(join(other, "y"))).toBe(false);
+    });
+
+    it("gives a private /tmp and its own process namespace", async () => {
+      const hostFile = join(tmpdir(), `pw-host-${token()}`);
+      await writeFile(hostFile, "host");
+      const name = `pw-inside-${token()}`;
+      const script = `test -e '${hostFile}' && echo 'host tmp visible'; echo x > /tmp/${name}; echo "pid $$"; kill -0 ${process.pid} 2>/dev/null && echo 'server visible' || echo 'server invisible'`;
+      const result = await runScript(sandbox, script);
+      await rm(hostFile);
+      expect(result.stdout).toEqual(["pid 2", "server invisible"]);
+      expect(existsSync(join(tmpdir(), name))).toBe(false);
+    });
+
+    describe("network", () => {
+      let server: Server;
+      let port: number;
+      beforeAll(async () => {
+        server = createServer((socket) => socket.end("hello\n"));
+        await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+        port = (server.address() as { port: number }).port;
+      });
+      afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+      const connect = (): string =>
+        `exec 3<>/dev/tcp/127.0.0.1/${port} 2>/dev/null && head -n1 <&3 || echo 'no connection'`;
+
+      it("off: cannot reach a server on the host's loopback", async () => {
+        expect((await runScript(sandbox, connect(), { network: false })).stdout).toEqual(["no connection"]);
+      });
+
+      it("on: reaches it", async () => {
+        expect((await runScript(sandbox, connect(), { network: true })).stdout).toEqual(["hello"]);
+      });
+    });
+
+    it("passes extra pipes through to the command", async () => {
+      const proc = sandbox.spawn({
+        command: [bash, "-c", "echo control >&3"],
+        cwd: "/",
+        env,
+        writablePaths: [],
+        network: false,
+        extraOutputs: 1,
+      });
+      let received = "";
+      proc.extraOutputs[0]?.on("data", (chunk: Buffer) => (received += chunk.toString()));
+      await proc.exited;
+      await expect.poll(() => received).toBe("control\n");
+    });
+
+    it("refuses a writable directory that does not exist", () => {
+      expect(() =>
+        sandbox.spawn({
+          command: ["true"],
+          cwd: "/",
+          env,
+          writablePaths: [join(dataDir, "missing")],
+          network: false,
+        }),
+      ).toThrow(SandboxOptionError);
+    });
+
+    it("kills the whole namespace, daemons included, with killTree", async () => {
+      const id = token();
+      // The id comes through the environment so that only the sleeps carry it in their command line.
+      const proc = sandbox.spawn({
+        command: [bash, "-c", "setsid sleep 1000.${ID}1 & nohup sleep 1000.${ID}2 & sleep 1000.${ID}3"],
+        cwd: "/",
+        env: { ...env, ID: id },
+        writablePaths: [],
+        network: false,
+      });
+      await expect.poll(() => processesWithToken(id).length).toBe(3);
+      proc.killTree("SIGKILL");
+      expect((await proc.exited).code).not.toBe(0);
+      await expect.poll(() => processesWithToken(id)).toEqual([]);
+    });
+  },
+);
+
+describe("process sandbox", () => {
+  const sandbox = createProcessSandbox({ reason: "testing" });
+
+  it("says in its description that there is no isolation, and why", () => {
+    expect(sandbox).toMatchObject({ kind: "process", isolated: false });
+    expect(sandbox.description).toMatch(/^No sandbox: .*\(testing\)/);
+  });
+
+  it("finds a setsid daemon after its parent has exited, and terminate() ends it", async () => {
+    const id = token();
+    const proc = sandbox.spawn({
+      command: [bash, "-c", `setsid sleep 1000.$ID & echo "$${SANDBOX_ID_VARIABLE}"`],
+      cwd: "/",
+      env: { ...env, ID: id },
+      writablePaths: [],
+      network: true,
+    });
+    let stdout = "";
+    proc.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    expect((await proc.exited).code).toBe(0);
+    expect(stdout.trim()).toMatch(/^[0-9a-f-]{36}$/);
+    await expect.poll(() => processesWithToken(id).length).toBe(1);
+    await proc.terminate(500);
+    expect(processesWithToken(id)).toEqual([]);
+  });
+
+  it("finds what a dead server's build left running by the build's id", async () => {
+    const id = token();
+    const buildId = `pw-test-build-${id}`;
+    const proc = sandbox.spawn({
+      id: buildId,
+      command: [bash, "-c", "setsid sleep 1000.$ID &"],
+      cwd: "/",
+      env: { ...env, ID: id },
+      writablePaths: [],
+      network: true,
+    });
+    await proc.exited;
+    await expect.poll(() => processesWithToken(id).length).toBe(1);
+    expect(killLeftovers(buildId)).toBe(1);
+    await expect.poll(() => processesWithToken(id)).toEqual([]);
+  });
+
+  it("points TMPDIR at tmpDir", async () => {
+    const result = await runScript(sandbox, 'echo "$TMPDIR"', { tmpDir: "/var/tmp" });
+    expect(result.stdout).toEqual(["/var/tmp"]);
+  });
+});

@@ -1,0 +1,180 @@
+/**
+ * The contract between the control plane and the build engine. The engine (`runner/build/`) runs a
+ * {@link BuildJob} and reports everything through a {@link RunnerApi}; it never touches the store or
+ * the services. Three implementations: the server's embedded runner (in-process calls into
+ * `services/codebuild`), a remote `pipewright runner` (HTTP to a server, later), and
+ * `pipewright build` (local: logs to the terminal, artifacts to a directory, no server).
+ * Shapes and names follow the CodeBuild API (botocore `codebuild` 2016-10-06).
+ */
+
+/** Build statuses, as AWS names them. */
+export type BuildStatus = "SUCCEEDED" | "FAILED" | "FAULT" | "TIMED_OUT" | "IN_PROGRESS" | "STOPPED";
+
+/** Build phases in the order a build goes through them. */
+export const BUILD_PHASES = [
+  "SUBMITTED",
+  "QUEUED",
+  "PROVISIONING",
+  "DOWNLOAD_SOURCE",
+  "INSTALL",
+  "PRE_BUILD",
+  "BUILD",
+  "POST_BUILD",
+  "UPLOAD_ARTIFACTS",
+  "FINALIZING",
+  "COMPLETED",
+] as const;
+export type BuildPhaseType = (typeof BUILD_PHASES)[number];
+
+/** A phase's status. `IN_PROGRESS` is used while it runs (AWS leaves `phaseStatus` unset then). */
+export type PhaseStatus = "SUCCEEDED" | "FAILED" | "FAULT" | "TIMED_OUT" | "IN_PROGRESS" | "STOPPED";
+
+/** Why a phase ended as it did: AWS's `PhaseContext`. */
+export interface PhaseContext {
+  /** e.g. `COMMAND_EXECUTION_ERROR`, `YAML_FILE_ERROR`, `CLIENT_ERROR`, `BUILD_TIMED_OUT`. */
+  statusCode: string;
+  message: string;
+}
+
+/** One phase of a build as AWS's `BuildPhase` reports it. Times are epoch ms. */
+export interface BuildPhase {
+  phaseType: BuildPhaseType;
+  phaseStatus?: PhaseStatus;
+  startTime: number;
+  endTime?: number;
+  durationInSeconds?: number;
+  contexts: PhaseContext[];
+}
+
+/** `PLAINTEXT`, or a reference resolved when the build starts. */
+export type EnvironmentVariableType = "PLAINTEXT" | "PARAMETER_STORE" | "SECRETS_MANAGER";
+
+export interface EnvironmentVariable {
+  name: string;
+  value: string;
+  type: EnvironmentVariableType;
+}
+
+/** Where a build's source comes from. */
+export interface BuildSource {
+  type: "NO_SOURCE" | "S3" | "CODEPIPELINE" | "CODECOMMIT" | "LOCAL";
+  /** S3: `bucket/key` of a zip; CODECOMMIT: clone URL; LOCAL: a directory (pipewright build). */
+  location?: string;
+  /** Inline buildspec text, or a path inside the source (default `buildspec.yml`). */
+  buildspec?: string;
+  /** Secondary sources: the identifier becomes `CODEBUILD_SRC_DIR_<id>`. */
+  sourceIdentifier?: string;
+  /** Branch, tag or commit for CODECOMMIT; object version for S3. */
+  sourceVersion?: string;
+}
+
+/** Where and how artifacts are uploaded. */
+export interface ArtifactsTarget {
+  type: "NO_ARTIFACTS" | "S3" | "CODEPIPELINE" | "LOCAL";
+  /** S3: bucket; LOCAL: directory. */
+  location?: string;
+  path?: string;
+  name?: string;
+  namespaceType?: "NONE" | "BUILD_ID";
+  packaging?: "NONE" | "ZIP";
+  overrideArtifactName?: boolean;
+  artifactIdentifier?: string;
+}
+
+/** Everything a runner needs to run one build. */
+export interface BuildJob {
+  /** `project:uuid`. */
+  buildId: string;
+  buildArn: string;
+  buildNumber: number;
+  projectName: string;
+  projectArn: string;
+  accountId: string;
+  region: string;
+  initiator: string;
+  source: BuildSource;
+  secondarySources: BuildSource[];
+  sourceVersion?: string;
+  /** Environment variables in precedence order already applied: StartBuild override > project. */
+  environmentVariables: EnvironmentVariable[];
+  image: string;
+  computeType: string;
+  privilegedMode: boolean;
+  /** Whether the sandbox has network access. Default true. */
+  network: boolean;
+  timeoutInMinutes: number;
+  artifacts: ArtifactsTarget;
+  secondaryArtifacts: ArtifactsTarget[];
+  /** `LOCAL` or `S3` cache, or none. */
+  cache: { type: "NO_CACHE" | "LOCAL" | "S3"; location?: string };
+  /** When the build was submitted, epoch ms (for `CODEBUILD_START_TIME`). */
+  startTime: number;
+}
+
+/** A line of build output with its timestamp (epoch ms), already masked. */
+export interface LogLine {
+  timestamp: number;
+  message: string;
+}
+
+/** How a build ended, as the runner reports it. */
+export interface BuildOutcome {
+  status: Exclude<BuildStatus, "IN_PROGRESS">;
+  phases: BuildPhase[];
+  exportedEnvironmentVariables: Array<{ name: string; value: string }>;
+  artifacts?: { location: string; sha256sum?: string; md5sum?: string; artifactIdentifier?: string };
+  secondaryArtifacts: Array<{
+    location: string;
+    sha256sum?: string;
+    md5sum?: string;
+    artifactIdentifier?: string;
+  }>;
+}
+
+/** A test report a build produced, parsed from JUnit XML or Cucumber JSON. */
+export interface TestReportSubmission {
+  /** Report group name or ARN as written in the buildspec. */
+  reportGroup: string;
+  fileFormat: string;
+  testCases: Array<{
+    testRawDataPath: string;
+    prefix?: string;
+    name: string;
+    status: "SUCCEEDED" | "FAILED" | "ERROR" | "SKIPPED" | "UNKNOWN";
+    durationInNanoSeconds: number;
+    message?: string;
+    expired?: number;
+  }>;
+}
+
+/** What the engine calls while it runs a build. */
+export interface RunnerApi {
+  /** Writes the primary or a secondary source into `dir` (S3 zips, pipeline artifacts, git). */
+  fetchSource(job: BuildJob, source: BuildSource, dir: string): Promise<{ resolvedSourceVersion?: string }>;
+  /** A Parameter Store value, decrypted; throws an error naming the parameter when missing. */
+  getParameter(name: string): Promise<string>;
+  /** A Secrets Manager value: `secretId`, optionally one JSON key, a version stage or id. */
+  getSecret(ref: {
+    secretId: string;
+    jsonKey?: string;
+    versionStage?: string;
+    versionId?: string;
+  }): Promise<string>;
+  /** The build's phases changed (a phase started or ended). */
+  phasesChanged(job: BuildJob, phases: BuildPhase[]): Promise<void>;
+  /** New log lines (already masked). Called in order; batches are small and frequent. */
+  appendLogs(job: BuildJob, lines: LogLine[]): Promise<void>;
+  /** Stores an artifact: a zip file (packaging ZIP) or a directory (packaging NONE). */
+  uploadArtifact(
+    job: BuildJob,
+    target: ArtifactsTarget,
+    content: { zipFile: string } | { directory: string },
+  ): Promise<{ location: string; sha256sum?: string; md5sum?: string }>;
+  /** Test reports the build produced. */
+  submitReports(job: BuildJob, reports: TestReportSubmission[]): Promise<void>;
+  /** Restores the project's cache into the listed paths' directory, and saves it after the build. */
+  restoreCache(job: BuildJob, dir: string): Promise<boolean>;
+  saveCache(job: BuildJob, dir: string): Promise<void>;
+  /** The build ended. */
+  finish(job: BuildJob, outcome: BuildOutcome): Promise<void>;
+}

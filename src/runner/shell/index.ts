@@ -1,0 +1,11 @@
+export { startShellSession } from "./start-session.js";
+export type {
+  CommandEnd,
+  OutputListener,
+  OutputStream,
+  RunOptions,
+  RunResult,
+  ShellSession,
+  ShellSessionOptions,
+} from "./types.js";
+export { ShellSessionBusyError, ShellSessionClosedError, ShellSessionDiedError } from "./errors.js";

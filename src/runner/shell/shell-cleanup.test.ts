@@ -1,0 +1,89 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { processesWithToken, sandboxesUnderTest, testEnv, uniqueToken } from "./fixtures/sessions.fixture.js";
+import { startShellSession, type ShellSession } from "./index.js";
+
+const suites = await sandboxesUnderTest();
+
+/** Daemons a build might leave behind, each with a unique token in its command line. */
+function daemons(token: string): string {
+  return [
+    `sleep 1000.${token}1 &`,
+    `nohup sleep 1000.${token}2 >/dev/null 2>&1 &`,
+    `setsid sleep 1000.${token}3 &`,
+    `(setsid bash -c 'sleep 1000.${token}4' &)`,
+    "echo started",
+  ].join("\n");
+}
+
+for (const { title, sandbox } of suites) {
+  describe.skipIf(sandbox === undefined)(title, () => {
+    let workDir: string;
+
+    beforeAll(async () => {
+      workDir = await mkdtemp(join(tmpdir(), "pw-shell-cleanup-"));
+    });
+    afterAll(async () => {
+      await rm(workDir, { recursive: true, force: true });
+    });
+
+    function start(): Promise<ShellSession> {
+      return startShellSession({ sandbox: sandbox!, cwd: workDir, env: testEnv(), writablePaths: [workDir] });
+    }
+
+    it("leaves no process behind after close(), not even setsid and nohup daemons", async () => {
+      const token = uniqueToken();
+      const shell = await start();
+      expect(await shell.run(daemons(token))).toMatchObject({ exitCode: 0 });
+      await expect.poll(() => processesWithToken(token).length).toBe(4);
+      // Daemons keep running between commands, as a build's dockerd would.
+      expect((await shell.run("sleep 0.1")).exitCode).toBe(0);
+      expect(processesWithToken(token)).toHaveLength(4);
+      await shell.close();
+      expect(processesWithToken(token)).toEqual([]);
+    });
+
+    it("kills the whole tree within 2 seconds with kill(), also while a command runs", async () => {
+      const token = uniqueToken();
+      const shell = await start();
+      await shell.run(daemons(token));
+      const running = shell.run(`trap '' TERM; sleep 1000.${token}5`);
+      await expect.poll(() => processesWithToken(token).length).toBe(5);
+      const started = Date.now();
+      await shell.kill();
+      const elapsed = Date.now() - started;
+      expect(await running).toEqual({ exitCode: 137, end: "killed" });
+      expect(processesWithToken(token)).toEqual([]);
+      expect(elapsed).toBeLessThan(2000);
+    });
+
+    it("ends a command at its timeout, killing the tree, and reports it as timed out", async () => {
+      const token = uniqueToken();
+      const shell = await start();
+      await shell.run(daemons(token));
+      const lines: string[] = [];
+      const started = Date.now();
+      const result = await shell.run(`echo waiting; trap '' TERM; sleep 1000.${token}5`, {
+        timeoutMs: 300,
+        onOutput: (line) => lines.push(line),
+      });
+      expect(result).toEqual({ exitCode: 124, end: "timed-out" });
+      expect(Date.now() - started).toBeLessThan(300 + 2000);
+      expect(lines).toEqual(["waiting"]);
+      expect(processesWithToken(token)).toEqual([]);
+      await expect(shell.run("true")).rejects.toThrow(/closed or killed/);
+    });
+
+    it("keeps daemons of a command that ran `exit` and restarts the shell beside them", async () => {
+      const token = uniqueToken();
+      const shell = await start();
+      await shell.run(`sleep 1000.${token}1 & exit 0`);
+      expect((await shell.run("echo alive")).exitCode).toBe(0);
+      expect(processesWithToken(token)).toHaveLength(1);
+      await shell.close();
+      expect(processesWithToken(token)).toEqual([]);
+    });
+  });
+}

@@ -1,0 +1,276 @@
+import { randomBytes } from "node:crypto";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { Readable } from "node:stream";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { Sandbox, SandboxExit, SandboxProcess } from "../../platform/sandbox/index.js";
+import { ShellSessionBusyError, ShellSessionClosedError, ShellSessionDiedError } from "./errors.js";
+import { OutputLines } from "./output-lines.js";
+import { envRequest, fenceReply, INIT_SCRIPT, isReadableVariableName, runRequest } from "./scripts.js";
+import type {
+  CommandEnd,
+  OutputListener,
+  OutputStream,
+  RunOptions,
+  RunResult,
+  ShellSession,
+  ShellSessionOptions,
+} from "./types.js";
+
+/** One request in flight: a command, or a read of variables. */
+interface Pending {
+  seq: number;
+  fence: string;
+  onOutput: OutputListener | undefined;
+  /** Whether each stream has passed this request's fence: later lines are no longer its output. */
+  fenced: Record<OutputStream, boolean>;
+  status?: number;
+  end?: CommandEnd;
+  timer?: NodeJS.Timeout;
+  settle(result: RunResult): void;
+  fail(err: Error): void;
+}
+
+const KEPT_DIAGNOSTICS = 10;
+
+/** A running session; made by `startShellSession`. */
+export class Session implements ShellSession {
+  readonly sandbox: Sandbox;
+  private state: "open" | "ending" | "ended" = "open";
+  private ending: Promise<void> | undefined;
+  private death: ShellSessionDiedError | undefined;
+  private pending: Pending | undefined;
+  private busy = false;
+  private seq = 0;
+  private readonly out: OutputLines;
+  private readonly err: OutputLines;
+  private readonly diagnostics: string[] = [];
+  private readonly streamsClosed: Promise<unknown>;
+  private readonly fresh: boolean;
+  private readonly graceMs: number;
+
+  constructor(
+    private readonly options: ShellSessionOptions,
+    private readonly proc: SandboxProcess,
+    private readonly controlDir: string,
+    private readonly ownDir: boolean,
+  ) {
+    this.sandbox = options.sandbox;
+    this.fresh = options.buildspecVersion === "0.1";
+    this.graceMs = options.killGraceMs ?? 1000;
+    this.out = new OutputLines((line) => this.route(line, "stdout"), options.maxLineLength);
+    this.err = new OutputLines((line) => this.route(line, "stderr"), options.maxLineLength);
+    this.streamsClosed = Promise.all([this.pipe(proc.stdout, this.out), this.pipe(proc.stderr, this.err)]);
+    // EPIPE after the shell died surfaces through `exited`; an unhandled stream error would crash.
+    proc.stdin.on("error", () => undefined);
+    this.readControl(proc.extraOutputs[0]);
+    void proc.exited.then((exit) => this.onExit(exit));
+  }
+
+  run(command: string, options: RunOptions = {}): Promise<RunResult> {
+    return this.exclusive("run a command", async () => {
+      // Recreated each time: a build may have emptied the control directory.
+      await mkdir(this.controlDir, { recursive: true });
+      const file = join(this.controlDir, "command.sh");
+      await writeFile(file, command);
+      return this.request((seq, fence) => runRequest(seq, fence, file, this.fresh), options);
+    });
+  }
+
+  readVariables(names: string[]): Promise<Record<string, string>> {
+    return this.exclusive("read variables", async () => {
+      const bad = names.find((name) => !isReadableVariableName(name));
+      if (bad !== undefined)
+        throw new Error(`cannot read variable ${JSON.stringify(bad)}: not a shell variable name`);
+      if (names.length === 0) return {};
+      const result = await this.request((seq, fence) => envRequest(seq, fence, names), {});
+      if (result.end !== "exited") throw new ShellSessionClosedError("read variables");
+      const values: Record<string, string> = {};
+      for (const entry of (await readFile(join(this.controlDir, "env.out"), "utf8")).split("\0")) {
+        const at = entry.indexOf("=");
+        if (at > 0) values[entry.slice(0, at)] = entry.slice(at + 1);
+      }
+      return values;
+    });
+  }
+
+  /** Why nothing can run any more: the shell's death, once known, or that it was closed. */
+  private async closedError(operation: string): Promise<Error> {
+    await this.ending;
+    return this.death ?? new ShellSessionClosedError(operation);
+  }
+
+  /** Runs `work` as the only request in flight; checks happen at call time, before any await. */
+  private async exclusive<T>(operation: string, work: () => Promise<T>): Promise<T> {
+    if (this.state !== "open") throw await this.closedError(operation);
+    if (this.busy) throw new ShellSessionBusyError();
+    this.busy = true;
+    try {
+      return await work();
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.pending) return this.kill();
+    this.ending ??= this.shutDown(async () => {
+      this.proc.stdin.end();
+      // The host exits on end of input; daemons a command left (process sandbox) are killed after.
+      await Promise.race([this.proc.exited, sleep(this.graceMs)]);
+      await this.proc.terminate(this.graceMs);
+    });
+    return this.ending;
+  }
+
+  async kill(): Promise<void> {
+    this.ending ??= this.shutDown(() => this.proc.terminate(this.graceMs));
+    return this.ending;
+  }
+
+  private async shutDown(stop: () => Promise<void>, end: CommandEnd = "killed"): Promise<void> {
+    this.state = "ending";
+    await stop();
+    // Lines still in the pipes belong to the command that was running.
+    await Promise.race([this.streamsClosed, sleep(200)]);
+    this.state = "ended";
+    const pending = this.pending;
+    this.pending = undefined;
+    if (pending) {
+      clearTimeout(pending.timer);
+      pending.settle({ exitCode: end === "timed-out" ? 124 : 137, end });
+    }
+    if (this.ownDir) await rm(this.controlDir, { recursive: true, force: true });
+  }
+
+  private request(line: (seq: number, fence: string) => string, options: RunOptions): Promise<RunResult> {
+    if (this.state !== "open") return this.closedError("run a command").then((err) => Promise.reject(err));
+    const seq = ++this.seq;
+    const fence = newFence();
+    return new Promise<RunResult>((settle, fail) => {
+      const pending: Pending = {
+        seq,
+        fence,
+        onOutput: options.onOutput,
+        fenced: { stdout: false, stderr: false },
+        settle,
+        fail,
+      };
+      this.pending = pending;
+      this.expectFence(pending, fence);
+      if (options.timeoutMs !== undefined) {
+        pending.timer = setTimeout(() => {
+          this.ending ??= this.shutDown(() => this.proc.terminate(this.graceMs), "timed-out");
+        }, options.timeoutMs);
+      }
+      this.proc.stdin.write(line(seq, fence));
+    });
+  }
+
+  private expectFence(pending: Pending, fence: string): void {
+    this.out.expectFence(fence, () => this.fenced(pending, "stdout"));
+    this.err.expectFence(fence, () => this.fenced(pending, "stderr"));
+  }
+
+  private fenced(pending: Pending, stream: OutputStream): void {
+    pending.fenced[stream] = true;
+    this.settleIfComplete(pending);
+  }
+
+  private settleIfComplete(pending: Pending): void {
+    if (this.pending !== pending || this.state !== "open") return;
+    if (pending.status === undefined || !pending.fenced.stdout || !pending.fenced.stderr) return;
+    clearTimeout(pending.timer);
+    this.pending = undefined;
+    pending.settle({ exitCode: pending.status, end: pending.end ?? "exited" });
+  }
+
+  private onControl(line: string): void {
+    const [kind, first, second] = line.split(" ");
+    const pending = this.pending;
+    if (kind === "done" && pending && Number(first) === pending.seq) {
+      pending.status = Number(second);
+      pending.end = "exited";
+      this.settleIfComplete(pending);
+    } else if (kind === "exit" && this.state === "open") {
+      this.onShellExit(Number(first), pending);
+    }
+  }
+
+  /**
+   * The command shell ended and the host waits for a fence before starting the next one. A request
+   * still waiting for its status was ended by it (or never reached it): it takes the host's fence
+   * in place of its own, which that shell can no longer print.
+   */
+  private onShellExit(status: number, pending: Pending | undefined): void {
+    const fence = newFence();
+    if (pending && pending.status === undefined) {
+      this.out.cancelFence(pending.fence);
+      this.err.cancelFence(pending.fence);
+      pending.status = status;
+      pending.end = "shell-exited";
+      pending.fence = fence;
+      this.expectFence(pending, fence);
+    } else {
+      this.out.expectFence(fence, () => undefined);
+      this.err.expectFence(fence, () => undefined);
+    }
+    // The new shell needs init.sh; a build may have deleted the control directory's contents.
+    mkdirSync(this.controlDir, { recursive: true });
+    writeFileSync(join(this.controlDir, "init.sh"), INIT_SCRIPT);
+    this.proc.stdin.write(fenceReply(fence));
+  }
+
+  /** The shell ended on its own: fail the request in flight, and every later one, with why. */
+  private onExit(exit: SandboxExit): void {
+    if (this.state !== "open") return;
+    this.state = "ending";
+    this.ending = (async () => {
+      await Promise.race([this.streamsClosed, sleep(200)]);
+      const how =
+        exit.error?.message ?? (exit.signal === null ? `exit code ${exit.code}` : `signal ${exit.signal}`);
+      this.death = new ShellSessionDiedError(how, [...this.diagnostics]);
+      this.state = "ended";
+      const pending = this.pending;
+      this.pending = undefined;
+      if (pending) {
+        clearTimeout(pending.timer);
+        pending.fail(this.death);
+      }
+      await this.proc.terminate(0);
+      if (this.ownDir) await rm(this.controlDir, { recursive: true, force: true });
+    })();
+  }
+
+  private route(line: string, stream: OutputStream): void {
+    if (stream === "stderr") {
+      this.diagnostics.push(line.slice(0, 500));
+      if (this.diagnostics.length > KEPT_DIAGNOSTICS) this.diagnostics.shift();
+    }
+    const pending = this.pending;
+    if (pending && !pending.fenced[stream]) pending.onOutput?.(line, stream);
+    else this.options.onIdleOutput?.(line, stream);
+  }
+
+  private pipe(stream: Readable, lines: OutputLines): Promise<void> {
+    return new Promise((resolve) => {
+      stream.on("data", (chunk: Buffer) => lines.write(chunk));
+      stream.once("close", () => {
+        lines.end();
+        resolve();
+      });
+    });
+  }
+
+  private readControl(stream: Readable | undefined): void {
+    if (!stream) throw new Error("sandbox did not provide the control pipe");
+    const lines = new OutputLines((line) => this.onControl(line), 1024);
+    stream.on("data", (chunk: Buffer) => lines.write(chunk));
+  }
+}
+
+/** 128 random bits; generated per request, after which no earlier output can contain it. */
+function newFence(): string {
+  return `pwf${randomBytes(16).toString("hex")}`;
+}
