@@ -17,7 +17,7 @@ import { stsService } from "../services/sts/index.js";
 import { buildApp } from "./app.js";
 import { createJsonHandler } from "./json-protocol.js";
 import { createQueryHandler } from "./query-protocol.js";
-import { ServiceError } from "../core/index.js";
+import { createS3Endpoint } from "./s3/index.js";
 
 /** A server that is listening. */
 export interface RunningServer {
@@ -75,10 +75,7 @@ export async function startServer(
     const app = buildApp({
       json: createJsonHandler({ ...common, services: jsonServices }),
       query: createQueryHandler({ ...common, services: queryServices }),
-      s3: async (_request, reply) => {
-        const err = new ServiceError("NotImplemented", "S3 is not available yet", { status: 501 });
-        void reply.status(err.status).send(err.message);
-      },
+      s3: createS3Endpoint({ ...common, dataDir: config.dataDir }),
     });
     await app.listen({ port: config.port, host: config.host });
     const port = (app.server.address() as AddressInfo).port;

@@ -1,6 +1,7 @@
 import { iamMigration } from "./0001-iam.js";
 import { queueMigration } from "./0002-queue.js";
 import { busMigration } from "./0003-bus.js";
+import { s3Migration } from "./0004-s3.js";
 import { ssmSecretsMigration } from "./0005-ssm-secrets.js";
 import type { Migration } from "./types.js";
 
@@ -9,6 +10,7 @@ export const migrations: readonly Migration[] = [
   iamMigration,
   queueMigration,
   busMigration,
+  s3Migration,
   ssmSecretsMigration,
 ];
 

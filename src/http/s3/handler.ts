@@ -1,0 +1,117 @@
+import { randomBytes } from "node:crypto";
+import type { FastifyReply, FastifyRequest } from "fastify";
+import type { Logger } from "../../core/index.js";
+import { authorize } from "../../services/iam/index.js";
+import { s3Error, type S3Service } from "../../services/s3/index.js";
+import type { ProtocolHandler } from "../app.js";
+import { authenticate, type AuthDeps } from "../authenticate.js";
+import { s3Arn, type S3Call, type S3Reply } from "./call.js";
+import { authFailureError, errorDocument, toS3Error } from "./errors.js";
+import { parseTarget, type S3Target } from "./request.js";
+import { selectRoute } from "./routes.js";
+
+/** What the S3 REST adapter needs. */
+export interface S3HandlerDeps extends AuthDeps {
+  s3: S3Service;
+  region: string;
+  logger: Logger;
+  /** Largest XML request document (DeleteObjects, CompleteMultipartUpload), in bytes. Default 2 MiB. */
+  maxXmlBytes?: number;
+}
+
+/**
+ * The S3 REST API, path-style: parses the URL, verifies SigV4 (anonymous requests are refused),
+ * picks the operation, asks IAM, runs it and writes the response. Every error of every operation
+ * is rendered here and only here, as S3's XML `<Error>` (without a body for HEAD and 304).
+ */
+export function createS3Handler(deps: S3HandlerDeps): ProtocolHandler {
+  const maxXmlBytes = deps.maxXmlBytes ?? 2 * 1024 * 1024;
+  return async function handleS3(request: FastifyRequest, reply: FastifyReply): Promise<void> {
+    const req = request.raw;
+    void reply
+      .header("x-amz-request-id", request.id)
+      .header("x-amz-id-2", randomBytes(24).toString("base64"));
+    let target: S3Target | undefined;
+    try {
+      target = parseTarget(req.url ?? "/");
+      const auth = await authenticate(req, deps, { s3: true });
+      if (!auth.ok) throw authFailureError(auth, (req.url ?? "").includes("X-Amz-Credential="));
+      const signature = auth.signature;
+      if (signature.service !== "s3") {
+        throw s3Error(
+          "AuthorizationHeaderMalformed",
+          `The authorization header is malformed; incorrect service "${signature.service}". This endpoint belongs to "s3".`,
+        );
+      }
+      if (!signature.presigned && signature.contentSha256 === undefined) {
+        throw s3Error("InvalidRequest", "Missing required header for this request: x-amz-content-sha256");
+      }
+      const route = selectRoute(req, target);
+      const principal = auth.principal;
+      const check = (action: string, resource: string) => {
+        const decision = authorize(principal, action, resource);
+        if (!decision.allowed)
+          throw s3Error("AccessDenied", `Access Denied: ${principal.arn} may not ${action} on ${resource}`);
+      };
+      const bucket = target.bucket ?? "";
+      const key = target.key ?? "";
+      check(route.action, bucket === "" ? "*" : s3Arn(bucket, target.key));
+      const call: S3Call = {
+        req,
+        target,
+        bucket,
+        key,
+        query: target.query,
+        caller: { accountId: principal.accountId, arn: principal.arn },
+        signature,
+        s3: deps.s3,
+        region: deps.region,
+        maxXmlBytes,
+        authorize: check,
+      };
+      await send(reply, await route.handle(call));
+    } catch (err) {
+      sendError(reply, err, target?.resource ?? "/", deps.logger);
+    }
+  };
+}
+
+/**
+ * Sends a route's reply and waits until it is written: Fastify would otherwise take an async
+ * handler that resolves while a stream body is still flowing as one that sent nothing.
+ */
+async function send(reply: FastifyReply, out: S3Reply): Promise<void> {
+  void reply.status(out.status).headers(out.headers ?? {});
+  if (out.body === undefined && out.status === 200 && reply.request.method !== "HEAD") {
+    void reply.header("content-length", 0);
+  }
+  await reply.send(out.body);
+}
+
+/** Largest unread request body drained after an error; a larger one closes the connection instead. */
+const DRAIN_LIMIT = 64 * 1024 * 1024;
+
+function sendError(reply: FastifyReply, err: unknown, resource: string, logger: Logger): void {
+  const req = reply.request.raw;
+  const error = toS3Error(err, logger, reply.request.id);
+  if (reply.sent || reply.raw.headersSent) {
+    reply.raw.destroy();
+    return;
+  }
+  if (!req.complete && !req.destroyed) {
+    req.unpipe();
+    if (Number(req.headers["content-length"] ?? 0) > DRAIN_LIMIT || error.code === "EntityTooLarge") {
+      // Reading gigabytes only to throw them away is worse than a new connection.
+      void reply.header("connection", "close");
+    } else {
+      // A small unread rest is drained, so the connection stays usable for the next request.
+      req.resume();
+    }
+  }
+  void reply.status(error.status).headers(error.headers);
+  if (req.method === "HEAD" || error.status === 304) {
+    void reply.send();
+    return;
+  }
+  void reply.header("content-type", "application/xml").send(errorDocument(error, resource, reply.request.id));
+}

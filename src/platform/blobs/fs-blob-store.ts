@@ -1,0 +1,180 @@
+import { randomBytes } from "node:crypto";
+import { constants, createWriteStream, mkdirSync, rmSync } from "node:fs";
+import { copyFile, link, mkdir, open, readdir, rename, rm, stat, utimes } from "node:fs/promises";
+import path from "node:path";
+import { Transform } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import type { BlobRange, BlobStore, PutBlobOptions, StoredBlob } from "./blob-store.js";
+import { createDigest, type Digest, type DigestName } from "./digest.js";
+import { BlobNotFoundError, BlobTooLargeError } from "./errors.js";
+
+/** Options for {@link createFsBlobStore}. */
+export interface FsBlobStoreOptions {
+  /** Directory that holds the blobs (created if missing), e.g. `<dataDir>/blobs`. */
+  root: string;
+  /**
+   * fsync each blob before it is committed, so a committed object survives power loss.
+   * Default true; tests may turn it off for speed.
+   */
+  fsync?: boolean;
+  /**
+   * Remove every temporary file when the store is created, synchronously and so before any write
+   * can start: what a killed process left half-written. Only for the one process that owns `root`.
+   * Default false.
+   */
+  discardTemporariesOnOpen?: boolean;
+}
+
+const ID_PATTERN = /^[0-9a-f]{32}$/;
+const TMP_DIR = "tmp";
+
+/**
+ * Blobs as files under `root`: `<root>/<first two hex chars>/<id>`, written to `<root>/tmp/` first
+ * and renamed into place. Names are random hex ids and every id is checked against that shape
+ * before it becomes a path, so no input can name a file outside `root`.
+ */
+export function createFsBlobStore(options: FsBlobStoreOptions): BlobStore {
+  const root = path.resolve(options.root);
+  const tmpDir = path.join(root, TMP_DIR);
+  const fsync = options.fsync ?? true;
+  if (options.discardTemporariesOnOpen) rmSync(tmpDir, { recursive: true, force: true });
+  mkdirSync(tmpDir, { recursive: true, mode: 0o700 });
+
+  const blobPath = (id: string): string => {
+    if (!ID_PATTERN.test(id)) throw new BlobNotFoundError(id);
+    return path.join(root, id.slice(0, 2), id);
+  };
+
+  const commit = async (tmp: string, id: string): Promise<void> => {
+    const target = blobPath(id);
+    await mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
+    await rename(tmp, target);
+  };
+
+  return {
+    async put(source, putOptions = {}) {
+      const id = newBlobId();
+      const tmp = path.join(tmpDir, `${id}.tmp`);
+      const meter = new DigestingMeter(putOptions);
+      try {
+        await pipeline(source, meter, createWriteStream(tmp, { flags: "wx", mode: 0o600, flush: fsync }));
+        const blob: StoredBlob = { id, size: meter.size, md5: meter.md5(), digests: meter.results() };
+        await putOptions.verify?.(blob);
+        await commit(tmp, id);
+        return blob;
+      } catch (err) {
+        await rm(tmp, { force: true });
+        throw err;
+      }
+    },
+
+    async open(id, range) {
+      const file = blobPath(id);
+      let handle;
+      try {
+        handle = await open(file, "r");
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === "ENOENT") throw new BlobNotFoundError(id);
+        throw err;
+      }
+      return handle.createReadStream({ autoClose: true, ...rangeOptions(range) });
+    },
+
+    async copy(id) {
+      const source = blobPath(id);
+      const copyId = newBlobId();
+      const tmp = path.join(tmpDir, `${copyId}.tmp`);
+      try {
+        // Blobs never change once written, so a hard link is a correct and free copy.
+        await link(source, tmp).catch(async (err: NodeJS.ErrnoException) => {
+          if (err.code === "ENOENT") throw new BlobNotFoundError(id);
+          await copyFile(source, tmp, constants.COPYFILE_FICLONE);
+        });
+        // The link shares the source's inode and so its mtime; renewing it makes the copy's
+        // storedAt (and the source's, harmlessly) the time of the copy.
+        const now = new Date();
+        await utimes(tmp, now, now);
+        await commit(tmp, copyId);
+        return copyId;
+      } catch (err) {
+        await rm(tmp, { force: true });
+        throw err;
+      }
+    },
+
+    async delete(id) {
+      if (!ID_PATTERN.test(id)) return;
+      await rm(blobPath(id), { force: true });
+    },
+
+    async *list() {
+      for (const shard of await readdir(root)) {
+        if (!/^[0-9a-f]{2}$/.test(shard)) continue;
+        for (const name of await readdir(path.join(root, shard)).catch(() => [] as string[])) {
+          if (!ID_PATTERN.test(name)) continue;
+          const info = await stat(path.join(root, shard, name)).catch(() => undefined);
+          if (info) yield { id: name, storedAt: info.mtimeMs };
+        }
+      }
+    },
+
+    async cleanTemporaries(olderThanMs) {
+      const cutoff = Date.now() - olderThanMs;
+      let removed = 0;
+      for (const name of await readdir(tmpDir)) {
+        const file = path.join(tmpDir, name);
+        const info = await stat(file).catch(() => undefined);
+        if (info && info.mtimeMs <= cutoff) {
+          await rm(file, { force: true, recursive: true });
+          removed++;
+        }
+      }
+      return removed;
+    },
+  };
+}
+
+/** 128 random bits as 32 hex characters. */
+function newBlobId(): string {
+  return randomBytes(16).toString("hex");
+}
+
+function rangeOptions(range: BlobRange | undefined): { start?: number; end?: number } {
+  return range ? { start: range.start, end: range.end } : {};
+}
+
+/** Counts and digests bytes on their way to the file, and stops a blob that grows too large. */
+class DigestingMeter extends Transform {
+  size = 0;
+  private readonly md5Digest = createDigest("md5");
+  private readonly extra: Array<[DigestName, Digest]>;
+  private readonly maxSize: number;
+
+  constructor(options: PutBlobOptions) {
+    super();
+    this.maxSize = options.maxSize ?? Number.POSITIVE_INFINITY;
+    const names = new Set(options.digests ?? []);
+    names.delete("md5");
+    this.extra = [...names].map((name) => [name, createDigest(name)]);
+  }
+
+  override _transform(
+    chunk: Buffer,
+    _encoding: BufferEncoding,
+    done: (err?: Error | null, data?: Buffer) => void,
+  ) {
+    this.size += chunk.length;
+    if (this.size > this.maxSize) return done(new BlobTooLargeError(this.maxSize));
+    this.md5Digest.update(chunk);
+    for (const [, digest] of this.extra) digest.update(chunk);
+    done(null, chunk);
+  }
+
+  md5(): Buffer {
+    return this.md5Digest.digest();
+  }
+
+  results(): Partial<Record<DigestName, Buffer>> {
+    return Object.fromEntries(this.extra.map(([name, digest]) => [name, digest.digest()]));
+  }
+}
