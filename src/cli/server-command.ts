@@ -21,9 +21,14 @@ export function registerServerCommand(program: Command): void {
         accountId: flags.accountId,
         region: flags.region,
       });
-      const server = await startServer(config);
-      printBanner(server, performance.now() - started);
+      // Handlers go in before anything is printed: a signal that arrives while the server starts
+      // (or right after the banner) must still shut it down cleanly, never kill it mid-write.
+      let server: RunningServer | undefined;
+      let stopping: string | undefined;
       const stop = (signal: string) => {
+        if (stopping) return;
+        stopping = signal;
+        if (!server) return; // startServer's continuation below sees `stopping` and closes it
         process.stdout.write(`\n${signal}: shutting down\n`);
         server.close().then(
           () => process.exit(0),
@@ -35,6 +40,14 @@ export function registerServerCommand(program: Command): void {
       };
       process.once("SIGINT", () => stop("SIGINT"));
       process.once("SIGTERM", () => stop("SIGTERM"));
+      server = await startServer(config);
+      if (stopping) {
+        const signal = stopping;
+        stopping = undefined;
+        stop(signal);
+        return;
+      }
+      printBanner(server, performance.now() - started);
     });
 }
 
