@@ -23,12 +23,8 @@ export function registerServerCommand(program: Command): void {
       });
       // Handlers go in before anything is printed: a signal that arrives while the server starts
       // (or right after the banner) must still shut it down cleanly, never kill it mid-write.
-      let server: RunningServer | undefined;
-      let stopping: string | undefined;
-      const stop = (signal: string) => {
-        if (stopping) return;
-        stopping = signal;
-        if (!server) return; // startServer's continuation below sees `stopping` and closes it
+      const state: { server?: RunningServer; signal?: string } = {};
+      const shutDown = (server: RunningServer, signal: string) => {
         process.stdout.write(`\n${signal}: shutting down\n`);
         server.close().then(
           () => process.exit(0),
@@ -38,15 +34,16 @@ export function registerServerCommand(program: Command): void {
           },
         );
       };
-      process.once("SIGINT", () => stop("SIGINT"));
-      process.once("SIGTERM", () => stop("SIGTERM"));
-      server = await startServer(config);
-      if (stopping) {
-        const signal = stopping;
-        stopping = undefined;
-        stop(signal);
-        return;
-      }
+      const onSignal = (signal: string) => {
+        if (state.signal) return;
+        state.signal = signal;
+        if (state.server) shutDown(state.server, signal);
+      };
+      process.once("SIGINT", () => onSignal("SIGINT"));
+      process.once("SIGTERM", () => onSignal("SIGTERM"));
+      const server = await startServer(config);
+      state.server = server;
+      if (state.signal) return shutDown(server, state.signal);
       printBanner(server, performance.now() - started);
     });
 }
