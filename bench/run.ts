@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { benchApiLatency } from "./api-latency.js";
+import { benchS3Throughput } from "./s3-throughput.js";
 import { benchStartup } from "./startup.js";
 import { printTable, type BenchRow } from "./stats.js";
 
@@ -19,6 +20,7 @@ const only = process.argv.slice(2);
 const suites: Array<[string, () => Promise<BenchRow[]>]> = [
   ["startup", () => benchStartup()],
   ["api", () => benchApiLatency()],
+  ["s3", () => benchS3Throughput()],
 ];
 
 const cpu = os.cpus()[0]?.model ?? "unknown CPU";
