@@ -1,4 +1,4 @@
-import pg from "pg";
+import type pg from "pg";
 import { errorMessage, type Logger } from "../../core/index.js";
 
 /** Options for {@link listenPostgres}. */
@@ -40,7 +40,10 @@ export function listenPostgres(options: PostgresListenerOptions): PostgresListen
 
   const connect = async () => {
     if (closed) return;
-    const c = new pg.Client({ connectionString: options.databaseUrl });
+    // Loaded on first use: SQLite servers never pay for the PostgreSQL driver at start-up.
+    const { default: driver } = await import("pg");
+    if (closed) return;
+    const c = new driver.Client({ connectionString: options.databaseUrl });
     client = c;
     c.on("notification", () => options.onNotify());
     c.on("error", (err) => {
