@@ -1,0 +1,16 @@
+import { Command } from "commander";
+import { ConfigError } from "../core/index.js";
+import { registerServerCommand } from "./server-command.js";
+
+const program = new Command()
+  .name("pipewright")
+  .description("Self-hosted AWS developer tools: CodeCommit, CodeBuild, CodePipeline and CodeDeploy")
+  .version("0.1.0");
+
+registerServerCommand(program);
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  if (err instanceof ConfigError) console.error(`pipewright: ${err.message}`);
+  else console.error(err);
+  process.exit(1);
+});
