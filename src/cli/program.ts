@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import { ConfigError } from "../core/index.js";
+import { registerBuildCommand } from "./build-command.js";
 import { registerServerCommand } from "./server-command.js";
 
 const program = new Command()
@@ -8,6 +9,7 @@ const program = new Command()
   .version("0.1.0");
 
 registerServerCommand(program);
+registerBuildCommand(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof ConfigError) console.error(`pipewright: ${err.message}`);

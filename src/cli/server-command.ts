@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { loadServerConfig } from "../core/index.js";
-import { startServer, type RunningServer } from "../http/server.js";
+import type { RunningServer } from "../http/server.js";
 
 /** `pipewright server`: the control plane on one HTTP port. */
 export function registerServerCommand(program: Command): void {
@@ -41,6 +41,8 @@ export function registerServerCommand(program: Command): void {
       };
       process.once("SIGINT", () => onSignal("SIGINT"));
       process.once("SIGTERM", () => onSignal("SIGTERM"));
+      // Loaded here, not at the top: `pipewright build` and `--help` should not pay for the server.
+      const { startServer } = await import("../http/server.js");
       const server = await startServer(config);
       state.server = server;
       if (state.signal) return shutDown(server, state.signal);

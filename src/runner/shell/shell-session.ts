@@ -118,7 +118,7 @@ export class Session implements ShellSession {
     this.ending ??= this.shutDown(async () => {
       this.proc.stdin.end();
       // The host exits on end of input; daemons a command left (process sandbox) are killed after.
-      await Promise.race([this.proc.exited, sleep(this.graceMs)]);
+      await Promise.race([this.proc.exited, sleep(this.graceMs, undefined, { ref: false })]);
       await this.proc.terminate(this.graceMs);
     });
     return this.ending;
@@ -133,7 +133,7 @@ export class Session implements ShellSession {
     this.state = "ending";
     await stop();
     // Lines still in the pipes belong to the command that was running.
-    await Promise.race([this.streamsClosed, sleep(200)]);
+    await Promise.race([this.streamsClosed, sleep(200, undefined, { ref: false })]);
     this.state = "ended";
     const pending = this.pending;
     this.pending = undefined;
@@ -227,7 +227,7 @@ export class Session implements ShellSession {
     if (this.state !== "open") return;
     this.state = "ending";
     this.ending = (async () => {
-      await Promise.race([this.streamsClosed, sleep(200)]);
+      await Promise.race([this.streamsClosed, sleep(200, undefined, { ref: false })]);
       const how =
         exit.error?.message ?? (exit.signal === null ? `exit code ${exit.code}` : `signal ${exit.signal}`);
       this.death = new ShellSessionDiedError(how, [...this.diagnostics]);

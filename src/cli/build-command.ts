@@ -1,0 +1,125 @@
+import { randomUUID } from "node:crypto";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import type { Command } from "commander";
+import { createProcessSandbox, detectSandbox } from "../platform/sandbox/index.js";
+import {
+  createLocalRunnerApi,
+  phaseTable,
+  runBuild,
+  type BuildJob,
+  type EnvironmentVariable,
+} from "../runner/index.js";
+
+/** Default artifacts directory, inside the directory being built (and never packaged itself). */
+export const DEFAULT_ARTIFACTS_DIR = ".pipewright-artifacts";
+
+interface BuildFlags {
+  buildspec?: string;
+  env: string[];
+  artifacts: string;
+  sandbox: boolean;
+  keep?: boolean;
+  timeout: string;
+}
+
+/**
+ * `pipewright build`: runs the buildspec of the current directory with the same engine as the
+ * server, without one. Exit code 0 when the build SUCCEEDED, 1 otherwise.
+ */
+export function registerBuildCommand(program: Command): void {
+  program
+    .command("build")
+    .description("run the buildspec in the current directory, as CodeBuild would, without a server")
+    .option(
+      "-b, --buildspec <file>",
+      "buildspec file, relative to the current directory (default buildspec.yml)",
+    )
+    .option(
+      "-e, --env <NAME=VALUE...>",
+      "environment variable (repeatable); overrides the buildspec's",
+      collect,
+      [],
+    )
+    .option("-a, --artifacts <dir>", "directory for the artifacts", DEFAULT_ARTIFACTS_DIR)
+    .option("--no-sandbox", "run as a plain process instead of in bubblewrap")
+    .option("--keep", "keep the build directory (HOME, staging) and print where it is")
+    .option("--timeout <minutes>", "build timeout in minutes", "60")
+    .action(async (flags: BuildFlags) => {
+      const code = await localBuild(flags);
+      // Exit now rather than when the last grace timer of the ended sandbox fires (up to a second).
+      await new Promise<void>((resolve) => process.stdout.write("", () => resolve()));
+      process.exit(code);
+    });
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+async function localBuild(flags: BuildFlags): Promise<number> {
+  const cwd = process.cwd();
+  const variables: EnvironmentVariable[] = [];
+  for (const pair of flags.env) {
+    const eq = pair.indexOf("=");
+    if (eq <= 0) {
+      process.stderr.write(`pipewright build: --env ${pair}: expected NAME=VALUE\n`);
+      return 2;
+    }
+    variables.push({ name: pair.slice(0, eq), value: pair.slice(eq + 1), type: "PLAINTEXT" });
+  }
+  const sandbox = flags.sandbox
+    ? (await detectSandbox()).sandbox
+    : createProcessSandbox({ reason: "--no-sandbox was given" });
+  const artifactsDir = resolve(cwd, flags.artifacts);
+  const project = cwd.split("/").filter(Boolean).at(-1) ?? "local";
+  const uuid = randomUUID();
+  const job: BuildJob = {
+    buildId: `${project}:${uuid}`,
+    buildArn: `arn:aws:codebuild:us-east-1:000000000000:build/${project}:${uuid}`,
+    buildNumber: 1,
+    projectName: project,
+    projectArn: `arn:aws:codebuild:us-east-1:000000000000:project/${project}`,
+    accountId: "000000000000",
+    region: process.env.AWS_REGION ?? "us-east-1",
+    initiator: process.env.USER ?? "local",
+    source: {
+      type: "LOCAL",
+      location: cwd,
+      ...(flags.buildspec !== undefined && { buildspec: flags.buildspec }),
+    },
+    secondarySources: [],
+    environmentVariables: variables,
+    image: "local",
+    computeType: "BUILD_GENERAL1_SMALL",
+    privilegedMode: false,
+    network: true,
+    timeoutInMinutes: Number(flags.timeout) || 60,
+    artifacts: { type: "LOCAL", location: artifactsDir, packaging: "NONE", name: "artifacts" },
+    secondaryArtifacts: [],
+    cache: { type: "NO_CACHE" },
+    startTime: Date.now(),
+  };
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+  const workRoot = join(tmpdir(), "pipewright-build");
+  const outcome = await runBuild(job, createLocalRunnerApi({ artifactsDir }), {
+    signal: controller.signal,
+    workRoot,
+    sandbox,
+    keepBuildDir: flags.keep ?? false,
+    excludeFromArtifacts: [artifactsDir],
+    logFlushMs: 20,
+  });
+  process.off("SIGINT", stop);
+  process.off("SIGTERM", stop);
+  const total = (outcome.phases.at(-1)?.startTime ?? job.startTime) - job.startTime;
+  process.stdout.write(
+    `\n${phaseTable(outcome)}\nBuild ${outcome.status} in ${(total / 1000).toFixed(2)} s\n`,
+  );
+  if (outcome.artifacts) process.stdout.write(`Artifacts: ${outcome.artifacts.location}\n`);
+  if (flags.keep) process.stdout.write(`Build directory kept: ${join(workRoot, uuid)}\n`);
+  return outcome.status === "SUCCEEDED" ? 0 : 1;
+}

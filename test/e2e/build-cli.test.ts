@@ -1,0 +1,81 @@
+import { spawn } from "node:child_process";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { pipewrightCommand } from "../support/cli.js";
+
+/** `pipewright build` in `cwd`; tsx is resolved from this repository, not from `cwd`. */
+function pipewrightBuild(cwd: string, args: string[] = []): Promise<{ code: number | null; output: string }> {
+  const [cmd, pre] = pipewrightCommand();
+  const tsx = createRequire(import.meta.url).resolve("tsx");
+  const argv = pre.map((a) => (a === "tsx" ? tsx : a));
+  return new Promise((resolve) => {
+    const child = spawn(cmd, [...argv, "build", ...args], { cwd, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.on("data", (d: Buffer) => (output += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (output += d.toString()));
+    child.on("close", (code) => resolve({ code, output }));
+  });
+}
+
+describe("pipewright build", () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), "pw-build-cli-"));
+  });
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("runs a buildspec, prints output under phase headings and a phase table, and writes artifacts", async () => {
+    await writeFile(
+      join(dir, "buildspec.yml"),
+      "version: 0.2\nphases:\n  build:\n    commands:\n      - echo \"hello $GREETING\"\n      - mkdir -p out && echo built > out/result.txt\nartifacts:\n  files:\n    - 'out/**/*'\n",
+    );
+    const { code, output } = await pipewrightBuild(dir, ["--env", "GREETING=world"]);
+    expect(output).toContain("── BUILD ──");
+    expect(output).toContain("hello world");
+    expect(output).toMatch(/^BUILD\s+SUCCEEDED\s+\d+/m);
+    expect(output).toMatch(/^UPLOAD_ARTIFACTS\s+SUCCEEDED/m);
+    expect(output).toContain("Build SUCCEEDED");
+    expect(code).toBe(0);
+    expect(await readFile(join(dir, ".pipewright-artifacts/out/result.txt"), "utf8")).toBe("built\n");
+  });
+
+  it("exits non-zero when a command fails, with the failing command in the table", async () => {
+    await writeFile(
+      join(dir, "buildspec.yml"),
+      "version: 0.2\nphases:\n  build:\n    commands:\n      - exit 3\n",
+    );
+    const { code, output } = await pipewrightBuild(dir);
+    expect(code).not.toBe(0);
+    expect(output).toMatch(
+      /^BUILD\s+FAILED\s+.*COMMAND_EXECUTION_ERROR: Error while executing command: exit 3\. Reason: exit status 3/m,
+    );
+    expect(output).toContain("Build FAILED");
+  });
+
+  it("prints buildspec errors as file:line:column", async () => {
+    await writeFile(join(dir, "ci.yml"), "version: 0.2\nphases:\n  build:\n    commands: [unclosed\n");
+    const { code, output } = await pipewrightBuild(dir, ["--buildspec", "ci.yml"]);
+    expect(code).not.toBe(0);
+    expect(output).toMatch(/ci\.yml:\d+:\d+: /);
+    expect(output).toMatch(/^DOWNLOAD_SOURCE\s+FAILED\s+.*YAML_FILE_ERROR/m);
+  });
+
+  it("names a parameter-store value it cannot fetch, unless given with --env", async () => {
+    await writeFile(
+      join(dir, "buildspec.yml"),
+      'version: 0.2\nenv:\n  parameter-store:\n    TOKEN: /ci/token\nphases:\n  build:\n    commands:\n      - echo "token $TOKEN"\n',
+    );
+    const failed = await pipewrightBuild(dir);
+    expect(failed.code).not.toBe(0);
+    expect(failed.output).toContain("/ci/token");
+    expect(failed.output).toContain("--env");
+    const given = await pipewrightBuild(dir, ["--env", "TOKEN=abc"]);
+    expect(given.output).toContain("token abc");
+    expect(given.code).toBe(0);
+  });
+});
