@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import path from "node:path";
 import { z } from "zod";
 import { ConfigError } from "./errors.js";
@@ -40,6 +41,8 @@ export const ServerConfigSchema = z.object({
     .default(16 * 1024 * 1024),
   /** Largest clock skew of a signed request, in seconds, as AWS allows. Default 900 (15 minutes). */
   maxClockSkewSeconds: z.coerce.number().int().positive().default(900),
+  /** Builds the embedded runner runs at once; more wait in QUEUED. Default the number of CPU cores. */
+  buildConcurrency: z.coerce.number().int().positive().default(availableParallelism()),
 });
 
 export type ServerConfig = z.infer<typeof ServerConfigSchema>;
@@ -56,6 +59,7 @@ const ENV_NAMES: Record<keyof ServerConfig, string> = {
   logLevel: "PIPEWRIGHT_LOG_LEVEL",
   maxRequestBodyBytes: "PIPEWRIGHT_MAX_REQUEST_BODY_BYTES",
   maxClockSkewSeconds: "PIPEWRIGHT_MAX_CLOCK_SKEW_SECONDS",
+  buildConcurrency: "PIPEWRIGHT_BUILD_CONCURRENCY",
 };
 
 /**

@@ -2,7 +2,10 @@ import { mkdirSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { createLogger, systemClock, type Logger, type ServerConfig } from "../core/index.js";
+import { createBus, type Bus } from "../platform/bus/index.js";
 import { createEnvelope, loadMasterKey } from "../platform/crypto/index.js";
+import { createQueue, createWorker, type Queue } from "../platform/queue/index.js";
+import { detectSandbox, type Sandbox } from "../platform/sandbox/index.js";
 import { openStore, type Store } from "../platform/store/index.js";
 import {
   createAccessKeyLookup,
@@ -10,11 +13,15 @@ import {
   writeCredentialsFile,
   type RootCredentials,
 } from "../services/iam/index.js";
+import { createCodeBuild, type RunBuild } from "../services/codebuild/index.js";
 import type { JsonService, QueryService } from "../services/kit/index.js";
+import { createLogsService } from "../services/logs/index.js";
 import { createSecretsManagerService } from "../services/secretsmanager/index.js";
 import { createSsmService } from "../services/ssm/index.js";
 import { stsService } from "../services/sts/index.js";
+import { runBuild } from "../runner/index.js";
 import { buildApp } from "./app.js";
+import { registerCodeBuildRoutes } from "./codebuild-routes.js";
 import { createJsonHandler } from "./json-protocol.js";
 import { createQueryHandler } from "./query-protocol.js";
 import { createS3Endpoint } from "./s3/index.js";
@@ -29,6 +36,10 @@ export interface RunningServer {
   /** Path of the AWS credentials file holding the root user's key. */
   credentialsFile: string;
   store: Store;
+  /** The durable job queue (builds, timers). */
+  queue: Queue;
+  /** Domain events (CodeBuild state and phase changes…). */
+  bus: Bus;
   /** Stops accepting requests, finishes work in progress and closes the store. */
   close(): Promise<void>;
 }
@@ -37,6 +48,13 @@ export interface RunningServer {
 export interface StartServerOptions {
   /** Default: JSON lines on stderr at `config.logLevel`. */
   logger?: Logger;
+  /**
+   * The build engine the embedded runner calls for each build. Default: none is installed, and
+   * every build ends FAULT saying so.
+   */
+  runBuild?: RunBuild;
+  /** Milliseconds in a minute of CodeBuild's queued timeout; default 60 000 (tests shorten it). */
+  codebuildMinuteMs?: number;
 }
 
 /** Starts a Pipewright server: data directory, store, root user, every service, one HTTP port. */
@@ -67,30 +85,80 @@ export async function startServer(
       now: () => systemClock.now(),
       logger,
     };
+    const queue = createQueue({ store, logger });
+    const bus = createBus({ store, logger });
+    let publicUrl = "";
+    const s3 = createS3Endpoint({ ...common, dataDir: config.dataDir });
+    const codebuild = createCodeBuild({
+      store,
+      queue,
+      bus,
+      envelope,
+      // CodeBuild reads sources and writes artifacts through the same S3 service the API serves.
+      s3: s3.service,
+      dataDir: config.dataDir,
+      publicUrl: () => publicUrl,
+      logger,
+      ...(options.codebuildMinuteMs !== undefined ? { minuteMs: options.codebuildMinuteMs } : {}),
+    });
     const jsonServices: JsonService[] = [
       createSsmService({ envelope }),
       createSecretsManagerService({ envelope }),
+      codebuild.service,
+      createLogsService(),
     ];
     const queryServices: QueryService[] = [stsService];
     const app = buildApp({
       json: createJsonHandler({ ...common, services: jsonServices }),
       query: createQueryHandler({ ...common, services: queryServices }),
-      s3: createS3Endpoint({ ...common, dataDir: config.dataDir }),
+      s3: s3.handler,
+      internal: (instance) =>
+        registerCodeBuildRoutes(instance, { store, accountId: config.accountId, region: config.region }),
+    });
+    // Builds a previous process left running end before any worker could pick their jobs up.
+    await codebuild.recoverBuilds();
+    const buildWorker = createWorker({
+      queue,
+      handlers: {
+        [codebuild.buildJobKind]: codebuild.buildHandler(options.runBuild ?? embeddedEngine(config.dataDir)),
+      },
+      concurrency: config.buildConcurrency,
+      pollMs: 500,
+      // A build rarely finishes within a shutdown: it is aborted and ends STOPPED.
+      shutdownTimeoutMs: 2000,
+      logger,
+    });
+    // Timers get their own worker: builds filling every build slot must not delay a queued timeout.
+    const timerWorker = createWorker({
+      queue,
+      handlers: { [codebuild.timerJobKind]: codebuild.timerHandler },
+      concurrency: 2,
+      logger,
     });
     await app.listen({ port: config.port, host: config.host });
     const port = (app.server.address() as AddressInfo).port;
     const host = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
+    publicUrl = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+    buildWorker.start();
+    timerWorker.start();
+    bus.start();
     let closing: Promise<void> | undefined;
     return {
-      url: `http://${host.includes(":") ? `[${host}]` : host}:${port}`,
+      url: publicUrl,
       port,
       config,
       credentials,
       credentialsFile,
       store,
+      queue,
+      bus,
       close: () =>
         (closing ??= (async () => {
           await app.close();
+          // Workers first (their handlers write to the store and emit events), then the bus.
+          await Promise.all([buildWorker.stop(), timerWorker.stop()]);
+          await bus.stop();
+          await queue.close();
           await store.close();
         })()),
     };
@@ -98,4 +166,23 @@ export async function startServer(
     await store.close();
     throw err;
   }
+}
+
+/**
+ * The embedded runner: builds run in this process's worker, each in its own directory under
+ * `<dataDir>/builds`, inside a sandbox detected once (bubblewrap where it runs). The whole data
+ * directory is hidden from builds (the database, master key, credentials, blobs and other builds);
+ * only the build's own directories are mounted back in.
+ */
+function embeddedEngine(dataDir: string): RunBuild {
+  let sandbox: Promise<Sandbox> | undefined;
+  return async (job, api, { signal }) => {
+    sandbox ??= detectSandbox().then((d) => d.sandbox);
+    await runBuild(job, api, {
+      signal,
+      workRoot: path.join(dataDir, "builds"),
+      hiddenPaths: [dataDir],
+      sandbox: await sandbox,
+    });
+  };
 }

@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { promisify } from "node:util";
 import { inject } from "vitest";
 import { createLogger, loadServerConfig, type ServerConfigInput } from "../../src/core/index.js";
-import { startServer, type RunningServer } from "../../src/http/server.js";
+import { startServer, type RunningServer, type StartServerOptions } from "../../src/http/server.js";
 import { freshPostgresDatabase, tempDir } from "./stores.js";
 
 /** A server for one test file, with what an AWS client needs to reach it. */
@@ -25,12 +25,18 @@ export interface TestServer extends RunningServer {
  * `dialect: "postgres"` gives it a fresh PostgreSQL database of the run's server.
  */
 export async function startTestServer(
-  options: { dialect?: "sqlite" | "postgres"; config?: ServerConfigInput } = {},
+  options: {
+    dialect?: "sqlite" | "postgres";
+    config?: ServerConfigInput;
+    /** Options of `startServer` besides the logger (e.g. the build engine `runBuild`). */
+    server?: Omit<StartServerOptions, "logger">;
+  } = {},
 ): Promise<TestServer> {
   const tmp = tempDir("pipewright-server-");
   const databaseUrl = options.dialect === "postgres" ? await freshPostgresDatabase() : undefined;
   const config = loadServerConfig({ port: 0, dataDir: tmp.dir, databaseUrl, ...options.config }, {});
   const server = await startServer(config, {
+    ...options.server,
     logger: createLogger({ level: process.env.PIPEWRIGHT_TEST_LOG ?? "silent" }),
   });
   return {

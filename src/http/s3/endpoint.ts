@@ -2,7 +2,7 @@ import path from "node:path";
 import type { Logger } from "../../core/index.js";
 import { createFsBlobStore } from "../../platform/blobs/index.js";
 import type { Store } from "../../platform/store/index.js";
-import { createS3Service } from "../../services/s3/index.js";
+import { createS3Service, type S3Service } from "../../services/s3/index.js";
 import type { ProtocolHandler } from "../app.js";
 import type { AuthDeps } from "../authenticate.js";
 import { createS3Handler } from "./handler.js";
@@ -20,13 +20,19 @@ export interface S3EndpointOptions extends AuthDeps {
   dataDir: string;
 }
 
+/** The S3 protocol handler and the service behind it, which other services (CodeBuild) share. */
+export interface S3Endpoint {
+  handler: ProtocolHandler;
+  service: S3Service;
+}
+
 /**
  * The S3 API over blobs on disk: builds the blob store and the service and returns the protocol
- * handler. Files a killed process left behind are removed: unfinished uploads at once, blobs whose
+ * handler with the service. Files a killed process left behind are removed: unfinished uploads at once, blobs whose
  * row never committed (or whose row was replaced) by a background sweep that leaves anything stored
  * after this start alone.
  */
-export function createS3Endpoint(options: S3EndpointOptions): ProtocolHandler {
+export function createS3Endpoint(options: S3EndpointOptions): S3Endpoint {
   const startedAt = Date.now();
   const blobs = createFsBlobStore({
     root: path.join(options.dataDir, "blobs"),
@@ -42,5 +48,5 @@ export function createS3Endpoint(options: S3EndpointOptions): ProtocolHandler {
     },
     (err: unknown) => logger.warn({ err }, "could not sweep blobs left by an earlier run"),
   );
-  return createS3Handler({ ...options, s3 });
+  return { handler: createS3Handler({ ...options, s3 }), service: s3 };
 }

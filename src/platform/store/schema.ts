@@ -1,5 +1,7 @@
 import type { BusTables } from "./tables/bus.js";
+import type { CodeBuildTables } from "./tables/codebuild.js";
 import type { IamTables } from "./tables/iam.js";
+import type { LogsTables } from "./tables/logs.js";
 import type { QueueTables } from "./tables/queue.js";
 import type { S3Tables } from "./tables/s3.js";
 import type { SecretsManagerTables } from "./tables/secretsmanager.js";
@@ -10,4 +12,11 @@ import type { SsmTables } from "./tables/ssm.js";
  * beside the migration that creates them. Times are epoch milliseconds in `bigint` columns; JSON is
  * text; booleans are 0/1 integers, so the same queries run on SQLite and PostgreSQL.
  */
-export type Database = IamTables & QueueTables & BusTables & S3Tables & SsmTables & SecretsManagerTables;
+export type Database = IamTables &
+  QueueTables &
+  BusTables &
+  S3Tables &
+  SsmTables &
+  SecretsManagerTables &
+  CodeBuildTables &
+  LogsTables;

@@ -3,6 +3,8 @@ import { queueMigration } from "./0002-queue.js";
 import { busMigration } from "./0003-bus.js";
 import { s3Migration } from "./0004-s3.js";
 import { ssmSecretsMigration } from "./0005-ssm-secrets.js";
+import { codebuildMigration } from "./0006-codebuild.js";
+import { logsMigration } from "./0007-logs.js";
 import type { Migration } from "./types.js";
 
 /** Every migration, in order. Append new ones at the end. */
@@ -12,6 +14,8 @@ export const migrations: readonly Migration[] = [
   busMigration,
   s3Migration,
   ssmSecretsMigration,
+  codebuildMigration,
+  logsMigration,
 ];
 
 export { serialType, binaryType, type Migration } from "./types.js";

@@ -1,0 +1,188 @@
+import { readFileSync } from "node:fs";
+import { z } from "zod";
+import { awsEnum, awsList, awsString, operation } from "../kit/index.js";
+import { buildOutput, docOf, findBuild, writeBuild } from "./build-rows.js";
+import type { CodeBuildRuntime } from "./deps.js";
+import { buildNotFound, projectNotFound } from "./errors.js";
+import { endBuild } from "./lifecycle.js";
+import { decodePage, encodePage, findProject } from "./projects.js";
+import { StartBuildInput, submitBuild } from "./start-build.js";
+
+/** BatchGetBuilds: by id (`project:uuid`) or ARN; unknown ones are listed in `buildsNotFound`. */
+export const batchGetBuilds = operation({
+  name: "BatchGetBuilds",
+  input: z.object({ ids: awsList(awsString(1), 1, 100) }),
+  handler: async (input, ctx) => {
+    const builds: Record<string, unknown>[] = [];
+    const buildsNotFound: string[] = [];
+    for (const id of input.ids) {
+      const row = await findBuild(ctx.trx, ctx, id);
+      if (row) builds.push(buildOutput(row));
+      else buildsNotFound.push(id);
+    }
+    return { builds, buildsNotFound };
+  },
+});
+
+/**
+ * StopBuild. A queued build ends STOPPED at once. A running one is marked, its queue job cancelled
+ * (a runner in another process loses its lease and aborts), and the runner in this process is
+ * aborted as soon as the request commits; the build ends STOPPED when the runner has stopped.
+ */
+export function stopBuild(rt: CodeBuildRuntime) {
+  return operation({
+    name: "StopBuild",
+    input: z.object({ id: awsString(1) }),
+    handler: async (input, ctx) => {
+      const row = await findBuild(ctx.trx, ctx, input.id);
+      if (!row) throw buildNotFound(input.id);
+      if (row.state === "queued") {
+        await writeBuild(ctx.trx, row.id, { doc: docOf(row), stopRequested: true });
+        await endBuild(rt, ctx.trx, row.id, { kind: "stopped" });
+      } else if (row.state === "running") {
+        await writeBuild(ctx.trx, row.id, { doc: docOf(row), stopRequested: true });
+        await rt.queue.cancel(ctx.trx, { id: docOf(row).jobId });
+        const controller = rt.running.get(row.id);
+        // Aborting now is safe: whatever the runner then writes waits for this transaction.
+        setTimeout(() => controller?.abort(new Error("StopBuild")), 0);
+      }
+      setTimeout(() => rt.bus.notify(), 0);
+      return { build: buildOutput((await findBuild(ctx.trx, ctx, row.id))!) };
+    },
+  });
+}
+
+/** RetryBuild: a new build with the same StartBuild request as the one named. */
+export function retryBuild(rt: CodeBuildRuntime) {
+  return operation({
+    name: "RetryBuild",
+    input: z.object({ id: awsString(1).optional(), idempotencyToken: z.string().optional() }),
+    handler: async (input, ctx) => {
+      const row = input.id ? await findBuild(ctx.trx, ctx, input.id) : undefined;
+      if (!row) throw buildNotFound(input.id ?? "");
+      const request = StartBuildInput.parse({
+        ...docOf(row).request,
+        idempotencyToken: input.idempotencyToken,
+      });
+      return { build: buildOutput(await submitBuild(rt, ctx, request)) };
+    },
+  });
+}
+
+const PAGE = 100;
+const SortOrder = awsEnum(["ASCENDING", "DESCENDING"]).optional();
+
+/** ListBuilds: every build id, newest first by default. */
+export const listBuilds = operation({
+  name: "ListBuilds",
+  input: z.object({ sortOrder: SortOrder, nextToken: z.string().optional() }),
+  handler: async (input, ctx) => {
+    const offset = decodePage(input.nextToken || undefined);
+    const dir = input.sortOrder === "ASCENDING" ? "asc" : "desc";
+    const rows = await ctx.trx
+      .selectFrom("codebuild_builds")
+      .select("id")
+      .where("account_id", "=", ctx.accountId)
+      .where("region", "=", ctx.region)
+      .orderBy("start_time", dir)
+      .orderBy("id", dir)
+      .limit(PAGE + 1)
+      .offset(offset)
+      .execute();
+    return page(rows, offset);
+  },
+});
+
+/** ListBuildsForProject: a project's build ids, newest first by default. */
+export const listBuildsForProject = operation({
+  name: "ListBuildsForProject",
+  input: z.object({ projectName: awsString(1), sortOrder: SortOrder, nextToken: z.string().optional() }),
+  handler: async (input, ctx) => {
+    const project = await findProject(ctx, input.projectName);
+    if (!project) throw projectNotFound(input.projectName);
+    const offset = decodePage(input.nextToken || undefined);
+    const dir = input.sortOrder === "ASCENDING" ? "asc" : "desc";
+    const rows = await ctx.trx
+      .selectFrom("codebuild_builds")
+      .select("id")
+      .where("account_id", "=", ctx.accountId)
+      .where("region", "=", ctx.region)
+      .where("project_name", "=", project.name)
+      .orderBy("build_number", dir)
+      .limit(PAGE + 1)
+      .offset(offset)
+      .execute();
+    return page(rows, offset);
+  },
+});
+
+function page(rows: Array<{ id: string }>, offset: number) {
+  return {
+    ids: rows.slice(0, PAGE).map((r) => r.id),
+    ...(rows.length > PAGE ? { nextToken: encodePage(offset + PAGE) } : {}),
+  };
+}
+
+/** BatchDeleteBuilds: ended builds are deleted; running ones and unknown ids are reported back. */
+export const batchDeleteBuilds = operation({
+  name: "BatchDeleteBuilds",
+  input: z.object({ ids: awsList(awsString(1), 1, 100) }),
+  handler: async (input, ctx) => {
+    const buildsDeleted: string[] = [];
+    const buildsNotDeleted: Array<{ id: string; statusCode: string }> = [];
+    for (const id of input.ids) {
+      const row = await findBuild(ctx.trx, ctx, id);
+      if (!row) buildsNotDeleted.push({ id, statusCode: "BUILD_NOT_FOUND" });
+      else if (row.state !== "done") buildsNotDeleted.push({ id, statusCode: "BUILD_IN_PROGRESS" });
+      else {
+        await ctx.trx.deleteFrom("codebuild_builds").where("id", "=", row.id).execute();
+        buildsDeleted.push(id);
+      }
+    }
+    return { buildsDeleted, buildsNotDeleted };
+  },
+});
+
+/**
+ * ListCuratedEnvironmentImages: what this server really provides. Builds run with the host's own
+ * tools (no container images yet), so there is one platform, the host's, with one image.
+ */
+export const listCuratedEnvironmentImages = operation({
+  name: "ListCuratedEnvironmentImages",
+  input: z.object({}),
+  handler: async () => {
+    const os = hostOs();
+    return {
+      platforms: [
+        {
+          platform: os.platform,
+          languages: [
+            {
+              language: "BASE",
+              images: [
+                {
+                  name: "pipewright/host",
+                  description: `The server's own machine (${os.pretty}): builds run with the tools installed on the host, in a sandbox. Any image name is accepted and reported, but none is pulled.`,
+                  versions: [`pipewright/host:${os.version}`],
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    };
+  },
+});
+
+function hostOs(): { platform: string; pretty: string; version: string } {
+  let text = "";
+  try {
+    text = readFileSync("/etc/os-release", "utf8");
+  } catch {
+    // Not Linux, or a minimal root: reported as a generic Linux below.
+  }
+  const field = (name: string) => new RegExp(`^${name}="?([^"\\n]*)"?$`, "m").exec(text)?.[1];
+  const id = field("ID") ?? "linux";
+  const platform = { debian: "DEBIAN", ubuntu: "UBUNTU", amzn: "AMAZON_LINUX" }[id] ?? "UBUNTU";
+  return { platform, pretty: field("PRETTY_NAME") ?? "Linux", version: field("VERSION_ID") ?? "latest" };
+}

@@ -1,0 +1,6 @@
+export { createCodeBuild, type CodeBuild } from "./service.js";
+export type { CodeBuildDeps } from "./deps.js";
+export { BUILD_JOB_KIND, QUEUED_TIMEOUT_JOB_KIND } from "./deps.js";
+export type { RunBuild } from "./build-handler.js";
+export { renderBadge, readBuildLog } from "./badges.js";
+export { RunnerApiError } from "./errors.js";

@@ -1,0 +1,178 @@
+import { z } from "zod";
+import { awsEnum, awsList, awsString, operation, type OperationContext } from "../kit/index.js";
+import type { CodeBuildRuntime } from "./deps.js";
+import { codebuildError, invalidInput, projectNotFound } from "./errors.js";
+import {
+  completeProject,
+  projectArn,
+  projectOutput,
+  type ProjectRow,
+  type ProjectSpec,
+} from "./project-spec.js";
+import { ProjectFields, ProjectName } from "./shapes.js";
+
+/** The project row by name, or undefined. */
+export async function findProject(ctx: OperationContext, name: string): Promise<ProjectRow | undefined> {
+  // A project may be named by ARN wherever a name is accepted.
+  const m = /^arn:[^:]+:codebuild:[^:]*:[^:]*:project\/(.+)$/.exec(name);
+  return ctx.trx
+    .selectFrom("codebuild_projects")
+    .selectAll()
+    .where("account_id", "=", ctx.accountId)
+    .where("region", "=", ctx.region)
+    .where("name", "=", m ? m[1]! : name)
+    .executeTakeFirst();
+}
+
+/** Where badges are served; a project's badge is `<this>/<project>`. */
+export function badgeBase(rt: CodeBuildRuntime): string {
+  return `${rt.publicUrl()}/_/codebuild/badges`;
+}
+
+const CreateProjectInput = z.object({ name: ProjectName, ...ProjectFields });
+
+/** CreateProject. */
+export function createProject(rt: CodeBuildRuntime) {
+  return operation({
+    name: "CreateProject",
+    input: CreateProjectInput,
+    resource: (input, ctx) => projectArn(ctx, input.name),
+    handler: async (input, ctx) => {
+      const spec = completeProject(input, ctx);
+      const now = rt.clock.now();
+      const arn = projectArn(ctx, input.name);
+      const inserted = await ctx.trx
+        .insertInto("codebuild_projects")
+        .values({
+          account_id: ctx.accountId,
+          region: ctx.region,
+          name: input.name,
+          arn,
+          spec: JSON.stringify(spec),
+          build_counter: 0,
+          created_at: now,
+          last_modified_at: now,
+        })
+        .onConflict((oc) => oc.columns(["account_id", "region", "name"]).doNothing())
+        .returningAll()
+        .executeTakeFirst();
+      if (!inserted) {
+        throw codebuildError("ResourceAlreadyExistsException", `Project already exists: ${arn}`);
+      }
+      return { project: projectOutput(inserted, badgeBase(rt)) };
+    },
+  });
+}
+
+const UpdateProjectInput = z.object({
+  name: awsString(1),
+  ...Object.fromEntries(Object.entries(ProjectFields).map(([k, v]) => [k, v.optional()])),
+}) as unknown as z.ZodType<{ name: string } & Partial<ProjectSpec>>;
+
+/** UpdateProject: the members given replace the project's; the rest stay. */
+export function updateProject(rt: CodeBuildRuntime) {
+  return operation({
+    name: "UpdateProject",
+    input: UpdateProjectInput,
+    resource: (input, ctx) => projectArn(ctx, input.name),
+    handler: async (input, ctx) => {
+      const row = await findProject(ctx, input.name);
+      if (!row) throw projectNotFound(input.name);
+      const old = JSON.parse(row.spec) as ProjectSpec;
+      const changes = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
+      const spec = completeProject({ ...old, ...changes, name: row.name }, ctx);
+      const updated = await ctx.trx
+        .updateTable("codebuild_projects")
+        .set({ spec: JSON.stringify(spec), last_modified_at: rt.clock.now() })
+        .where("account_id", "=", ctx.accountId)
+        .where("region", "=", ctx.region)
+        .where("name", "=", row.name)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return { project: projectOutput(updated, badgeBase(rt)) };
+    },
+  });
+}
+
+/** DeleteProject: deleting a project that does not exist succeeds, as on AWS. Its builds stay readable. */
+export const deleteProject = operation({
+  name: "DeleteProject",
+  input: z.object({ name: awsString(1) }),
+  resource: (input, ctx) => projectArn(ctx, input.name),
+  handler: async (input, ctx) => {
+    const row = await findProject(ctx, input.name);
+    if (row) {
+      await ctx.trx
+        .deleteFrom("codebuild_projects")
+        .where("account_id", "=", ctx.accountId)
+        .where("region", "=", ctx.region)
+        .where("name", "=", row.name)
+        .execute();
+    }
+    return {};
+  },
+});
+
+/** BatchGetProjects: by name or ARN; unknown ones are listed in `projectsNotFound`. */
+export function batchGetProjects(rt: CodeBuildRuntime) {
+  return operation({
+    name: "BatchGetProjects",
+    input: z.object({ names: awsList(awsString(1), 1, 100) }),
+    handler: async (input, ctx) => {
+      const projects: Record<string, unknown>[] = [];
+      const projectsNotFound: string[] = [];
+      for (const name of input.names) {
+        const row = await findProject(ctx, name);
+        if (row) projects.push(projectOutput(row, badgeBase(rt)));
+        else projectsNotFound.push(name);
+      }
+      return { projects, projectsNotFound };
+    },
+  });
+}
+
+const PAGE = 100;
+
+/** ListProjects: names sorted by NAME, CREATED_TIME or LAST_MODIFIED_TIME, 100 a page. */
+export const listProjects = operation({
+  name: "ListProjects",
+  input: z.object({
+    sortBy: awsEnum(["NAME", "CREATED_TIME", "LAST_MODIFIED_TIME"]).optional(),
+    sortOrder: awsEnum(["ASCENDING", "DESCENDING"]).optional(),
+    nextToken: awsString(1).optional(),
+  }),
+  handler: async (input, ctx) => {
+    const offset = decodePage(input.nextToken);
+    const column = (
+      { NAME: "name", CREATED_TIME: "created_at", LAST_MODIFIED_TIME: "last_modified_at" } as const
+    )[input.sortBy ?? "NAME"];
+    const dir = input.sortOrder === "DESCENDING" ? "desc" : "asc";
+    const rows = await ctx.trx
+      .selectFrom("codebuild_projects")
+      .select("name")
+      .where("account_id", "=", ctx.accountId)
+      .where("region", "=", ctx.region)
+      .orderBy(column, dir)
+      .orderBy("name", dir)
+      .limit(PAGE + 1)
+      .offset(offset)
+      .execute();
+    return {
+      projects: rows.slice(0, PAGE).map((r) => r.name),
+      ...(rows.length > PAGE ? { nextToken: encodePage(offset + PAGE) } : {}),
+    };
+  },
+});
+
+/** A listing token: the offset of the next page. */
+export function encodePage(offset: number): string {
+  return Buffer.from(`page:${offset}`).toString("base64url");
+}
+
+/** The offset a listing token holds; InvalidInputException for one this service did not hand out. */
+export function decodePage(token: string | undefined): number {
+  if (token === undefined) return 0;
+  const m = /^page:(\d+)$/.exec(Buffer.from(token, "base64url").toString());
+  if (!m) throw invalidInput(`Invalid next token: ${token}`);
+  return Number(m[1]);
+}

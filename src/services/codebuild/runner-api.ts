@@ -1,0 +1,187 @@
+import { createReadStream } from "node:fs";
+import { cp, mkdir, rm } from "node:fs/promises";
+import path from "node:path";
+import { errorMessage } from "../../core/index.js";
+import type { ArtifactsTarget, BuildJob, BuildSource, RunnerApi } from "../../runner/api.js";
+import { appendLogEvents } from "../logs/index.js";
+import { getSecretValue } from "../secretsmanager/index.js";
+import { getParameterValue } from "../ssm/index.js";
+import { artifactKey, artifactLocation } from "./artifact-keys.js";
+import { docOf, loadBuild, type BuildRow } from "./build-rows.js";
+import type { CodeBuildRuntime } from "./deps.js";
+import { RunnerApiError } from "./errors.js";
+import { finishBuild, reportPhases } from "./lifecycle.js";
+import { submitReports } from "./report-store.js";
+import { listFiles, unzipTo, withTempFile } from "./source-archive.js";
+
+/** The {@link BuildJob} a runner needs for a build row. */
+export function toBuildJob(row: BuildRow): BuildJob {
+  const doc = docOf(row);
+  const source = (s: typeof doc.source): BuildSource => ({
+    type: s.type as BuildSource["type"],
+    ...(s.location ? { location: s.location } : {}),
+    ...(s.buildspec ? { buildspec: s.buildspec } : {}),
+    ...(s.sourceIdentifier ? { sourceIdentifier: s.sourceIdentifier } : {}),
+  });
+  const target = (a: typeof doc.artifactsTarget): ArtifactsTarget => ({
+    type: a.type,
+    ...(a.location ? { location: a.location } : {}),
+    ...(a.path ? { path: a.path } : {}),
+    ...(a.name ? { name: a.name } : {}),
+    ...(a.namespaceType ? { namespaceType: a.namespaceType } : {}),
+    ...(a.packaging ? { packaging: a.packaging } : {}),
+    ...(a.overrideArtifactName !== undefined ? { overrideArtifactName: a.overrideArtifactName } : {}),
+    ...(a.artifactIdentifier ? { artifactIdentifier: a.artifactIdentifier } : {}),
+  });
+  return {
+    buildId: row.id,
+    buildArn: doc.arn,
+    buildNumber: row.build_number,
+    projectName: row.project_name,
+    projectArn: doc.projectArn,
+    accountId: row.account_id,
+    region: row.region,
+    initiator: doc.initiator,
+    source: { ...source(doc.source), ...(doc.sourceVersion ? { sourceVersion: doc.sourceVersion } : {}) },
+    secondarySources: doc.secondarySources.map((s) => {
+      const version = doc.secondarySourceVersions.find((v) => v.sourceIdentifier === s.sourceIdentifier);
+      return { ...source(s), ...(version ? { sourceVersion: version.sourceVersion } : {}) };
+    }),
+    ...(doc.sourceVersion ? { sourceVersion: doc.sourceVersion } : {}),
+    environmentVariables: doc.environment.environmentVariables,
+    image: doc.environment.image,
+    computeType: doc.environment.computeType,
+    privilegedMode: doc.environment.privilegedMode ?? false,
+    network: true,
+    timeoutInMinutes: doc.timeoutInMinutes,
+    artifacts: target(doc.artifactsTarget),
+    secondaryArtifacts: doc.secondaryArtifactsTargets.map(target),
+    cache: { type: doc.cache.type, ...(doc.cache.location ? { location: doc.cache.location } : {}) },
+    startTime: row.start_time,
+  };
+}
+
+/** Loads the {@link BuildJob} of a build id; undefined when the build does not exist. */
+export async function loadBuildJob(rt: CodeBuildRuntime, buildId: string): Promise<BuildJob | undefined> {
+  const row = await loadBuild(rt.store.db, buildId);
+  return row ? toBuildJob(row) : undefined;
+}
+
+function splitBucketKey(location: string): { bucket: string; key: string } {
+  const slash = location.indexOf("/");
+  if (slash <= 0) throw new RunnerApiError(`S3 location ${location} is not <bucket>/<key>`);
+  return { bucket: location.slice(0, slash), key: location.slice(slash + 1) };
+}
+
+/** The embedded runner's {@link RunnerApi}: in-process calls into this service, one per build. */
+export function createRunnerApi(
+  rt: CodeBuildRuntime,
+  scope: { accountId: string; region: string },
+): RunnerApi {
+  const putFile = async (bucket: string, key: string, file: string) => {
+    const result = await rt.s3.putObject({
+      bucket,
+      key,
+      body: { stream: createReadStream(file), digests: ["sha256"], verify: () => undefined },
+      headers: {},
+      metadata: {},
+    });
+    return result;
+  };
+  return {
+    async fetchSource(_job, source, dir) {
+      await mkdir(dir, { recursive: true });
+      switch (source.type) {
+        case "NO_SOURCE":
+          return {};
+        case "S3": {
+          const { bucket, key } = splitBucketKey(source.location ?? "");
+          try {
+            const opened = await rt.s3.getObject({ bucket, key });
+            await withTempFile(opened.body, (file) => unzipTo(file, dir));
+            return { resolvedSourceVersion: opened.info.etag.replace(/"/g, "") };
+          } catch (err) {
+            throw new RunnerApiError(
+              `could not read the source s3://${bucket}/${key}: ${errorMessage(err)}`,
+              { cause: err },
+            );
+          }
+        }
+        default:
+          throw new RunnerApiError(`source type ${source.type} cannot be fetched by this server yet`);
+      }
+    },
+    async getParameter(name) {
+      try {
+        return (await getParameterValue(rt.store.db, rt.envelope, { ...scope, name })).value;
+      } catch (err) {
+        throw new RunnerApiError(
+          `Parameter Store parameter ${name} could not be read: ${errorMessage(err)}`,
+          { cause: err },
+        );
+      }
+    },
+    async getSecret(ref) {
+      try {
+        return (await getSecretValue(rt.store.db, rt.envelope, { ...scope, ...ref })).value;
+      } catch (err) {
+        throw new RunnerApiError(
+          `Secrets Manager secret ${ref.secretId} could not be read: ${errorMessage(err)}`,
+          { cause: err },
+        );
+      }
+    },
+    phasesChanged: (job, phases) => reportPhases(rt, job.buildId, phases),
+    async appendLogs(job, lines) {
+      const row = await loadBuild(rt.store.db, job.buildId);
+      if (!row) return;
+      const { logs } = docOf(row);
+      // Lines are kept only where AWS would keep them: CloudWatch Logs disabled means no stream.
+      if (logs.cloudWatchLogs?.status === "DISABLED") return;
+      await appendLogEvents(rt.store.db, {
+        ...scope,
+        group: logs.groupName,
+        stream: logs.streamName,
+        lines,
+        now: rt.clock.now(),
+      });
+    },
+    async uploadArtifact(job, target, content) {
+      if (target.type !== "S3" || !target.location) {
+        throw new RunnerApiError(`artifacts of type ${target.type} cannot be uploaded by this server yet`);
+      }
+      const uuid = job.buildId.slice(job.buildId.lastIndexOf(":") + 1);
+      const key = artifactKey(target, uuid);
+      if ("zipFile" in content) {
+        const put = await putFile(target.location, key, content.zipFile);
+        return { location: artifactLocation(target.location, key), md5sum: put.etag.replace(/"/g, "") };
+      }
+      for (const rel of await listFiles(content.directory)) {
+        await putFile(target.location, key ? `${key}/${rel}` : rel, path.join(content.directory, rel));
+      }
+      return { location: artifactLocation(target.location, key) };
+    },
+    submitReports: (job, reports) => submitReports(rt, job, reports),
+    async restoreCache(job, dir) {
+      const from = cacheDir(rt, job);
+      try {
+        await cp(from, dir, { recursive: true, force: true });
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    async saveCache(job, dir) {
+      const to = cacheDir(rt, job);
+      await rm(to, { recursive: true, force: true });
+      await mkdir(path.dirname(to), { recursive: true });
+      await cp(dir, to, { recursive: true });
+    },
+    finish: (job, outcome) => finishBuild(rt, job.buildId, outcome),
+  };
+}
+
+/** A project's LOCAL cache lives under the data directory, one folder per account, region and project. */
+function cacheDir(rt: CodeBuildRuntime, job: BuildJob): string {
+  return path.join(rt.dataDir, "codebuild-cache", job.accountId, job.region, job.projectName);
+}

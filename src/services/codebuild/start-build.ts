@@ -1,0 +1,240 @@
+import { z } from "zod";
+import { newUuid } from "../../core/index.js";
+import type { EnvironmentVariable } from "../../runner/api.js";
+import { awsEnum, awsInt, awsString, operation, type OperationContext } from "../kit/index.js";
+import { artifactKey, artifactLocation } from "./artifact-keys.js";
+import { buildOutput, findBuild, loadBuild, type BuildDoc, type BuildRow } from "./build-rows.js";
+import { BUILD_JOB_KIND, QUEUED_TIMEOUT_JOB_KIND, type CodeBuildRuntime } from "./deps.js";
+import { codebuildError, projectNotFound } from "./errors.js";
+import { emitPhaseChanges, emitStateChange } from "./events.js";
+import { artifactDefaults, type ProjectSpec } from "./project-spec.js";
+import { findProject } from "./projects.js";
+import {
+  COMPUTE_TYPES,
+  ENVIRONMENT_TYPES,
+  EnvironmentVariable as EnvironmentVariableShape,
+  LogsConfig,
+  ProjectArtifacts,
+  ProjectCache,
+  ProjectSource,
+  SOURCE_TYPES,
+} from "./shapes.js";
+
+export const StartBuildInput = z.looseObject({
+  projectName: awsString(1),
+  secondarySourcesOverride: z.array(ProjectSource).optional(),
+  sourceVersion: z.string().optional(),
+  artifactsOverride: ProjectArtifacts.optional(),
+  secondaryArtifactsOverride: z.array(ProjectArtifacts).optional(),
+  environmentVariablesOverride: z.array(EnvironmentVariableShape).optional(),
+  sourceTypeOverride: awsEnum(SOURCE_TYPES).optional(),
+  sourceLocationOverride: z.string().optional(),
+  buildspecOverride: z.string().optional(),
+  environmentTypeOverride: awsEnum(ENVIRONMENT_TYPES).optional(),
+  imageOverride: awsString(1).optional(),
+  computeTypeOverride: awsEnum(COMPUTE_TYPES).optional(),
+  cacheOverride: ProjectCache.optional(),
+  serviceRoleOverride: awsString(1).optional(),
+  privilegedModeOverride: z.boolean().optional(),
+  timeoutInMinutesOverride: awsInt(5, 2160).optional(),
+  queuedTimeoutInMinutesOverride: awsInt(5, 480).optional(),
+  encryptionKeyOverride: awsString(1).optional(),
+  idempotencyToken: z.string().optional(),
+  logsConfigOverride: LogsConfig.optional(),
+});
+export type StartBuildInput = z.output<typeof StartBuildInput>;
+
+/** How long an idempotency token names the build it started, as AWS documents: 5 minutes. */
+const IDEMPOTENCY_MS = 5 * 60_000;
+
+/** StartBuild: records the build (SUBMITTED, then QUEUED) and enqueues its job in one transaction. */
+export function startBuild(rt: CodeBuildRuntime) {
+  return operation({
+    name: "StartBuild",
+    input: StartBuildInput,
+    resource: (input, ctx) => `arn:aws:codebuild:${ctx.region}:${ctx.accountId}:project/${input.projectName}`,
+    handler: async (input, ctx) => ({ build: buildOutput(await submitBuild(rt, ctx, input)) }),
+  });
+}
+
+/** Starts a build of `input.projectName` in the caller's transaction; RetryBuild uses it too. */
+export async function submitBuild(
+  rt: CodeBuildRuntime,
+  ctx: OperationContext,
+  input: StartBuildInput,
+): Promise<BuildRow> {
+  const project = await findProject(ctx, input.projectName);
+  if (!project) throw projectNotFound(input.projectName);
+  const now = rt.clock.now();
+  if (input.idempotencyToken) {
+    const earlier = await ctx.trx
+      .selectFrom("codebuild_builds")
+      .select("id")
+      .where("account_id", "=", ctx.accountId)
+      .where("region", "=", ctx.region)
+      .where("idempotency_token", "=", input.idempotencyToken)
+      .where("start_time", ">", now - IDEMPOTENCY_MS)
+      .executeTakeFirst();
+    if (earlier) return (await findBuild(ctx.trx, ctx, earlier.id))!;
+  }
+  const spec = JSON.parse(project.spec) as ProjectSpec;
+  if (spec.concurrentBuildLimit !== undefined) {
+    // Documented in "Builds in AWS CodeBuild": past the project's limit, StartBuild fails.
+    const { n } = await ctx.trx
+      .selectFrom("codebuild_builds")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("account_id", "=", ctx.accountId)
+      .where("region", "=", ctx.region)
+      .where("project_name", "=", project.name)
+      .where("state", "!=", "done")
+      .executeTakeFirstOrThrow();
+    if (Number(n) >= spec.concurrentBuildLimit) {
+      throw codebuildError(
+        "AccountLimitExceededException",
+        `Build limit exceeded for project ${project.name}: its concurrentBuildLimit is ${spec.concurrentBuildLimit} and ${Number(n)} builds are running or queued`,
+      );
+    }
+  }
+  const { build_counter: buildNumber } = await ctx.trx
+    .updateTable("codebuild_projects")
+    .set((eb) => ({ build_counter: eb("build_counter", "+", 1) }))
+    .where("account_id", "=", ctx.accountId)
+    .where("region", "=", ctx.region)
+    .where("name", "=", project.name)
+    .returning("build_counter")
+    .executeTakeFirstOrThrow();
+  const uuid = newUuid();
+  const id = `${project.name}:${uuid}`;
+  const doc = composeDoc(rt, ctx, spec, project.arn, input, id, uuid, now);
+  await ctx.trx
+    .insertInto("codebuild_builds")
+    .values({
+      id,
+      account_id: ctx.accountId,
+      region: ctx.region,
+      project_name: project.name,
+      build_number: buildNumber,
+      status: "IN_PROGRESS",
+      current_phase: "QUEUED",
+      state: "queued",
+      stop_requested: 0,
+      idempotency_token: input.idempotencyToken ?? null,
+      doc: "{}",
+      start_time: now,
+      end_time: null,
+    })
+    .execute();
+  const job = await rt.queue.enqueue(ctx.trx, {
+    kind: BUILD_JOB_KIND,
+    payload: { buildId: id },
+    key: `${BUILD_JOB_KIND}:${id}`,
+    // A second attempt exists only to notice that the first one's process died (then it ends FAULT).
+    maxAttempts: 3,
+  });
+  const timer = await rt.queue.enqueue(ctx.trx, {
+    kind: QUEUED_TIMEOUT_JOB_KIND,
+    payload: { buildId: id },
+    key: `${QUEUED_TIMEOUT_JOB_KIND}:${id}`,
+    runAt: now + doc.queuedTimeoutInMinutes * rt.minuteMs,
+  });
+  doc.jobId = job.id;
+  doc.timerJobId = timer.id;
+  await ctx.trx
+    .updateTable("codebuild_builds")
+    .set({ doc: JSON.stringify(doc) })
+    .where("id", "=", id)
+    .execute();
+  const row = (await loadBuild(ctx.trx, id))!;
+  await emitStateChange(rt, ctx.trx, row);
+  await emitPhaseChanges(rt, ctx.trx, row, doc.phases.slice(0, 1));
+  // The job and events are visible once the operation's transaction commits; a wake now queues
+  // the workers' claim behind that commit (SQLite has one connection) and polling covers the rest.
+  setTimeout(() => {
+    rt.queue.wake();
+    rt.bus.notify();
+  }, 0);
+  return row;
+}
+
+function composeDoc(
+  rt: CodeBuildRuntime,
+  ctx: OperationContext,
+  spec: ProjectSpec,
+  projectArn: string,
+  input: StartBuildInput,
+  id: string,
+  uuid: string,
+  now: number,
+): BuildDoc {
+  const source = {
+    ...spec.source,
+    ...(input.sourceTypeOverride ? { type: input.sourceTypeOverride } : {}),
+    ...(input.sourceLocationOverride ? { location: input.sourceLocationOverride } : {}),
+    ...(input.buildspecOverride !== undefined ? { buildspec: input.buildspecOverride } : {}),
+  };
+  // Precedence, as "Environment variables in build environments" documents: StartBuild's override
+  // beats the project's definition of the same name.
+  const vars = new Map<string, EnvironmentVariable>();
+  for (const v of [...spec.environment.environmentVariables, ...(input.environmentVariablesOverride ?? [])]) {
+    vars.set(v.name, { name: v.name, value: v.value, type: v.type ?? "PLAINTEXT" });
+  }
+  const artifactsTarget = artifactDefaults(input.artifactsOverride ?? spec.artifacts, spec.name);
+  const logsConfig = input.logsConfigOverride ?? spec.logsConfig;
+  const groupName = logsConfig.cloudWatchLogs?.groupName ?? `/aws/codebuild/${spec.name}`;
+  const streamName = logsConfig.cloudWatchLogs?.streamName
+    ? `${logsConfig.cloudWatchLogs.streamName}/${uuid}`
+    : uuid;
+  const sourceVersion = input.sourceVersion ?? spec.sourceVersion;
+  return {
+    arn: `arn:aws:codebuild:${ctx.region}:${ctx.accountId}:build/${id}`,
+    projectArn,
+    ...(sourceVersion ? { sourceVersion } : {}),
+    phases: [
+      {
+        phaseType: "SUBMITTED",
+        phaseStatus: "SUCCEEDED",
+        startTime: now,
+        endTime: now,
+        durationInSeconds: 0,
+        contexts: [],
+      },
+      { phaseType: "QUEUED", startTime: now, contexts: [] },
+    ],
+    source,
+    secondarySources: input.secondarySourcesOverride ?? spec.secondarySources,
+    secondarySourceVersions: spec.secondarySourceVersions,
+    artifactsTarget,
+    secondaryArtifactsTargets: input.secondaryArtifactsOverride ?? spec.secondaryArtifacts,
+    artifacts:
+      artifactsTarget.type === "S3" && artifactsTarget.location
+        ? { location: artifactLocation(artifactsTarget.location, artifactKey(artifactsTarget, uuid)) }
+        : {},
+    secondaryArtifacts: [],
+    cache: input.cacheOverride ?? spec.cache,
+    environment: {
+      ...spec.environment,
+      ...(input.environmentTypeOverride ? { type: input.environmentTypeOverride } : {}),
+      ...(input.imageOverride ? { image: input.imageOverride } : {}),
+      ...(input.computeTypeOverride ? { computeType: input.computeTypeOverride } : {}),
+      ...(input.privilegedModeOverride !== undefined ? { privilegedMode: input.privilegedModeOverride } : {}),
+      environmentVariables: [...vars.values()],
+    },
+    serviceRole: input.serviceRoleOverride ?? spec.serviceRole,
+    logs: {
+      groupName,
+      streamName,
+      deepLink: `${rt.publicUrl()}/_/codebuild/logs/${encodeURIComponent(id)}`,
+      cloudWatchLogsArn: `arn:aws:logs:${ctx.region}:${ctx.accountId}:log-group:${groupName}:log-stream:${streamName}`,
+      ...logsConfig,
+    },
+    timeoutInMinutes: input.timeoutInMinutesOverride ?? spec.timeoutInMinutes,
+    queuedTimeoutInMinutes: input.queuedTimeoutInMinutesOverride ?? spec.queuedTimeoutInMinutes,
+    // AWS reports an IAM user by name and the root user by its ARN.
+    initiator: ctx.principal.isRoot ? ctx.principal.arn : ctx.principal.userName,
+    encryptionKey: input.encryptionKeyOverride ?? spec.encryptionKey,
+    exportedEnvironmentVariables: [],
+    reportArns: [],
+    request: { ...input, idempotencyToken: undefined },
+    jobId: 0,
+  };
+}

@@ -1,0 +1,106 @@
+import type { Kysely } from "kysely";
+import type { Database } from "../../platform/store/index.js";
+
+/** Where to append and what. */
+export interface AppendLogEventsInput {
+  accountId: string;
+  region: string;
+  group: string;
+  stream: string;
+  lines: ReadonlyArray<{ timestamp: number; message: string }>;
+  /** Ingestion time, epoch ms; default now. */
+  now?: number;
+}
+
+/** Rows per INSERT: well under SQLite's bound-variable limit, and small enough to keep memory flat. */
+const BATCH = 500;
+
+/**
+ * Appends lines to a stream, creating its group and stream on first use (as the CodeBuild agent's
+ * log driver does on AWS). Runs on `executor`: pass a transaction to append atomically with a state
+ * change. Lines keep their order: each gets the stream's next sequence number.
+ */
+export async function appendLogEvents(
+  executor: Kysely<Database>,
+  input: AppendLogEventsInput,
+): Promise<void> {
+  const now = input.now ?? Date.now();
+  await ensureGroup(executor, input.accountId, input.region, input.group, now);
+  const stream = await ensureStream(executor, input, now);
+  if (input.lines.length === 0) return;
+  let seq = stream.next_seq;
+  let bytes = 0;
+  let first: number | undefined;
+  let last: number | undefined;
+  for (let i = 0; i < input.lines.length; i += BATCH) {
+    const rows = input.lines.slice(i, i + BATCH).map((line) => {
+      bytes += Buffer.byteLength(line.message);
+      first = first === undefined ? line.timestamp : Math.min(first, line.timestamp);
+      last = last === undefined ? line.timestamp : Math.max(last, line.timestamp);
+      return {
+        stream_id: stream.id,
+        seq: seq++,
+        timestamp: line.timestamp,
+        ingestion_time: now,
+        message: line.message,
+      };
+    });
+    await executor.insertInto("logs_events").values(rows).execute();
+  }
+  await executor
+    .updateTable("logs_streams")
+    .set((eb) => ({
+      next_seq: seq,
+      stored_bytes: eb("stored_bytes", "+", bytes),
+      first_event_at: eb.fn.coalesce("first_event_at", eb.val(first ?? now)),
+      last_event_at: last ?? now,
+      last_ingestion_at: now,
+    }))
+    .where("id", "=", stream.id)
+    .execute();
+}
+
+async function ensureGroup(
+  executor: Kysely<Database>,
+  accountId: string,
+  region: string,
+  name: string,
+  now: number,
+): Promise<void> {
+  await executor
+    .insertInto("logs_groups")
+    .values({ account_id: accountId, region, name, created_at: now })
+    .onConflict((oc) => oc.columns(["account_id", "region", "name"]).doNothing())
+    .execute();
+}
+
+async function ensureStream(
+  executor: Kysely<Database>,
+  input: AppendLogEventsInput,
+  now: number,
+): Promise<{ id: number; next_seq: number }> {
+  await executor
+    .insertInto("logs_streams")
+    .values({
+      account_id: input.accountId,
+      region: input.region,
+      group_name: input.group,
+      name: input.stream,
+      created_at: now,
+      first_event_at: null,
+      last_event_at: null,
+      last_ingestion_at: null,
+      stored_bytes: 0,
+      next_seq: 0,
+    })
+    .onConflict((oc) => oc.columns(["account_id", "region", "group_name", "name"]).doNothing())
+    .execute();
+  return executor
+    .selectFrom("logs_streams")
+    .select(["id", "next_seq"])
+    .where("account_id", "=", input.accountId)
+    .where("region", "=", input.region)
+    .where("group_name", "=", input.group)
+    .where("name", "=", input.stream)
+    .executeTakeFirstOrThrow();
+}

@@ -1,0 +1,95 @@
+import { z } from "zod";
+import { awsInt, awsString, operation, type OperationContext } from "../kit/index.js";
+import { invalidToken } from "./errors.js";
+import { groupNameOf, requireStream } from "./lookup.js";
+
+const GetLogEventsInput = z.object({
+  logGroupName: awsString(1, 512).optional(),
+  logGroupIdentifier: awsString(1, 2048).optional(),
+  logStreamName: awsString(1, 512),
+  startTime: z.number().int().min(0).optional(),
+  endTime: z.number().int().min(0).optional(),
+  nextToken: awsString(1).optional(),
+  limit: awsInt(1, 10000).optional(),
+  startFromHead: z.boolean().optional(),
+  unmask: z.boolean().optional(),
+});
+
+/** AWS caps a response at 1 MB of messages as well as at `limit` events. */
+const MAX_RESPONSE_BYTES = 1024 * 1024;
+
+type Token = { direction: "f" | "b"; seq: number };
+
+function parseToken(token: string): Token {
+  const m = /^([fb])\/(\d+)$/.exec(token);
+  if (!m) throw invalidToken(token);
+  return { direction: m[1] as "f" | "b", seq: Number(m[2]) };
+}
+
+/**
+ * GetLogEvents. Tokens are positions in the stream (`f/<seq>` reads from seq on, `b/<seq>` reads the
+ * events before seq); a forward token at the end comes back unchanged, which is how the CLI and SDK
+ * paginators know they have caught up.
+ */
+export const getLogEvents = operation({
+  name: "GetLogEvents",
+  input: GetLogEventsInput,
+  handler: async (input, ctx) => {
+    const group = groupNameOf(input);
+    const streamId = await requireStream(ctx, group, input.logStreamName);
+    const limit = input.limit ?? 10000;
+    const token: Token = input.nextToken
+      ? parseToken(input.nextToken)
+      : input.startFromHead
+        ? { direction: "f", seq: 0 }
+        : { direction: "b", seq: Number.MAX_SAFE_INTEGER };
+    let query = ctx.trx
+      .selectFrom("logs_events")
+      .select(["seq", "timestamp", "ingestion_time", "message"])
+      .where("stream_id", "=", streamId);
+    if (input.startTime !== undefined) query = query.where("timestamp", ">=", input.startTime);
+    if (input.endTime !== undefined) query = query.where("timestamp", "<", input.endTime);
+    const rows =
+      token.direction === "f"
+        ? await query.where("seq", ">=", token.seq).orderBy("seq", "asc").limit(limit).execute()
+        : (await query.where("seq", "<", token.seq).orderBy("seq", "desc").limit(limit).execute()).reverse();
+    // Trim to the byte cap from the far end of the reading direction, so the next token resumes there.
+    let bytes = 0;
+    let kept = rows;
+    if (token.direction === "f") {
+      const cut = rows.findIndex((r) => (bytes += Buffer.byteLength(r.message) + 26) > MAX_RESPONSE_BYTES);
+      if (cut > 0) kept = rows.slice(0, cut);
+    } else {
+      let start = rows.length;
+      while (start > 0 && (bytes += Buffer.byteLength(rows[start - 1]!.message) + 26) <= MAX_RESPONSE_BYTES)
+        start--;
+      if (start > 0 && start < rows.length) kept = rows.slice(start);
+    }
+    const first = kept[0];
+    const last = kept[kept.length - 1];
+    const forward = last
+      ? last.seq + 1
+      : token.direction === "f"
+        ? token.seq
+        : Math.min(token.seq, await nextSeq(ctx, streamId));
+    const backward = first ? first.seq : token.direction === "b" ? Math.min(token.seq, forward) : token.seq;
+    return {
+      events: kept.map((r) => ({
+        timestamp: r.timestamp,
+        message: r.message,
+        ingestionTime: r.ingestion_time,
+      })),
+      nextForwardToken: `f/${String(forward).padStart(20, "0")}`,
+      nextBackwardToken: `b/${String(backward).padStart(20, "0")}`,
+    };
+  },
+});
+
+async function nextSeq(ctx: OperationContext, streamId: number): Promise<number> {
+  const row = await ctx.trx
+    .selectFrom("logs_streams")
+    .select("next_seq")
+    .where("id", "=", streamId)
+    .executeTakeFirst();
+  return row?.next_seq ?? 0;
+}

@@ -1,0 +1,48 @@
+import type { OperationContext } from "../kit/index.js";
+import { groupNotFound, logsError, streamNotFound } from "./errors.js";
+
+/** The log group name from `logGroupName` or `logGroupIdentifier` (a name or an ARN). */
+export function groupNameOf(input: {
+  logGroupName?: string | undefined;
+  logGroupIdentifier?: string | undefined;
+}) {
+  if (input.logGroupName !== undefined) return input.logGroupName;
+  const id = input.logGroupIdentifier;
+  if (id === undefined) {
+    throw logsError("InvalidParameterException", "Either logGroupName or logGroupIdentifier must be given.");
+  }
+  const m = /^arn:[^:]+:logs:[^:]*:[^:]*:log-group:(.+?)(:\*)?$/.exec(id);
+  return m ? m[1]! : id;
+}
+
+/** Throws ResourceNotFoundException unless the group exists. */
+export async function requireGroup(ctx: OperationContext, group: string): Promise<void> {
+  const row = await ctx.trx
+    .selectFrom("logs_groups")
+    .select("name")
+    .where("account_id", "=", ctx.accountId)
+    .where("region", "=", ctx.region)
+    .where("name", "=", group)
+    .executeTakeFirst();
+  if (!row) throw groupNotFound();
+}
+
+/** The stream's id; ResourceNotFoundException for a missing group or stream. */
+export async function requireStream(ctx: OperationContext, group: string, stream: string): Promise<number> {
+  await requireGroup(ctx, group);
+  const row = await ctx.trx
+    .selectFrom("logs_streams")
+    .select("id")
+    .where("account_id", "=", ctx.accountId)
+    .where("region", "=", ctx.region)
+    .where("group_name", "=", group)
+    .where("name", "=", stream)
+    .executeTakeFirst();
+  if (!row) throw streamNotFound();
+  return row.id;
+}
+
+/** `arn:aws:logs:<region>:<account>:log-group:<name>`. */
+export function groupArn(region: string, accountId: string, group: string): string {
+  return `arn:aws:logs:${region}:${accountId}:log-group:${group}`;
+}

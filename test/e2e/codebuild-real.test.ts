@@ -1,0 +1,194 @@
+import {
+  CodeBuildClient,
+  CreateProjectCommand,
+  StartBuildCommand,
+  StopBuildCommand,
+} from "@aws-sdk/client-codebuild";
+import { CloudWatchLogsClient, GetLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
+import { CreateBucketCommand, GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
+import yauzl from "yauzl";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { awsCli, hasAwsCli, startTestServer, type TestServer } from "../support/server.js";
+import { waitForBuild } from "./codebuild-support.js";
+
+/** CodeBuild through the API with the real engine: commands really run, in the real sandbox. */
+describe("CodeBuild with the embedded runner", () => {
+  let server: TestServer;
+  let codebuild: CodeBuildClient;
+  let logs: CloudWatchLogsClient;
+  let s3: S3Client;
+  beforeAll(async () => {
+    server = await startTestServer();
+    codebuild = new CodeBuildClient(server.clientConfig);
+    logs = new CloudWatchLogsClient(server.clientConfig);
+    s3 = new S3Client(server.clientConfig);
+    await s3.send(new CreateBucketCommand({ Bucket: "artifacts" }));
+    await new SSMClient(server.clientConfig).send(
+      new PutParameterCommand({ Name: "/ci/token", Type: "SecureString", Value: "tok-7f3a9c-secret" }),
+    );
+  });
+  afterAll(async () => {
+    await server.stop();
+  });
+
+  async function project(name: string, buildspec: string, artifacts = false): Promise<void> {
+    await codebuild.send(
+      new CreateProjectCommand({
+        name,
+        source: { type: "NO_SOURCE", buildspec },
+        artifacts: artifacts
+          ? { type: "S3", location: "artifacts", name: "out.zip", packaging: "ZIP" }
+          : { type: "NO_ARTIFACTS" },
+        environment: {
+          type: "LINUX_CONTAINER",
+          image: "aws/codebuild/standard:7.0",
+          computeType: "BUILD_GENERAL1_SMALL",
+        },
+        serviceRole: "arn:aws:iam::000000000000:role/codebuild",
+      }),
+    );
+  }
+
+  async function logText(groupName: string, streamName: string): Promise<string> {
+    const out = await logs.send(
+      new GetLogEventsCommand({ logGroupName: groupName, logStreamName: streamName, startFromHead: true }),
+    );
+    return (out.events ?? []).map((e) => e.message).join("\n");
+  }
+
+  it("runs a buildspec: phases, carried shell state, logs, masked secrets, exported variables, artifacts", async () => {
+    await project(
+      "app",
+      [
+        "version: 0.2",
+        "env:",
+        "  parameter-store:",
+        "    TOKEN: /ci/token",
+        "  exported-variables: [RESULT]",
+        "phases:",
+        "  install:",
+        "    commands:",
+        "      - mkdir -p out && cd out",
+        "      - export GREETING=hello",
+        "  build:",
+        "    commands:",
+        '      - echo "$GREETING from $(basename $PWD) build $CODEBUILD_BUILD_NUMBER" > result.txt',
+        "      - echo token is $TOKEN",
+        "      - export RESULT=done",
+        "artifacts:",
+        "  base-directory: out",
+        "  files: ['**/*']",
+      ].join("\n"),
+      true,
+    );
+    const { build } = await codebuild.send(new StartBuildCommand({ projectName: "app" }));
+    const done = await waitForBuild(codebuild, build!.id!, undefined, 30_000);
+    expect(done.buildStatus).toBe("SUCCEEDED");
+    expect(done.phases?.map((p) => p.phaseType)).toEqual([
+      "SUBMITTED",
+      "QUEUED",
+      "PROVISIONING",
+      "DOWNLOAD_SOURCE",
+      "INSTALL",
+      "PRE_BUILD",
+      "BUILD",
+      "POST_BUILD",
+      "UPLOAD_ARTIFACTS",
+      "FINALIZING",
+      "COMPLETED",
+    ]);
+    expect(done.exportedEnvironmentVariables).toEqual([{ name: "RESULT", value: "done" }]);
+    const text = await logText(done.logs!.groupName!, done.logs!.streamName!);
+    expect(text).toContain("token is ***");
+    expect(text).not.toContain("tok-7f3a9c-secret");
+
+    const location = done.artifacts!.location!; // arn:aws:s3:::artifacts/…/out.zip
+    const key = location.replace(/^arn:aws:s3:::artifacts\//, "");
+    const zip = await s3.send(new GetObjectCommand({ Bucket: "artifacts", Key: key }));
+    const bytes = Buffer.from(await zip.Body!.transformToByteArray());
+    const entries = await unzip(bytes);
+    expect(entries["result.txt"]).toBe("hello from out build 1\n");
+  });
+
+  it("fails a command with COMMAND_EXECUTION_ERROR, still runs POST_BUILD, and keeps the logs", async () => {
+    await project(
+      "failing",
+      "version: 0.2\nphases:\n  build:\n    commands:\n      - echo before\n      - exit 3\n  post_build:\n    commands:\n      - echo succeeding=$CODEBUILD_BUILD_SUCCEEDING\n",
+    );
+    const { build } = await codebuild.send(new StartBuildCommand({ projectName: "failing" }));
+    const done = await waitForBuild(codebuild, build!.id!, undefined, 30_000);
+    expect(done.buildStatus).toBe("FAILED");
+    const buildPhase = done.phases?.find((p) => p.phaseType === "BUILD");
+    expect(buildPhase?.phaseStatus).toBe("FAILED");
+    expect(buildPhase?.contexts?.[0]?.statusCode).toBe("COMMAND_EXECUTION_ERROR");
+    expect(buildPhase?.contexts?.[0]?.message).toContain("exit 3");
+    expect(done.phases?.find((p) => p.phaseType === "POST_BUILD")?.phaseStatus).toBe("SUCCEEDED");
+    const text = await logText(done.logs!.groupName!, done.logs!.streamName!);
+    expect(text).toContain("before");
+    expect(text).toContain("succeeding=0");
+  });
+
+  it("reports a buildspec error as YAML_FILE_ERROR with line and column before running anything", async () => {
+    await project("badspec", "version: 0.2\nphases:\n  build:\n    commands:\n      run: echo never\n");
+    const { build } = await codebuild.send(new StartBuildCommand({ projectName: "badspec" }));
+    const done = await waitForBuild(codebuild, build!.id!, undefined, 30_000);
+    expect(done.buildStatus).toBe("FAILED");
+    const download = done.phases?.find((p) => p.phaseType === "DOWNLOAD_SOURCE");
+    expect(download?.contexts?.[0]?.statusCode).toBe("YAML_FILE_ERROR");
+    expect(download?.contexts?.[0]?.message).toMatch(/buildspec\.yml:5:\d+: phases\.build\.commands/);
+  });
+
+  it("stops a running build: STOPPED, and its process tree is gone", async () => {
+    await project("sleepy", "version: 0.2\nphases:\n  build:\n    commands:\n      - sleep 300\n");
+    const { build } = await codebuild.send(new StartBuildCommand({ projectName: "sleepy" }));
+    await waitForBuild(codebuild, build!.id!, (b) => b.currentPhase === "BUILD", 30_000);
+    await codebuild.send(new StopBuildCommand({ id: build!.id! }));
+    const done = await waitForBuild(codebuild, build!.id!, undefined, 10_000);
+    expect(done.buildStatus).toBe("STOPPED");
+  });
+
+  it.runIf(hasAwsCli())("works from the AWS CLI: start-build, batch-get-builds, logs", async () => {
+    await project("cli", "version: 0.2\nphases:\n  build:\n    commands:\n      - echo from-the-cli\n");
+    const started = await awsCli(server, ["codebuild", "start-build", "--project-name", "cli"]);
+    expect(started.stderr).toBe("");
+    const id = (JSON.parse(started.stdout) as { build: { id: string } }).build.id;
+    const done = await waitForBuild(codebuild, id, undefined, 30_000);
+    expect(done.buildStatus).toBe("SUCCEEDED");
+    const got = await awsCli(server, ["codebuild", "batch-get-builds", "--ids", id]);
+    expect(JSON.parse(got.stdout)).toMatchObject({ builds: [{ id, buildStatus: "SUCCEEDED" }] });
+    const events = await awsCli(server, [
+      "logs",
+      "get-log-events",
+      "--log-group-name",
+      "/aws/codebuild/cli",
+      "--log-stream-name",
+      id.split(":")[1]!,
+      "--start-from-head",
+    ]);
+    expect(events.stdout).toContain("from-the-cli");
+  });
+});
+
+async function unzip(buffer: Buffer): Promise<Record<string, string>> {
+  return await new Promise((resolve, reject) => {
+    yauzl.fromBuffer(buffer, { lazyEntries: true }, (err, zip) => {
+      if (err || !zip) return reject(err ?? new Error("no zip"));
+      const out: Record<string, string> = {};
+      zip.on("entry", (entry: yauzl.Entry) => {
+        if (entry.fileName.endsWith("/")) return zip.readEntry();
+        zip.openReadStream(entry, (e, stream) => {
+          if (e || !stream) return reject(e ?? new Error("no stream"));
+          const chunks: Buffer[] = [];
+          stream.on("data", (c: Buffer) => chunks.push(c));
+          stream.on("end", () => {
+            out[entry.fileName] = Buffer.concat(chunks).toString();
+            zip.readEntry();
+          });
+        });
+      });
+      zip.on("end", () => resolve(out));
+      zip.readEntry();
+    });
+  });
+}
