@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { processesWithToken, uniqueToken } from "../shell/fixtures/sessions.fixture.js";
+import { processesLeftAfter, uniqueToken } from "../shell/fixtures/sessions.fixture.js";
 import { build, fakeApi, phaseSummary, testJob, testSandbox, workRoot } from "./fixtures/fake-api.fixture.js";
 import { runBuild } from "./index.js";
 
@@ -19,7 +19,7 @@ describe("build lifecycle", () => {
       contexts: [{ statusCode: "BUILD_TIMED_OUT" }],
     });
     expect(phaseSummary(r.outcome).slice(-2)).toEqual(["FINALIZING:SUCCEEDED", "COMPLETED"]);
-    expect(processesWithToken(token)).toEqual([]);
+    expect(await processesLeftAfter(token)).toEqual([]);
   });
 
   it("stops on abort: STOPPED, tree killed", async () => {
@@ -35,7 +35,7 @@ describe("build lifecycle", () => {
     expect(r.outcome.status).toBe("STOPPED");
     expect(r.outcome.phases.find((p) => p.phaseType === "BUILD")!.phaseStatus).toBe("STOPPED");
     expect(r.text).not.toContain("never");
-    expect(processesWithToken(token)).toEqual([]);
+    expect(await processesLeftAfter(token)).toEqual([]);
   });
 
   it("kills a daemon a command left running when the build ends", async () => {
@@ -44,7 +44,7 @@ describe("build lifecycle", () => {
       `version: 0.2\nphases:\n  build:\n    commands:\n      - nohup sleep 1000.${token} >/dev/null 2>&1 &\n      - setsid sleep 1001.${token} >/dev/null 2>&1 &\n`,
     );
     expect(r.outcome.status).toBe("SUCCEEDED");
-    expect(processesWithToken(token)).toEqual([]);
+    expect(await processesLeftAfter(token)).toEqual([]);
   });
 
   it("streams a lot of output in small ordered batches", async () => {
