@@ -9,6 +9,7 @@ import { CreateBucketCommand, GetObjectCommand, S3Client } from "@aws-sdk/client
 import { PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import yauzl from "yauzl";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BUILD_PHASES } from "../../src/runner/api.js";
 import { awsCli, hasAwsCli, startTestServer, type TestServer } from "../support/server.js";
 import { waitForBuild } from "./codebuild-support.js";
 
@@ -85,19 +86,7 @@ describe("CodeBuild with the embedded runner", () => {
     const { build } = await codebuild.send(new StartBuildCommand({ projectName: "app" }));
     const done = await waitForBuild(codebuild, build!.id!, undefined, 30_000);
     expect(done.buildStatus).toBe("SUCCEEDED");
-    expect(done.phases?.map((p) => p.phaseType)).toEqual([
-      "SUBMITTED",
-      "QUEUED",
-      "PROVISIONING",
-      "DOWNLOAD_SOURCE",
-      "INSTALL",
-      "PRE_BUILD",
-      "BUILD",
-      "POST_BUILD",
-      "UPLOAD_ARTIFACTS",
-      "FINALIZING",
-      "COMPLETED",
-    ]);
+    expect(done.phases?.map((p) => p.phaseType)).toEqual([...BUILD_PHASES]);
     expect(done.exportedEnvironmentVariables).toEqual([{ name: "RESULT", value: "done" }]);
     const text = await logText(done.logs!.groupName!, done.logs!.streamName!);
     expect(text).toContain("token is ***");

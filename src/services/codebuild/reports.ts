@@ -107,22 +107,34 @@ const ReportFilter = z
   .object({ status: awsEnum(["GENERATING", "SUCCEEDED", "FAILED", "INCOMPLETE", "DELETING"]).optional() })
   .optional();
 
+/** One page of report ARNs from `query`, filtered by status and sorted by creation time. */
+async function listReportArns(
+  query: ReturnType<typeof reportsQuery>,
+  input: {
+    sortOrder?: "ASCENDING" | "DESCENDING";
+    filter?: { status?: string };
+    nextToken?: string;
+    maxResults?: number;
+  },
+): Promise<{ reports: string[]; nextToken?: string }> {
+  const offset = decodePage(input.nextToken || undefined);
+  const limit = input.maxResults ?? 100;
+  const filtered = input.filter?.status ? query.where("r.status", "=", input.filter.status) : query;
+  const rows = await filtered
+    .orderBy("r.created_at", input.sortOrder === "ASCENDING" ? "asc" : "desc")
+    .orderBy("r.arn")
+    .limit(limit + 1)
+    .offset(offset)
+    .execute();
+  return { reports: rows.slice(0, limit).map((r) => r.arn), ...next(rows.length > limit, offset + limit) };
+}
+
 /** ListReports: report ARNs, newest first by default. */
 export const listReports = operation({
   name: "ListReports",
   input: z.object({ sortOrder: Sort, filter: ReportFilter, ...Paging }),
   handler: async (input, ctx) => {
-    const offset = decodePage(input.nextToken || undefined);
-    const limit = input.maxResults ?? 100;
-    let q = reportsQuery(ctx);
-    if (input.filter?.status) q = q.where("r.status", "=", input.filter.status);
-    const rows = await q
-      .orderBy("r.created_at", input.sortOrder === "ASCENDING" ? "asc" : "desc")
-      .orderBy("r.arn")
-      .limit(limit + 1)
-      .offset(offset)
-      .execute();
-    return { reports: rows.slice(0, limit).map((r) => r.arn), ...next(rows.length > limit, offset + limit) };
+    return await listReportArns(reportsQuery(ctx), input);
   },
 });
 
@@ -138,17 +150,7 @@ export const listReportsForReportGroup = operation({
       .executeTakeFirst();
     if (!group)
       throw codebuildError("ResourceNotFoundException", `Report group not found: ${input.reportGroupArn}`);
-    const offset = decodePage(input.nextToken || undefined);
-    const limit = input.maxResults ?? 100;
-    let q = reportsQuery(ctx).where("r.report_group_arn", "=", group.arn);
-    if (input.filter?.status) q = q.where("r.status", "=", input.filter.status);
-    const rows = await q
-      .orderBy("r.created_at", input.sortOrder === "ASCENDING" ? "asc" : "desc")
-      .orderBy("r.arn")
-      .limit(limit + 1)
-      .offset(offset)
-      .execute();
-    return { reports: rows.slice(0, limit).map((r) => r.arn), ...next(rows.length > limit, offset + limit) };
+    return await listReportArns(reportsQuery(ctx).where("r.report_group_arn", "=", group.arn), input);
   },
 });
 
