@@ -5,13 +5,13 @@ import {
   StopBuildCommand,
 } from "@aws-sdk/client-codebuild";
 import { CloudWatchLogsClient, GetLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
-import { CreateBucketCommand, GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import yauzl from "yauzl";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BUILD_PHASES } from "../../src/runner/api.js";
 import { awsCli, hasAwsCli, startTestServer, type TestServer } from "../support/server.js";
-import { waitForBuild } from "./codebuild-support.js";
+import { waitForBuild, zipOf } from "./codebuild-support.js";
 
 /** CodeBuild through the API with the real engine: commands really run, in the real sandbox. */
 describe("CodeBuild with the embedded runner", () => {
@@ -98,6 +98,37 @@ describe("CodeBuild with the embedded runner", () => {
     const bytes = Buffer.from(await zip.Body!.transformToByteArray());
     const entries = await unzip(bytes);
     expect(entries["result.txt"]).toBe("hello from out build 1\n");
+  });
+
+  it("builds an S3 source zip with its own buildspec.yml, and a secondary source", async () => {
+    const primary = await zipOf({
+      "buildspec.yml":
+        "version: 0.2\nphases:\n  build:\n    commands:\n      - cat app.txt\n      - cat $CODEBUILD_SRC_DIR_lib/lib.txt\n",
+      "app.txt": "app-source-contents",
+    });
+    const secondary = await zipOf({ "lib.txt": "lib-source-contents" });
+    await s3.send(new PutObjectCommand({ Bucket: "artifacts", Key: "src/app.zip", Body: primary }));
+    await s3.send(new PutObjectCommand({ Bucket: "artifacts", Key: "src/lib.zip", Body: secondary }));
+    await codebuild.send(
+      new CreateProjectCommand({
+        name: "from-s3",
+        source: { type: "S3", location: "artifacts/src/app.zip" },
+        secondarySources: [{ type: "S3", location: "artifacts/src/lib.zip", sourceIdentifier: "lib" }],
+        artifacts: { type: "NO_ARTIFACTS" },
+        environment: {
+          type: "LINUX_CONTAINER",
+          image: "aws/codebuild/standard:7.0",
+          computeType: "BUILD_GENERAL1_SMALL",
+        },
+        serviceRole: "arn:aws:iam::000000000000:role/codebuild",
+      }),
+    );
+    const { build } = await codebuild.send(new StartBuildCommand({ projectName: "from-s3" }));
+    const done = await waitForBuild(codebuild, build!.id!, undefined, 30_000);
+    const text = await logText(done.logs!.groupName!, done.logs!.streamName!);
+    expect(done.buildStatus, text).toBe("SUCCEEDED");
+    expect(text).toContain("app-source-contents");
+    expect(text).toContain("lib-source-contents");
   });
 
   it("fails a command with COMMAND_EXECUTION_ERROR, still runs POST_BUILD, and keeps the logs", async () => {
