@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { benchApiLatency } from "./api-latency.js";
+import { benchBuildLatency, benchBuildThroughput, benchLocalBuild } from "./codebuild.js";
 import { benchS3Throughput } from "./s3-throughput.js";
 import { benchStartup } from "./startup.js";
 import { printTable, type BenchRow } from "./stats.js";
@@ -21,7 +22,16 @@ const suites: Array<[string, () => Promise<BenchRow[]>]> = [
   ["startup", () => benchStartup()],
   ["api", () => benchApiLatency()],
   ["s3", () => benchS3Throughput()],
+  ["codebuild", () => benchBuildLatency()],
+  ["codebuild-burst", () => benchBuildThroughput()],
+  ["cli-build", () => benchLocalBuild()],
 ];
+
+const unknown = only.filter((n) => !suites.some(([name]) => name === n));
+if (unknown.length) {
+  console.error(`bench: unknown suite ${unknown.join(", ")}; known: ${suites.map(([n]) => n).join(", ")}`);
+  process.exit(1);
+}
 
 const cpu = os.cpus()[0]?.model ?? "unknown CPU";
 process.stdout.write(

@@ -14,10 +14,16 @@ export interface ServerProcess {
   stop(): Promise<void>;
 }
 
+/**
+ * Starts the built server on a free port. `PIPEWRIGHT_BENCH_SERVER_NODE_ARGS` (space-separated, default
+ * none) adds Node options to the server process only, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to
+ * profile it while a bench drives it.
+ */
 export async function startServerProcess(dataDir: string): Promise<ServerProcess> {
+  const nodeArgs = (process.env.PIPEWRIGHT_BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
   const child: ChildProcess = spawn(
     process.execPath,
-    [path.join(ROOT, "dist/cli/main.js"), "server", "--port", "0", "--data-dir", dataDir],
+    [...nodeArgs, path.join(ROOT, "dist/cli/main.js"), "server", "--port", "0", "--data-dir", dataDir],
     { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, PIPEWRIGHT_LOG_LEVEL: "warn" } },
   );
   let out = "";

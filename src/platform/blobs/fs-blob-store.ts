@@ -27,6 +27,13 @@ export interface FsBlobStoreOptions {
 
 const ID_PATTERN = /^[0-9a-f]{32}$/;
 const TMP_DIR = "tmp";
+/**
+ * Buffering of blob writes and reads. Sockets deliver 64 KiB chunks; with a write stream's default
+ * 16 KiB mark every chunk waited for its own write before the next was hashed. A 1 MiB mark lets
+ * hashing run while earlier chunks are written (queued chunks go out as one `writev`), and reads
+ * take 16 times fewer round trips to the thread pool. Memory stays bounded: about 2 MiB a transfer.
+ */
+const IO_BUFFER_BYTES = 1024 * 1024;
 
 /**
  * Blobs as files under `root`: `<root>/<first two hex chars>/<id>`, written to `<root>/tmp/` first
@@ -56,8 +63,15 @@ export function createFsBlobStore(options: FsBlobStoreOptions): BlobStore {
       const id = newBlobId();
       const tmp = path.join(tmpDir, `${id}.tmp`);
       const meter = new DigestingMeter(putOptions);
+      // `flush` is one fsync when the file is closed, not one per write.
+      const file = createWriteStream(tmp, {
+        flags: "wx",
+        mode: 0o600,
+        flush: fsync,
+        highWaterMark: IO_BUFFER_BYTES,
+      });
       try {
-        await pipeline(source, meter, createWriteStream(tmp, { flags: "wx", mode: 0o600, flush: fsync }));
+        await pipeline(source, meter, file);
         const blob: StoredBlob = { id, size: meter.size, md5: meter.md5(), digests: meter.results() };
         await putOptions.verify?.(blob);
         await commit(tmp, id);
@@ -77,7 +91,11 @@ export function createFsBlobStore(options: FsBlobStoreOptions): BlobStore {
         if ((err as NodeJS.ErrnoException).code === "ENOENT") throw new BlobNotFoundError(id);
         throw err;
       }
-      return handle.createReadStream({ autoClose: true, ...rangeOptions(range) });
+      return handle.createReadStream({
+        autoClose: true,
+        highWaterMark: IO_BUFFER_BYTES,
+        ...rangeOptions(range),
+      });
     },
 
     async copy(id) {

@@ -3,8 +3,7 @@ import { mkdir, mkdtemp, readdir, rm, stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
-import yauzl from "yauzl";
-import yazl from "yazl";
+import type yauzl from "yauzl";
 
 /** Streams `source` into a temporary file, runs `fn` on its path, and removes it. */
 export async function withTempFile<T>(
@@ -24,8 +23,10 @@ export async function withTempFile<T>(
 /** Extracts a zip into `dir`; entries that would land outside it are refused. */
 export async function unzipTo(zipFile: string, dir: string): Promise<void> {
   const root = path.resolve(dir);
+  // Zip libraries load on first use, not at server start-up.
+  const { default: unzip } = await import("yauzl");
   const zip = await new Promise<yauzl.ZipFile>((resolve, reject) =>
-    yauzl.open(zipFile, { lazyEntries: true }, (err, z) => (err ? reject(err) : resolve(z))),
+    unzip.open(zipFile, { lazyEntries: true }, (err, z) => (err ? reject(err) : resolve(z))),
   );
   try {
     await new Promise<void>((resolve, reject) => {
@@ -74,6 +75,7 @@ export async function listFiles(dir: string): Promise<string[]> {
 
 /** Zips `dir` into `zipFile` (used for LOCAL cache snapshots and tests). */
 export async function zipDirectory(dir: string, zipFile: string): Promise<void> {
+  const { default: yazl } = await import("yazl");
   const zip = new yazl.ZipFile();
   for (const rel of await listFiles(dir)) {
     const { mode } = await stat(path.join(dir, rel));
