@@ -19,7 +19,6 @@ import { createLogsService } from "../services/logs/index.js";
 import { createSecretsManagerService } from "../services/secretsmanager/index.js";
 import { createSsmService } from "../services/ssm/index.js";
 import { stsService } from "../services/sts/index.js";
-import { runBuild } from "../runner/index.js";
 import { buildApp } from "./app.js";
 import { registerCodeBuildRoutes } from "./codebuild-routes.js";
 import { createJsonHandler } from "./json-protocol.js";
@@ -178,6 +177,9 @@ function embeddedEngine(dataDir: string): RunBuild {
   let sandbox: Promise<Sandbox> | undefined;
   return async (job, api, { signal }) => {
     sandbox ??= detectSandbox().then((d) => d.sandbox);
+    // The engine (and the YAML, XML and zip libraries it needs) loads with the first build, so a
+    // server that never builds starts without it.
+    const { runBuild } = await import("../runner/index.js");
     await runBuild(job, api, {
       signal,
       workRoot: path.join(dataDir, "builds"),
