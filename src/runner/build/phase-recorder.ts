@@ -2,9 +2,17 @@
 import type { BuildJob, BuildPhase, BuildPhaseType, PhaseContext, PhaseStatus, RunnerApi } from "../api.js";
 import { RunnerApiError } from "./errors.js";
 
-/** The phases of one build. */
+/**
+ * The phases of one build. Reports are coalesced: the build never waits for the control plane to
+ * store a phase change; while one report is in flight, later changes wait and go together as the
+ * newest snapshot. A slow store then costs one write per burst of changes, not one per change,
+ * and every change still arrives, in order. {@link flush} waits until the newest has arrived.
+ */
 export class PhaseRecorder {
   readonly phases: BuildPhase[] = [];
+  private inFlight: Promise<void> | undefined;
+  private dirty = false;
+  private failure: unknown;
 
   constructor(
     private readonly job: BuildJob,
@@ -42,11 +50,31 @@ export class PhaseRecorder {
     await this.report();
   }
 
+  /** Waits until the control plane has the newest phases; throws if a report failed. */
+  async flush(): Promise<void> {
+    while (this.inFlight) await this.inFlight;
+    this.throwIfFailed();
+  }
+
   private async report(): Promise<void> {
-    try {
-      await this.api.phasesChanged(this.job, structuredClone(this.phases));
-    } catch (err) {
-      throw new RunnerApiError("phasesChanged", err);
+    this.throwIfFailed();
+    this.dirty = true;
+    this.inFlight ??= this.drain();
+  }
+
+  private async drain(): Promise<void> {
+    while (this.dirty && this.failure === undefined) {
+      this.dirty = false;
+      try {
+        await this.api.phasesChanged(this.job, structuredClone(this.phases));
+      } catch (err) {
+        this.failure = err;
+      }
     }
+    this.inFlight = undefined;
+  }
+
+  private throwIfFailed(): void {
+    if (this.failure !== undefined) throw new RunnerApiError("phasesChanged", this.failure);
   }
 }

@@ -57,6 +57,8 @@ export async function runBuild(
     await state.session?.kill().catch(() => undefined);
     if (state.dirs && !options.keepBuildDir) await rm(state.dirs.root, { recursive: true, force: true });
   }
+  // The control plane gets the last phase change before it hears how the build ended.
+  await state.phases.flush().catch(() => undefined);
   const outcome: BuildOutcome = {
     status: state.status,
     phases: structuredClone(state.phases.phases),
