@@ -78,6 +78,7 @@ export function createRunnerApi(
   rt: CodeBuildRuntime,
   scope: { accountId: string; region: string },
 ): RunnerApi {
+  const logTargets = new Map<string, Promise<ReturnType<typeof docOf>["logs"] | undefined>>();
   const putFile = async (bucket: string, key: string, file: string) => {
     const result = await rt.s3.putObject({
       bucket,
@@ -133,9 +134,14 @@ export function createRunnerApi(
     },
     phasesChanged: (job, phases) => reportPhases(rt, job.buildId, phases),
     async appendLogs(job, lines) {
-      const row = await loadBuild(rt.store.db, job.buildId);
-      if (!row) return;
-      const { logs } = docOf(row);
+      // The build's log target is fixed when it starts: read it once, not once per batch of lines.
+      let target = logTargets.get(job.buildId);
+      if (!target) {
+        target = loadBuild(rt.store.db, job.buildId).then((row) => (row ? docOf(row).logs : undefined));
+        logTargets.set(job.buildId, target);
+      }
+      const logs = await target;
+      if (!logs) return;
       // Lines are kept only where AWS would keep them: CloudWatch Logs disabled means no stream.
       if (logs.cloudWatchLogs?.status === "DISABLED") return;
       await appendLogEvents(rt.store.db, {
