@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import { ConfigError } from "../core/index.js";
 import { registerBuildCommand } from "./build-command.js";
+import { registerLogsCommand } from "./logs-command.js";
 import { registerServerCommand } from "./server-command.js";
 
 const program = new Command()
@@ -10,6 +11,7 @@ const program = new Command()
 
 registerServerCommand(program);
 registerBuildCommand(program);
+registerLogsCommand(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof ConfigError) console.error(`pipewright: ${err.message}`);

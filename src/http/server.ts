@@ -22,6 +22,7 @@ import { stsService } from "../services/sts/index.js";
 import { buildApp } from "./app.js";
 import { registerCodeBuildRoutes } from "./codebuild-routes.js";
 import { createJsonHandler } from "./json-protocol.js";
+import { registerLiveLogRoutes } from "./live-logs.js";
 import { createQueryHandler } from "./query-protocol.js";
 import { createS3Endpoint } from "./s3/index.js";
 
@@ -111,8 +112,10 @@ export async function startServer(
       json: createJsonHandler({ ...common, services: jsonServices }),
       query: createQueryHandler({ ...common, services: queryServices }),
       s3: s3.handler,
-      internal: (instance) =>
-        registerCodeBuildRoutes(instance, { store, accountId: config.accountId, region: config.region }),
+      internal: (instance) => {
+        registerCodeBuildRoutes(instance, { store, accountId: config.accountId, region: config.region });
+        registerLiveLogRoutes(instance, { ...common, bus });
+      },
     });
     // Builds a previous process left running end before any worker could pick their jobs up.
     await codebuild.recoverBuilds();

@@ -133,8 +133,11 @@ export function verifySigV4(request: SignedRequest, options: VerifyOptions): Ver
       `The provided 'x-amz-content-sha256' header does not match what was computed: expected the SHA-256 of the body, ${request.bodySha256}`,
     );
   }
+  // A presigned URL without X-Amz-Content-Sha256 signs UNSIGNED-PAYLOAD for S3, and the body's real
+  // hash for every other service (what the SDKs' presigners compute).
   const payloadHash = presigned
-    ? (query.get("X-Amz-Content-Sha256")?.[0] ?? "UNSIGNED-PAYLOAD")
+    ? (query.get("X-Amz-Content-Sha256")?.[0] ??
+      (options.s3 ? "UNSIGNED-PAYLOAD" : (request.bodySha256 ?? EMPTY_SHA256)))
     : (request.bodySha256 ?? contentSha256 ?? EMPTY_SHA256);
 
   const canonicalRequest = [

@@ -4,3 +4,4 @@ export { BUILD_JOB_KIND, QUEUED_TIMEOUT_JOB_KIND } from "./deps.js";
 export type { RunBuild } from "./build-handler.js";
 export { renderBadge, readBuildLog } from "./badges.js";
 export { RunnerApiError } from "./errors.js";
+export { findBuildLogRef, type BuildLogRef } from "./build-log-ref.js";

@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../../platform/store/index.js";
+import { notifyLogAppended } from "./notifier.js";
 
 /** Where to append and what. */
 export interface AppendLogEventsInput {
@@ -18,7 +19,9 @@ const BATCH = 500;
 /**
  * Appends lines to a stream, creating its group and stream on first use (as the CodeBuild agent's
  * log driver does on AWS). Runs on `executor`: pass a transaction to append atomically with a state
- * change. Lines keep their order: each gets the stream's next sequence number.
+ * change. Lines keep their order: each gets the stream's next sequence number. Live readers of the
+ * stream in this process are woken (inside a transaction that is before the commit: they read
+ * nothing new and catch up at their next wake or poll).
  */
 export async function appendLogEvents(
   executor: Kysely<Database>,
@@ -58,6 +61,7 @@ export async function appendLogEvents(
     }))
     .where("id", "=", stream.id)
     .execute();
+  notifyLogAppended(input);
 }
 
 async function ensureGroup(

@@ -1,3 +1,5 @@
 export { createLogsService } from "./service.js";
 export { appendLogEvents, type AppendLogEventsInput } from "./append.js";
 export { compileFilterPattern } from "./filter-log-events.js";
+export { watchLogStream, type LogStreamRef } from "./notifier.js";
+export { findLogStreamId, readLogEventsAfter, type StoredLogEvent } from "./read-after.js";

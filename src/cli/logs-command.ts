@@ -1,0 +1,205 @@
+import { existsSync, readFileSync } from "node:fs";
+import path from "node:path";
+import type { Command } from "commander";
+
+/** Default server endpoint: `pipewright server`'s default address and port. */
+export const DEFAULT_ENDPOINT = "http://127.0.0.1:4280";
+
+interface LogsFlags {
+  follow?: boolean;
+  endpoint: string;
+  dataDir?: string;
+}
+
+interface Credentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  region: string;
+}
+
+/** How a build's `end` event describes it. */
+interface EndInfo {
+  buildStatus?: string;
+  buildComplete: boolean;
+}
+
+/** Times a followed stream reconnects without getting a line before giving up. */
+const MAX_RETRIES = 5;
+
+/**
+ * `pipewright logs build <id> [--follow]`: prints a build's log from a server, over the live log
+ * stream (`GET /_/codebuild/builds/<id>/logs/stream`). With `--follow`, prints lines as they come
+ * until the build ends; exit code 0 when it SUCCEEDED, 1 otherwise (and on any error).
+ */
+export function registerLogsCommand(program: Command): void {
+  const logs = program.command("logs").description("read logs from a Pipewright server");
+  logs
+    .command("build <id>")
+    .description("print a build's log (project:uuid or build ARN); --follow streams it until it ends")
+    .option("-f, --follow", "keep printing new lines until the build ends; exit 0 only if it SUCCEEDED")
+    .option("--endpoint <url>", "server URL", DEFAULT_ENDPOINT)
+    .option(
+      "-d, --data-dir <dir>",
+      "server data directory whose `credentials` file to sign with (default ./.pipewright, or " +
+        "AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY when set)",
+    )
+    .action(async (id: string, flags: LogsFlags) => {
+      let code: number;
+      try {
+        code = await printBuildLog(id, flags);
+      } catch (err) {
+        process.stderr.write(`pipewright: ${err instanceof Error ? err.message : String(err)}\n`);
+        code = 1;
+      }
+      await new Promise<void>((resolve) => process.stdout.write("", () => resolve()));
+      process.exit(code);
+    });
+}
+
+async function printBuildLog(id: string, flags: LogsFlags): Promise<number> {
+  const credentials = loadCredentials(flags.dataDir);
+  let after: number | undefined;
+  for (let retries = 0; ;) {
+    const result = await readStream(id, flags, credentials, after);
+    if (result.end) {
+      if (!flags.follow) return 0;
+      return result.end.buildStatus === "SUCCEEDED" ? 0 : 1;
+    }
+    // The connection dropped before the build ended (a restart, a proxy): resume after the last line.
+    retries = result.after !== after ? 1 : retries + 1;
+    if (retries > MAX_RETRIES) throw new Error(`the log stream of ${id} keeps closing before the build ends`);
+    after = result.after;
+    await new Promise((resolve) => setTimeout(resolve, 500 * retries));
+  }
+}
+
+/** One connection: prints every line it gets; returns the last line's id and the `end` event, if any. */
+async function readStream(
+  id: string,
+  flags: LogsFlags,
+  credentials: Credentials,
+  after: number | undefined,
+): Promise<{ after: number | undefined; end?: EndInfo }> {
+  const url = new URL(`/_/codebuild/builds/${encodeURIComponent(id)}/logs/stream`, flags.endpoint);
+  if (!flags.follow) url.searchParams.set("follow", "false");
+  const headers = await signGet(url, credentials, after);
+  let response: Response;
+  try {
+    response = await fetch(url, { headers });
+  } catch (err) {
+    if (after !== undefined) return { after };
+    throw new Error(`cannot reach ${flags.endpoint}: ${(err as { cause?: Error }).cause?.message ?? err}`, {
+      cause: err,
+    });
+  }
+  if (response.status !== 200 || !response.body) {
+    throw new Error(`${response.status} from ${flags.endpoint}: ${(await response.text()).trim()}`);
+  }
+  const decoder = new TextDecoder();
+  let buffer = "";
+  try {
+    for await (const chunk of response.body) {
+      buffer += decoder.decode(chunk as Uint8Array, { stream: true });
+      const blocks = buffer.split("\n\n");
+      buffer = blocks.pop() ?? "";
+      let out = "";
+      for (const block of blocks) {
+        const event = parseEvent(block);
+        if (event.type === "end") {
+          await write(out);
+          return { after, end: JSON.parse(event.data) as EndInfo };
+        }
+        if (event.id !== undefined && event.data !== "") {
+          out += `${(JSON.parse(event.data) as { message: string }).message}\n`;
+          after = Number(event.id);
+        }
+      }
+      await write(out);
+    }
+  } catch {
+    // The connection broke mid-stream: the caller resumes after the last line printed.
+  }
+  return { after };
+}
+
+/** One Server-Sent Event block (comments and unknown fields are ignored). */
+function parseEvent(block: string): { type: string; id?: string; data: string } {
+  const event: { type: string; id?: string; data: string } = { type: "message", data: "" };
+  for (const line of block.split("\n")) {
+    const colon = line.indexOf(":");
+    if (colon <= 0) continue;
+    const value = line.slice(colon + 1).replace(/^ /, "");
+    const field = line.slice(0, colon);
+    if (field === "event") event.type = value;
+    else if (field === "id") event.id = value;
+    else if (field === "data") event.data += value;
+  }
+  return event;
+}
+
+/** Writes to stdout, waiting when the pipe is full so a slow reader never makes this buffer. */
+async function write(text: string): Promise<void> {
+  if (text === "" || process.stdout.write(text)) return;
+  await new Promise((resolve) => process.stdout.once("drain", resolve));
+}
+
+/** SigV4 headers of a GET of `url` for service `codebuild`, as the AWS SDK would sign it. */
+async function signGet(url: URL, credentials: Credentials, after: number | undefined) {
+  // Loaded here, not at the top: every other command (`pipewright build` above all) starts faster.
+  const [{ Sha256 }, { SignatureV4 }] = await Promise.all([
+    import("@aws-crypto/sha256-js"),
+    import("@smithy/signature-v4"),
+  ]);
+  const signer = new SignatureV4({
+    credentials,
+    region: credentials.region,
+    service: "codebuild",
+    sha256: Sha256,
+  });
+  const signed = await signer.sign({
+    method: "GET",
+    protocol: url.protocol,
+    hostname: url.hostname,
+    ...(url.port ? { port: Number(url.port) } : {}),
+    path: url.pathname,
+    query: Object.fromEntries(url.searchParams),
+    headers: { host: url.host },
+  });
+  const headers: Record<string, string> = { ...signed.headers, accept: "text/event-stream" };
+  // Not signed: a resumed request is the same request, from a later line.
+  if (after !== undefined) headers["last-event-id"] = String(after);
+  delete headers.host;
+  return headers;
+}
+
+/**
+ * The key to sign with: `<data-dir>/credentials` when `--data-dir` is given; else
+ * AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY when both are set; else `./.pipewright/credentials`
+ * (or PIPEWRIGHT_DATA_DIR's), the file `pipewright server` writes.
+ */
+function loadCredentials(dataDir: string | undefined): Credentials {
+  const env = process.env;
+  const envRegion = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+  if (dataDir === undefined && env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) {
+    return {
+      accessKeyId: env.AWS_ACCESS_KEY_ID,
+      secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+      region: envRegion ?? "us-east-1",
+    };
+  }
+  const file = path.join(dataDir ?? env.PIPEWRIGHT_DATA_DIR ?? ".pipewright", "credentials");
+  if (!existsSync(file)) {
+    throw new Error(
+      `no credentials: ${file} does not exist; pass --data-dir of the server, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY`,
+    );
+  }
+  const values = new Map<string, string>();
+  for (const line of readFileSync(file, "utf8").split("\n")) {
+    const m = /^\s*([a-z_]+)\s*=\s*(\S+)\s*$/.exec(line);
+    if (m) values.set(m[1]!, m[2]!);
+  }
+  const accessKeyId = values.get("aws_access_key_id");
+  const secretAccessKey = values.get("aws_secret_access_key");
+  if (!accessKeyId || !secretAccessKey) throw new Error(`${file} holds no aws_access_key_id and secret`);
+  return { accessKeyId, secretAccessKey, region: values.get("region") ?? envRegion ?? "us-east-1" };
+}

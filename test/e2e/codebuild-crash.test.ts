@@ -1,0 +1,155 @@
+import { randomUUID } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
+import {
+  CodeBuildClient,
+  CreateProjectCommand,
+  StartBuildCommand,
+  type CodeBuildClientConfig,
+} from "@aws-sdk/client-codebuild";
+import { CloudWatchLogsClient, GetLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
+import { afterAll, describe, expect, it } from "vitest";
+import { spawnPipewright, type CliProcess } from "../support/cli.js";
+import { tempDir } from "../support/stores.js";
+import { waitForBuild } from "./codebuild-support.js";
+
+/** Pids of live processes whose command line contains `token` (zombies have an empty one). */
+function processesWith(token: string): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/cmdline`, "utf8").includes(token)) pids.push(Number(entry));
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return pids;
+}
+
+async function until(check: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) return false;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return true;
+}
+
+/** `pipewright server` as a child process on a free port; resolves once it prints its URL. */
+async function startServerProcess(
+  dataDir: string,
+): Promise<{ cli: CliProcess; config: CodeBuildClientConfig }> {
+  const cli = spawnPipewright(["server", "--port", "0", "--data-dir", dataDir]);
+  const [, url] = await cli.waitFor(/running at (http:\/\/\S+)/);
+  const file = readFileSync(`${dataDir}/credentials`, "utf8");
+  const value = (key: string) => new RegExp(`${key} = (\\S+)`).exec(file)![1]!;
+  return {
+    cli,
+    config: {
+      endpoint: url!,
+      region: value("region"),
+      credentials: {
+        accessKeyId: value("aws_access_key_id"),
+        secretAccessKey: value("aws_secret_access_key"),
+      },
+    },
+  };
+}
+
+/** The server process killed with SIGKILL in the middle of a build, then started again. */
+describe("a server killed mid-build", () => {
+  const data = tempDir("pipewright-crash-");
+  const servers: CliProcess[] = [];
+  afterAll(async () => {
+    for (const s of servers) {
+      if (s.child.exitCode === null && s.child.signalCode === null) {
+        s.child.kill("SIGTERM");
+        await s.exited;
+      }
+    }
+    data.remove();
+  });
+
+  it("leaves no build process behind, and the build ends FAULT with its logs after a restart", async () => {
+    const token = `crash-${randomUUID()}`;
+    const first = await startServerProcess(data.dir);
+    servers.push(first.cli);
+    const codebuild = new CodeBuildClient(first.config);
+    await codebuild.send(
+      new CreateProjectCommand({
+        name: "crashy",
+        // `sh -c` keeps a process with the token in its command line for as long as the sleep runs.
+        source: {
+          type: "NO_SOURCE",
+          buildspec: `version: 0.2\nphases:\n  build:\n    commands:\n      - echo before-crash-${token}\n      - sh -c 'sleep 300; echo ${token}'\n`,
+        },
+        artifacts: { type: "NO_ARTIFACTS" },
+        environment: {
+          type: "LINUX_CONTAINER",
+          image: "aws/codebuild/standard:7.0",
+          computeType: "BUILD_GENERAL1_SMALL",
+        },
+        serviceRole: "arn:aws:iam::000000000000:role/codebuild",
+      }),
+    );
+    const { build } = await codebuild.send(new StartBuildCommand({ projectName: "crashy" }));
+    const id = build!.id!;
+    const running = await waitForBuild(codebuild, id, (b) => b.currentPhase === "BUILD", 30_000);
+    expect(running.buildStatus).toBe("IN_PROGRESS");
+    // The scan below can only fail if it could have found something: the sleeper must be running.
+    expect(await until(() => processesWith(token).length > 0, 10_000)).toBe(true);
+    const logs = new CloudWatchLogsClient(first.config);
+    const logText = async () => {
+      const out = await logs.send(
+        new GetLogEventsCommand({
+          logGroupName: running.logs!.groupName!,
+          logStreamName: running.logs!.streamName!,
+          startFromHead: true,
+        }),
+      );
+      return (out.events ?? []).map((e) => e.message).join("\n");
+    };
+    // Lines reach the store in batches (every 100 ms): wait for the one the crash must not lose.
+    const deadline = Date.now() + 10_000;
+    while (!(await logText()).includes(`before-crash-${token}`) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(await logText()).toContain(`before-crash-${token}`);
+
+    first.cli.child.kill("SIGKILL");
+    expect(await first.cli.exited).toBe("SIGKILL");
+    // bubblewrap runs with --die-with-parent: the whole sandbox goes with the server.
+    const gone = await until(() => processesWith(token).length === 0, 5_000);
+    expect(gone ? [] : processesWith(token)).toEqual([]);
+
+    const second = await startServerProcess(data.dir);
+    servers.push(second.cli);
+    const restarted = new CodeBuildClient(second.config);
+    // The dead process's queue lease on the build's job runs out (30 s at most) before the build
+    // ends: until then nothing tells this server that the lease holder is not alive elsewhere.
+    const ended = await waitForBuild(restarted, id, undefined, 45_000);
+    expect(ended.buildStatus).toBe("FAULT");
+    const build_ = ended.phases!.find((p) => p.phaseType === "BUILD")!;
+    expect(build_.phaseStatus).toBe("FAULT");
+    expect(build_.contexts?.map((c) => c.message).join(" ")).toMatch(/server stopped while the build ran/);
+    const after = new CloudWatchLogsClient(second.config);
+    const kept = await after.send(
+      new GetLogEventsCommand({
+        logGroupName: ended.logs!.groupName!,
+        logStreamName: ended.logs!.streamName!,
+        startFromHead: true,
+      }),
+    );
+    expect(kept.events?.map((e) => e.message)).toContain(`before-crash-${token}`);
+
+    // The project still builds on the restarted server.
+    const next = await restarted.send(
+      new StartBuildCommand({
+        projectName: "crashy",
+        buildspecOverride: "version: 0.2\nphases:\n  build:\n    commands:\n      - echo after-restart\n",
+      }),
+    );
+    const done = await waitForBuild(restarted, next.build!.id!, undefined, 30_000);
+    expect(done.buildStatus).toBe("SUCCEEDED");
+  }, 90_000);
+});
