@@ -1,5 +1,5 @@
 export { createQueue, type Queue, type QueueOptions } from "./queue.js";
-export { createWorker, type QueueWorker, type WorkerOptions } from "./worker.js";
+export { createWorker, isLeaseOwnerGone, type QueueWorker, type WorkerOptions } from "./worker.js";
 export { backoffDelay, type BackoffOptions } from "./backoff.js";
 export { listenPostgres, type PostgresListener, type PostgresListenerOptions } from "./pg-listener.js";
 export { LeaseLostError, WorkerStoppingError } from "./errors.js";

@@ -1,4 +1,4 @@
-import type { Executor } from "../../platform/queue/index.js";
+import { isLeaseOwnerGone, type Executor } from "../../platform/queue/index.js";
 import {
   BUILD_PHASES,
   type BuildOutcome,
@@ -232,7 +232,10 @@ export async function recoverBuilds(rt: CodeBuildRuntime): Promise<string[]> {
     if (!row) continue;
     const job = await rt.queue.get(docOf(row).jobId);
     const jobDead = !job || job.failedAt !== null;
-    const leased = job?.leaseOwner != null && (job.leaseExpiresAt ?? 0) > now;
+    // A lease held by a process of this machine that died (the usual case: this server, killed)
+    // ends now rather than after its timeout; another live process's lease is respected.
+    const leased =
+      job?.leaseOwner != null && (job.leaseExpiresAt ?? 0) > now && !isLeaseOwnerGone(job.leaseOwner);
     if (state === "running" && !leased) {
       await rt.store.transaction((trx) => endBuild(rt, trx, id, { kind: "server-stopped" }));
       ended.push(id);
