@@ -10,7 +10,7 @@ import { SignatureV4 } from "@smithy/signature-v4";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawnPipewright } from "../support/cli.js";
 import { signedFetch } from "../support/signed-fetch.js";
-import { AWS_CLI, hasAwsCli, startTestServer, type TestServer } from "../support/server.js";
+import { AWS_CLI, awsCliEnv, hasAwsCli, startTestServer, type TestServer } from "../support/server.js";
 import { waitForBuild } from "./codebuild-support.js";
 
 /** One Server-Sent Event as the live log route sends it. */
@@ -213,14 +213,7 @@ describe("live build logs", () => {
         ],
         {
           env: {
-            PATH: process.env.PATH,
-            HOME: server.dataDir,
-            AWS_ACCESS_KEY_ID: server.credentials.accessKeyId,
-            AWS_SECRET_ACCESS_KEY: server.credentials.secretAccessKey,
-            AWS_DEFAULT_REGION: server.config.region,
-            AWS_PAGER: "",
-            AWS_CONFIG_FILE: "/dev/null",
-            AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
+            ...awsCliEnv(server),
             // Lines as they come: into a pipe, Python writes them only when the CLI exits.
             PYTHONUNBUFFERED: "1",
           },

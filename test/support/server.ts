@@ -68,6 +68,23 @@ export function hasAwsCli(): boolean {
 
 const execFileAsync = promisify(execFile);
 
+/**
+ * The environment the AWS CLI gets in tests: the server's root key and region, and nothing from
+ * the machine's own AWS configuration.
+ */
+export function awsCliEnv(server: TestServer): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    HOME: server.dataDir,
+    AWS_ACCESS_KEY_ID: server.credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: server.credentials.secretAccessKey,
+    AWS_DEFAULT_REGION: server.config.region,
+    AWS_PAGER: "",
+    AWS_CONFIG_FILE: "/dev/null",
+    AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
+  };
+}
+
 /** Result of one AWS CLI call. */
 export interface CliResult {
   code: number;
@@ -89,14 +106,7 @@ export async function awsCli(
         cwd: options.cwd,
         maxBuffer: 64 * 1024 * 1024,
         env: {
-          PATH: process.env.PATH,
-          HOME: server.dataDir,
-          AWS_ACCESS_KEY_ID: server.credentials.accessKeyId,
-          AWS_SECRET_ACCESS_KEY: server.credentials.secretAccessKey,
-          AWS_DEFAULT_REGION: server.config.region,
-          AWS_PAGER: "",
-          AWS_CONFIG_FILE: "/dev/null",
-          AWS_SHARED_CREDENTIALS_FILE: "/dev/null",
+          ...awsCliEnv(server),
           ...options.env,
         },
       },
