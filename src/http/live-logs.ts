@@ -1,5 +1,6 @@
 import { EventEmitter } from "node:events";
 import type { ServerResponse } from "node:http";
+import { Readable } from "node:stream";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { errorMessage, type Logger } from "../core/index.js";
 import type { Bus } from "../platform/bus/index.js";
@@ -32,6 +33,9 @@ export interface LiveLogDeps extends AuthDeps {
 
 /** The route: `GET /_/codebuild/builds/<build id>/logs/stream` (the id URL-encoded or not). */
 export const LIVE_LOG_ROUTE = "/_/codebuild/builds/:id/logs/stream";
+
+/** The whole log as plain text: `GET /_/codebuild/logs/<build id>`, the build's `logs.deepLink`. */
+export const TEXT_LOG_ROUTE = "/_/codebuild/logs/:id";
 
 // SHA-256 of the empty body: this route never reads one, and a header-signed GET signs this hash.
 const EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
@@ -104,6 +108,24 @@ export function registerLiveLogRoutes(app: FastifyInstance, deps: LiveLogDeps): 
       }
     },
   );
+  // A build's whole log as plain text (the build's `logs.deepLink`), signed like the stream: logs
+  // are the build's business, not the public's. Sent page by page with back-pressure.
+  app.get<{ Params: { id: string } }>(TEXT_LOG_ROUTE, async (request, reply) => {
+    const ref = await authorizeRequest(request, reply, deps);
+    if (!ref) return;
+    const db = deps.store.db;
+    const streamId = await findLogStreamId(db, ref);
+    async function* pages(): AsyncGenerator<string> {
+      if (streamId === undefined) return;
+      for (let after = -1; ;) {
+        const page = await readLogEventsAfter(db, streamId, after, deps.pageSize ?? 2000);
+        if (page.length === 0) return;
+        yield page.map((e) => `${e.message}\n`).join("");
+        after = page.at(-1)!.seq;
+      }
+    }
+    return reply.type("text/plain; charset=utf-8").send(Readable.from(pages()));
+  });
 }
 
 /** Authenticates and authorizes the request, and finds the build; answers the error itself. */

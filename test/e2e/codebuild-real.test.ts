@@ -11,6 +11,7 @@ import yauzl from "yauzl";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BUILD_PHASES } from "../../src/runner/api.js";
 import { awsCli, hasAwsCli, startTestServer, type TestServer } from "../support/server.js";
+import { signedFetch } from "../support/signed-fetch.js";
 import { waitForBuild, zipOf } from "./codebuild-support.js";
 
 /** CodeBuild through the API with the real engine: commands really run, in the real sandbox. */
@@ -91,6 +92,17 @@ describe("CodeBuild with the embedded runner", () => {
     const text = await logText(done.logs!.groupName!, done.logs!.streamName!);
     expect(text).toContain("token is ***");
     expect(text).not.toContain("tok-7f3a9c-secret");
+
+    // The log's deep link serves it as plain text to a signed request, and to nobody else.
+    const deepLink = new URL(done.logs!.deepLink!);
+    expect((await fetch(deepLink)).status).toBe(403);
+    const signed = await signedFetch(server, {
+      method: "GET",
+      path: deepLink.pathname,
+      service: "codebuild",
+    });
+    expect(signed.status).toBe(200);
+    expect(await signed.text()).toContain("token is ***");
 
     const location = done.artifacts!.location!; // arn:aws:s3:::artifacts/…/out.zip
     const key = location.replace(/^arn:aws:s3:::artifacts\//, "");

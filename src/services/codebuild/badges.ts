@@ -1,6 +1,5 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../../platform/store/index.js";
-import { docOf, loadBuild } from "./build-rows.js";
 import type { ProjectSpec } from "./project-spec.js";
 
 const COLOURS: Record<string, string> = {
@@ -53,27 +52,4 @@ export async function renderBadge(
   const left = 37;
   const right = 8 + word.length * 7;
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${left + right}" height="20" role="img" aria-label="build: ${word}"><title>build: ${word}</title><rect width="${left}" height="20" fill="#555"/><rect x="${left}" width="${right}" height="20" fill="${colour}"/><g fill="#fff" text-anchor="middle" font-family="Verdana,Geneva,sans-serif" font-size="11"><text x="${left / 2}" y="14">build</text><text x="${left + right / 2}" y="14">${word}</text></g></svg>`;
-}
-
-/** A build's log as plain text (the build's `logs.deepLink`), or undefined for an unknown build. */
-export async function readBuildLog(db: Kysely<Database>, buildId: string): Promise<string | undefined> {
-  const row = await loadBuild(db, buildId);
-  if (!row) return undefined;
-  const { logs } = docOf(row);
-  const stream = await db
-    .selectFrom("logs_streams")
-    .select("id")
-    .where("account_id", "=", row.account_id)
-    .where("region", "=", row.region)
-    .where("group_name", "=", logs.groupName)
-    .where("name", "=", logs.streamName)
-    .executeTakeFirst();
-  if (!stream) return "";
-  const lines = await db
-    .selectFrom("logs_events")
-    .select("message")
-    .where("stream_id", "=", stream.id)
-    .orderBy("seq")
-    .execute();
-  return lines.map((l) => `${l.message}\n`).join("");
 }

@@ -2,6 +2,6 @@ export { createCodeBuild, type CodeBuild } from "./service.js";
 export type { CodeBuildDeps } from "./deps.js";
 export { BUILD_JOB_KIND, QUEUED_TIMEOUT_JOB_KIND } from "./deps.js";
 export type { RunBuild } from "./build-handler.js";
-export { renderBadge, readBuildLog } from "./badges.js";
+export { renderBadge } from "./badges.js";
 export { RunnerApiError } from "./errors.js";
 export { findBuildLogRef, type BuildLogRef } from "./build-log-ref.js";
