@@ -5,7 +5,13 @@ import {
   StopBuildCommand,
 } from "@aws-sdk/client-codebuild";
 import { CloudWatchLogsClient, GetLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
-import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import {
+  CreateBucketCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+} from "@aws-sdk/client-s3";
 import { PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import yauzl from "yauzl";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -141,6 +147,45 @@ describe("CodeBuild with the embedded runner", () => {
     expect(done.buildStatus, text).toBe("SUCCEEDED");
     expect(text).toContain("app-source-contents");
     expect(text).toContain("lib-source-contents");
+  });
+
+  it("keeps cache.paths between builds of a project in an S3 cache", async () => {
+    const buildspec = [
+      "version: 0.2",
+      "phases:",
+      "  build:",
+      "    commands:",
+      "      - if [ -f deps/marker ]; then echo cache-hit $(cat deps/marker); else echo cache-miss; fi",
+      "      - mkdir -p deps && echo $CODEBUILD_BUILD_NUMBER > deps/marker",
+      "cache:",
+      "  paths: ['deps/**/*']",
+    ].join("\n");
+    await codebuild.send(
+      new CreateProjectCommand({
+        name: "cached",
+        source: { type: "NO_SOURCE", buildspec },
+        artifacts: { type: "NO_ARTIFACTS" },
+        cache: { type: "S3", location: "artifacts/caches" },
+        environment: {
+          type: "LINUX_CONTAINER",
+          image: "aws/codebuild/standard:7.0",
+          computeType: "BUILD_GENERAL1_SMALL",
+        },
+        serviceRole: "arn:aws:iam::000000000000:role/codebuild",
+      }),
+    );
+    const texts: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const { build } = await codebuild.send(new StartBuildCommand({ projectName: "cached" }));
+      const done = await waitForBuild(codebuild, build!.id!, undefined, 30_000);
+      const text = await logText(done.logs!.groupName!, done.logs!.streamName!);
+      expect(done.buildStatus, text).toBe("SUCCEEDED");
+      texts.push(text);
+    }
+    expect(texts[0]).toContain("cache-miss");
+    expect(texts[1]).toContain("cache-hit 1");
+    const listed = await s3.send(new ListObjectsV2Command({ Bucket: "artifacts", Prefix: "caches/" }));
+    expect(listed.Contents?.map((o) => o.Key)).toEqual(["caches/cached-codebuild-cache.zip"]);
   });
 
   it("fails a command with COMMAND_EXECUTION_ERROR, still runs POST_BUILD, and keeps the logs", async () => {

@@ -1,7 +1,8 @@
 import { createReadStream } from "node:fs";
-import { cp, mkdir, rm } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
-import { errorMessage } from "../../core/index.js";
+import { errorMessage, isServiceError } from "../../core/index.js";
 import type { ArtifactsTarget, BuildJob, BuildSource, RunnerApi } from "../../runner/api.js";
 import { appendLogEvents } from "../logs/index.js";
 import { getSecretValue } from "../secretsmanager/index.js";
@@ -12,7 +13,7 @@ import type { CodeBuildRuntime } from "./deps.js";
 import { RunnerApiError } from "./errors.js";
 import { finishBuild, reportPhases } from "./lifecycle.js";
 import { submitReports } from "./report-store.js";
-import { listFiles, unzipTo, withTempFile } from "./source-archive.js";
+import { listFiles, unzipTo, withTempFile, zipDirectory } from "./source-archive.js";
 
 /** The {@link BuildJob} a runner needs for a build row. */
 export function toBuildJob(row: BuildRow): BuildJob {
@@ -169,6 +170,21 @@ export function createRunnerApi(
     },
     submitReports: (job, reports) => submitReports(rt, job, reports),
     async restoreCache(job, dir) {
+      if (job.cache.type === "S3") {
+        const { bucket, key } = s3CacheObject(job);
+        let opened: Awaited<ReturnType<typeof rt.s3.getObject>>;
+        try {
+          opened = await rt.s3.getObject({ bucket, key });
+        } catch (err) {
+          // No cache object yet: the project's first build, as on AWS.
+          if (isServiceError(err) && err.code === "NoSuchKey") return false;
+          throw new RunnerApiError(`could not read the cache s3://${bucket}/${key}: ${errorMessage(err)}`, {
+            cause: err,
+          });
+        }
+        await withTempFile(opened.body, (file) => unzipTo(file, dir));
+        return true;
+      }
       const from = cacheDir(rt, job);
       try {
         await cp(from, dir, { recursive: true, force: true });
@@ -178,6 +194,18 @@ export function createRunnerApi(
       }
     },
     async saveCache(job, dir) {
+      if (job.cache.type === "S3") {
+        const { bucket, key } = s3CacheObject(job);
+        const tmp = await mkdtemp(path.join(os.tmpdir(), "pipewright-cache-"));
+        try {
+          const zip = path.join(tmp, "cache.zip");
+          await zipDirectory(dir, zip);
+          await putFile(bucket, key, zip);
+        } finally {
+          await rm(tmp, { recursive: true, force: true });
+        }
+        return;
+      }
       const to = cacheDir(rt, job);
       await rm(to, { recursive: true, force: true });
       await mkdir(path.dirname(to), { recursive: true });
@@ -185,6 +213,20 @@ export function createRunnerApi(
     },
     finish: (job, outcome) => finishBuild(rt, job.buildId, outcome),
   };
+}
+
+/**
+ * A project's S3 cache: one zip per project under the cache location (`bucket` or `bucket/prefix`),
+ * restored before INSTALL and replaced after each build.
+ */
+function s3CacheObject(job: BuildJob): { bucket: string; key: string } {
+  const location = job.cache.location ?? "";
+  const slash = location.indexOf("/");
+  const bucket = slash < 0 ? location : location.slice(0, slash);
+  const prefix = slash < 0 ? "" : location.slice(slash + 1).replace(/\/+$/, "");
+  if (!bucket)
+    throw new RunnerApiError("the project's S3 cache has no location (<bucket> or <bucket>/<prefix>)");
+  return { bucket, key: `${prefix ? `${prefix}/` : ""}${job.projectName}-codebuild-cache.zip` };
 }
 
 /** A project's LOCAL cache lives under the data directory, one folder per account, region and project. */
