@@ -23,6 +23,13 @@ export async function downloadSource(state: BuildState): Promise<PhaseContext | 
   log.container(`CODEBUILD_SRC_DIR=${dirs.src}`);
   const loaded = await readBuildspec(job, dirs.src, (line) => log.line(line));
   for (const warning of loaded.warnings) log.line(warning);
+  // Said in the log rather than done silently: these two settings are not honoured yet.
+  if (loaded.buildspec.env.shell === "/bin/sh") {
+    log.container("env.shell /bin/sh: commands run in bash here (it runs POSIX sh commands too)");
+  }
+  if (loaded.buildspec.env.gitCredentialHelper) {
+    log.container("env.git-credential-helper is not supported yet; git uses the host's configuration");
+  }
   state.buildspec = loaded.buildspec;
   log.container("Processing environment variables");
   state.env = await resolveEnvironment(job, loaded.buildspec, api, state.masker, {
