@@ -6,7 +6,7 @@ import type { RunningServer } from "../http/server.js";
 export function registerServerCommand(program: Command): void {
   program
     .command("server")
-    .description("run the Pipewright server: every API, git, the console and an embedded build runner")
+    .description("run the Pipewright server: every API on one port, with an embedded build runner")
     .option("-p, --port <port>", "HTTP port (env PIPEWRIGHT_PORT)", undefined)
     .option("--host <address>", "address to listen on (env PIPEWRIGHT_HOST; default 127.0.0.1)")
     .option("-d, --data-dir <dir>", "data directory (env PIPEWRIGHT_DATA_DIR; default ./.pipewright)")
