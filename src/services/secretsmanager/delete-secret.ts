@@ -4,7 +4,7 @@ import { operation } from "../kit/index.js";
 import type { SecretsManagerDeps } from "./deps.js";
 import { markedForDeletion, secretNotFound, smError } from "./errors.js";
 import { newSecretArn } from "./names.js";
-import { deleteSecretNow, findSecret, purgeExpired } from "./secret-rows.js";
+import { deleteSecretNow, findSecret, purgeExpired, requireSecret } from "./secret-rows.js";
 import { SecretId } from "./shapes.js";
 
 const DAY_MS = 86_400_000;
@@ -78,9 +78,7 @@ export function restoreSecret(deps: SecretsManagerDeps) {
     input: z.object({ SecretId }),
     handler: async (input, ctx) => {
       const scope = { accountId: ctx.accountId, region: ctx.region };
-      await purgeExpired(ctx.trx, scope, clock.now());
-      const secret = await findSecret(ctx.trx, scope, input.SecretId);
-      if (!secret) throw secretNotFound();
+      const secret = await requireSecret(ctx.trx, scope, input.SecretId, clock.now());
       await ctx.trx
         .updateTable("secretsmanager_secrets")
         .set({ deleted_at: null, deletion_date: null })

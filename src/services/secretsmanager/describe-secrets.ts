@@ -2,14 +2,14 @@ import { z } from "zod";
 import { systemClock } from "../../core/index.js";
 import { operation } from "../kit/index.js";
 import type { SecretsManagerDeps } from "./deps.js";
-import { invalidNextToken, secretNotFound } from "./errors.js";
+import { invalidNextToken } from "./errors.js";
 import { compileSecretFilters, FILTER_KEYS } from "./filters.js";
 import { secretMetadata, versionsToStages } from "./outputs.js";
 import {
-  findSecret,
   listSecrets as listSecretRows,
   listVersions,
   purgeExpired,
+  requireSecret,
   stagesOf,
 } from "./secret-rows.js";
 import type { SecretRow } from "./secret-rows.js";
@@ -24,9 +24,7 @@ export function describeSecret(deps: SecretsManagerDeps) {
     input: z.object({ SecretId }),
     handler: async (input, ctx) => {
       const scope = { accountId: ctx.accountId, region: ctx.region };
-      await purgeExpired(ctx.trx, scope, clock.now());
-      const secret = await findSecret(ctx.trx, scope, input.SecretId);
-      if (!secret) throw secretNotFound();
+      const secret = await requireSecret(ctx.trx, scope, input.SecretId, clock.now());
       const versions = await listVersions(ctx.trx, [secret.arn]);
       return { ...secretMetadata(secret), VersionIdsToStages: versionsToStages(versions) };
     },
@@ -97,9 +95,7 @@ export function listSecretVersionIds(deps: SecretsManagerDeps) {
     }),
     handler: async (input, ctx) => {
       const scope = { accountId: ctx.accountId, region: ctx.region };
-      await purgeExpired(ctx.trx, scope, clock.now());
-      const secret = await findSecret(ctx.trx, scope, input.SecretId);
-      if (!secret) throw secretNotFound();
+      const secret = await requireSecret(ctx.trx, scope, input.SecretId, clock.now());
       const versions = (await listVersions(ctx.trx, [secret.arn])).filter(
         (v) => input.IncludeDeprecated || stagesOf(v).length > 0,
       );

@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from "kysely";
 import type { Database } from "../../platform/store/index.js";
+import { secretNotFound } from "./errors.js";
 import { parseSecretId } from "./names.js";
 
 /** A secret as stored. */
@@ -51,6 +52,22 @@ export async function findSecret(
   const exact = await base.where("arn", "=", ref.arn).executeTakeFirst();
   if (exact || ref.partialName === undefined) return exact;
   return await base.where("name", "=", ref.partialName).executeTakeFirst();
+}
+
+/**
+ * The secret `secretId` names, after purging expired deletions (see {@link purgeExpired}); throws
+ * ResourceNotFoundException when there is none. The prelude of every single-secret operation.
+ */
+export async function requireSecret(
+  db: Kysely<Database>,
+  scope: Scope,
+  secretId: string,
+  now: number,
+): Promise<SecretRow> {
+  await purgeExpired(db, scope, now);
+  const secret = await findSecret(db, scope, secretId);
+  if (!secret) throw secretNotFound();
+  return secret;
 }
 
 /** Every secret of the scope, unordered. */

@@ -1,35 +1,18 @@
 import { randomBytes } from "node:crypto";
 import { afterEach, describe, expect, it } from "vitest";
+import { callOperation, TEST_SCOPE } from "../../../test/support/operations.js";
 import { dialects, openTestStore } from "../../../test/support/stores.js";
 import { createEnvelope } from "../../platform/crypto/index.js";
 import type { Store } from "../../platform/store/index.js";
-import type { OperationContext } from "../kit/index.js";
 import { getParameterValue } from "./resolve.js";
 import { createSsmService } from "./service.js";
 
 const envelope = createEnvelope(randomBytes(32));
-const scope = { accountId: "000000000000", region: "us-east-1" };
+const scope = TEST_SCOPE;
 
-/** Runs one operation of the service table the way the protocol adapter does. */
-async function call(store: Store, name: string, input: unknown): Promise<unknown> {
-  const op = createSsmService({ envelope }).operations.get(name)!;
-  return await store.transaction((trx) => {
-    const ctx: OperationContext = {
-      ...scope,
-      requestId: "test",
-      principal: {
-        ...scope,
-        userId: "u",
-        userName: "root",
-        arn: "arn:aws:iam::000000000000:root",
-        accessKeyId: "k",
-        isRoot: true,
-      },
-      trx,
-    };
-    return op.handler(op.input.parse(input), ctx);
-  });
-}
+const service = createSsmService({ envelope });
+const call = (store: Store, name: string, input: unknown): Promise<unknown> =>
+  callOperation(service, store, name, input);
 
 describe.each(dialects())("getParameterValue on %s", (dialect) => {
   let cleanup: (() => Promise<void>) | undefined;
