@@ -14,6 +14,7 @@ import {
   type RootCredentials,
 } from "../services/iam/index.js";
 import { createCodeBuild, type RunBuild } from "../services/codebuild/index.js";
+import { createCodeCommit, type CodeCommit } from "../services/codecommit/index.js";
 import type { JsonService, QueryService } from "../services/kit/index.js";
 import { createLogsService } from "../services/logs/index.js";
 import { createSecretsManagerService } from "../services/secretsmanager/index.js";
@@ -40,6 +41,8 @@ export interface RunningServer {
   queue: Queue;
   /** Domain events (CodeBuild state and phase changes…). */
   bus: Bus;
+  /** CodeCommit, for the git transports and tests. */
+  codecommit: CodeCommit;
   /** Stops accepting requests, finishes work in progress and closes the store. */
   close(): Promise<void>;
 }
@@ -101,10 +104,18 @@ export async function startServer(
       logger,
       ...(options.codebuildMinuteMs !== undefined ? { minuteMs: options.codebuildMinuteMs } : {}),
     });
+    const codecommit = createCodeCommit({
+      store,
+      bus,
+      dataDir: config.dataDir,
+      publicUrl: () => publicUrl,
+      logger,
+    });
     const jsonServices: JsonService[] = [
       createSsmService({ envelope }),
       createSecretsManagerService({ envelope }),
       codebuild.service,
+      codecommit.service,
       createLogsService(),
     ];
     const queryServices: QueryService[] = [stsService];
@@ -119,6 +130,8 @@ export async function startServer(
     });
     // Builds a previous process left running end before any worker could pick their jobs up.
     await codebuild.recoverBuilds();
+    // Pushes a previous process took but did not record become events now.
+    await codecommit.recoverRefs();
     const buildWorker = createWorker({
       queue,
       handlers: {
@@ -154,6 +167,7 @@ export async function startServer(
       store,
       queue,
       bus,
+      codecommit,
       close: () =>
         (closing ??= (async () => {
           await app.close();

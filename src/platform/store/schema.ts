@@ -1,5 +1,8 @@
 import type { BusTables } from "./tables/bus.js";
 import type { CodeBuildTables } from "./tables/codebuild.js";
+import type { CodeCommitPullRequestTables } from "./tables/codecommit-pull-requests.js";
+import type { CodeCommitTables } from "./tables/codecommit.js";
+import type { IamGitCredentialTables } from "./tables/iam-git-credentials.js";
 import type { IamTables } from "./tables/iam.js";
 import type { LogsTables } from "./tables/logs.js";
 import type { QueueTables } from "./tables/queue.js";
@@ -19,4 +22,7 @@ export type Database = IamTables &
   SsmTables &
   SecretsManagerTables &
   CodeBuildTables &
-  LogsTables;
+  LogsTables &
+  CodeCommitTables &
+  CodeCommitPullRequestTables &
+  IamGitCredentialTables;

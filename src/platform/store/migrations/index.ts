@@ -5,6 +5,9 @@ import { s3Migration } from "./0004-s3.js";
 import { ssmSecretsMigration } from "./0005-ssm-secrets.js";
 import { codebuildMigration } from "./0006-codebuild.js";
 import { logsMigration } from "./0007-logs.js";
+import { codecommitMigration } from "./0008-codecommit.js";
+import { codecommitPullRequestsMigration } from "./0009-codecommit-pull-requests.js";
+import { iamGitCredentialsMigration } from "./0010-iam-git-credentials.js";
 import type { Migration } from "./types.js";
 
 /** Every migration, in order. Append new ones at the end. */
@@ -16,6 +19,9 @@ export const migrations: readonly Migration[] = [
   ssmSecretsMigration,
   codebuildMigration,
   logsMigration,
+  codecommitMigration,
+  codecommitPullRequestsMigration,
+  iamGitCredentialsMigration,
 ];
 
 export { serialType, binaryType, type Migration } from "./types.js";

@@ -1,0 +1,38 @@
+import path from "node:path";
+import type { Clock, Logger } from "../../core/index.js";
+import type { Bus } from "../../platform/bus/index.js";
+import type { Store } from "../../platform/store/index.js";
+
+/** What CodeCommit needs from the server. */
+export interface CodeCommitDeps {
+  store: Store;
+  /** Repository state changes, pull request and comment events go here. */
+  bus: Bus;
+  /** Bare repositories live in `<dataDir>/git/<repositoryId>.git`. */
+  dataDir: string;
+  /** The server's base URL (known once it listens): `cloneUrlHttp` is `<this>/v1/repos/<name>`. */
+  publicUrl: () => string;
+  /** `ssh://host:port` of the git SSH listener, when one runs; `cloneUrlSsh` is `<this>/v1/repos/<name>`. */
+  sshUrl?: () => string | undefined;
+  /** Default the system clock. */
+  clock?: Clock;
+  /** Default a silent logger. */
+  logger?: Logger;
+}
+
+/** The dependencies with defaults resolved. */
+export interface CodeCommitRuntime {
+  store: Store;
+  bus: Bus;
+  dataDir: string;
+  publicUrl: () => string;
+  sshUrl: () => string | undefined;
+  clock: Clock;
+  logger: Logger;
+}
+
+/** Where a repository's bare git directory is: named by id, so names never reach the file system. */
+export function gitDirOf(rt: Pick<CodeCommitRuntime, "dataDir">, repositoryId: string): string {
+  if (!/^[0-9a-f-]{36}$/.test(repositoryId)) throw new Error(`not a repository id: ${repositoryId}`);
+  return path.join(rt.dataDir, "git", `${repositoryId}.git`);
+}
