@@ -9,6 +9,7 @@ import { detectSandbox, type Sandbox } from "../platform/sandbox/index.js";
 import { openStore, type Store } from "../platform/store/index.js";
 import {
   createAccessKeyLookup,
+  createIamService,
   ensureRootUser,
   writeCredentialsFile,
   type RootCredentials,
@@ -118,7 +119,7 @@ export async function startServer(
       codecommit.service,
       createLogsService(),
     ];
-    const queryServices: QueryService[] = [stsService];
+    const queryServices: QueryService[] = [stsService, createIamService({ clock: systemClock })];
     const app = buildApp({
       json: createJsonHandler({ ...common, services: jsonServices }),
       query: createQueryHandler({ ...common, services: queryServices }),

@@ -6,3 +6,4 @@ export {
   type AccessKeyLookupOptions,
 } from "./access-keys.js";
 export { authorize, type Decision } from "./authorize.js";
+export { createIamService, type IamDeps } from "./service.js";
