@@ -108,6 +108,7 @@ export async function startServer(
     const codecommit = createCodeCommit({
       store,
       bus,
+      queue,
       dataDir: config.dataDir,
       publicUrl: () => publicUrl,
       logger,
@@ -144,10 +145,11 @@ export async function startServer(
       shutdownTimeoutMs: 2000,
       logger,
     });
-    // Timers get their own worker: builds filling every build slot must not delay a queued timeout.
+    // Timers and trigger deliveries get their own worker: builds filling every build slot must not
+    // delay a queued timeout or a webhook.
     const timerWorker = createWorker({
       queue,
-      handlers: { [codebuild.timerJobKind]: codebuild.timerHandler },
+      handlers: { [codebuild.timerJobKind]: codebuild.timerHandler, ...codecommit.jobHandlers },
       concurrency: 2,
       logger,
     });

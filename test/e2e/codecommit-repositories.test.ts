@@ -1,7 +1,3 @@
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import {
   BatchGetRepositoriesCommand,
   CodeCommitClient,
@@ -22,34 +18,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BusEvent } from "../../src/platform/bus/index.js";
 import { startTestServer, type TestServer } from "../support/server.js";
-
-/** Commits one file in a scratch clone and pushes it straight into the bare repository's directory. */
-function pushDirect(gitDir: string, branch: string, file: string): string {
-  const work = mkdtempSync(path.join(tmpdir(), "pw-cc-"));
-  try {
-    const git = (...args: string[]) =>
-      execFileSync("git", args, {
-        cwd: work,
-        env: {
-          ...process.env,
-          GIT_AUTHOR_NAME: "T",
-          GIT_AUTHOR_EMAIL: "t@x",
-          GIT_COMMITTER_NAME: "T",
-          GIT_COMMITTER_EMAIL: "t@x",
-        },
-      })
-        .toString()
-        .trim();
-    git("init", "-q", "-b", branch);
-    writeFileSync(path.join(work, file), "hello\n");
-    git("add", file);
-    git("commit", "-q", "-m", `add ${file}`);
-    git("push", "-q", gitDir, `${branch}:${branch}`);
-    return git("rev-parse", "HEAD");
-  } finally {
-    rmSync(work, { recursive: true, force: true });
-  }
-}
+import { pushDirect } from "./codecommit-support.js";
 
 describe("CodeCommit repositories and branches through the SDK", () => {
   let server: TestServer;

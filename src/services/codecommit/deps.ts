@@ -1,6 +1,7 @@
 import path from "node:path";
 import type { Clock, Logger } from "../../core/index.js";
 import type { Bus } from "../../platform/bus/index.js";
+import type { Queue } from "../../platform/queue/index.js";
 import type { Store } from "../../platform/store/index.js";
 
 /** What CodeCommit needs from the server. */
@@ -8,6 +9,8 @@ export interface CodeCommitDeps {
   store: Store;
   /** Repository state changes, pull request and comment events go here. */
   bus: Bus;
+  /** Trigger deliveries are durable jobs here. */
+  queue: Queue;
   /** Bare repositories live in `<dataDir>/git/<repositoryId>.git`. */
   dataDir: string;
   /** The server's base URL (known once it listens): `cloneUrlHttp` is `<this>/v1/repos/<name>`. */
@@ -24,6 +27,7 @@ export interface CodeCommitDeps {
 export interface CodeCommitRuntime {
   store: Store;
   bus: Bus;
+  queue: Queue;
   dataDir: string;
   publicUrl: () => string;
   sshUrl: () => string | undefined;

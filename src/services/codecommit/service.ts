@@ -1,4 +1,5 @@
 import { createLogger, systemClock } from "../../core/index.js";
+import type { JobHandler } from "../../platform/queue/index.js";
 import { jsonService, type JsonService } from "../kit/index.js";
 import { createBranch, deleteBranch, getBranch, listBranches, updateDefaultBranch } from "./branches.js";
 import { contentOperations } from "./content-operations.js";
@@ -16,7 +17,8 @@ import {
   updateRepositoryName,
 } from "./repositories.js";
 import { listTagsForResource, tagResource, untagResource } from "./tags.js";
-import { triggerOperations, subscribeTriggers } from "./triggers.js";
+import { runTriggerJob, subscribeTriggers, TRIGGER_JOB_KIND } from "./trigger-delivery.js";
+import { triggerOperations } from "./triggers.js";
 
 /** CodeCommit as the server wires it. */
 export interface CodeCommit {
@@ -29,12 +31,15 @@ export interface CodeCommit {
    * and its record). Call once at start-up, before serving.
    */
   recoverRefs(): Promise<void>;
+  /** Queue job handlers CodeCommit needs a worker for (trigger deliveries), by kind. */
+  jobHandlers: Readonly<Record<string, JobHandler>>;
 }
 
 export function createCodeCommit(deps: CodeCommitDeps): CodeCommit {
   const rt: CodeCommitRuntime = {
     store: deps.store,
     bus: deps.bus,
+    queue: deps.queue,
     dataDir: deps.dataDir,
     publicUrl: deps.publicUrl,
     sshUrl: deps.sshUrl ?? (() => undefined),
@@ -70,6 +75,7 @@ export function createCodeCommit(deps: CodeCommitDeps): CodeCommit {
       ],
     }),
     git: createGitAccess(rt),
+    jobHandlers: { [TRIGGER_JOB_KIND]: runTriggerJob },
     async recoverRefs() {
       const rows = await rt.store.db.selectFrom("codecommit_repositories").select("repository_id").execute();
       for (const row of rows) {

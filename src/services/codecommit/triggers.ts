@@ -4,7 +4,9 @@ import { operation, type AnyOperation } from "../kit/index.js";
 import type { CodeCommitRuntime } from "./deps.js";
 import { codecommitError, required } from "./errors.js";
 import { branchNameProblem } from "./names.js";
-import { repositoryArn, requireRepository } from "./repository-rows.js";
+import { listRefs } from "../../platform/git/index.js";
+import { gitDirOfRow, repositoryArn, requireRepository } from "./repository-rows.js";
+import { isDeliverable, postRecord, testEventId, triggerRecord } from "./trigger-delivery.js";
 
 /** A repository trigger as PutRepositoryTriggers takes and GetRepositoryTriggers returns it. */
 export interface RepositoryTrigger {
@@ -144,16 +146,45 @@ export function triggerOperations(rt: CodeCommitRuntime): AnyOperation[] {
       name: "TestRepositoryTriggers",
       input: Input,
       resource: (input, ctx) => repositoryArn(ctx, input.repositoryName ?? ""),
+      // AWS sends each trigger a test record (eventName TriggerEventTest) naming the default
+      // branch's tip, and reports which destinations took it.
       handler: async (input, ctx) => {
-        await requireRepository(ctx, input.repositoryName);
+        const repo = await requireRepository(ctx, input.repositoryName);
         const triggers = checkTriggers(input.triggers);
-        return { successfulExecutions: triggers.map((t) => t.name), failedExecutions: [] };
+        const refs = await listRefs(gitDirOfRow(rt, repo));
+        const head = refs.find((r) => r.name === `refs/heads/${repo.default_branch ?? ""}`) ?? refs[0];
+        const successfulExecutions: string[] = [];
+        const failedExecutions: { trigger: string; failureMessage: string }[] = [];
+        await Promise.all(
+          triggers.map(async (trigger) => {
+            if (!isDeliverable(trigger.destinationArn)) {
+              failedExecutions.push({
+                trigger: trigger.name,
+                failureMessage: `No service here receives ${trigger.destinationArn}; use an http(s) URL as the destination.`,
+              });
+              return;
+            }
+            const record = triggerRecord({
+              region: ctx.region,
+              repositoryArn: repositoryArn(ctx, repo.name),
+              trigger,
+              configurationId: repo.triggers_config_id,
+              eventId: testEventId(),
+              eventName: "TriggerEventTest",
+              time: rt.clock.now(),
+              userArn: ctx.principal.arn,
+              references: head ? [{ commit: head.commitId, ref: head.name }] : [],
+            });
+            try {
+              await postRecord(trigger.destinationArn, record);
+              successfulExecutions.push(trigger.name);
+            } catch (err) {
+              failedExecutions.push({ trigger: trigger.name, failureMessage: (err as Error).message });
+            }
+          }),
+        );
+        return { successfulExecutions, failedExecutions };
       },
     }),
   ];
-}
-
-/** Delivers repository events to the triggers that match them. */
-export function subscribeTriggers(_rt: CodeCommitRuntime): void {
-  // Delivery comes with the trigger dispatcher.
 }
