@@ -93,18 +93,6 @@ export async function startServer(
     const bus = createBus({ store, logger });
     let publicUrl = "";
     const s3 = createS3Endpoint({ ...common, dataDir: config.dataDir });
-    const codebuild = createCodeBuild({
-      store,
-      queue,
-      bus,
-      envelope,
-      // CodeBuild reads sources and writes artifacts through the same S3 service the API serves.
-      s3: s3.service,
-      dataDir: config.dataDir,
-      publicUrl: () => publicUrl,
-      logger,
-      ...(options.codebuildMinuteMs !== undefined ? { minuteMs: options.codebuildMinuteMs } : {}),
-    });
     const codecommit = createCodeCommit({
       store,
       bus,
@@ -112,6 +100,20 @@ export async function startServer(
       dataDir: config.dataDir,
       publicUrl: () => publicUrl,
       logger,
+    });
+    const codebuild = createCodeBuild({
+      store,
+      queue,
+      bus,
+      envelope,
+      // CodeBuild reads sources and writes artifacts through the same S3 service the API serves.
+      s3: s3.service,
+      // CODECOMMIT sources are checked out of this server's own repositories.
+      codecommit: codecommit.git,
+      dataDir: config.dataDir,
+      publicUrl: () => publicUrl,
+      logger,
+      ...(options.codebuildMinuteMs !== undefined ? { minuteMs: options.codebuildMinuteMs } : {}),
     });
     const jsonServices: JsonService[] = [
       createSsmService({ envelope }),

@@ -66,6 +66,8 @@ export interface BuildSource {
   sourceIdentifier?: string;
   /** Branch, tag or commit for CODECOMMIT; object version for S3. */
   sourceVersion?: string;
+  /** CODECOMMIT: commits of history to fetch; 0 or absent for all of it. */
+  gitCloneDepth?: number;
 }
 
 /** Where and how artifacts are uploaded. */

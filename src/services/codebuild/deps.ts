@@ -3,6 +3,7 @@ import type { Bus } from "../../platform/bus/index.js";
 import type { Envelope } from "../../platform/crypto/index.js";
 import type { Queue } from "../../platform/queue/index.js";
 import type { Store } from "../../platform/store/index.js";
+import type { CodeCommitGit } from "../codecommit/index.js";
 import type { S3Service } from "../s3/index.js";
 
 /** What CodeBuild needs from the server. */
@@ -16,6 +17,8 @@ export interface CodeBuildDeps {
   envelope: Envelope;
   /** Source zips are read from, and artifacts written to, buckets of this S3 service. */
   s3: S3Service;
+  /** CODECOMMIT sources are checked out of this server's repositories; without it they fail. */
+  codecommit?: CodeCommitGit;
   /** The server's data directory; LOCAL caches live in `<dataDir>/codebuild-cache/<project>`. */
   dataDir: string;
   /** The server's base URL (known once it listens), for badge URLs and log deep links. */
@@ -32,7 +35,10 @@ export interface CodeBuildDeps {
 }
 
 /** The dependencies with defaults resolved, plus the process-local state of running builds. */
-export interface CodeBuildRuntime extends Required<Omit<CodeBuildDeps, "clock" | "logger" | "minuteMs">> {
+export interface CodeBuildRuntime extends Required<
+  Omit<CodeBuildDeps, "clock" | "logger" | "minuteMs" | "codecommit">
+> {
+  codecommit: CodeBuildDeps["codecommit"];
   clock: Clock;
   logger: Logger;
   minuteMs: number;

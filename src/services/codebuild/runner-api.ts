@@ -9,6 +9,7 @@ import { getSecretValue } from "../secretsmanager/index.js";
 import { getParameterValue } from "../ssm/index.js";
 import { artifactKey, artifactLocation } from "./artifact-keys.js";
 import { docOf, loadBuild, type BuildRow } from "./build-rows.js";
+import { fetchCodeCommitSource } from "./codecommit-source.js";
 import type { CodeBuildRuntime } from "./deps.js";
 import { RunnerApiError } from "./errors.js";
 import { finishBuild, reportPhases } from "./lifecycle.js";
@@ -23,6 +24,7 @@ export function toBuildJob(row: BuildRow): BuildJob {
     ...(s.location ? { location: s.location } : {}),
     ...(s.buildspec ? { buildspec: s.buildspec } : {}),
     ...(s.sourceIdentifier ? { sourceIdentifier: s.sourceIdentifier } : {}),
+    ...(s.gitCloneDepth !== undefined ? { gitCloneDepth: s.gitCloneDepth } : {}),
   });
   const target = (a: typeof doc.artifactsTarget): ArtifactsTarget => ({
     type: a.type,
@@ -74,6 +76,21 @@ function splitBucketKey(location: string): { bucket: string; key: string } {
   return { bucket: location.slice(0, slash), key: location.slice(slash + 1) };
 }
 
+/** Writes the build's `resolvedSourceVersion` (read and written in one transaction beside phase reports). */
+async function recordResolvedVersion(rt: CodeBuildRuntime, buildId: string, version: string): Promise<void> {
+  await rt.store.transaction(async (trx) => {
+    const row = await loadBuild(trx, buildId);
+    if (!row) return;
+    const doc = docOf(row);
+    doc.resolvedSourceVersion = version;
+    await trx
+      .updateTable("codebuild_builds")
+      .set({ doc: JSON.stringify(doc) })
+      .where("id", "=", buildId)
+      .execute();
+  });
+}
+
 /** The embedded runner's {@link RunnerApi}: in-process calls into this service, one per build. */
 export function createRunnerApi(
   rt: CodeBuildRuntime,
@@ -90,29 +107,47 @@ export function createRunnerApi(
     });
     return result;
   };
-  return {
-    async fetchSource(_job, source, dir) {
-      await mkdir(dir, { recursive: true });
-      switch (source.type) {
-        case "NO_SOURCE":
-          return {};
-        case "S3": {
-          const { bucket, key } = splitBucketKey(source.location ?? "");
-          try {
-            const opened = await rt.s3.getObject({ bucket, key });
-            await withTempFile(opened.body, (file) => unzipTo(file, dir));
-            return { resolvedSourceVersion: opened.info.etag.replace(/"/g, "") };
-          } catch (err) {
-            throw new RunnerApiError(
-              `could not read the source s3://${bucket}/${key}: ${errorMessage(err)}`,
-              { cause: err },
-            );
-          }
+  const fetchAnySource = async (
+    source: BuildSource,
+    dir: string,
+  ): Promise<{ resolvedSourceVersion?: string }> => {
+    await mkdir(dir, { recursive: true });
+    switch (source.type) {
+      case "NO_SOURCE":
+        return {};
+      case "S3": {
+        const { bucket, key } = splitBucketKey(source.location ?? "");
+        try {
+          const opened = await rt.s3.getObject({ bucket, key });
+          await withTempFile(opened.body, (file) => unzipTo(file, dir));
+          return { resolvedSourceVersion: opened.info.etag.replace(/"/g, "") };
+        } catch (err) {
+          throw new RunnerApiError(`could not read the source s3://${bucket}/${key}: ${errorMessage(err)}`, {
+            cause: err,
+          });
         }
-        default:
-          throw new RunnerApiError(`source type ${source.type} cannot be fetched by this server yet`);
       }
+      case "CODECOMMIT":
+        return fetchCodeCommitSource(rt.codecommit, scope, source, dir);
+      default:
+        throw new RunnerApiError(`source type ${source.type} cannot be fetched by this server yet`);
+    }
+  };
+  return {
+    async fetchSource(job, source, dir) {
+      const fetched = await fetchAnySource(source, dir);
+      // AWS: `resolvedSourceVersion` is the primary source's commit id for git sources, and does
+      // not apply to S3 sources.
+      if (
+        fetched.resolvedSourceVersion &&
+        source.type === "CODECOMMIT" &&
+        source.sourceIdentifier === job.source.sourceIdentifier
+      ) {
+        await recordResolvedVersion(rt, job.buildId, fetched.resolvedSourceVersion);
+      }
+      return fetched;
     },
+
     async getParameter(name) {
       try {
         return (await getParameterValue(rt.store.db, rt.envelope, { ...scope, name })).value;

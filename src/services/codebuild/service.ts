@@ -51,6 +51,7 @@ export interface CodeBuild {
 export function createCodeBuild(deps: CodeBuildDeps): CodeBuild {
   const rt: CodeBuildRuntime = {
     ...deps,
+    codecommit: deps.codecommit,
     clock: deps.clock ?? systemClock,
     logger: deps.logger ?? createLogger({ level: "silent" }),
     minuteMs: deps.minuteMs ?? 60_000,

@@ -94,8 +94,7 @@ export async function recordRefChanges(
   }
 
   const now = rt.clock.now();
-  const firstBranch = changes.find((c) => c.commitId !== undefined && c.ref.startsWith("refs/heads/"));
-  const defaultBranch = repo.default_branch ?? firstBranch?.ref.slice("refs/heads/".length);
+  const defaultBranch = repo.default_branch ?? firstDefaultBranch(changes);
   if (defaultBranch !== undefined && repo.default_branch === null) await setHead(gitDir, defaultBranch);
   await trx
     .updateTable("codecommit_repositories")
@@ -141,4 +140,15 @@ function stateChangeDetail(
     ...(change.commitId !== undefined ? { commitId: change.commitId } : {}),
     ...(change.oldCommitId !== undefined ? { oldCommitId: change.oldCommitId } : {}),
   };
+}
+
+/**
+ * The branch that becomes the default of a repository that had none: the first branch pushed, as
+ * on AWS. One push may create several at once; then `main`, else `master`, else the first by name.
+ */
+function firstDefaultBranch(changes: readonly RefChange[]): string | undefined {
+  const created = changes
+    .filter((c) => c.commitId !== undefined && c.ref.startsWith("refs/heads/"))
+    .map((c) => c.ref.slice("refs/heads/".length));
+  return created.find((b) => b === "main") ?? created.find((b) => b === "master") ?? created[0];
 }
