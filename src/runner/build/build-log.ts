@@ -17,11 +17,15 @@ export interface BuildLogOptions {
   now?: () => number;
 }
 
+/** Most lines in one `appendLogs` call: a bound on one store transaction. */
+const MAX_LINES_PER_CALL = 20_000;
+
 /** The log of one build. */
 export class BuildLog {
   private batch: LogLine[] = [];
   private timer: NodeJS.Timeout | undefined;
   private sending: Promise<void> = Promise.resolve();
+  private inFlight = false;
   private failure: RunnerApiError | undefined;
   private readonly flushMs: number;
   private readonly maxBatch: number;
@@ -52,26 +56,38 @@ export class BuildLog {
 
   /** Sends what is buffered and waits until every batch so far has been accepted. */
   async flush(): Promise<void> {
-    this.send();
-    await this.sending;
+    do {
+      this.send();
+      await this.sending;
+    } while (this.batch.length > 0 || this.inFlight);
     if (this.failure) throw this.failure;
   }
 
+  /**
+   * Sends the buffered lines unless a batch is already on its way: then they wait and go together
+   * as soon as it is stored. So a build printing faster than the store writes sends few large
+   * batches rather than very many small ones, in order.
+   */
   private send(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.batch.length === 0) return;
-    const lines = this.batch;
-    this.batch = [];
-    // Chained so batches arrive in order; a failed call is remembered and surfaces at flush().
-    this.sending = this.sending.then(async () => {
-      if (this.failure) return;
-      try {
-        await this.api.appendLogs(this.job, lines);
-      } catch (err) {
-        this.failure = new RunnerApiError("appendLogs", err);
+    if (this.inFlight || this.batch.length === 0) return;
+    const lines =
+      this.batch.length <= MAX_LINES_PER_CALL ? this.batch : this.batch.slice(0, MAX_LINES_PER_CALL);
+    this.batch = this.batch.length <= MAX_LINES_PER_CALL ? [] : this.batch.slice(MAX_LINES_PER_CALL);
+    this.inFlight = true;
+    this.sending = (async () => {
+      // A failed call is remembered and surfaces at flush(); later lines are not sent.
+      if (!this.failure) {
+        try {
+          await this.api.appendLogs(this.job, lines);
+        } catch (err) {
+          this.failure = new RunnerApiError("appendLogs", err);
+        }
       }
-    });
+      this.inFlight = false;
+      if (this.batch.length > 0) this.send();
+    })();
   }
 }
 

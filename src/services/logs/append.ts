@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../../platform/store/index.js";
+import { packChunks } from "./chunks.js";
 import { notifyLogAppended } from "./notifier.js";
 
 /** Where to append and what. */
@@ -13,14 +14,15 @@ export interface AppendLogEventsInput {
   now?: number;
 }
 
-/** Rows per INSERT: well under SQLite's bound-variable limit, and small enough to keep memory flat. */
-const BATCH = 500;
+/** Chunk rows per INSERT: well under SQLite's bound-variable limit. */
+const BATCH = 100;
 
 /**
  * Appends lines to a stream, creating its group and stream on first use (as the CodeBuild agent's
  * log driver does on AWS). Runs on `executor`: pass a transaction to append atomically with a state
- * change. Lines keep their order: each gets the stream's next sequence number. Live readers of the
- * stream in this process are woken (inside a transaction that is before the commit: they read
+ * change. Lines keep their order: each gets the stream's next sequence number. They are stored in
+ * chunks of consecutive lines (see migration 0013), each line with its own timestamp. Live readers of
+ * the stream in this process are woken (inside a transaction that is before the commit: they read
  * nothing new and catch up at their next wake or poll).
  */
 export async function appendLogEvents(
@@ -31,25 +33,22 @@ export async function appendLogEvents(
   await ensureGroup(executor, input.accountId, input.region, input.group, now);
   const stream = await ensureStream(executor, input, now);
   if (input.lines.length === 0) return;
-  let seq = stream.next_seq;
   let bytes = 0;
   let first: number | undefined;
   let last: number | undefined;
-  for (let i = 0; i < input.lines.length; i += BATCH) {
-    const rows = input.lines.slice(i, i + BATCH).map((line) => {
-      bytes += Buffer.byteLength(line.message);
-      first = first === undefined ? line.timestamp : Math.min(first, line.timestamp);
-      last = last === undefined ? line.timestamp : Math.max(last, line.timestamp);
-      return {
-        stream_id: stream.id,
-        seq: seq++,
-        timestamp: line.timestamp,
-        ingestion_time: now,
-        message: line.message,
-      };
-    });
-    await executor.insertInto("logs_events").values(rows).execute();
+  for (const line of input.lines) {
+    bytes += Buffer.byteLength(line.message);
+    first = first === undefined ? line.timestamp : Math.min(first, line.timestamp);
+    last = last === undefined ? line.timestamp : Math.max(last, line.timestamp);
   }
+  const chunks = packChunks(stream.id, stream.next_seq, now, input.lines);
+  for (let i = 0; i < chunks.length; i += BATCH) {
+    await executor
+      .insertInto("logs_chunks")
+      .values(chunks.slice(i, i + BATCH))
+      .execute();
+  }
+  const seq = stream.next_seq + input.lines.length;
   await executor
     .updateTable("logs_streams")
     .set((eb) => ({

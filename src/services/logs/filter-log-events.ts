@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { awsInt, awsList, awsString, operation } from "../kit/index.js";
+import { unpackChunk } from "./chunks.js";
 import { invalidToken } from "./errors.js";
 import { groupNameOf, requireGroup } from "./lookup.js";
 
@@ -16,6 +17,17 @@ const FilterLogEventsInput = z.object({
   interleaved: z.boolean().optional(),
   unmask: z.boolean().optional(),
 });
+
+/** One line of a group while merging its streams. */
+interface Line extends Cursor {
+  m: string;
+  i: number;
+  n: string;
+}
+
+function compareLines(a: Cursor, b: Cursor): number {
+  return a.t - b.t || a.s - b.s || a.q - b.q;
+}
 
 /** Where a listing resumes: the last event returned, in (timestamp, stream, seq) order. */
 interface Cursor {
@@ -63,16 +75,10 @@ export const filterLogEvents = operation({
     const matches = compileFilterPattern(input.filterPattern);
     const cursor = input.nextToken ? decodeCursor(input.nextToken) : undefined;
     let query = ctx.trx
-      .selectFrom("logs_events as e")
-      .innerJoin("logs_streams as s", "s.id", "e.stream_id")
-      .select([
-        "e.stream_id",
-        "e.seq",
-        "e.timestamp",
-        "e.ingestion_time",
-        "e.message",
-        "s.name as stream_name",
-      ])
+      .selectFrom("logs_chunks as c")
+      .innerJoin("logs_streams as s", "s.id", "c.stream_id")
+      .selectAll("c")
+      .select("s.name as stream_name")
       .where("s.account_id", "=", ctx.accountId)
       .where("s.region", "=", ctx.region)
       .where("s.group_name", "=", group);
@@ -81,21 +87,14 @@ export const filterLogEvents = operation({
       const prefix = input.logStreamNamePrefix;
       query = query.where("s.name", ">=", prefix).where("s.name", "<", `${prefix}\u{10FFFF}`);
     }
-    if (input.startTime !== undefined) query = query.where("e.timestamp", ">=", input.startTime);
-    if (input.endTime !== undefined) query = query.where("e.timestamp", "<=", input.endTime);
-    if (cursor) {
-      query = query.where((eb) =>
-        eb.or([
-          eb("e.timestamp", ">", cursor.t),
-          eb.and([eb("e.timestamp", "=", cursor.t), eb("e.stream_id", ">", cursor.s)]),
-          eb.and([
-            eb("e.timestamp", "=", cursor.t),
-            eb("e.stream_id", "=", cursor.s),
-            eb("e.seq", ">", cursor.q),
-          ]),
-        ]),
-      );
-    }
+    const from = Math.max(input.startTime ?? 0, cursor?.t ?? 0);
+    if (from > 0) query = query.where("c.last_timestamp", ">=", from);
+    if (input.endTime !== undefined) query = query.where("c.first_timestamp", "<=", input.endTime);
+    const inRange = (e: Line): boolean =>
+      (input.startTime === undefined || e.t >= input.startTime) &&
+      (input.endTime === undefined || e.t <= input.endTime) &&
+      (cursor === undefined || compareLines(e, cursor) > 0);
+
     const events: Array<{
       logStreamName: string;
       timestamp: number;
@@ -103,34 +102,71 @@ export const filterLogEvents = operation({
       ingestionTime: number;
       eventId: string;
     }> = [];
-    // Scan in pages so a pattern that matches little does not load the whole group at once.
-    const page = 1000;
+    // Chunks are read in order of their first timestamp; a line can be returned once no chunk
+    // still unread could hold an earlier one, so lines of interleaved streams come out in
+    // (timestamp, stream, seq) order however their chunks overlap.
+    let pending: Line[] = [];
+    let next: { t: number; s: number; q: number } | undefined;
     let last: Cursor | undefined;
     let full = false;
-    scan: for (let offset = 0; ; offset += page) {
-      const rows = await query
-        .orderBy("e.timestamp")
-        .orderBy("e.stream_id")
-        .orderBy("e.seq")
-        .limit(page)
-        .offset(offset)
+    for (;;) {
+      let page = query;
+      if (next) {
+        const n = next;
+        page = page.where((eb) =>
+          eb.or([
+            eb("c.first_timestamp", ">", n.t),
+            eb.and([eb("c.first_timestamp", "=", n.t), eb("c.stream_id", ">", n.s)]),
+            eb.and([
+              eb("c.first_timestamp", "=", n.t),
+              eb("c.stream_id", "=", n.s),
+              eb("c.first_seq", ">", n.q),
+            ]),
+          ]),
+        );
+      }
+      const chunks = await page
+        .orderBy("c.first_timestamp")
+        .orderBy("c.stream_id")
+        .orderBy("c.first_seq")
+        .limit(64)
         .execute();
-      for (const r of rows) {
-        last = { t: r.timestamp, s: r.stream_id, q: r.seq };
-        if (!matches(r.message)) continue;
+      for (const chunk of chunks) {
+        for (const e of unpackChunk(chunk)) {
+          const line = {
+            t: e.timestamp,
+            s: chunk.stream_id,
+            q: e.seq,
+            m: e.message,
+            i: e.ingestionTime,
+            n: chunk.stream_name,
+          };
+          if (inRange(line)) pending.push(line);
+        }
+        next = { t: chunk.first_timestamp, s: chunk.stream_id, q: chunk.first_seq };
+      }
+      const done = chunks.length < 64;
+      const frontier = done ? Number.POSITIVE_INFINITY : next!.t;
+      pending.sort(compareLines);
+      const ready = pending.findIndex((l) => l.t >= frontier);
+      const emit = ready === -1 ? pending : pending.slice(0, ready);
+      pending = ready === -1 ? [] : pending.slice(ready);
+      for (const l of emit) {
+        last = { t: l.t, s: l.s, q: l.q };
+        if (!matches(l.m)) continue;
         events.push({
-          logStreamName: r.stream_name,
-          timestamp: r.timestamp,
-          message: r.message,
-          ingestionTime: r.ingestion_time,
-          eventId: `${r.stream_id}-${r.seq}`,
+          logStreamName: l.n,
+          timestamp: l.t,
+          message: l.m,
+          ingestionTime: l.i,
+          eventId: `${l.s}-${l.q}`,
         });
         if (events.length >= limit) {
           full = true;
-          break scan;
+          break;
         }
       }
-      if (rows.length < page) break;
+      if (full || done) break;
     }
     // A full page may have more behind it; the token resumes after the last event returned.
     const nextToken = full && last ? Buffer.from(JSON.stringify(last)).toString("base64url") : undefined;

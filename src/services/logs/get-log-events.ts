@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { awsInt, awsString, operation, type OperationContext } from "../kit/index.js";
+import { unpackChunk } from "./chunks.js";
 import { invalidToken } from "./errors.js";
 import { groupNameOf, requireStream } from "./lookup.js";
 
@@ -43,16 +44,7 @@ export const getLogEvents = operation({
       : input.startFromHead
         ? { direction: "f", seq: 0 }
         : { direction: "b", seq: Number.MAX_SAFE_INTEGER };
-    let query = ctx.trx
-      .selectFrom("logs_events")
-      .select(["seq", "timestamp", "ingestion_time", "message"])
-      .where("stream_id", "=", streamId);
-    if (input.startTime !== undefined) query = query.where("timestamp", ">=", input.startTime);
-    if (input.endTime !== undefined) query = query.where("timestamp", "<", input.endTime);
-    const rows =
-      token.direction === "f"
-        ? await query.where("seq", ">=", token.seq).orderBy("seq", "asc").limit(limit).execute()
-        : (await query.where("seq", "<", token.seq).orderBy("seq", "desc").limit(limit).execute()).reverse();
+    const rows = await readRange(ctx, streamId, token, limit, input.startTime, input.endTime);
     // Trim to the byte cap from the far end of the reading direction, so the next token resumes there.
     let bytes = 0;
     let kept = rows;
@@ -92,4 +84,49 @@ async function nextSeq(ctx: OperationContext, streamId: number): Promise<number>
     .where("id", "=", streamId)
     .executeTakeFirst();
   return row?.next_seq ?? 0;
+}
+
+interface RangeRow {
+  seq: number;
+  timestamp: number;
+  ingestion_time: number;
+  message: string;
+}
+
+/**
+ * Up to `limit` lines in `[startTime, endTime)` from the token's position: forward from its seq,
+ * or backward from just before it. Chunks are read a page at a time, in the reading direction.
+ */
+async function readRange(
+  ctx: OperationContext,
+  streamId: number,
+  token: Token,
+  limit: number,
+  startTime: number | undefined,
+  endTime: number | undefined,
+): Promise<RangeRow[]> {
+  const forward = token.direction === "f";
+  const out: RangeRow[] = [];
+  let edge = token.seq;
+  for (;;) {
+    let query = ctx.trx.selectFrom("logs_chunks").selectAll().where("stream_id", "=", streamId);
+    if (startTime !== undefined) query = query.where("last_timestamp", ">=", startTime);
+    if (endTime !== undefined) query = query.where("first_timestamp", "<", endTime);
+    const chunks = forward
+      ? await query.where("last_seq", ">=", edge).orderBy("last_seq", "asc").limit(64).execute()
+      : await query.where("first_seq", "<", edge).orderBy("first_seq", "desc").limit(64).execute();
+    if (chunks.length === 0) return forward ? out : out.reverse();
+    for (const chunk of chunks) {
+      const lines = unpackChunk(chunk);
+      if (!forward) lines.reverse();
+      for (const e of lines) {
+        if (forward ? e.seq < token.seq : e.seq >= token.seq) continue;
+        if (startTime !== undefined && e.timestamp < startTime) continue;
+        if (endTime !== undefined && e.timestamp >= endTime) continue;
+        out.push({ seq: e.seq, timestamp: e.timestamp, ingestion_time: e.ingestionTime, message: e.message });
+        if (out.length >= limit) return forward ? out : out.reverse();
+      }
+      edge = forward ? chunk.last_seq + 1 : chunk.first_seq;
+    }
+  }
 }

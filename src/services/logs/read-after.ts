@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../../platform/store/index.js";
+import { unpackChunk } from "./chunks.js";
 import type { LogStreamRef } from "./notifier.js";
 
 /** One stored line of a stream, with its place in it. */
@@ -27,7 +28,7 @@ export async function findLogStreamId(db: Kysely<Database>, ref: LogStreamRef): 
 /**
  * Up to `limit` lines of stream `streamId` after sequence number `afterSeq` (-1 for the first), in
  * order. Readers page through a stream with it, so a 100 MB log is never in memory at once; the
- * `(stream_id, seq)` key makes each page an index range scan, however deep into the stream.
+ * `(stream_id, last_seq)` index makes each page an index range scan, however deep into the stream.
  */
 export async function readLogEventsAfter(
   db: Kysely<Database>,
@@ -35,12 +36,25 @@ export async function readLogEventsAfter(
   afterSeq: number,
   limit: number,
 ): Promise<StoredLogEvent[]> {
-  return db
-    .selectFrom("logs_events")
-    .select(["seq", "timestamp", "message"])
-    .where("stream_id", "=", streamId)
-    .where("seq", ">", afterSeq)
-    .orderBy("seq", "asc")
-    .limit(limit)
-    .execute();
+  const out: StoredLogEvent[] = [];
+  let after = afterSeq;
+  while (out.length < limit) {
+    const chunks = await db
+      .selectFrom("logs_chunks")
+      .selectAll()
+      .where("stream_id", "=", streamId)
+      .where("last_seq", ">", after)
+      .orderBy("last_seq", "asc")
+      .limit(64)
+      .execute();
+    if (chunks.length === 0) break;
+    for (const chunk of chunks) {
+      for (const e of unpackChunk(chunk)) {
+        if (e.seq <= afterSeq || out.length >= limit) continue;
+        out.push({ seq: e.seq, timestamp: e.timestamp, message: e.message });
+      }
+      after = chunk.last_seq;
+    }
+  }
+  return out;
 }

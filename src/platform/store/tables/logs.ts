@@ -22,12 +22,18 @@ export interface LogsTables {
     /** Sequence number the next event gets. */
     next_seq: number;
   };
-  logs_events: {
+  /**
+   * A stream's events in chunks of consecutive lines: lines `first_seq`…`last_seq` (the stream's
+   * sequence numbers, in append order), their timestamps spanning `first_timestamp`…`last_timestamp`.
+   */
+  logs_chunks: {
     stream_id: number;
-    seq: number;
-    /** Epoch ms the line was produced. */
-    timestamp: number;
+    first_seq: number;
+    last_seq: number;
+    first_timestamp: number;
+    last_timestamp: number;
     ingestion_time: number;
-    message: string;
+    /** JSON `{"d": [timestamp − first_timestamp…], "m": [message…]}`, one entry per line in order. */
+    events: string;
   };
 }
