@@ -11,3 +11,19 @@ export {
   ZERO_OID,
   type GitRef,
 } from "./repository.js";
+export {
+  diffTrees,
+  EMPTY_TREE,
+  mergeBase,
+  objectInfo,
+  parseCommit,
+  readBlob,
+  readCommits,
+  writeBlob,
+  type CommitIdentity,
+  type CommitObject,
+  type ObjectInfo,
+  type TreeChange,
+} from "./objects.js";
+export { baseName, listTree, parentDir, TreeEditor, type TreeEntry } from "./tree-editor.js";
+export { writeCommit, type CommitPerson, type NewCommit } from "./commit-builder.js";

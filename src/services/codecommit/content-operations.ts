@@ -1,10 +1,26 @@
 import type { AnyOperation } from "../kit/index.js";
+import { batchGetCommits, getCommit } from "./commits.js";
+import { createCommit } from "./create-commit.js";
 import type { CodeCommitRuntime } from "./deps.js";
+import { getDifferences } from "./differences.js";
+import { deleteFile, putFile } from "./file-changes.js";
+import { getBlob, getFile, getFolder } from "./files.js";
 
 /**
  * Files, folders, blobs, commits and differences: GetFile, GetFolder, GetBlob, PutFile, DeleteFile,
- * CreateCommit, GetCommit, BatchGetCommits, GetDifferences, GetMergeBase.
+ * CreateCommit, GetCommit, BatchGetCommits, GetDifferences. (AWS has no GetMergeBase operation;
+ * `mergeBase` in platform/git serves the merge operations.)
  */
-export function contentOperations(_rt: CodeCommitRuntime): AnyOperation[] {
-  return [];
+export function contentOperations(rt: CodeCommitRuntime): AnyOperation[] {
+  return [
+    getFile(rt),
+    getFolder(rt),
+    getBlob(rt),
+    putFile(rt),
+    deleteFile(rt),
+    createCommit(rt),
+    getCommit(rt),
+    batchGetCommits(rt),
+    getDifferences(rt),
+  ];
 }
