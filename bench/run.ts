@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { benchApiLatency } from "./api-latency.js";
+import { benchBuildLogs } from "./build-logs.js";
 import { benchBuildLatency, benchBuildThroughput, benchLocalBuild } from "./codebuild.js";
 import { benchS3Throughput } from "./s3-throughput.js";
 import { benchStartup } from "./startup.js";
@@ -25,6 +26,7 @@ const suites: Array<[string, () => Promise<BenchRow[]>]> = [
   ["codebuild", () => benchBuildLatency()],
   ["codebuild-burst", () => benchBuildThroughput()],
   ["cli-build", () => benchLocalBuild()],
+  ["build-logs", () => benchBuildLogs()],
 ];
 
 const unknown = only.filter((n) => !suites.some(([name]) => name === n));
