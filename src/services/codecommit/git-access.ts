@@ -1,7 +1,7 @@
 import type { CodeCommitRuntime } from "./deps.js";
 import { checkRepositoryName } from "./names.js";
 import { recordRefChangesNow, type RefChange } from "./ref-changes.js";
-import { gitDirOfRow, repositoryArn } from "./repository-rows.js";
+import { findRepository, gitDirOfRow, repositoryArn } from "./repository-rows.js";
 
 /** A repository as the git transports (HTTP and SSH) see it. */
 export interface GitRepositoryHandle {
@@ -39,13 +39,7 @@ export function createGitAccess(rt: CodeCommitRuntime): CodeCommitGit {
       } catch {
         return undefined;
       }
-      const row = await rt.store.db
-        .selectFrom("codecommit_repositories")
-        .selectAll()
-        .where("account_id", "=", scope.accountId)
-        .where("region", "=", scope.region)
-        .where("name", "=", name)
-        .executeTakeFirst();
+      const row = await findRepository(rt.store.db, scope, name);
       if (!row) return undefined;
       return {
         repositoryId: row.repository_id,

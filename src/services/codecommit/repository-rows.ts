@@ -1,4 +1,4 @@
-import type { Selectable, Transaction } from "kysely";
+import type { Kysely, Selectable, Transaction } from "kysely";
 import { formatArn } from "../../core/index.js";
 import type { Database } from "../../platform/store/index.js";
 import type { OperationContext, RequestContext } from "../kit/index.js";
@@ -21,7 +21,7 @@ export function repositoryArn(scope: { accountId: string; region: string }, name
 
 /** The repository called `name` in the caller's account and region, or undefined. */
 export async function findRepository(
-  trx: Transaction<Database>,
+  trx: Kysely<Database>,
   scope: { accountId: string; region: string },
   name: string,
 ): Promise<RepositoryRow | undefined> {
