@@ -27,3 +27,19 @@ export {
 } from "./objects.js";
 export { baseName, listTree, parentDir, TreeEditor, type TreeEntry } from "./tree-editor.js";
 export { writeCommit, type CommitPerson, type NewCommit } from "./commit-builder.js";
+export {
+  changedPaths,
+  commitTree,
+  commitTreeOf,
+  editTree,
+  mergeTrees,
+  objectSize,
+  treeEntry,
+  // merge.ts's own identity and entry shapes; objects.ts and tree-editor.ts own the plain names.
+  type CommitIdentity as MergeCommitIdentity,
+  type MergeTreeConflict,
+  type MergeTreeResult,
+  type PathChange,
+  type TreeEdit,
+  type TreeEntry as MergeTreeEntry,
+} from "./merge.js";

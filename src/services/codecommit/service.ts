@@ -5,7 +5,7 @@ import { createBranch, deleteBranch, getBranch, listBranches, updateDefaultBranc
 import { contentOperations } from "./content-operations.js";
 import type { CodeCommitDeps, CodeCommitRuntime } from "./deps.js";
 import { createGitAccess, type CodeCommitGit } from "./git-access.js";
-import { pullRequestOperations } from "./pull-request-operations.js";
+import { pullRequestOperations, subscribePullRequestSync } from "./pull-request-operations.js";
 import { recordRefChangesNow } from "./ref-changes.js";
 import {
   batchGetRepositories,
@@ -47,6 +47,7 @@ export function createCodeCommit(deps: CodeCommitDeps): CodeCommit {
     logger: deps.logger ?? createLogger({ level: "silent" }),
   };
   subscribeTriggers(rt);
+  subscribePullRequestSync(rt);
   return {
     service: jsonService({
       targetPrefix: "CodeCommit_20150413",

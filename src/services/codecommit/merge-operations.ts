@@ -1,0 +1,107 @@
+import { z } from "zod";
+import { operation, type AnyOperation } from "../kit/index.js";
+import type { CodeCommitRuntime } from "./deps.js";
+import { analyzeMerge, conflictMetadata } from "./merge-analysis.js";
+import { checkMergeOption, checkMergeSettings, resolveSpecifier } from "./merge-settings.js";
+import { page } from "./pagination.js";
+import { checkMaxResults } from "./pull-requests-rows.js";
+import { gitDirOfRow, repositoryArn, requireRepository } from "./repository-rows.js";
+
+const S = z.string().optional();
+
+/** GetMergeConflicts and GetMergeOptions: what merging two commits would do, without doing it. */
+export function mergeQueryOperations(rt: CodeCommitRuntime): AnyOperation[] {
+  return [
+    operation({
+      name: "GetMergeConflicts",
+      input: z.object({
+        repositoryName: S,
+        destinationCommitSpecifier: S,
+        sourceCommitSpecifier: S,
+        mergeOption: S,
+        conflictDetailLevel: S,
+        maxConflictFiles: z.number().optional(),
+        conflictResolutionStrategy: S,
+        nextToken: S,
+      }),
+      resource: (input, ctx) => repositoryArn(ctx, input.repositoryName ?? ""),
+      handler: async (input, ctx) => {
+        const repo = await requireRepository(ctx, input.repositoryName);
+        const option = checkMergeOption(input.mergeOption);
+        const settings = checkMergeSettings(input);
+        const max = checkMaxResults(input.maxConflictFiles, 100, 100);
+        const gitDir = gitDirOfRow(rt, repo);
+        const destination = await resolveSpecifier(
+          gitDir,
+          repo,
+          input.destinationCommitSpecifier,
+          "destinationCommitSpecifier",
+        );
+        const source = await resolveSpecifier(
+          gitDir,
+          repo,
+          input.sourceCommitSpecifier,
+          "sourceCommitSpecifier",
+        );
+        const analysis = await analyzeMerge(gitDir, source, destination, settings);
+        const head = {
+          destinationCommitId: destination,
+          sourceCommitId: source,
+          ...(analysis.baseCommitId !== undefined ? { baseCommitId: analysis.baseCommitId } : {}),
+        };
+        // A fast-forward has no conflicts to list: it is possible or it is not.
+        if (option === "FAST_FORWARD_MERGE") {
+          return { mergeable: analysis.fastForward, ...head, conflictMetadataList: [] };
+        }
+        const listing = `conflicts:${repo.repository_id}:${source}:${destination}:${settings.detail}:${settings.strategy}`;
+        const { items, nextToken } = page(listing, analysis.conflicts, input.nextToken, max);
+        const conflictMetadataList = [];
+        for (const c of items) conflictMetadataList.push(await conflictMetadata(gitDir, analysis, c));
+        return {
+          mergeable: analysis.conflicts.length === 0,
+          ...head,
+          conflictMetadataList,
+          ...(nextToken !== undefined ? { nextToken } : {}),
+        };
+      },
+    }),
+    operation({
+      name: "GetMergeOptions",
+      input: z.object({
+        repositoryName: S,
+        sourceCommitSpecifier: S,
+        destinationCommitSpecifier: S,
+        conflictDetailLevel: S,
+        conflictResolutionStrategy: S,
+      }),
+      resource: (input, ctx) => repositoryArn(ctx, input.repositoryName ?? ""),
+      handler: async (input, ctx) => {
+        const repo = await requireRepository(ctx, input.repositoryName);
+        const settings = checkMergeSettings(input);
+        const gitDir = gitDirOfRow(rt, repo);
+        const source = await resolveSpecifier(
+          gitDir,
+          repo,
+          input.sourceCommitSpecifier,
+          "sourceCommitSpecifier",
+        );
+        const destination = await resolveSpecifier(
+          gitDir,
+          repo,
+          input.destinationCommitSpecifier,
+          "destinationCommitSpecifier",
+        );
+        const analysis = await analyzeMerge(gitDir, source, destination, settings);
+        const mergeOptions: string[] = [];
+        if (analysis.fastForward) mergeOptions.push("FAST_FORWARD_MERGE");
+        if (analysis.conflicts.length === 0) mergeOptions.push("SQUASH_MERGE", "THREE_WAY_MERGE");
+        return {
+          mergeOptions,
+          sourceCommitId: source,
+          destinationCommitId: destination,
+          baseCommitId: analysis.baseCommitId ?? "",
+        };
+      },
+    }),
+  ];
+}
