@@ -78,4 +78,17 @@ describe("pipewright build", () => {
     expect(given.output).toContain("token abc");
     expect(given.code).toBe(0);
   });
+
+  it("runs commands in /bin/sh when env.shell says so, where a bashism fails the build", async () => {
+    await writeFile(
+      join(dir, "buildspec.yml"),
+      "version: 0.2\nenv:\n  shell: /bin/sh\nphases:\n  install:\n    commands:\n      - export CARRIED=yes\n  build:\n    commands:\n      - echo \"shell $0 carried $CARRIED\"\n      - '[[ 1 == 1 ]]'\n",
+    );
+    const { code, output } = await pipewrightBuild(dir);
+    expect(output).toContain("shell /bin/sh carried yes");
+    expect(output).toMatch(
+      /^BUILD\s+FAILED\s+.*COMMAND_EXECUTION_ERROR: Error while executing command: \[\[ 1 == 1 \]\]\. Reason: exit status 127/m,
+    );
+    expect(code).not.toBe(0);
+  });
 });

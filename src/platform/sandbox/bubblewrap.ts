@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, realpathSync } from "node:fs";
+import { dirname } from "node:path";
 import { existingPath } from "./paths.js";
 import { childPidsOf, isRunning, pidNamespaceOf, pidsInNamespace, signalPids } from "./process-tree.js";
 import { wrapChild, type TreeControl } from "./sandbox-process.js";
@@ -62,7 +63,14 @@ export function bubblewrapArgs(options: SandboxSpawnOptions): string[] {
   ];
   // Deeper paths last, so that a read-only directory inside a writable one stays read-only.
   binds.sort((a, b) => depth(a.path) - depth(b.path));
-  for (const { path, flag } of binds) args.push(flag, path, path);
+  const tmpfsRoots = options.tmpDir === undefined ? ["/tmp", ...hidden] : hidden;
+  for (const { path, flag } of binds) {
+    // bwrap makes missing mount points' parents 0700; another user (run-as) must pass through them.
+    if (options.allowUserSwitch) {
+      for (const dir of parentsInTmpfs(path, tmpfsRoots, binds)) args.push("--perms", "0755", "--dir", dir);
+    }
+    args.push(flag, path, path);
+  }
   for (const path of hidden) {
     if (!binds.some((bind) => bind.path === path)) args.push("--remount-ro", path);
   }
@@ -72,6 +80,11 @@ export function bubblewrapArgs(options: SandboxSpawnOptions): string[] {
   // Root keeps every capability inside bwrap by default, and with CAP_SYS_ADMIN a build could
   // remount / read-write: drop them all (a no-op for unprivileged users, who have none outside).
   args.push("--cap-drop", "ALL");
+  if (options.allowUserSwitch) {
+    // Just what switching users takes (setpriv: setresuid, setresgid, setgroups, then emptying the
+    // bounding set); the processes started as a user, root included, drop them all.
+    args.push("--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID", "--cap-add", "CAP_SETPCAP");
+  }
   // The sandbox dies with bwrap, and bwrap with the server (even on kill -9), so no build outlives
   // its runner; --new-session keeps builds from pushing input into the server's terminal (TIOCSTI).
   args.push("--die-with-parent", "--new-session");
@@ -130,6 +143,21 @@ function namespaceTree(child: ChildProcess): TreeControl {
     },
     remaining: () => members().filter(isRunning),
   };
+}
+
+/**
+ * The directories between `path` and the tmpfs it is mounted in that bwrap creates for the mount
+ * (none of them inside another bind: those are real directories, whose modes are left alone).
+ */
+function parentsInTmpfs(path: string, tmpfsRoots: string[], binds: Array<{ path: string }>): string[] {
+  const inside = (child: string, parent: string) => child === parent || child.startsWith(`${parent}/`);
+  const root = tmpfsRoots.filter((t) => path !== t && inside(path, t)).sort((a, b) => depth(b) - depth(a))[0];
+  if (root === undefined) return [];
+  const dirs: string[] = [];
+  for (let dir = dirname(path); dir !== root && inside(dir, root); dir = dirname(dir)) {
+    if (!binds.some((bind) => inside(dir, bind.path))) dirs.unshift(dir);
+  }
+  return dirs;
 }
 
 function depth(path: string): number {

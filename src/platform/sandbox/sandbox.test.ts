@@ -126,6 +126,32 @@ describe.skipIf(bubblewrap === undefined)(
       expect(existsSync(join(other, "y"))).toBe(false);
     });
 
+    it.skipIf(process.getuid?.() !== 0)(
+      "with allowUserSwitch, gives its first process only the capabilities to switch users",
+      async () => {
+        const script = [
+          "grep -E '^Cap(Eff|Amb)' /proc/self/status",
+          // The hidden data directory's tmpfs parents of the build's mount are passable by others.
+          `stat -c %a '${join(dataDir, "builds")}'`,
+          `setpriv --reuid=65534 --regid=65534 --init-groups --inh-caps=-all --bounding-set=-all -- sh -c "id -un; ls '${own}' >/dev/null && echo reached; grep CapEff /proc/self/status"`,
+        ].join("\n");
+        const result = await runScript(sandbox, script, {
+          writablePaths: [own],
+          hiddenPaths: [dataDir],
+          allowUserSwitch: true,
+        });
+        // CAP_SETGID, CAP_SETUID and CAP_SETPCAP are bits 6, 7 and 8.
+        expect(result.stdout).toEqual([
+          "CapEff:\t00000000000001c0",
+          "CapAmb:\t00000000000001c0",
+          "755",
+          "nobody",
+          "reached",
+          "CapEff:\t0000000000000000",
+        ]);
+      },
+    );
+
     it("gives a private /tmp and its own process namespace", async () => {
       const hostFile = join(tmpdir(), `pw-host-${token()}`);
       await writeFile(hostFile, "host");

@@ -37,6 +37,14 @@ export interface SandboxSpawnOptions {
    */
   id?: string;
   /**
+   * Lets the sandbox's first process start others as other users: bubblewrap leaves it CAP_SETUID,
+   * CAP_SETGID and CAP_SETPCAP (and nothing else), which it must drop for everything it starts (e.g.
+   * `setpriv --reuid … --inh-caps=-all --bounding-set=-all`). Only a root server can grant these.
+   * The `process` sandbox needs nothing for it: a root server's children have every capability.
+   * Default false.
+   */
+  allowUserSwitch?: boolean;
+  /**
    * Extra pipes from the sandboxed process to the caller at fds 3, 4, …, exposed as
    * {@link SandboxProcess.extraOutputs}; default 0.
    */

@@ -46,6 +46,8 @@ export interface BuildState {
   buildspec?: Buildspec;
   env?: Record<string, string>;
   session?: ShellSession;
+  /** The uid the build's directories were last given to for run-as; undefined while the runner's. */
+  buildDirsOwner?: number;
   outcome: Pick<BuildOutcome, "artifacts" | "secondaryArtifacts" | "exportedEnvironmentVariables">;
 }
 

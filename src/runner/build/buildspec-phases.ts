@@ -7,6 +7,7 @@ import type { BuildspecPhase } from "../../formats/buildspec/index.js";
 import type { PhaseContext } from "../api.js";
 import { runPhase, type BuildState } from "./build-state.js";
 import { runPhaseCommands, type CommandRunner } from "./phase-commands.js";
+import { enterPhaseUser } from "./run-as.js";
 import { resolveRuntimeVersions } from "./runtime-versions.js";
 
 /** What happened in the buildspec phases. */
@@ -53,13 +54,8 @@ async function runBuildspecPhase(
   runner: CommandRunner,
   phase: BuildspecPhase,
 ): Promise<PhaseContext | undefined> {
-  const buildspec = state.buildspec!;
-  const runAs = phase.runAs ?? buildspec.runAs;
-  if (runAs !== undefined && phase.declared) {
-    // One shell runs the whole build, so a per-phase user cannot be switched to without losing
-    // `cd`/`export`; say so instead of silently running as someone else.
-    state.log.container(`Warning: run-as ${runAs} is not supported yet; commands run as the runner's user`);
-  }
+  // A phase's own run-as wins over the top-level one; an unknown user fails this phase (run-as.ts).
+  if (phase.declared) await enterPhaseUser(state, phase);
   if (phase.type === "INSTALL" && Object.keys(phase.runtimeVersions).length > 0) {
     const resolved = await resolveRuntimeVersions(phase.runtimeVersions, state.env?.PATH ?? "");
     for (const r of resolved) state.log.container(`Runtime ${r.runtime} ${r.requested}: using ${r.version}`);

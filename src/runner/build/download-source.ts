@@ -9,7 +9,9 @@ import type { BuildState } from "./build-state.js";
 import { restoreCache } from "./cache.js";
 import { resolveEnvironment } from "./environment.js";
 import { BuildStepError, CONTEXT, RunnerApiError } from "./errors.js";
+import { configureGitCredentialHelper } from "./git-credentials.js";
 import { readBuildspec } from "./read-buildspec.js";
+import { startingUser } from "./run-as.js";
 
 /** The DOWNLOAD_SOURCE phase body. */
 export async function downloadSource(state: BuildState): Promise<PhaseContext | undefined> {
@@ -23,13 +25,6 @@ export async function downloadSource(state: BuildState): Promise<PhaseContext | 
   log.container(`CODEBUILD_SRC_DIR=${dirs.src}`);
   const loaded = await readBuildspec(job, dirs.src, (line) => log.line(line));
   for (const warning of loaded.warnings) log.line(warning);
-  // Said in the log rather than done silently: these two settings are not honoured yet.
-  if (loaded.buildspec.env.shell === "/bin/sh") {
-    log.container("env.shell /bin/sh: commands run in bash here (it runs POSIX sh commands too)");
-  }
-  if (loaded.buildspec.env.gitCredentialHelper) {
-    log.container("env.git-credential-helper is not supported yet; git uses the host's configuration");
-  }
   state.buildspec = loaded.buildspec;
   log.container("Processing environment variables");
   state.env = await resolveEnvironment(job, loaded.buildspec, api, state.masker, {
@@ -42,6 +37,13 @@ export async function downloadSource(state: BuildState): Promise<PhaseContext | 
     const found = await restoreCache(job, api, dirs.cache, dirs.src);
     log.container(found ? "Restored the project's cache" : "No cache to restore");
   }
+  if (loaded.buildspec.env.gitCredentialHelper) {
+    const cloneUrls = [job.source, ...job.secondarySources]
+      .filter((source) => source.type === "CODECOMMIT" && source.location !== undefined)
+      .map((source) => source.location!);
+    await configureGitCredentialHelper(state.env, cloneUrls, dirs.home, log);
+  }
+  const user = await startingUser(state, loaded.buildspec);
   state.session = await startShellSession({
     sandbox: state.sandbox!,
     cwd: dirs.src,
@@ -50,6 +52,10 @@ export async function downloadSource(state: BuildState): Promise<PhaseContext | 
     hiddenPaths: state.options.hiddenPaths,
     network: job.network,
     buildspecVersion: loaded.buildspec.version,
+    // Buildspec reference, env/shell: "For Linux operating systems, supported shell tags are: bash,
+    // /bin/sh". Without it, Pipewright uses bash (it runs POSIX sh commands too).
+    shell: loaded.buildspec.env.shell === "/bin/sh" ? "sh" : "bash",
+    user,
     controlDir: dirs.control,
     // Output of daemons between commands still belongs in the log.
     onIdleOutput: (line) => log.line(line),

@@ -7,5 +7,6 @@ export type {
   RunResult,
   ShellSession,
   ShellSessionOptions,
+  ShellUser,
 } from "./types.js";
 export { ShellSessionBusyError, ShellSessionClosedError, ShellSessionDiedError } from "./errors.js";

@@ -4,9 +4,12 @@
  * - the host (started by the sandbox, `bash -c HOST_SCRIPT`): turns Node's socket stdio into real
  *   pipes and, whenever the command shell ends (a command ran `exit`, or `set -e` tripped), reports
  *   its status and starts a new one in the same sandbox, so `/tmp` and daemons survive;
- * - the command shell (`bash -s`, set up by INIT_SCRIPT through BASH_ENV): reads one request line
- *   at a time from stdin and `source`s each buildspec command from a file, so `cd`, `export` and
- *   plain variables carry to the next command.
+ * - the command shell (`bash -s`, set up by INIT_SCRIPT through BASH_ENV; or POSIX sh, set up by
+ *   SH_INIT_SCRIPT, for `env.shell: /bin/sh`): reads one request line at a time from stdin and
+ *   sources each buildspec command from a file, so `cd`, `export` and plain variables carry to the
+ *   next command. With run-as, the host starts each command shell as the build's current user
+ *   (setpriv); switching users ends the command shell like `exit` does, and the next one starts as
+ *   the new user with the exported variables and directory the old one left.
  *
  * Channels: stdin carries request lines from the runner; fd 3 carries `done <seq> <status>` and
  * `exit <status>` lines back and is closed for commands, so nothing a command prints can pose as a
@@ -26,27 +29,58 @@
  * writes a literal `${` for bash.
  */
 
-/** Script of the host shell; `$1` is the control directory. */
+import { SH_INIT_SCRIPT } from "./sh-init.js";
+
+/**
+ * Script of the host shell. Arguments: `$1` the control directory; `$2` the POSIX sh to run
+ * commands in, or empty for bash; `$3` setpriv, or empty when commands run as the host's own user;
+ * `$4 $5` the uid and gid of the first command shell (with setpriv). The runner's reply to `exit`
+ * is `fence <token>`, plus `<uid> <gid>` of the next command shell when users are switched.
+ */
 export const HOST_SCRIPT = String.raw`
-__pw_dir=$1
+__pw_dir=$1 __pw_sh=$2 __pw_setpriv=$3 __pw_uid=$4 __pw_gid=$5
 # Node's stdio are socketpairs, on which "> /dev/stdout" and "tee /dev/stderr" fail with ENXIO:
 # give commands real pipes, one cat per stream.
 exec 1> >(exec cat) 2> >(exec cat >&2)
+# sh reads requests by opening /dev/stdin, which a socket cannot be opened as either.
+if [ -n "$__pw_sh" ]; then exec 0< <(exec cat); fi
+if [ -n "$__pw_setpriv" ]; then
+  # Pipes are mode 0600 for their creator, so another user's command could not reopen them through
+  # /dev/stdout. Nothing is exposed: only processes holding them can reach them in /proc.
+  chmod 0666 /proc/self/fd/1 /proc/self/fd/2
+  if [ -n "$__pw_sh" ]; then chmod 0666 /proc/self/fd/0; fi
+fi
+__pw_as() {
+  if [ -n "$__pw_setpriv" ]; then
+    # The host may keep CAP_SETUID (see allowUserSwitch); command shells keep no capability at all.
+    "$__pw_setpriv" --reuid="$__pw_uid" --regid="$__pw_gid" --init-groups \
+      --inh-caps=-all --bounding-set=-all -- "$@"
+  else
+    "$@"
+  fi
+}
 while :; do
-  BASH_ENV="$__pw_dir/init.sh" "$BASH" --noprofile --norc -s
+  if [ -n "$__pw_sh" ]; then
+    # POSIX sh has no BASH_ENV: the init script is sourced first, then requests are read from stdin.
+    __pw_as "$__pw_sh" -c '. "$1/init.sh" && . /dev/stdin' "$__pw_sh" "$__pw_dir"
+  else
+    BASH_ENV="$__pw_dir/init.sh" __pw_as "$BASH" --noprofile --norc -s
+  fi
   printf 'exit %s\n' "$?" >&3
   # Wait for the runner's fence, skipping requests that were meant for the shell that just ended.
   __pw_fence=
-  while IFS= read -r __pw_line; do
-    case $__pw_line in "fence "*) __pw_fence=${"${"}__pw_line#fence }; break ;; esac
+  while IFS=' ' read -r __pw_kind __pw_fence __pw_next_uid __pw_next_gid; do
+    [ "$__pw_kind" = fence ] && break
+    __pw_fence=
   done
   [ -n "$__pw_fence" ] || exit 0
+  if [ -n "$__pw_next_uid" ]; then __pw_uid=$__pw_next_uid __pw_gid=$__pw_next_gid; fi
   printf '%s' "$__pw_fence"
   printf '%s' "$__pw_fence" >&2
 done
 `;
 
-/** Sourced by every command shell at start (through BASH_ENV, which it then unsets for commands). */
+/** Sourced by every bash command shell at start (through BASH_ENV, which it then unsets for commands). */
 export const INIT_SCRIPT = String.raw`
 __pw_dir=${"${"}BASH_ENV%/*}
 unset BASH_ENV
@@ -78,14 +112,29 @@ __pw_env() {
 }
 `;
 
+/** Which command shell a session runs: bash, or a POSIX sh (dash on Debian) for `env.shell: /bin/sh`. */
+export type ShellDialect = "bash" | "sh";
+
+/** The init script of a command shell of `dialect`. */
+export function initScript(dialect: ShellDialect): string {
+  return dialect === "bash" ? INIT_SCRIPT : SH_INIT_SCRIPT;
+}
+
 /**
  * The request that runs the command stored in `commandFile`. stdin is /dev/null so a command that
  * reads input cannot eat the protocol; fds 3, 5 and 6 are closed for it (its daemons do not hold
  * them); `2>/dev/null` on the groups hides the wrapper from `set -x` traces. `fresh` runs it in a
  * subshell, so that nothing it changes outlives it (buildspec 0.1).
  */
-export function runRequest(seq: number, fence: string, commandFile: string, fresh: boolean): string {
-  const source = `builtin source ${quote(commandFile)} 1>&5 2>&6 5>&- 6>&- 3>&- </dev/null`;
+export function runRequest(
+  seq: number,
+  fence: string,
+  commandFile: string,
+  fresh: boolean,
+  dialect: ShellDialect = "bash",
+): string {
+  const dot = dialect === "bash" ? "builtin source" : ".";
+  const source = `${dot} ${quote(commandFile)} 1>&5 2>&6 5>&- 6>&- 3>&- </dev/null`;
   const group = fresh ? `( ${source} )` : `{ ${source}; }`;
   return `${group} 2>/dev/null; { __pw_done "$?" ${seq} ${fence}; } 2>/dev/null\n`;
 }
@@ -95,9 +144,17 @@ export function envRequest(seq: number, fence: string, names: string[]): string 
   return `{ __pw_env ${seq} ${fence} ${names.join(" ")}; } 2>/dev/null\n`;
 }
 
-/** The reply to `exit`: the fence the host prints before starting the next command shell. */
-export function fenceReply(fence: string): string {
-  return `fence ${fence}\n`;
+/**
+ * The request that ends the command shell on purpose (to start the next one as another user),
+ * saving its exported variables and directory even if a command replaced the EXIT trap.
+ */
+export function exitRequest(dialect: ShellDialect): string {
+  return `{ __pw_save_state; ${dialect === "bash" ? "builtin exit" : "exit"} 0; } 2>/dev/null\n`;
+}
+
+/** The reply to `exit`: the fence the host prints before starting the next command shell, as `user`. */
+export function fenceReply(fence: string, user?: { uid: number; gid: number }): string {
+  return user ? `fence ${fence} ${user.uid} ${user.gid}\n` : `fence ${fence}\n`;
 }
 
 /** A variable name the wrapper can read: a shell identifier outside the reserved `__pw_` prefix. */

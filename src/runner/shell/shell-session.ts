@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { constants, lchownSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
@@ -7,7 +7,15 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { Sandbox, SandboxExit, SandboxProcess } from "../../platform/sandbox/index.js";
 import { ShellSessionBusyError, ShellSessionClosedError, ShellSessionDiedError } from "./errors.js";
 import { OutputLines } from "./output-lines.js";
-import { envRequest, fenceReply, INIT_SCRIPT, isReadableVariableName, runRequest } from "./scripts.js";
+import {
+  envRequest,
+  exitRequest,
+  fenceReply,
+  initScript,
+  isReadableVariableName,
+  runRequest,
+  type ShellDialect,
+} from "./scripts.js";
 import type {
   CommandEnd,
   OutputListener,
@@ -16,6 +24,7 @@ import type {
   RunResult,
   ShellSession,
   ShellSessionOptions,
+  ShellUser,
 } from "./types.js";
 
 /** One request in flight: a command, or a read of variables. */
@@ -49,6 +58,8 @@ export class Session implements ShellSession {
   private readonly streamsClosed: Promise<unknown>;
   private readonly fresh: boolean;
   private readonly graceMs: number;
+  private readonly dialect: ShellDialect;
+  private currentUser: ShellUser | undefined;
 
   constructor(
     private readonly options: ShellSessionOptions,
@@ -59,6 +70,8 @@ export class Session implements ShellSession {
     this.sandbox = options.sandbox;
     this.fresh = options.buildspecVersion === "0.1";
     this.graceMs = options.killGraceMs ?? 1000;
+    this.dialect = options.shell ?? "bash";
+    this.currentUser = options.user;
     this.out = new OutputLines((line) => this.route(line, "stdout"), options.maxLineLength);
     this.err = new OutputLines((line) => this.route(line, "stderr"), options.maxLineLength);
     this.streamsClosed = Promise.all([this.pipe(proc.stdout, this.out), this.pipe(proc.stderr, this.err)]);
@@ -70,11 +83,37 @@ export class Session implements ShellSession {
 
   run(command: string, options: RunOptions = {}): Promise<RunResult> {
     return this.exclusive("run a command", async () => {
-      // Recreated each time: a build may have emptied the control directory.
-      await mkdir(this.controlDir, { recursive: true });
       const file = join(this.controlDir, "command.sh");
-      await writeFile(file, command);
-      return this.request((seq, fence) => runRequest(seq, fence, file, this.fresh), options);
+      try {
+        // Recreated each time: a build may have emptied the control directory.
+        await mkdir(this.controlDir, { recursive: true });
+        // Never through a link a command may have put there: Node writes as the server's user.
+        await rm(file, { force: true });
+        await writeFile(file, command, { flag: "wx", mode: 0o644 });
+      } catch (err) {
+        // The shell died meanwhile and its directory went with it: say why the shell died.
+        if (this.state !== "open") throw await this.closedError("run a command");
+        throw err;
+      }
+      return this.request((seq, fence) => runRequest(seq, fence, file, this.fresh, this.dialect), options);
+    });
+  }
+
+  get user(): ShellUser | undefined {
+    return this.currentUser;
+  }
+
+  switchUser(user: ShellUser): Promise<void> {
+    return this.exclusive("switch user", async () => {
+      const current = this.currentUser;
+      if (current === undefined)
+        throw new Error("this shell session was started without a user to switch from");
+      if (current.uid === user.uid && current.gid === user.gid) return;
+      this.currentUser = user;
+      // The shell saves its state and exits; onShellExit hands the control directory to `user` and
+      // tells the host to start the next shell as `user`.
+      const result = await this.request(() => exitRequest(this.dialect), {});
+      if (result.end !== "shell-exited") throw new ShellSessionClosedError("switch user");
     });
   }
 
@@ -87,7 +126,13 @@ export class Session implements ShellSession {
       const result = await this.request((seq, fence) => envRequest(seq, fence, names), {});
       if (result.end !== "exited") throw new ShellSessionClosedError("read variables");
       const values: Record<string, string> = {};
-      for (const entry of (await readFile(join(this.controlDir, "env.out"), "utf8")).split("\0")) {
+      const file = join(this.controlDir, "env.out");
+      // O_NOFOLLOW: a link a command put there must not make the server read another file.
+      const text = await readFile(file, {
+        encoding: "utf8",
+        flag: constants.O_RDONLY | constants.O_NOFOLLOW,
+      });
+      for (const entry of text.split("\0")) {
         const at = entry.indexOf("=");
         if (at > 0) values[entry.slice(0, at)] = entry.slice(at + 1);
       }
@@ -141,7 +186,7 @@ export class Session implements ShellSession {
       clearTimeout(pending.timer);
       pending.settle({ exitCode: end === "timed-out" ? 124 : 137, end });
     }
-    if (this.ownDir) await rm(this.controlDir, { recursive: true, force: true });
+    if (this.ownDir) await this.removeControlDir();
   }
 
   private request(line: (seq: number, fence: string) => string, options: RunOptions): Promise<RunResult> {
@@ -216,10 +261,20 @@ export class Session implements ShellSession {
       this.out.expectFence(fence, () => undefined);
       this.err.expectFence(fence, () => undefined);
     }
-    // The new shell needs init.sh; a build may have deleted the control directory's contents.
-    mkdirSync(this.controlDir, { recursive: true });
-    writeFileSync(join(this.controlDir, "init.sh"), INIT_SCRIPT);
-    this.proc.stdin.write(fenceReply(fence));
+    try {
+      // The new shell needs init.sh; a build may have deleted the control directory's contents,
+      // or put a link or a directory in its place.
+      mkdirSync(this.controlDir, { recursive: true });
+      const init = join(this.controlDir, "init.sh");
+      rmSync(init, { force: true, recursive: true });
+      writeFileSync(init, initScript(this.dialect), { flag: "wx", mode: 0o644 });
+      if (this.currentUser) handOver(this.controlDir, this.currentUser);
+    } catch {
+      // No shell can start without it: end the session, which settles the request in flight.
+      void this.kill();
+      return;
+    }
+    this.proc.stdin.write(fenceReply(fence, this.currentUser));
   }
 
   /** The shell ended on its own: fail the request in flight, and every later one, with why. */
@@ -239,8 +294,13 @@ export class Session implements ShellSession {
         pending.fail(this.death);
       }
       await this.proc.terminate(0);
-      if (this.ownDir) await rm(this.controlDir, { recursive: true, force: true });
+      if (this.ownDir) await this.removeControlDir();
     })();
+  }
+
+  /** Best effort: a run() writing its command at the same moment must not turn a death into ENOTEMPTY. */
+  private async removeControlDir(): Promise<void> {
+    await rm(this.controlDir, { recursive: true, force: true, maxRetries: 3 }).catch(() => undefined);
   }
 
   private route(line: string, stream: OutputStream): void {
@@ -267,6 +327,22 @@ export class Session implements ShellSession {
     if (!stream) throw new Error("sandbox did not provide the control pipe");
     const lines = new OutputLines((line) => this.onControl(line), 1024);
     stream.on("data", (chunk: Buffer) => lines.write(chunk));
+  }
+}
+
+/**
+ * Gives the control directory and its files to `user`, whose shell reads the state the previous
+ * shell saved and writes its own. lchown: entries a command replaced by links are not followed.
+ */
+export function handOver(controlDir: string, user: ShellUser): void {
+  lchownSync(controlDir, user.uid, user.gid);
+  for (const name of readdirSync(controlDir)) {
+    try {
+      lchownSync(join(controlDir, name), user.uid, user.gid);
+    } catch (err) {
+      // A command's daemon may remove its own files meanwhile.
+      if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
+    }
   }
 }
 

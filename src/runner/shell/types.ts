@@ -37,12 +37,34 @@ export interface ShellSessionOptions {
   controlDir?: string;
   /** Receives output that arrives while no command runs (from daemons of earlier commands); default dropped. */
   onIdleOutput?: OutputListener;
+  /**
+   * The shell commands run in: "bash" (default), or "sh" for a POSIX sh (`shPath`), as buildspec
+   * `env.shell: /bin/sh` asks. bash drives the session either way (it is the sandbox's first process).
+   */
+  shell?: "bash" | "sh";
+  /** The POSIX sh program for `shell: "sh"`; default /bin/sh. */
+  shPath?: string;
   /** The bash program; default the first `bash` on the server's PATH, else /bin/bash. */
   bashPath?: string;
+  /**
+   * The user commands start as; default none: they run as the server's user and
+   * {@link ShellSession.switchUser} is refused. When set, every command shell is started through
+   * setpriv with that user's uid, gid and groups and no capabilities, which needs a root server.
+   */
+  user?: ShellUser;
+  /** The setpriv program (util-linux) used with `user`; default the first `setpriv` on the server's PATH. */
+  setprivPath?: string;
   /** Characters after which an unfinished line is passed on anyway; default 65 536. */
   maxLineLength?: number;
   /** How long `kill()` and timeouts wait between SIGTERM and SIGKILL; default 1000 ms. */
   killGraceMs?: number;
+}
+
+/** A Linux user, resolved from its name. */
+export interface ShellUser {
+  name: string;
+  uid: number;
+  gid: number;
 }
 
 /** Options for one {@link ShellSession.run}. */
@@ -86,6 +108,15 @@ export interface ShellSession {
    * For `env.exported-variables`.
    */
   readVariables(names: string[]): Promise<Record<string, string>>;
+  /**
+   * Ends the current command shell and starts the next as `user`, with the exported variables and
+   * directory the old one left (plain variables, functions and shell options are lost, as after
+   * `exit`). The control directory is handed to `user`. A no-op when `user` is the current user.
+   * @throws Error when the session was started without `user`.
+   */
+  switchUser(user: ShellUser): Promise<void>;
+  /** The user commands run as now, or undefined when the session was started without `user`. */
+  readonly user: ShellUser | undefined;
   /** Ends the shell and, within about a second, every process it left running. Kills if a command runs. */
   close(): Promise<void>;
   /** Kills the whole process tree (SIGTERM, then SIGKILL after `killGraceMs`). */
