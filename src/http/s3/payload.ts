@@ -83,6 +83,7 @@ export function openRequestBody(req: IncomingMessage, signature: VerifiedSignatu
     stream: forward(req, decoder ?? new PassThrough()),
     digests,
     checksumAlgorithm: checksum?.algorithm,
+    declaredSize: declared,
     verify(blob: StoredBlob) {
       if (digests.includes("sha256")) {
         const computed = blob.digests.sha256?.toString("hex");

@@ -18,6 +18,9 @@ export interface StoredBlob {
   digests: Partial<Record<DigestName, Buffer>>;
 }
 
+/** A blob made by {@link BlobStore.concat}: a {@link StoredBlob} without the MD5. */
+export type ConcatenatedBlob = Omit<StoredBlob, "md5">;
+
 /** A committed blob as {@link BlobStore.list} reports it. */
 export interface BlobListing {
   id: string;
@@ -29,6 +32,11 @@ export interface BlobListing {
 export interface PutBlobOptions {
   /** Digests to compute while writing, besides MD5 (always computed). Default none. */
   digests?: readonly DigestName[];
+  /**
+   * The size the source announced (Content-Length), if any. Only a hint: small bodies are hashed
+   * in place rather than on a digest thread. Default unknown.
+   */
+  sizeHint?: number;
   /** Largest accepted size in bytes; a longer source fails with `BlobTooLargeError`. Default unlimited. */
   maxSize?: number;
   /**
@@ -52,6 +60,12 @@ export interface BlobStore {
    * a delete that happens afterwards does not cut the read short. Rejects with `BlobNotFoundError`.
    */
   open(id: string, range?: BlobRange): Promise<Readable>;
+  /**
+   * A new blob holding the bytes of `ids` one after another (a multipart upload's parts), with the
+   * digests asked for but without MD5: nothing needs the MD5 of a whole multipart object. Rejects
+   * with `BlobNotFoundError` when one of them is missing; on any failure nothing is left behind.
+   */
+  concat(ids: readonly string[], options?: { digests?: readonly DigestName[] }): Promise<ConcatenatedBlob>;
   /** A new blob with the same bytes (cheap where the backend can share them). */
   copy(id: string): Promise<string>;
   /** Deletes a blob; deleting a missing blob is not an error. */

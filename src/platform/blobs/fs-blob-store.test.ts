@@ -72,6 +72,37 @@ describe("fs blob store", () => {
     setTimeout(() => source.destroy(new Error("client went away")), 10);
     await expect(put).rejects.toThrow("client went away");
     expect(filesUnder(root)).toEqual([]);
+    // The failed write's digest job was dropped; the next write's digests are its own.
+    const again = await blobs.put(Readable.from([Buffer.from("after")]));
+    expect(again.md5.toString("hex")).toBe(createHash("md5").update("after").digest("hex"));
+  });
+
+  it("concatenates blobs in order with the asked-for digests, and fails whole on a missing part", async () => {
+    // Sizes around the 1 MiB copy buffer, so that reads straddle parts and buffers.
+    const parts = [1024 * 1024 + 3, 17, 2 * 1024 * 1024, 0, 5].map((n, i) => Buffer.alloc(n, i + 1));
+    const ids = [];
+    for (const part of parts) ids.push((await blobs.put(Readable.from([part]))).id);
+    const whole = Buffer.concat(parts);
+    const blob = await blobs.concat(ids, { digests: ["crc32"] });
+    expect(blob.size).toBe(whole.length);
+    expect(blob.digests.crc32).toEqual(digestOf("crc32", whole));
+    expect((await readAll(await blobs.open(blob.id))).equals(whole)).toBe(true);
+    await blobs.delete(ids[1]!);
+    await expect(blobs.concat(ids)).rejects.toBeInstanceOf(BlobNotFoundError);
+    expect(readdirSync(path.join(root, "tmp"))).toEqual([]);
+  });
+
+  it("hashes a large body on a digest thread with the same results", async () => {
+    const data = Buffer.alloc(9 * 1024 * 1024 + 123);
+    for (let i = 0; i < data.length; i += 4096) data[i] = i % 251;
+    const chunks = [];
+    for (let i = 0; i < data.length; i += 65536) chunks.push(data.subarray(i, i + 65536));
+    const blob = await blobs.put(Readable.from(chunks), { digests: ["sha256", "crc32", "crc32c"] });
+    expect(blob.md5.toString("hex")).toBe(createHash("md5").update(data).digest("hex"));
+    expect(blob.digests.sha256?.toString("hex")).toBe(createHash("sha256").update(data).digest("hex"));
+    expect(blob.digests.crc32).toEqual(digestOf("crc32", data));
+    expect(blob.digests.crc32c).toEqual(digestOf("crc32c", data));
+    expect((await readAll(await blobs.open(blob.id))).equals(data)).toBe(true);
   });
 
   it("copies, lists and deletes; a deleted or malformed id is not found", async () => {

@@ -1,12 +1,11 @@
 import { randomBytes } from "node:crypto";
-import { constants, createWriteStream, mkdirSync, rmSync } from "node:fs";
+import { constants, mkdirSync, rmSync } from "node:fs";
 import { copyFile, link, mkdir, open, readdir, rename, rm, stat, utimes } from "node:fs/promises";
 import path from "node:path";
-import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import type { BlobRange, BlobStore, PutBlobOptions, StoredBlob } from "./blob-store.js";
-import { createDigest, type Digest, type DigestName } from "./digest.js";
-import { BlobNotFoundError, BlobTooLargeError } from "./errors.js";
+import type { BlobRange, BlobStore, StoredBlob } from "./blob-store.js";
+import { BlobFileSink, concatFiles, DigestingMeter, IO_BUFFER_BYTES } from "./blob-writer.js";
+import { BlobNotFoundError } from "./errors.js";
 
 /** Options for {@link createFsBlobStore}. */
 export interface FsBlobStoreOptions {
@@ -27,13 +26,6 @@ export interface FsBlobStoreOptions {
 
 const ID_PATTERN = /^[0-9a-f]{32}$/;
 const TMP_DIR = "tmp";
-/**
- * Buffering of blob writes and reads. Sockets deliver 64 KiB chunks; with a write stream's default
- * 16 KiB mark every chunk waited for its own write before the next was hashed. A 1 MiB mark lets
- * hashing run while earlier chunks are written (queued chunks go out as one `writev`), and reads
- * take 16 times fewer round trips to the thread pool. Memory stays bounded: about 2 MiB a transfer.
- */
-const IO_BUFFER_BYTES = 1024 * 1024;
 
 /**
  * Blobs as files under `root`: `<root>/<first two hex chars>/<id>`, written to `<root>/tmp/` first
@@ -63,21 +55,33 @@ export function createFsBlobStore(options: FsBlobStoreOptions): BlobStore {
       const id = newBlobId();
       const tmp = path.join(tmpDir, `${id}.tmp`);
       const meter = new DigestingMeter(putOptions);
-      // `flush` is one fsync when the file is closed, not one per write.
-      const file = createWriteStream(tmp, {
-        flags: "wx",
-        mode: 0o600,
-        flush: fsync,
-        highWaterMark: IO_BUFFER_BYTES,
-      });
       try {
-        await pipeline(source, meter, file);
-        const blob: StoredBlob = { id, size: meter.size, md5: meter.md5(), digests: meter.results() };
+        await pipeline(source, meter, new BlobFileSink(tmp, fsync));
+        const { md5, ...digests } = await meter.results();
+        const blob: StoredBlob = { id, size: meter.size, md5: md5!, digests };
         await putOptions.verify?.(blob);
         await commit(tmp, id);
         return blob;
       } catch (err) {
+        meter.abort();
         await rm(tmp, { force: true });
+        throw err;
+      }
+    },
+
+    async concat(ids, concatOptions = {}) {
+      const id = newBlobId();
+      const tmp = path.join(tmpDir, `${id}.tmp`);
+      try {
+        const files = ids.map(blobPath);
+        const { size, digests } = await concatFiles(files, tmp, concatOptions.digests ?? [], fsync);
+        await commit(tmp, id);
+        return { id, size, digests };
+      } catch (err) {
+        await rm(tmp, { force: true });
+        if ((err as NodeJS.ErrnoException).code === "ENOENT") {
+          throw new BlobNotFoundError(ids.join(","));
+        }
         throw err;
       }
     },
@@ -91,6 +95,7 @@ export function createFsBlobStore(options: FsBlobStoreOptions): BlobStore {
         if ((err as NodeJS.ErrnoException).code === "ENOENT") throw new BlobNotFoundError(id);
         throw err;
       }
+      // Reads of 1 MiB take 16 times fewer round trips to the thread pool than the default 64 KiB.
       return handle.createReadStream({
         autoClose: true,
         highWaterMark: IO_BUFFER_BYTES,
@@ -159,40 +164,4 @@ function newBlobId(): string {
 
 function rangeOptions(range: BlobRange | undefined): { start?: number; end?: number } {
   return range ? { start: range.start, end: range.end } : {};
-}
-
-/** Counts and digests bytes on their way to the file, and stops a blob that grows too large. */
-class DigestingMeter extends Transform {
-  size = 0;
-  private readonly md5Digest = createDigest("md5");
-  private readonly extra: Array<[DigestName, Digest]>;
-  private readonly maxSize: number;
-
-  constructor(options: PutBlobOptions) {
-    super();
-    this.maxSize = options.maxSize ?? Number.POSITIVE_INFINITY;
-    const names = new Set(options.digests ?? []);
-    names.delete("md5");
-    this.extra = [...names].map((name) => [name, createDigest(name)]);
-  }
-
-  override _transform(
-    chunk: Buffer,
-    _encoding: BufferEncoding,
-    done: (err?: Error | null, data?: Buffer) => void,
-  ) {
-    this.size += chunk.length;
-    if (this.size > this.maxSize) return done(new BlobTooLargeError(this.maxSize));
-    this.md5Digest.update(chunk);
-    for (const [, digest] of this.extra) digest.update(chunk);
-    done(null, chunk);
-  }
-
-  md5(): Buffer {
-    return this.md5Digest.digest();
-  }
-
-  results(): Partial<Record<DigestName, Buffer>> {
-    return Object.fromEntries(this.extra.map(([name, digest]) => [name, digest.digest()]));
-  }
 }

@@ -138,7 +138,10 @@ export async function completeMultipartUpload(
 
   let blob;
   try {
-    blob = await deps.blobs.put(concatParts(deps, parts), { digests: fullDigest ? [fullDigest] : [] });
+    blob = await deps.blobs.concat(
+      parts.map((p) => p.blob_id),
+      { digests: fullDigest ? [fullDigest] : [] },
+    );
   } catch (err) {
     if (err instanceof BlobNotFoundError) throw noSuchUpload(ref.uploadId);
     throw err;
@@ -177,12 +180,6 @@ export async function completeMultipartUpload(
     stored.map((p) => p.blob_id),
   );
   return { etag, checksum };
-}
-
-async function* concatParts(deps: S3Deps, parts: ReadonlyArray<{ blob_id: string }>): AsyncGenerator<Buffer> {
-  for (const part of parts) {
-    for await (const chunk of await deps.blobs.open(part.blob_id)) yield chunk as Buffer;
-  }
 }
 
 function multipartChecksum(

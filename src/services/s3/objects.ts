@@ -53,7 +53,12 @@ export async function storeBody(
   const algorithm = body.checksumAlgorithm;
   const digests = [...body.digests, ...extraDigests, ...(algorithm ? [CHECKSUM_DIGESTS[algorithm]] : [])];
   try {
-    return await deps.blobs.put(body.stream, { digests, maxSize: MAX_PUT_BYTES, verify: body.verify });
+    return await deps.blobs.put(body.stream, {
+      digests,
+      maxSize: MAX_PUT_BYTES,
+      sizeHint: body.declaredSize,
+      verify: body.verify,
+    });
   } catch (err) {
     if (err instanceof BlobTooLargeError) {
       throw s3Error("EntityTooLarge", undefined, { MaxSizeAllowed: MAX_PUT_BYTES });

@@ -50,6 +50,8 @@ export interface IncomingBody {
   verify: (blob: StoredBlob) => void;
   /** The checksum algorithm the client declared for this body, if any. */
   checksumAlgorithm?: ChecksumAlgorithm;
+  /** The length the request declared (decoded length for aws-chunked), if it declared one. */
+  declaredSize?: number;
 }
 
 /** Headers S3 stores with an object and returns on GET and HEAD. */
