@@ -4,6 +4,7 @@ import path from "node:path";
 import { benchApiLatency } from "./api-latency.js";
 import { benchBuildLogs } from "./build-logs.js";
 import { benchBuildLatency, benchBuildThroughput, benchLocalBuild } from "./codebuild.js";
+import { benchGitEventLatency, benchGitThroughput } from "./codecommit.js";
 import { benchS3Throughput } from "./s3-throughput.js";
 import { benchStartup } from "./startup.js";
 import { printTable, type BenchRow } from "./stats.js";
@@ -27,6 +28,7 @@ const suites: Array<[string, () => Promise<BenchRow[]>]> = [
   ["codebuild-burst", () => benchBuildThroughput()],
   ["cli-build", () => benchLocalBuild()],
   ["build-logs", () => benchBuildLogs()],
+  ["codecommit", async () => [...(await benchGitThroughput()), ...(await benchGitEventLatency())]],
 ];
 
 const unknown = only.filter((n) => !suites.some(([name]) => name === n));

@@ -23,7 +23,17 @@ export async function startServerProcess(dataDir: string): Promise<ServerProcess
   const nodeArgs = (process.env.PIPEWRIGHT_BENCH_SERVER_NODE_ARGS ?? "").split(" ").filter(Boolean);
   const child: ChildProcess = spawn(
     process.execPath,
-    [...nodeArgs, path.join(ROOT, "dist/cli/main.js"), "server", "--port", "0", "--data-dir", dataDir],
+    [
+      ...nodeArgs,
+      path.join(ROOT, "dist/cli/main.js"),
+      "server",
+      "--port",
+      "0",
+      "--ssh-port",
+      "0",
+      "--data-dir",
+      dataDir,
+    ],
     { stdio: ["ignore", "pipe", "inherit"], env: { ...process.env, PIPEWRIGHT_LOG_LEVEL: "warn" } },
   );
   let out = "";

@@ -43,7 +43,7 @@ export async function benchStartup(runs = 10): Promise<BenchRow[]> {
   const bin = path.join(ROOT, "dist/cli/main.js");
   for (let i = 0; i < runs; i++) {
     const dir = mkdtempSync(path.join(os.tmpdir(), "pw-bench-start-"));
-    const args = [bin, "server", "--port", "0", "--data-dir", dir];
+    const args = [bin, "server", "--port", "0", "--ssh-port", "0", "--data-dir", dir];
     fresh.push(await timeToHealthy(args, "/_/health"));
     restart.push(await timeToHealthy(args, "/_/health"));
     bare.push(await timeToHealthy(["-e", BARE_SERVER], "/"));

@@ -3,7 +3,7 @@
 # end-to-end test (a throwaway PostgreSQL and Pipewright servers are started by the tests).
 source "$(dirname "$0")/lib.sh"
 check_node
-ensure_packages git:/usr/bin/git bubblewrap:/usr/bin/bwrap awscli:/usr/bin/aws \
+ensure_packages git:/usr/bin/git bubblewrap:/usr/bin/bwrap awscli:/usr/bin/aws openssh-client:/usr/bin/ssh \
   'postgresql:/usr/lib/postgresql/*/bin/postgres'
 ensure_node_modules
 say "checking format, lint and types"

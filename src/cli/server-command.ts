@@ -8,6 +8,10 @@ export function registerServerCommand(program: Command): void {
     .command("server")
     .description("run the Pipewright server: every API on one port, with an embedded build runner")
     .option("-p, --port <port>", "HTTP port (env PIPEWRIGHT_PORT)", undefined)
+    .option(
+      "--ssh-port <port>",
+      "git over SSH port (env PIPEWRIGHT_SSH_PORT; default 2222; 0 picks a free port; off disables it)",
+    )
     .option("--host <address>", "address to listen on (env PIPEWRIGHT_HOST; default 127.0.0.1)")
     .option("-d, --data-dir <dir>", "data directory (env PIPEWRIGHT_DATA_DIR; default ./.pipewright)")
     .option("--account-id <id>", "12-digit account id (env PIPEWRIGHT_ACCOUNT_ID; default 000000000000)")
@@ -16,6 +20,7 @@ export function registerServerCommand(program: Command): void {
       const started = performance.now();
       const config = loadServerConfig({
         port: flags.port,
+        sshPort: flags.sshPort,
         host: flags.host,
         dataDir: flags.dataDir,
         accountId: flags.accountId,
@@ -57,12 +62,19 @@ function printBanner(server: RunningServer, ms: number): void {
     `  data:        ${config.dataDir}${config.databaseUrl ? ` (database: PostgreSQL)` : " (database: SQLite)"}`,
     `  credentials: ${credentialsFile} (root user${server.credentials.created ? ", created now" : ""})`,
     `  account:     ${config.accountId}  region: ${config.region}`,
+    server.ssh
+      ? `  git ssh:     ${server.ssh.url} (user: an IAM SSH public key id; host key ${server.ssh.hostKeyFingerprint})`
+      : "  git ssh:     off (--ssh-port <port> turns it on)",
     "",
     "Point the AWS CLI at it (copy these lines into your shell):",
     `  export AWS_SHARED_CREDENTIALS_FILE=${credentialsFile}`,
     `  export AWS_REGION=${config.region}`,
     `  export AWS_ENDPOINT_URL=${url}`,
     `  aws --endpoint-url ${url} sts get-caller-identity`,
+    "",
+    `Git over HTTP is at ${url}/v1/repos/<name>; to let the AWS CLI sign git in (once):`,
+    `  git config --global credential.${url}.helper '!aws codecommit credential-helper --ignore-host-check $@'`,
+    `  git config --global credential.${url}.UseHttpPath true`,
     "",
   ];
   process.stdout.write(lines.join("\n") + "\n");

@@ -3,6 +3,8 @@ import path from "node:path";
 import { z } from "zod";
 import { ConfigError } from "./errors.js";
 
+const SSH_PORT_RULE = "must be a port (1-65535), 0 for any free port, or off";
+
 /**
  * Server configuration, read once at start-up from command-line flags and `PIPEWRIGHT_*` variables
  * (flags win) and validated here. Every setting has its default beside it.
@@ -10,6 +12,20 @@ import { ConfigError } from "./errors.js";
 export const ServerConfigSchema = z.object({
   /** TCP port of the one HTTP endpoint (APIs, git, console). Default 4280; 0 picks a free port. */
   port: z.coerce.number().int().min(0).max(65535).default(4280),
+  /**
+   * TCP port of git over SSH (`ssh://<SSH key id>@host:<port>/v1/repos/<name>`). Default 2222; 0
+   * picks a free port; `off` (or -1) runs no SSH listener.
+   */
+  sshPort: z
+    .preprocess(
+      (v) => {
+        if (typeof v !== "string") return v;
+        if (/^(off|none|disabled?|false)$/i.test(v.trim())) return -1;
+        return /^\s*-?\d+\s*$/.test(v) ? Number(v) : v;
+      },
+      z.number({ error: SSH_PORT_RULE }).int(SSH_PORT_RULE).min(-1, SSH_PORT_RULE).max(65535, SSH_PORT_RULE),
+    )
+    .default(2222),
   /** Address to listen on. Default 127.0.0.1; use 0.0.0.0 to serve runners and agents on other machines. */
   host: z.string().min(1).default("127.0.0.1"),
   /** Where the database, blobs, master key and credentials live. Default `./.pipewright`. */
@@ -50,6 +66,7 @@ export type ServerConfigInput = z.input<typeof ServerConfigSchema>;
 
 const ENV_NAMES: Record<keyof ServerConfig, string> = {
   port: "PIPEWRIGHT_PORT",
+  sshPort: "PIPEWRIGHT_SSH_PORT",
   host: "PIPEWRIGHT_HOST",
   dataDir: "PIPEWRIGHT_DATA_DIR",
   databaseUrl: "PIPEWRIGHT_DATABASE_URL",

@@ -10,6 +10,7 @@ import { openStore, type Store } from "../platform/store/index.js";
 import {
   createAccessKeyLookup,
   createIamService,
+  createServiceCredentialVerifier,
   ensureRootUser,
   writeCredentialsFile,
   type RootCredentials,
@@ -24,6 +25,8 @@ import { stsService } from "../services/sts/index.js";
 import { buildApp } from "./app.js";
 import { registerCodeBuildRoutes } from "./codebuild-routes.js";
 import { createJsonHandler } from "./json-protocol.js";
+import { registerGitHttpRoutes } from "./git-http.js";
+import { startGitSshServer, type GitSshServer } from "./git-ssh.js";
 import { registerLiveLogRoutes } from "./live-logs.js";
 import { createQueryHandler } from "./query-protocol.js";
 import { createS3Endpoint } from "./s3/index.js";
@@ -44,6 +47,8 @@ export interface RunningServer {
   bus: Bus;
   /** CodeCommit, for the git transports and tests. */
   codecommit: CodeCommit;
+  /** Git over SSH, unless `sshPort` is off: `ssh://host:port`, its port and host key fingerprint. */
+  ssh?: { url: string; port: number; hostKeyFingerprint: string };
   /** Stops accepting requests, finishes work in progress and closes the store. */
   close(): Promise<void>;
 }
@@ -92,6 +97,7 @@ export async function startServer(
     const queue = createQueue({ store, logger });
     const bus = createBus({ store, logger });
     let publicUrl = "";
+    let sshUrl: string | undefined;
     const s3 = createS3Endpoint({ ...common, dataDir: config.dataDir });
     const codecommit = createCodeCommit({
       store,
@@ -99,6 +105,7 @@ export async function startServer(
       queue,
       dataDir: config.dataDir,
       publicUrl: () => publicUrl,
+      sshUrl: () => sshUrl,
       logger,
     });
     const codebuild = createCodeBuild({
@@ -130,6 +137,11 @@ export async function startServer(
       internal: (instance) => {
         registerCodeBuildRoutes(instance, { store, accountId: config.accountId, region: config.region });
         registerLiveLogRoutes(instance, { ...common, bus });
+        registerGitHttpRoutes(instance, {
+          ...common,
+          git: codecommit.git,
+          serviceCredentials: createServiceCredentialVerifier({ store }),
+        });
       },
     });
     // Builds a previous process left running end before any worker could pick their jobs up.
@@ -159,6 +171,25 @@ export async function startServer(
     const port = (app.server.address() as AddressInfo).port;
     const host = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
     publicUrl = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+    let ssh: GitSshServer | undefined;
+    if (config.sshPort >= 0) {
+      try {
+        ssh = await startGitSshServer({
+          store,
+          codecommit: codecommit.git,
+          accountId: config.accountId,
+          region: config.region,
+          dataDir: config.dataDir,
+          host: config.host,
+          port: config.sshPort,
+          logger,
+        });
+      } catch (err) {
+        await app.close();
+        throw err;
+      }
+      sshUrl = `ssh://${host.includes(":") ? `[${host}]` : host}:${ssh.port}`;
+    }
     buildWorker.start();
     timerWorker.start();
     bus.start();
@@ -173,9 +204,13 @@ export async function startServer(
       queue,
       bus,
       codecommit,
+      ...(ssh && sshUrl
+        ? { ssh: { url: sshUrl, port: ssh.port, hostKeyFingerprint: ssh.hostKeyFingerprint } }
+        : {}),
       close: () =>
         (closing ??= (async () => {
           await app.close();
+          await ssh?.close();
           // Workers first (their handlers write to the store and emit events), then the bus.
           await Promise.all([buildWorker.stop(), timerWorker.stop()]);
           await bus.stop();

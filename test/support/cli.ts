@@ -28,7 +28,8 @@ export function spawnPipewright(args: string[], env: NodeJS.ProcessEnv = {}): Cl
   const [cmd, pre] = pipewrightCommand();
   const child = spawn(cmd, [...pre, ...args], {
     cwd: ROOT,
-    env: { ...process.env, PIPEWRIGHT_LOG_LEVEL: "warn", ...env },
+    // A free SSH port: test servers must not compete for the default 2222 (nor meet a real one).
+    env: { ...process.env, PIPEWRIGHT_LOG_LEVEL: "warn", PIPEWRIGHT_SSH_PORT: "0", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let out = "";

@@ -19,7 +19,11 @@ export interface TestPrincipal {
  * (`arn:aws:iam::<account>:user/<name>`), so it is a different principal from the root user for
  * everything that compares ARNs (authors, approvers, comment owners).
  */
-export async function addTestPrincipal(server: TestServer, userName: string): Promise<TestPrincipal> {
+export async function addTestPrincipal(
+  server: TestServer,
+  userName: string,
+  options: { allowed?: boolean } = {},
+): Promise<TestPrincipal> {
   const envelope = createEnvelope(loadMasterKey(server.config.dataDir, server.config.masterKey));
   const accountId = server.config.accountId;
   const arn = `arn:aws:iam::${accountId}:user/${userName}`;
@@ -40,7 +44,8 @@ export async function addTestPrincipal(server: TestServer, userName: string): Pr
         user_name: userName,
         path: "/",
         arn,
-        is_root: 1,
+        // `allowed: false` makes a user that authorization refuses everything (no policies yet).
+        is_root: options.allowed === false ? 0 : 1,
         created_at: now,
       })
       .execute();

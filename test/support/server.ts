@@ -34,7 +34,10 @@ export async function startTestServer(
 ): Promise<TestServer> {
   const tmp = tempDir("pipewright-server-");
   const databaseUrl = options.dialect === "postgres" ? await freshPostgresDatabase() : undefined;
-  const config = loadServerConfig({ port: 0, dataDir: tmp.dir, databaseUrl, ...options.config }, {});
+  const config = loadServerConfig(
+    { port: 0, sshPort: 0, dataDir: tmp.dir, databaseUrl, ...options.config },
+    {},
+  );
   const server = await startServer(config, {
     ...options.server,
     logger: createLogger({ level: process.env.PIPEWRIGHT_TEST_LOG ?? "silent" }),

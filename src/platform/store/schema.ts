@@ -3,6 +3,7 @@ import type { CodeBuildTables } from "./tables/codebuild.js";
 import type { CodeCommitPullRequestTables } from "./tables/codecommit-pull-requests.js";
 import type { CodeCommitTables } from "./tables/codecommit.js";
 import type { IamGitCredentialTables } from "./tables/iam-git-credentials.js";
+import type { IamSshKeyTables } from "./tables/iam-ssh-keys.js";
 import type { IamTables } from "./tables/iam.js";
 import type { LogsTables } from "./tables/logs.js";
 import type { QueueTables } from "./tables/queue.js";
@@ -25,4 +26,5 @@ export type Database = IamTables &
   LogsTables &
   CodeCommitTables &
   CodeCommitPullRequestTables &
-  IamGitCredentialTables;
+  IamGitCredentialTables &
+  IamSshKeyTables;

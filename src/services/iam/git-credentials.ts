@@ -1,11 +1,239 @@
-import type { AnyOperation } from "../kit/index.js";
+import type { Selectable } from "kysely";
+import { z } from "zod";
+import { ServiceError } from "../../core/index.js";
+import type { Database } from "../../platform/store/index.js";
+import {
+  awsEnum,
+  awsString,
+  operation,
+  type AnyOperation,
+  type OperationContext,
+  type RequestContext,
+} from "../kit/index.js";
+import {
+  CODECOMMIT_SERVICE_NAME,
+  hashServicePassword,
+  newServiceCredentialId,
+  newServicePassword,
+} from "./service-credentials.js";
 import type { IamDeps } from "./service.js";
+
+type CredentialRow = Selectable<Database["iam_service_credentials"]>;
+
+/** "You can have a maximum of two sets of service-specific credentials for each supported service per user." */
+const MAX_PER_USER_AND_SERVICE = 2;
+
+const userName = awsString(1, 64)
+  .regex(/^[\w+=,.@-]+$/, "Member must satisfy regular expression pattern: [\\w+=,.@-]+")
+  .optional();
+const credentialId = awsString(20, 128).regex(
+  /^\w+$/,
+  "Member must satisfy regular expression pattern: [\\w]+",
+);
+
+function noSuchEntity(message: string): ServiceError {
+  return new ServiceError("NoSuchEntity", message, { status: 404 });
+}
+
+/** Only CodeCommit's HTTPS git credentials exist here; AWS answers NotSupportedService for others. */
+function checkServiceName(serviceName: string): void {
+  if (serviceName !== CODECOMMIT_SERVICE_NAME) {
+    throw new ServiceError(
+      "NotSupportedService",
+      `Service-specific credentials are not supported for the service '${serviceName}'; the only supported ServiceName is '${CODECOMMIT_SERVICE_NAME}'.`,
+      { status: 404 },
+    );
+  }
+}
+
+/**
+ * The user an operation acts on: `UserName` when given, else the caller ("If you do not specify
+ * this value, then the operation assumes the user whose credentials are used to call the
+ * operation"). Only the caller exists here until IAM users arrive, so any other name is NoSuchEntity.
+ */
+function targetUser(ctx: OperationContext, name: string | undefined): { userId: string; userName: string } {
+  if (name !== undefined && name !== ctx.principal.userName) {
+    throw noSuchEntity(`The user with name ${name} cannot be found.`);
+  }
+  return { userId: ctx.principal.userId, userName: ctx.principal.userName };
+}
+
+async function requireCredential(
+  ctx: OperationContext,
+  user: { userId: string; userName: string },
+  id: string,
+): Promise<CredentialRow> {
+  const row = await ctx.trx
+    .selectFrom("iam_service_credentials")
+    .selectAll()
+    .where("credential_id", "=", id)
+    .where("user_id", "=", user.userId)
+    .executeTakeFirst();
+  if (!row)
+    throw noSuchEntity(`The service-specific credential ${id} cannot be found for user ${user.userName}.`);
+  return row;
+}
+
+function metadata(row: CredentialRow, user: string) {
+  return {
+    UserName: user,
+    Status: row.status,
+    ServiceUserName: row.service_user_name,
+    CreateDate: new Date(Number(row.created_at)),
+    ServiceSpecificCredentialId: row.credential_id,
+    ServiceName: row.service_name,
+  };
+}
+
+/**
+ * The git user name of a new credential: `<user>-at-<account>` as AWS forms it, and for the
+ * second credential of the same user `<user>+1-at-<account>`, so every user name names exactly one
+ * credential.
+ */
+async function freeServiceUserName(ctx: OperationContext, user: string): Promise<string> {
+  for (let n = 0; ; n++) {
+    const candidate = `${user}${n === 0 ? "" : `+${n}`}-at-${ctx.accountId}`;
+    const taken = await ctx.trx
+      .selectFrom("iam_service_credentials")
+      .select("credential_id")
+      .where("service_user_name", "=", candidate)
+      .executeTakeFirst();
+    if (!taken) return candidate;
+  }
+}
+
+/** The IAM resource of a credential operation: the user it acts on. */
+function userArn(ctx: RequestContext, name: string | undefined): string {
+  if (name === undefined || name === ctx.principal.userName) return ctx.principal.arn;
+  return `arn:aws:iam::${ctx.accountId}:user/${name}`;
+}
 
 /**
  * Service-specific credentials (HTTPS git user name and password for `codecommit.amazonaws.com`):
  * CreateServiceSpecificCredential, ListServiceSpecificCredentials, ResetServiceSpecificCredential,
  * UpdateServiceSpecificCredential, DeleteServiceSpecificCredential.
  */
-export function gitCredentialOperations(_deps: IamDeps): AnyOperation[] {
-  return [];
+export function gitCredentialOperations(deps: IamDeps): AnyOperation[] {
+  const create = operation({
+    name: "CreateServiceSpecificCredential",
+    input: z.object({ UserName: userName, ServiceName: z.string() }),
+    resource: (input, ctx) => userArn(ctx, input.UserName),
+    handler: async (input, ctx) => {
+      checkServiceName(input.ServiceName);
+      const user = targetUser(ctx, input.UserName);
+      const existing = await ctx.trx
+        .selectFrom("iam_service_credentials")
+        .select("credential_id")
+        .where("user_id", "=", user.userId)
+        .where("service_name", "=", input.ServiceName)
+        .execute();
+      if (existing.length >= MAX_PER_USER_AND_SERVICE) {
+        throw new ServiceError(
+          "LimitExceeded",
+          `Cannot exceed quota for ServiceSpecificCredentialsPerUserPerService: ${MAX_PER_USER_AND_SERVICE}`,
+          { status: 409 },
+        );
+      }
+      const password = newServicePassword();
+      const { salt, hash } = await hashServicePassword(password);
+      const row: CredentialRow = {
+        credential_id: newServiceCredentialId(),
+        user_id: user.userId,
+        service_name: input.ServiceName,
+        service_user_name: await freeServiceUserName(ctx, user.userName),
+        password_salt: salt,
+        password_hash: hash,
+        status: "Active",
+        created_at: deps.clock.now(),
+      };
+      await ctx.trx.insertInto("iam_service_credentials").values(row).execute();
+      // The password is returned here and by Reset only; it cannot be read back later.
+      return { ServiceSpecificCredential: { ...metadata(row, user.userName), ServicePassword: password } };
+    },
+  });
+
+  const list = operation({
+    name: "ListServiceSpecificCredentials",
+    input: z.object({
+      UserName: userName,
+      ServiceName: z.string().optional(),
+      AllUsers: z.enum(["true", "false"]).optional(),
+    }),
+    resource: (input, ctx) => userArn(ctx, input.UserName),
+    handler: async (input, ctx) => {
+      if (input.ServiceName !== undefined) checkServiceName(input.ServiceName);
+      const allUsers = input.AllUsers === "true";
+      const user = allUsers ? undefined : targetUser(ctx, input.UserName);
+      let query = ctx.trx
+        .selectFrom("iam_service_credentials as c")
+        .innerJoin("iam_users as u", "u.user_id", "c.user_id")
+        .selectAll("c")
+        .select("u.user_name")
+        .where("u.account_id", "=", ctx.accountId);
+      if (user) query = query.where("c.user_id", "=", user.userId);
+      if (input.ServiceName !== undefined) query = query.where("c.service_name", "=", input.ServiceName);
+      const rows = await query.orderBy("c.created_at").orderBy("c.credential_id").execute();
+      return {
+        ServiceSpecificCredentials: rows.map((r) => metadata(r, r.user_name)),
+        IsTruncated: false,
+      };
+    },
+  });
+
+  const reset = operation({
+    name: "ResetServiceSpecificCredential",
+    input: z.object({ UserName: userName, ServiceSpecificCredentialId: credentialId }),
+    resource: (input, ctx) => userArn(ctx, input.UserName),
+    handler: async (input, ctx) => {
+      const user = targetUser(ctx, input.UserName);
+      const row = await requireCredential(ctx, user, input.ServiceSpecificCredentialId);
+      // "Resetting the password immediately invalidates the previous password": new salt, new hash.
+      const password = newServicePassword();
+      const { salt, hash } = await hashServicePassword(password);
+      await ctx.trx
+        .updateTable("iam_service_credentials")
+        .set({ password_salt: salt, password_hash: hash })
+        .where("credential_id", "=", row.credential_id)
+        .execute();
+      return { ServiceSpecificCredential: { ...metadata(row, user.userName), ServicePassword: password } };
+    },
+  });
+
+  const update = operation({
+    name: "UpdateServiceSpecificCredential",
+    input: z.object({
+      UserName: userName,
+      ServiceSpecificCredentialId: credentialId,
+      // The model's enum also lists Expired, which only IAM itself sets.
+      Status: awsEnum(["Active", "Inactive"]),
+    }),
+    resource: (input, ctx) => userArn(ctx, input.UserName),
+    handler: async (input, ctx) => {
+      const user = targetUser(ctx, input.UserName);
+      const row = await requireCredential(ctx, user, input.ServiceSpecificCredentialId);
+      await ctx.trx
+        .updateTable("iam_service_credentials")
+        .set({ status: input.Status })
+        .where("credential_id", "=", row.credential_id)
+        .execute();
+      return {};
+    },
+  });
+
+  const remove = operation({
+    name: "DeleteServiceSpecificCredential",
+    input: z.object({ UserName: userName, ServiceSpecificCredentialId: credentialId }),
+    resource: (input, ctx) => userArn(ctx, input.UserName),
+    handler: async (input, ctx) => {
+      const user = targetUser(ctx, input.UserName);
+      const row = await requireCredential(ctx, user, input.ServiceSpecificCredentialId);
+      await ctx.trx
+        .deleteFrom("iam_service_credentials")
+        .where("credential_id", "=", row.credential_id)
+        .execute();
+      return {};
+    },
+  });
+
+  return [create, list, reset, update, remove];
 }

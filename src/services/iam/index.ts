@@ -7,3 +7,9 @@ export {
 } from "./access-keys.js";
 export { authorize, type Decision } from "./authorize.js";
 export { createIamService, type IamDeps } from "./service.js";
+export {
+  CODECOMMIT_SERVICE_NAME,
+  createServiceCredentialVerifier,
+  type ServiceCredentialVerifier,
+} from "./service-credentials.js";
+export { findActiveSshPublicKey, type SshKeyOwner } from "./ssh-key-lookup.js";

@@ -8,6 +8,7 @@ import { logsMigration } from "./0007-logs.js";
 import { codecommitMigration } from "./0008-codecommit.js";
 import { codecommitPullRequestsMigration } from "./0009-codecommit-pull-requests.js";
 import { iamGitCredentialsMigration } from "./0010-iam-git-credentials.js";
+import { iamSshKeysMigration } from "./0012-iam-ssh-keys.js";
 import { logsChunksMigration } from "./0013-logs-chunks.js";
 import type { Migration } from "./types.js";
 
@@ -23,6 +24,7 @@ export const migrations: readonly Migration[] = [
   codecommitMigration,
   codecommitPullRequestsMigration,
   iamGitCredentialsMigration,
+  iamSshKeysMigration,
   logsChunksMigration,
 ];
 
