@@ -1,8 +1,10 @@
+import { execFileSync } from "node:child_process";
 import {
   CodeCommitClient,
   CreatePullRequestApprovalRuleCommand,
   CreatePullRequestCommand,
   DescribePullRequestEventsCommand,
+  GetMergeCommitCommand,
   GetMergeConflictsCommand,
   GetMergeOptionsCommand,
   GetPullRequestCommand,
@@ -326,6 +328,19 @@ describe.each(dialects())("CodeCommit merges on %s", (dialect) => {
   it("marks a pull request merged when its source reaches the destination by a push", async () => {
     const source = await branch("outside", { "outside.txt": "x\n" });
     const id = await openPullRequest("outside");
+    const repo = (await server.codecommit.git.findRepository(server.config, "repo"))!;
+    const base = execFileSync("git", ["--git-dir", repo.gitDir, "merge-base", "main", source])
+      .toString()
+      .trim();
+    const before = await cc.send(
+      new GetMergeCommitCommand({
+        repositoryName: "repo",
+        sourceCommitSpecifier: "outside",
+        destinationCommitSpecifier: "main",
+      }),
+    );
+    expect(before).toMatchObject({ sourceCommitId: source, baseCommitId: base });
+    expect(before.mergedCommitId).toBeUndefined();
     work.checkout("main");
     work.git("merge", "-q", "--no-ff", "-m", "merged by hand", "origin/outside");
     const merge = work.git("rev-parse", "HEAD");
@@ -343,6 +358,20 @@ describe.each(dialects())("CodeCommit merges on %s", (dialect) => {
     expect(pullRequest?.pullRequestTargets?.[0]).toMatchObject({
       sourceCommit: source,
       mergeMetadata: { isMerged: true, mergedBy: ROOT, mergeCommitId: merge },
+    });
+    // GetMergeCommit now names the commit that merged the source.
+    const after = await cc.send(
+      new GetMergeCommitCommand({
+        repositoryName: "repo",
+        sourceCommitSpecifier: source,
+        destinationCommitSpecifier: "main",
+      }),
+    );
+    expect(after).toMatchObject({
+      sourceCommitId: source,
+      destinationCommitId: merge,
+      baseCommitId: source,
+      mergedCommitId: merge,
     });
   });
 });

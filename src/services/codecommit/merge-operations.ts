@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { gitText, mergeBase } from "../../platform/git/index.js";
 import { operation, type AnyOperation } from "../kit/index.js";
 import type { CodeCommitRuntime } from "./deps.js";
 import { analyzeMerge, conflictMetadata } from "./merge-analysis.js";
@@ -9,7 +10,10 @@ import { gitDirOfRow, repositoryArn, requireRepository } from "./repository-rows
 
 const S = z.string().optional();
 
-/** GetMergeConflicts and GetMergeOptions: what merging two commits would do, without doing it. */
+/**
+ * GetMergeConflicts and GetMergeOptions: what merging two commits would do, without doing it; and
+ * GetMergeCommit: their merge base, and the merge commit once merged.
+ */
 export function mergeQueryOperations(rt: CodeCommitRuntime): AnyOperation[] {
   return [
     operation({
@@ -103,5 +107,62 @@ export function mergeQueryOperations(rt: CodeCommitRuntime): AnyOperation[] {
         };
       },
     }),
+    operation({
+      name: "GetMergeCommit",
+      input: z.object({
+        repositoryName: S,
+        sourceCommitSpecifier: S,
+        destinationCommitSpecifier: S,
+        conflictDetailLevel: S,
+        conflictResolutionStrategy: S,
+      }),
+      resource: (input, ctx) => repositoryArn(ctx, input.repositoryName ?? ""),
+      // AWS: the merge base of the two commits and, once the source has been merged into the
+      // destination, the merge commit that did it (none when the merge was a fast-forward).
+      handler: async (input, ctx) => {
+        const repo = await requireRepository(ctx, input.repositoryName);
+        checkMergeSettings(input);
+        const gitDir = gitDirOfRow(rt, repo);
+        const source = await resolveSpecifier(
+          gitDir,
+          repo,
+          input.sourceCommitSpecifier,
+          "sourceCommitSpecifier",
+        );
+        const destination = await resolveSpecifier(
+          gitDir,
+          repo,
+          input.destinationCommitSpecifier,
+          "destinationCommitSpecifier",
+        );
+        const base = await mergeBase(gitDir, source, destination);
+        const merged = base === source ? await mergeCommitOf(gitDir, source, destination) : undefined;
+        return {
+          sourceCommitId: source,
+          destinationCommitId: destination,
+          ...(base !== undefined ? { baseCommitId: base } : {}),
+          ...(merged !== undefined ? { mergedCommitId: merged } : {}),
+        };
+      },
+    }),
   ];
+}
+
+/**
+ * The commit on `destination`'s first-parent line that merged `source` into it: the oldest commit of
+ * that line descending from `source`, when it has `source` as a parent other than its first.
+ */
+async function mergeCommitOf(
+  gitDir: string,
+  source: string,
+  destination: string,
+): Promise<string | undefined> {
+  if (source === destination) return undefined;
+  const line = await gitText(["rev-list", "--first-parent", "--ancestry-path", `${source}..${destination}`], {
+    gitDir,
+  });
+  const oldest = line.split("\n").filter(Boolean).at(-1);
+  if (!oldest) return undefined;
+  const [, ...others] = (await gitText(["rev-parse", `${oldest}^@`], { gitDir })).split("\n");
+  return others.includes(source) ? oldest : undefined;
 }
