@@ -73,7 +73,7 @@ function printBanner(server: RunningServer, ms: number): void {
     `  aws --endpoint-url ${url} sts get-caller-identity`,
     "",
     `Git over HTTP is at ${url}/v1/repos/<name>; to let the AWS CLI sign git in (once):`,
-    `  git config --global credential.${url}.helper '!aws codecommit credential-helper --ignore-host-check $@'`,
+    `  git config --global credential.${url}.helper '!f() { test "$1" = get && aws codecommit credential-helper --ignore-host-check get; }; f'`,
     `  git config --global credential.${url}.UseHttpPath true`,
     "",
   ];
