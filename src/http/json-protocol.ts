@@ -2,7 +2,8 @@ import { createHash } from "node:crypto";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { isServiceError, ServiceError } from "../core/index.js";
 import type { Logger } from "../core/index.js";
-import type { Store } from "../platform/store/index.js";
+import type { Transaction } from "kysely";
+import type { Database, Store } from "../platform/store/index.js";
 import { authorize } from "../services/iam/index.js";
 import type { JsonService, RequestContext } from "../services/kit/index.js";
 import { authenticate, type AuthDeps } from "./authenticate.js";
@@ -82,7 +83,11 @@ export function createJsonHandler(deps: JsonProtocolDeps) {
           `User: ${auth.principal.arn} is not authorized to perform: ${action} on resource: ${resource}`,
         );
       }
-      const output = await deps.store.transaction((trx) => operation.handler(input, { ...ctx, trx }));
+      const output =
+        operation.transactional === false
+          ? // Transaction and Kysely share every query method; such handlers never open one.
+            await operation.handler(input, { ...ctx, trx: deps.store.db as Transaction<Database> })
+          : await deps.store.transaction((trx) => operation.handler(input, { ...ctx, trx }));
       void reply
         .status(200)
         .header("content-type", contentType)

@@ -106,6 +106,11 @@ export async function startServer(
       dataDir: config.dataDir,
       publicUrl: () => publicUrl,
       sshUrl: () => sshUrl,
+      // A trigger whose destination is a CodeBuild project starts a build of the pushed commit.
+      triggerTargets: {
+        startBuild: (request) => codebuild.startBuildFor(request),
+        projectExists: (executor, scope, name) => codebuild.projectExists(executor, scope, name),
+      },
       logger,
     });
     const codebuild = createCodeBuild({

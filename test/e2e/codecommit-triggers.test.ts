@@ -9,7 +9,13 @@ import {
   TestRepositoryTriggersCommand,
 } from "@aws-sdk/client-codecommit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  CodeBuildClient,
+  CreateProjectCommand,
+  ListBuildsForProjectCommand,
+} from "@aws-sdk/client-codebuild";
 import { startTestServer, type TestServer } from "../support/server.js";
+import { waitForBuild } from "./codebuild-support.js";
 import { pushDirect } from "./codecommit-support.js";
 
 interface Received {
@@ -156,5 +162,66 @@ describe("CodeCommit repository triggers", () => {
       eventName: "TriggerEventTest",
       codecommit: { references: [{ ref: "refs/heads/main" }] },
     });
+  });
+
+  it("starts a build of the pushed commit when the destination is a CodeBuild project", async () => {
+    const { repositoryMetadata } = await cc.send(new CreateRepositoryCommand({ repositoryName: "built" }));
+    const codebuild = new CodeBuildClient(server.clientConfig);
+    try {
+      const { project } = await codebuild.send(
+        new CreateProjectCommand({
+          name: "built-ci",
+          source: { type: "CODECOMMIT", location: repositoryMetadata!.cloneUrlHttp! },
+          artifacts: { type: "NO_ARTIFACTS" },
+          environment: {
+            type: "LINUX_CONTAINER",
+            image: "aws/codebuild/standard:7.0",
+            computeType: "BUILD_GENERAL1_SMALL",
+          },
+          serviceRole: "arn:aws:iam::000000000000:role/codebuild",
+        }),
+      );
+      const missing = "arn:aws:codebuild:us-east-1:000000000000:project/nope";
+      const tested = await cc.send(
+        new TestRepositoryTriggersCommand({
+          repositoryName: "built",
+          triggers: [
+            { name: "ci", destinationArn: project!.arn!, events: ["all"], branches: [] },
+            { name: "gone", destinationArn: missing, events: ["all"], branches: [] },
+          ],
+        }),
+      );
+      expect(tested.successfulExecutions).toEqual(["ci"]);
+      expect(tested.failedExecutions).toEqual([
+        { trigger: "gone", failureMessage: "CodeBuild project nope does not exist." },
+      ]);
+      await cc.send(
+        new PutRepositoryTriggersCommand({
+          repositoryName: "built",
+          triggers: [{ name: "ci", destinationArn: project!.arn!, events: ["all"], branches: ["main"] }],
+        }),
+      );
+      const repo = (await server.codecommit.git.findRepository(server.config, "built"))!;
+      const commit = pushDirect(
+        repo.gitDir,
+        "main",
+        "buildspec.yml",
+        "version: 0.2\nphases:\n  build:\n    commands:\n      - test -f buildspec.yml\n",
+      );
+      await server.codecommit.git.recordPush(repo.repositoryId, "arn:aws:iam::000000000000:root");
+      const listed = async () =>
+        (await codebuild.send(new ListBuildsForProjectCommand({ projectName: "built-ci" }))).ids ?? [];
+      await expect.poll(listed, { timeout: 10_000, interval: 100 }).toHaveLength(1);
+      const id = (await listed())[0]!;
+      const build = await waitForBuild(codebuild, id);
+      expect(build).toMatchObject({
+        buildStatus: "SUCCEEDED",
+        sourceVersion: commit,
+        resolvedSourceVersion: commit,
+        initiator: "codecommit/built",
+      });
+    } finally {
+      codebuild.destroy();
+    }
   });
 });

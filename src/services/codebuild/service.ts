@@ -1,6 +1,8 @@
-import { createLogger, systemClock } from "../../core/index.js";
+import type { Kysely, Transaction } from "kysely";
+import { createLogger, newRequestId, systemClock } from "../../core/index.js";
 import type { JobHandler } from "../../platform/queue/index.js";
-import { jsonService, type JsonService } from "../kit/index.js";
+import type { Database } from "../../platform/store/index.js";
+import { jsonService, type JsonService, type OperationContext } from "../kit/index.js";
 import {
   batchDeleteBuilds,
   batchGetBuilds,
@@ -27,7 +29,7 @@ import {
   listReports,
   listReportsForReportGroup,
 } from "./reports.js";
-import { startBuild } from "./start-build.js";
+import { startBuild, submitBuild } from "./start-build.js";
 
 /** CodeBuild's control plane, as the server wires it. */
 export interface CodeBuild {
@@ -45,6 +47,54 @@ export interface CodeBuild {
   recoverBuilds(): Promise<string[]>;
   /** Builds running in this process (StopBuild aborts them directly). */
   readonly runningBuilds: number;
+  /**
+   * Starts a build on behalf of another service (a repository trigger): as StartBuild would, with
+   * `initiator` as the build's initiator. Returns the build id; the same `idempotencyToken` within
+   * five minutes returns the same build, so a redelivered event starts nothing twice.
+   */
+  startBuildFor(request: ServiceBuildRequest): Promise<string>;
+  /**
+   * Whether a project exists, for callers that check a target before they use it; `executor` is
+   * the caller's transaction when it has one (SQLite has one connection: a query beside an open
+   * transaction would wait for it forever).
+   */
+  projectExists(
+    executor: Kysely<Database>,
+    scope: { accountId: string; region: string },
+    projectName: string,
+  ): Promise<boolean>;
+}
+
+/** A build another service starts. */
+export interface ServiceBuildRequest {
+  accountId: string;
+  region: string;
+  projectName: string;
+  sourceVersion?: string;
+  /** e.g. `codecommit/<repository>`; shown as the build's `initiator`. */
+  initiator: string;
+  idempotencyToken?: string;
+}
+
+/**
+ * The context of a build another service starts: a principal that is the service itself, named by
+ * the initiator (AWS shows `codepipeline/<pipeline>` the same way for pipeline builds).
+ */
+function serviceContext(trx: Transaction<Database>, request: ServiceBuildRequest): OperationContext {
+  return {
+    trx,
+    requestId: newRequestId(),
+    accountId: request.accountId,
+    region: request.region,
+    principal: {
+      accountId: request.accountId,
+      userId: request.initiator,
+      userName: request.initiator,
+      arn: `arn:aws:iam::${request.accountId}:${request.initiator}`,
+      accessKeyId: "",
+      isRoot: false,
+    },
+  };
 }
 
 /** Creates CodeBuild over its dependencies. */
@@ -93,6 +143,26 @@ export function createCodeBuild(deps: CodeBuildDeps): CodeBuild {
     recoverBuilds: () => recoverBuilds(rt),
     get runningBuilds() {
       return rt.running.size;
+    },
+    async startBuildFor(request) {
+      const row = await rt.store.transaction((trx) =>
+        submitBuild(rt, serviceContext(trx, request), {
+          projectName: request.projectName,
+          ...(request.sourceVersion !== undefined ? { sourceVersion: request.sourceVersion } : {}),
+          ...(request.idempotencyToken !== undefined ? { idempotencyToken: request.idempotencyToken } : {}),
+        }),
+      );
+      return row.id;
+    },
+    async projectExists(executor, scope, projectName) {
+      const row = await executor
+        .selectFrom("codebuild_projects")
+        .select("name")
+        .where("account_id", "=", scope.accountId)
+        .where("region", "=", scope.region)
+        .where("name", "=", projectName)
+        .executeTakeFirst();
+      return row !== undefined;
     },
   };
 }

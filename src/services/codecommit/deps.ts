@@ -1,8 +1,30 @@
+import type { Kysely } from "kysely";
 import path from "node:path";
 import type { Clock, Logger } from "../../core/index.js";
 import type { Bus } from "../../platform/bus/index.js";
 import type { Queue } from "../../platform/queue/index.js";
-import type { Store } from "../../platform/store/index.js";
+import type { Database, Store } from "../../platform/store/index.js";
+
+/**
+ * Services inside this server that repository triggers can name by ARN. A CodeBuild project ARN as
+ * a trigger's destination starts a build of the pushed commit.
+ */
+export interface TriggerTargets {
+  startBuild(request: {
+    accountId: string;
+    region: string;
+    projectName: string;
+    sourceVersion: string;
+    initiator: string;
+    idempotencyToken: string;
+  }): Promise<string>;
+  /** `executor`: the caller's transaction, if it is in one. */
+  projectExists(
+    executor: Kysely<Database>,
+    scope: { accountId: string; region: string },
+    projectName: string,
+  ): Promise<boolean>;
+}
 
 /** What CodeCommit needs from the server. */
 export interface CodeCommitDeps {
@@ -17,6 +39,8 @@ export interface CodeCommitDeps {
   publicUrl: () => string;
   /** `ssh://host:port` of the git SSH listener, when one runs; `cloneUrlSsh` is `<this>/v1/repos/<name>`. */
   sshUrl?: () => string | undefined;
+  /** Internal trigger destinations; without them only http(s) destinations are delivered. */
+  triggerTargets?: TriggerTargets;
   /** Default the system clock. */
   clock?: Clock;
   /** Default a silent logger. */
@@ -31,6 +55,7 @@ export interface CodeCommitRuntime {
   dataDir: string;
   publicUrl: () => string;
   sshUrl: () => string | undefined;
+  triggerTargets: TriggerTargets | undefined;
   clock: Clock;
   logger: Logger;
 }

@@ -43,6 +43,7 @@ export function createCodeCommit(deps: CodeCommitDeps): CodeCommit {
     dataDir: deps.dataDir,
     publicUrl: deps.publicUrl,
     sshUrl: deps.sshUrl ?? (() => undefined),
+    triggerTargets: deps.triggerTargets,
     clock: deps.clock ?? systemClock,
     logger: deps.logger ?? createLogger({ level: "silent" }),
   };

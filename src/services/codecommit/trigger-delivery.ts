@@ -1,4 +1,7 @@
+import { createHash } from "node:crypto";
+import type { Kysely } from "kysely";
 import { z } from "zod";
+import type { Database } from "../../platform/store/index.js";
 import { newUuid } from "../../core/index.js";
 import type { BusEvent } from "../../platform/bus/index.js";
 import type { Job } from "../../platform/queue/index.js";
@@ -81,9 +84,38 @@ export function triggerMatches(trigger: RepositoryTrigger, detail: Record<string
   return detail.referenceType === "branch" && trigger.branches.includes(String(detail.referenceName));
 }
 
-/** Whether a destination is one this server can deliver to: an http(s) URL. */
-export function isDeliverable(destination: string): boolean {
+/** Whether a destination is an http(s) URL, which gets a POST of the record. */
+export function isHttpDestination(destination: string): boolean {
   return /^https?:\/\//i.test(destination);
+}
+
+/** The CodeBuild project a destination ARN names in this account and region, or undefined. */
+export function codebuildProjectOf(
+  destination: string,
+  scope: { accountId: string; region: string },
+): string | undefined {
+  const m = /^arn:[^:]+:codebuild:([^:]*):([^:]*):project\/(.+)$/.exec(destination);
+  return m && m[1] === scope.region && m[2] === scope.accountId ? m[3] : undefined;
+}
+
+/**
+ * Why no trigger can be delivered to `destination` here, or undefined when one can: an http(s)
+ * URL, or a CodeBuild project of this server that exists.
+ */
+export async function undeliverableReason(
+  rt: CodeCommitRuntime,
+  executor: Kysely<Database>,
+  destination: string,
+  scope: { accountId: string; region: string },
+): Promise<string | undefined> {
+  if (isHttpDestination(destination)) return undefined;
+  const project = codebuildProjectOf(destination, scope);
+  if (project !== undefined && rt.triggerTargets) {
+    return (await rt.triggerTargets.projectExists(executor, scope, project))
+      ? undefined
+      : `CodeBuild project ${project} does not exist.`;
+  }
+  return `No service here receives ${destination}; use an http(s) URL or a CodeBuild project ARN of account ${scope.accountId} in ${scope.region}.`;
 }
 
 /**
@@ -135,11 +167,29 @@ export function subscribeTriggers(rt: CodeCommitRuntime): void {
         ...(detail.event === "referenceCreated" ? { created: true as const } : {}),
         ...(detail.event === "referenceDeleted" ? { deleted: true as const } : {}),
       };
+      const scope = { accountId: event.account, region: event.region };
       for (const trigger of triggers) {
-        if (!isDeliverable(trigger.destinationArn)) {
+        const project = codebuildProjectOf(trigger.destinationArn, scope);
+        if (project !== undefined && rt.triggerTargets) {
+          // A deleted branch has nothing to build.
+          if (detail.event === "referenceDeleted") continue;
+          await rt.triggerTargets.startBuild({
+            ...scope,
+            projectName: project,
+            sourceVersion: String(detail.commitId),
+            initiator: `codecommit/${String(detail.repositoryName)}`,
+            // A redelivered event finds the build it started instead of starting another.
+            idempotencyToken: createHash("sha256")
+              .update(`${event.id}:${trigger.name}`)
+              .digest("hex")
+              .slice(0, 40),
+          });
+          continue;
+        }
+        if (!isHttpDestination(trigger.destinationArn)) {
           rt.logger.warn(
             { trigger: trigger.name, destination: trigger.destinationArn },
-            "repository trigger not delivered: no service here receives this ARN yet (use an http(s) URL)",
+            "repository trigger not delivered: no service here receives this ARN (use an http(s) URL or a CodeBuild project ARN)",
           );
           continue;
         }

@@ -6,7 +6,13 @@ import { codecommitError, required } from "./errors.js";
 import { branchNameProblem } from "./names.js";
 import { listRefs } from "../../platform/git/index.js";
 import { gitDirOfRow, repositoryArn, requireRepository } from "./repository-rows.js";
-import { isDeliverable, postRecord, testEventId, triggerRecord } from "./trigger-delivery.js";
+import {
+  isHttpDestination,
+  postRecord,
+  testEventId,
+  triggerRecord,
+  undeliverableReason,
+} from "./trigger-delivery.js";
 
 /** A repository trigger as PutRepositoryTriggers takes and GetRepositoryTriggers returns it. */
 export interface RepositoryTrigger {
@@ -29,7 +35,7 @@ const TriggerInput = z.object({
 
 // Quotas ("Quotas in AWS CodeCommit"): 10 triggers per repository, 100 branches per trigger,
 // custom data up to 1,000 characters. Destinations here are an http(s) URL that receives a POST
-// of the trigger record, or an ARN.
+// of the trigger record, or an ARN: a CodeBuild project of this server builds the pushed commit.
 
 /** Checks one trigger, naming the field and trigger that is wrong. */
 function checkTrigger(raw: z.output<typeof TriggerInput>, index: number): RepositoryTrigger {
@@ -145,6 +151,8 @@ export function triggerOperations(rt: CodeCommitRuntime): AnyOperation[] {
     operation({
       name: "TestRepositoryTriggers",
       input: Input,
+      // It waits for each destination to answer: that must not hold the store.
+      transactional: false,
       resource: (input, ctx) => repositoryArn(ctx, input.repositoryName ?? ""),
       // AWS sends each trigger a test record (eventName TriggerEventTest) naming the default
       // branch's tip, and reports which destinations took it.
@@ -157,11 +165,14 @@ export function triggerOperations(rt: CodeCommitRuntime): AnyOperation[] {
         const failedExecutions: { trigger: string; failureMessage: string }[] = [];
         await Promise.all(
           triggers.map(async (trigger) => {
-            if (!isDeliverable(trigger.destinationArn)) {
-              failedExecutions.push({
-                trigger: trigger.name,
-                failureMessage: `No service here receives ${trigger.destinationArn}; use an http(s) URL as the destination.`,
-              });
+            const problem = await undeliverableReason(rt, ctx.trx, trigger.destinationArn, ctx);
+            if (problem !== undefined) {
+              failedExecutions.push({ trigger: trigger.name, failureMessage: problem });
+              return;
+            }
+            // A CodeBuild project is tested by finding it; starting a build would not be a test.
+            if (!isHttpDestination(trigger.destinationArn)) {
+              successfulExecutions.push(trigger.name);
               return;
             }
             const record = triggerRecord({

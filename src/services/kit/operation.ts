@@ -11,6 +11,12 @@ export interface Operation<I = unknown, O = unknown> {
   readonly input: z.ZodType<I>;
   /** The ARN the IAM check is made against; default `*`. */
   readonly resource?: (input: I, ctx: RequestContext) => string;
+  /**
+   * Default true: the handler runs in one store transaction. False for the rare operation that
+   * waits on the outside world (a webhook), which must not hold the store meanwhile; its `ctx.trx`
+   * is then the store itself, each query committing on its own.
+   */
+  readonly transactional?: boolean;
   readonly handler: (input: I, ctx: OperationContext) => Promise<O>;
 }
 
@@ -19,6 +25,7 @@ export function operation<S extends z.ZodType, O>(def: {
   name: string;
   input: S;
   resource?: (input: z.output<S>, ctx: RequestContext) => string;
+  transactional?: boolean;
   handler: (input: z.output<S>, ctx: OperationContext) => Promise<O>;
 }): Operation<z.output<S>, O> {
   return def as Operation<z.output<S>, O>;
