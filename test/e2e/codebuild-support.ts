@@ -126,3 +126,13 @@ export const fakeEngine: RunBuild = async (job, api, { signal }) => {
     rmSync(work, { recursive: true, force: true });
   }
 };
+
+/** The `environment` and `serviceRole` every test project uses (accepted and reported, not pulled). */
+export const PROJECT_BASICS = {
+  environment: {
+    type: "LINUX_CONTAINER",
+    image: "aws/codebuild/standard:7.0",
+    computeType: "BUILD_GENERAL1_SMALL",
+  },
+  serviceRole: "arn:aws:iam::000000000000:role/codebuild",
+} as const;

@@ -3,7 +3,7 @@ import { CloudWatchLogsClient, GetLogEventsCommand } from "@aws-sdk/client-cloud
 import { CodeCommitClient, CreateRepositoryCommand } from "@aws-sdk/client-codecommit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../support/server.js";
-import { waitForBuild } from "./codebuild-support.js";
+import { PROJECT_BASICS, waitForBuild } from "./codebuild-support.js";
 import { pushDirect } from "./codecommit-support.js";
 
 const BUILDSPEC = `version: 0.2
@@ -43,12 +43,7 @@ describe("CodeBuild with a CODECOMMIT source", () => {
         name: "from-git",
         source: { type: "CODECOMMIT", location: repositoryMetadata!.cloneUrlHttp!, gitCloneDepth: 1 },
         artifacts: { type: "NO_ARTIFACTS" },
-        environment: {
-          type: "LINUX_CONTAINER",
-          image: "aws/codebuild/standard:7.0",
-          computeType: "BUILD_GENERAL1_SMALL",
-        },
-        serviceRole: "arn:aws:iam::000000000000:role/codebuild",
+        ...PROJECT_BASICS,
       }),
     );
   });

@@ -15,7 +15,7 @@ import {
   ListBuildsForProjectCommand,
 } from "@aws-sdk/client-codebuild";
 import { startTestServer, type TestServer } from "../support/server.js";
-import { waitForBuild } from "./codebuild-support.js";
+import { PROJECT_BASICS, waitForBuild } from "./codebuild-support.js";
 import { pushDirect } from "./codecommit-support.js";
 
 interface Received {
@@ -173,12 +173,7 @@ describe("CodeCommit repository triggers", () => {
           name: "built-ci",
           source: { type: "CODECOMMIT", location: repositoryMetadata!.cloneUrlHttp! },
           artifacts: { type: "NO_ARTIFACTS" },
-          environment: {
-            type: "LINUX_CONTAINER",
-            image: "aws/codebuild/standard:7.0",
-            computeType: "BUILD_GENERAL1_SMALL",
-          },
-          serviceRole: "arn:aws:iam::000000000000:role/codebuild",
+          ...PROJECT_BASICS,
         }),
       );
       const missing = "arn:aws:codebuild:us-east-1:000000000000:project/nope";

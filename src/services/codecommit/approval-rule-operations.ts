@@ -1,20 +1,42 @@
 import { z } from "zod";
 import { newUuid } from "../../core/index.js";
-import { operation, type AnyOperation } from "../kit/index.js";
+import { operation, type AnyOperation, type OperationContext } from "../kit/index.js";
 import { parseApprovalRuleContent } from "./approval-rules.js";
 import type { CodeCommitRuntime } from "./deps.js";
 import { codecommitError, required } from "./errors.js";
+import { checkRuleName, findRule, MAX_RULES, record } from "./approval-state.js";
 import {
   approvalRulesOf,
   approvalRuleShape,
   requireOpen,
   requirePullRequest,
   sha256Hex,
+  type ApprovalRuleRow,
+  type PullRequestRow,
 } from "./pull-requests-rows.js";
 
-import { checkRuleName, findRule, MAX_RULES, record } from "./approval-state.js";
-
 const S = z.string().optional();
+
+/** The pull request event and bus event of a rule created or updated, with the rule in its metadata. */
+async function recordRuleWritten(
+  rt: CodeCommitRuntime,
+  ctx: OperationContext,
+  pr: PullRequestRow,
+  row: ApprovalRuleRow,
+  change: "created" | "updated",
+): Promise<void> {
+  const name = row.name;
+  await record(
+    rt,
+    ctx,
+    pr,
+    change === "created" ? "PULL_REQUEST_APPROVAL_RULE_CREATED" : "PULL_REQUEST_APPROVAL_RULE_UPDATED",
+    change === "created" ? "pullRequestApprovalRuleCreated" : "pullRequestApprovalRuleUpdated",
+    { approvalRuleName: name, approvalRuleId: row.approval_rule_id, approvalRuleContent: row.content },
+    { approvalRuleId: row.approval_rule_id, approvalRuleName: name },
+    `${change === "created" ? "Created" : "Updated"} approval rule ${name}`,
+  );
+}
 
 /** CreatePullRequestApprovalRule, UpdatePullRequestApprovalRuleContent and DeletePullRequestApprovalRule. */
 export function approvalRuleOperations(rt: CodeCommitRuntime): AnyOperation[] {
@@ -62,21 +84,7 @@ export function approvalRuleOperations(rt: CodeCommitRuntime): AnyOperation[] {
           })
           .returningAll()
           .executeTakeFirstOrThrow();
-        const meta = {
-          approvalRuleName: name,
-          approvalRuleId: row.approval_rule_id,
-          approvalRuleContent: content,
-        };
-        await record(
-          rt,
-          ctx,
-          pr,
-          "PULL_REQUEST_APPROVAL_RULE_CREATED",
-          "pullRequestApprovalRuleCreated",
-          meta,
-          { approvalRuleId: row.approval_rule_id, approvalRuleName: name },
-          `Created approval rule ${name}`,
-        );
+        await recordRuleWritten(rt, ctx, pr, row, "created");
         return { approvalRule: approvalRuleShape(row) };
       },
     }),
@@ -124,21 +132,7 @@ export function approvalRuleOperations(rt: CodeCommitRuntime): AnyOperation[] {
           .where("approval_rule_id", "=", rule.approval_rule_id)
           .returningAll()
           .executeTakeFirstOrThrow();
-        const meta = {
-          approvalRuleName: name,
-          approvalRuleId: row.approval_rule_id,
-          approvalRuleContent: content,
-        };
-        await record(
-          rt,
-          ctx,
-          pr,
-          "PULL_REQUEST_APPROVAL_RULE_UPDATED",
-          "pullRequestApprovalRuleUpdated",
-          meta,
-          { approvalRuleId: row.approval_rule_id, approvalRuleName: name },
-          `Updated approval rule ${name}`,
-        );
+        await recordRuleWritten(rt, ctx, pr, row, "updated");
         return { approvalRule: approvalRuleShape(row) };
       },
     }),

@@ -6,7 +6,7 @@ import { analyzeMerge, conflictMetadata } from "./merge-analysis.js";
 import { checkMergeOption, checkMergeSettings, resolveSpecifier } from "./merge-settings.js";
 import { page } from "./pagination.js";
 import { checkMaxResults } from "./pull-requests-rows.js";
-import { gitDirOfRow, repositoryArn, requireRepository } from "./repository-rows.js";
+import { gitDirOfRow, repositoryArn, requireRepository, type RepositoryRow } from "./repository-rows.js";
 
 const S = z.string().optional();
 
@@ -35,18 +35,7 @@ export function mergeQueryOperations(rt: CodeCommitRuntime): AnyOperation[] {
         const settings = checkMergeSettings(input);
         const max = checkMaxResults(input.maxConflictFiles, 100, 100);
         const gitDir = gitDirOfRow(rt, repo);
-        const destination = await resolveSpecifier(
-          gitDir,
-          repo,
-          input.destinationCommitSpecifier,
-          "destinationCommitSpecifier",
-        );
-        const source = await resolveSpecifier(
-          gitDir,
-          repo,
-          input.sourceCommitSpecifier,
-          "sourceCommitSpecifier",
-        );
+        const { source, destination } = await resolveBoth(gitDir, repo, input);
         const analysis = await analyzeMerge(gitDir, source, destination, settings);
         const head = {
           destinationCommitId: destination,
@@ -83,18 +72,7 @@ export function mergeQueryOperations(rt: CodeCommitRuntime): AnyOperation[] {
         const repo = await requireRepository(ctx, input.repositoryName);
         const settings = checkMergeSettings(input);
         const gitDir = gitDirOfRow(rt, repo);
-        const source = await resolveSpecifier(
-          gitDir,
-          repo,
-          input.sourceCommitSpecifier,
-          "sourceCommitSpecifier",
-        );
-        const destination = await resolveSpecifier(
-          gitDir,
-          repo,
-          input.destinationCommitSpecifier,
-          "destinationCommitSpecifier",
-        );
+        const { source, destination } = await resolveBoth(gitDir, repo, input);
         const analysis = await analyzeMerge(gitDir, source, destination, settings);
         const mergeOptions: string[] = [];
         if (analysis.fastForward) mergeOptions.push("FAST_FORWARD_MERGE");
@@ -123,18 +101,7 @@ export function mergeQueryOperations(rt: CodeCommitRuntime): AnyOperation[] {
         const repo = await requireRepository(ctx, input.repositoryName);
         checkMergeSettings(input);
         const gitDir = gitDirOfRow(rt, repo);
-        const source = await resolveSpecifier(
-          gitDir,
-          repo,
-          input.sourceCommitSpecifier,
-          "sourceCommitSpecifier",
-        );
-        const destination = await resolveSpecifier(
-          gitDir,
-          repo,
-          input.destinationCommitSpecifier,
-          "destinationCommitSpecifier",
-        );
+        const { source, destination } = await resolveBoth(gitDir, repo, input);
         const base = await mergeBase(gitDir, source, destination);
         const merged = base === source ? await mergeCommitOf(gitDir, source, destination) : undefined;
         return {
@@ -165,4 +132,21 @@ async function mergeCommitOf(
   if (!oldest) return undefined;
   const [, ...others] = (await gitText(["rev-parse", `${oldest}^@`], { gitDir })).split("\n");
   return others.includes(source) ? oldest : undefined;
+}
+
+/** The commits a merge query's `sourceCommitSpecifier` and `destinationCommitSpecifier` name. */
+async function resolveBoth(
+  gitDir: string,
+  repo: RepositoryRow,
+  input: { sourceCommitSpecifier?: string | undefined; destinationCommitSpecifier?: string | undefined },
+): Promise<{ source: string; destination: string }> {
+  return {
+    source: await resolveSpecifier(gitDir, repo, input.sourceCommitSpecifier, "sourceCommitSpecifier"),
+    destination: await resolveSpecifier(
+      gitDir,
+      repo,
+      input.destinationCommitSpecifier,
+      "destinationCommitSpecifier",
+    ),
+  };
 }
