@@ -15,7 +15,7 @@ import {
   writeCredentialsFile,
   type RootCredentials,
 } from "../services/iam/index.js";
-import { createCodeBuild, type RunBuild } from "../services/codebuild/index.js";
+import { createCodeBuild, type CodeBuild, type RunBuild } from "../services/codebuild/index.js";
 import { createCodeCommit, type CodeCommit } from "../services/codecommit/index.js";
 import type { JsonService, QueryService } from "../services/kit/index.js";
 import { createLogsService } from "../services/logs/index.js";
@@ -47,6 +47,8 @@ export interface RunningServer {
   bus: Bus;
   /** CodeCommit, for the git transports and tests. */
   codecommit: CodeCommit;
+  /** CodeBuild, for services that start builds (pipelines) and tests. */
+  codebuild: CodeBuild;
   /** Git over SSH, unless `sshPort` is off: `ssh://host:port`, its port and host key fingerprint. */
   ssh?: { url: string; port: number; hostKeyFingerprint: string };
   /** Stops accepting requests, finishes work in progress and closes the store. */
@@ -209,6 +211,7 @@ export async function startServer(
       queue,
       bus,
       codecommit,
+      codebuild,
       ...(ssh && sshUrl
         ? { ssh: { url: sshUrl, port: ssh.port, hostKeyFingerprint: ssh.hostKeyFingerprint } }
         : {}),

@@ -13,12 +13,11 @@ import {
   S3Client,
 } from "@aws-sdk/client-s3";
 import { PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
-import yauzl from "yauzl";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BUILD_PHASES } from "../../src/runner/api.js";
 import { awsCli, hasAwsCli, startTestServer, type TestServer } from "../support/server.js";
 import { signedFetch } from "../support/signed-fetch.js";
-import { waitForBuild, zipOf } from "./codebuild-support.js";
+import { unzip, waitForBuild, zipOf } from "./codebuild-support.js";
 
 /** CodeBuild through the API with the real engine: commands really run, in the real sandbox. */
 describe("CodeBuild with the embedded runner", () => {
@@ -246,26 +245,3 @@ describe("CodeBuild with the embedded runner", () => {
     expect(events.stdout).toContain("from-the-cli");
   });
 });
-
-async function unzip(buffer: Buffer): Promise<Record<string, string>> {
-  return await new Promise((resolve, reject) => {
-    yauzl.fromBuffer(buffer, { lazyEntries: true }, (err, zip) => {
-      if (err || !zip) return reject(err ?? new Error("no zip"));
-      const out: Record<string, string> = {};
-      zip.on("entry", (entry: yauzl.Entry) => {
-        if (entry.fileName.endsWith("/")) return zip.readEntry();
-        zip.openReadStream(entry, (e, stream) => {
-          if (e || !stream) return reject(e ?? new Error("no stream"));
-          const chunks: Buffer[] = [];
-          stream.on("data", (c: Buffer) => chunks.push(c));
-          stream.on("end", () => {
-            out[entry.fileName] = Buffer.concat(chunks).toString();
-            zip.readEntry();
-          });
-        });
-      });
-      zip.on("end", () => resolve(out));
-      zip.readEntry();
-    });
-  });
-}

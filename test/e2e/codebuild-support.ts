@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import os from "node:os";
 import path from "node:path";
 import { BatchGetBuildsCommand, type Build, type CodeBuildClient } from "@aws-sdk/client-codebuild";
+import yauzl from "yauzl";
 import yazl from "yazl";
 import type { BuildPhase, BuildPhaseType } from "../../src/runner/api.js";
 import type { RunBuild } from "../../src/services/codebuild/index.js";
@@ -136,3 +137,27 @@ export const PROJECT_BASICS = {
   },
   serviceRole: "arn:aws:iam::000000000000:role/codebuild",
 } as const;
+
+/** The files of a zip, by name, as text. */
+export async function unzip(buffer: Buffer): Promise<Record<string, string>> {
+  return await new Promise((resolve, reject) => {
+    yauzl.fromBuffer(buffer, { lazyEntries: true }, (err, zip) => {
+      if (err || !zip) return reject(err ?? new Error("no zip"));
+      const out: Record<string, string> = {};
+      zip.on("entry", (entry: yauzl.Entry) => {
+        if (entry.fileName.endsWith("/")) return zip.readEntry();
+        zip.openReadStream(entry, (e, stream) => {
+          if (e || !stream) return reject(e ?? new Error("no stream"));
+          const chunks: Buffer[] = [];
+          stream.on("data", (c: Buffer) => chunks.push(c));
+          stream.on("end", () => {
+            out[entry.fileName] = Buffer.concat(chunks).toString();
+            zip.readEntry();
+          });
+        });
+      });
+      zip.on("end", () => resolve(out));
+      zip.readEntry();
+    });
+  });
+}

@@ -5,3 +5,4 @@ export type { RunBuild } from "./build-handler.js";
 export { renderBadge } from "./badges.js";
 export { RunnerApiError } from "./errors.js";
 export { findBuildLogRef, type BuildLogRef } from "./build-log-ref.js";
+export type { PipelineArtifact, PipelineBuildInput } from "./pipeline-build.js";

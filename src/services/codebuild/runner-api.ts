@@ -115,6 +115,8 @@ export function createRunnerApi(
     switch (source.type) {
       case "NO_SOURCE":
         return {};
+      // A pipeline's input artifact is a zip in its artifact store, fetched as an S3 source is.
+      case "CODEPIPELINE":
       case "S3": {
         const { bucket, key } = splitBucketKey(source.location ?? "");
         try {

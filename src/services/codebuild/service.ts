@@ -29,6 +29,8 @@ import {
   listReports,
   listReportsForReportGroup,
 } from "./reports.js";
+import type { PipelineBuildInput } from "./pipeline-build.js";
+import type { EnvironmentVariableInput } from "./shapes.js";
 import { startBuild, submitBuild } from "./start-build.js";
 
 /** CodeBuild's control plane, as the server wires it. */
@@ -71,9 +73,13 @@ export interface ServiceBuildRequest {
   region: string;
   projectName: string;
   sourceVersion?: string;
-  /** e.g. `codecommit/<repository>`; shown as the build's `initiator`. */
+  /** e.g. `codecommit/<repository>` or `codepipeline/<pipeline>`; shown as the build's `initiator`. */
   initiator: string;
   idempotencyToken?: string;
+  /** A pipeline's build action: its input and output artifacts replace the project's source and artifacts. */
+  pipeline?: PipelineBuildInput;
+  /** The build action's `EnvironmentVariables`, as StartBuild's override. */
+  environmentVariablesOverride?: EnvironmentVariableInput[];
 }
 
 /**
@@ -146,11 +152,19 @@ export function createCodeBuild(deps: CodeBuildDeps): CodeBuild {
     },
     async startBuildFor(request) {
       const row = await rt.store.transaction((trx) =>
-        submitBuild(rt, serviceContext(trx, request), {
-          projectName: request.projectName,
-          ...(request.sourceVersion !== undefined ? { sourceVersion: request.sourceVersion } : {}),
-          ...(request.idempotencyToken !== undefined ? { idempotencyToken: request.idempotencyToken } : {}),
-        }),
+        submitBuild(
+          rt,
+          serviceContext(trx, request),
+          {
+            projectName: request.projectName,
+            ...(request.sourceVersion !== undefined ? { sourceVersion: request.sourceVersion } : {}),
+            ...(request.idempotencyToken !== undefined ? { idempotencyToken: request.idempotencyToken } : {}),
+            ...(request.environmentVariablesOverride
+              ? { environmentVariablesOverride: request.environmentVariablesOverride }
+              : {}),
+          },
+          request.pipeline,
+        ),
       );
       return row.id;
     },

@@ -7,6 +7,7 @@ import { buildOutput, findBuild, loadBuild, type BuildDoc, type BuildRow } from 
 import { BUILD_JOB_KIND, QUEUED_TIMEOUT_JOB_KIND, type CodeBuildRuntime } from "./deps.js";
 import { codebuildError, projectNotFound } from "./errors.js";
 import { emitPhaseChanges, emitStateChange } from "./events.js";
+import { pipelineBuildParts, type PipelineBuildInput } from "./pipeline-build.js";
 import { artifactDefaults, type ProjectSpec } from "./project-spec.js";
 import { findProject } from "./projects.js";
 import {
@@ -62,6 +63,7 @@ export async function submitBuild(
   rt: CodeBuildRuntime,
   ctx: OperationContext,
   input: StartBuildInput,
+  pipeline?: PipelineBuildInput,
 ): Promise<BuildRow> {
   const project = await findProject(ctx, input.projectName);
   if (!project) throw projectNotFound(input.projectName);
@@ -78,6 +80,17 @@ export async function submitBuild(
     if (earlier) return (await findBuild(ctx.trx, ctx, earlier.id))!;
   }
   const spec = JSON.parse(project.spec) as ProjectSpec;
+  if (
+    spec.source.type === "CODEPIPELINE" &&
+    !pipeline &&
+    (input.sourceTypeOverride ?? "CODEPIPELINE") === "CODEPIPELINE"
+  ) {
+    // A CODEPIPELINE project's source is a pipeline run's input artifacts: only a pipeline has them.
+    throw codebuildError(
+      "InvalidInputException",
+      `Project ${project.name} has source type CODEPIPELINE: it is built by a pipeline's build action, or with sourceTypeOverride and sourceLocationOverride`,
+    );
+  }
   if (spec.concurrentBuildLimit !== undefined) {
     // Documented in "Builds in AWS CodeBuild": past the project's limit, StartBuild fails.
     const { n } = await ctx.trx
@@ -105,7 +118,7 @@ export async function submitBuild(
     .executeTakeFirstOrThrow();
   const uuid = newUuid();
   const id = `${project.name}:${uuid}`;
-  const doc = composeDoc(rt, ctx, spec, project.arn, input, id, uuid, now);
+  const doc = composeDoc(rt, ctx, spec, project.arn, input, id, uuid, now, pipeline);
   await ctx.trx
     .insertInto("codebuild_builds")
     .values({
@@ -165,8 +178,10 @@ function composeDoc(
   id: string,
   uuid: string,
   now: number,
+  pipeline?: PipelineBuildInput,
 ): BuildDoc {
-  const source = {
+  const fromPipeline = pipeline ? pipelineBuildParts(spec.source, pipeline) : undefined;
+  const source = fromPipeline?.source ?? {
     ...spec.source,
     ...(input.sourceTypeOverride ? { type: input.sourceTypeOverride } : {}),
     ...(input.sourceLocationOverride ? { location: input.sourceLocationOverride } : {}),
@@ -178,13 +193,16 @@ function composeDoc(
   for (const v of [...spec.environment.environmentVariables, ...(input.environmentVariablesOverride ?? [])]) {
     vars.set(v.name, { name: v.name, value: v.value, type: v.type ?? "PLAINTEXT" });
   }
-  const artifactsTarget = artifactDefaults(input.artifactsOverride ?? spec.artifacts, spec.name);
+  const artifactsTarget = artifactDefaults(
+    fromPipeline?.artifactsTarget ?? input.artifactsOverride ?? spec.artifacts,
+    spec.name,
+  );
   const logsConfig = input.logsConfigOverride ?? spec.logsConfig;
   const groupName = logsConfig.cloudWatchLogs?.groupName ?? `/aws/codebuild/${spec.name}`;
   const streamName = logsConfig.cloudWatchLogs?.streamName
     ? `${logsConfig.cloudWatchLogs.streamName}/${uuid}`
     : uuid;
-  const sourceVersion = input.sourceVersion ?? spec.sourceVersion;
+  const sourceVersion = fromPipeline?.sourceVersion ?? input.sourceVersion ?? spec.sourceVersion;
   return {
     arn: `arn:aws:codebuild:${ctx.region}:${ctx.accountId}:build/${id}`,
     projectArn,
@@ -201,10 +219,12 @@ function composeDoc(
       { phaseType: "QUEUED", startTime: now, contexts: [] },
     ],
     source,
-    secondarySources: input.secondarySourcesOverride ?? spec.secondarySources,
+    secondarySources:
+      fromPipeline?.secondarySources ?? input.secondarySourcesOverride ?? spec.secondarySources,
     secondarySourceVersions: spec.secondarySourceVersions,
     artifactsTarget,
-    secondaryArtifactsTargets: input.secondaryArtifactsOverride ?? spec.secondaryArtifacts,
+    secondaryArtifactsTargets:
+      fromPipeline?.secondaryArtifactsTargets ?? input.secondaryArtifactsOverride ?? spec.secondaryArtifacts,
     artifacts:
       artifactsTarget.type === "S3" && artifactsTarget.location
         ? { location: artifactLocation(artifactsTarget.location, artifactKey(artifactsTarget, uuid)) }
