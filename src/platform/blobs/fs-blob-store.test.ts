@@ -77,6 +77,21 @@ describe("fs blob store", () => {
     expect(again.md5.toString("hex")).toBe(createHash("md5").update("after").digest("hex"));
   });
 
+  it("leaves no file when the source fails before the file is even open", async () => {
+    // A request refused at its first chunk (a bad chunk signature) fails the source at once,
+    // while the temporary file may still be being created; it must not appear afterwards.
+    for (let i = 0; i < 20; i++) {
+      const source = new Readable({
+        read() {
+          this.destroy(new Error("bad chunk signature"));
+        },
+      });
+      await expect(blobs.put(source)).rejects.toThrow("bad chunk signature");
+    }
+    await new Promise((r) => setTimeout(r, 50));
+    expect(filesUnder(root)).toEqual([]);
+  });
+
   it("concatenates blobs in order with the asked-for digests, and fails whole on a missing part", async () => {
     // Sizes around the 1 MiB copy buffer, so that reads straddle parts and buffers.
     const parts = [1024 * 1024 + 3, 17, 2 * 1024 * 1024, 0, 5].map((n, i) => Buffer.alloc(n, i + 1));

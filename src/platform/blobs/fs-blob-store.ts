@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { constants, mkdirSync, rmSync } from "node:fs";
 import { copyFile, link, mkdir, open, readdir, rename, rm, stat, utimes } from "node:fs/promises";
 import path from "node:path";
+import type { Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { BlobRange, BlobStore, StoredBlob } from "./blob-store.js";
 import { BlobFileSink, concatFiles, DigestingMeter, IO_BUFFER_BYTES } from "./blob-writer.js";
@@ -55,8 +56,9 @@ export function createFsBlobStore(options: FsBlobStoreOptions): BlobStore {
       const id = newBlobId();
       const tmp = path.join(tmpDir, `${id}.tmp`);
       const meter = new DigestingMeter(putOptions);
+      const sink = new BlobFileSink(tmp, fsync);
       try {
-        await pipeline(source, meter, new BlobFileSink(tmp, fsync));
+        await pipeline(source, meter, sink);
         const { md5, ...digests } = await meter.results();
         const blob: StoredBlob = { id, size: meter.size, md5: md5!, digests };
         await putOptions.verify?.(blob);
@@ -64,6 +66,10 @@ export function createFsBlobStore(options: FsBlobStoreOptions): BlobStore {
         return blob;
       } catch (err) {
         meter.abort();
+        // pipeline() rejects as soon as the source fails (a client that went away), possibly while
+        // the sink is still opening its file: remove the file only once the sink has closed, or a
+        // late open would leave it behind.
+        await closed(sink);
         await rm(tmp, { force: true });
         throw err;
       }
@@ -164,4 +170,11 @@ function newBlobId(): string {
 
 function rangeOptions(range: BlobRange | undefined): { start?: number; end?: number } {
   return range ? { start: range.start, end: range.end } : {};
+}
+
+/** Resolves once `stream` has closed (destroyed, its resources released). */
+function closed(stream: Writable): Promise<void> {
+  if (stream.closed) return Promise.resolve();
+  if (!stream.destroyed) stream.destroy();
+  return new Promise((resolve) => stream.once("close", () => resolve()));
 }
