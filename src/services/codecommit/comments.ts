@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { newUuid } from "../../core/index.js";
 import { treeEntry } from "../../platform/git/index.js";
-import { operation, type AnyOperation } from "../kit/index.js";
+import { operation, type AnyOperation, type OperationContext } from "../kit/index.js";
 import { checkCommitId } from "./branches.js";
 import type { CodeCommitRuntime } from "./deps.js";
 import { codecommitError } from "./errors.js";
@@ -85,12 +85,7 @@ export function commentOperations(rt: CodeCommitRuntime): AnyOperation[] {
             location: location ? JSON.stringify(location) : null,
             in_reply_to: null,
             content,
-            deleted: 0,
-            author_arn: ctx.principal.arn,
-            client_request_token: token ?? null,
-            request_fingerprint: token !== undefined ? fingerprint : null,
-            created_at: now,
-            last_modified_at: now,
+            ...newCommentFields(ctx, token, fingerprint, now),
           })
           .returningAll()
           .executeTakeFirstOrThrow();
@@ -131,12 +126,7 @@ export function commentOperations(rt: CodeCommitRuntime): AnyOperation[] {
             seq: nextSeq(now),
             in_reply_to: parent.comment_id,
             content,
-            deleted: 0,
-            author_arn: ctx.principal.arn,
-            client_request_token: token ?? null,
-            request_fingerprint: token !== undefined ? fingerprint : null,
-            created_at: now,
-            last_modified_at: now,
+            ...newCommentFields(ctx, token, fingerprint, now),
           })
           .returningAll()
           .executeTakeFirstOrThrow();
@@ -286,4 +276,21 @@ export function commentOperations(rt: CodeCommitRuntime): AnyOperation[] {
       },
     }),
   ];
+}
+
+/** The columns every new comment starts with: live, by the caller, with its request token. */
+function newCommentFields(
+  ctx: OperationContext,
+  token: string | undefined,
+  fingerprint: string,
+  now: number,
+) {
+  return {
+    deleted: 0,
+    author_arn: ctx.principal.arn,
+    client_request_token: token ?? null,
+    request_fingerprint: token !== undefined ? fingerprint : null,
+    created_at: now,
+    last_modified_at: now,
+  };
 }

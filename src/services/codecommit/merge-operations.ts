@@ -10,6 +10,15 @@ import { gitDirOfRow, repositoryArn, requireRepository, type RepositoryRow } fro
 
 const S = z.string().optional();
 
+/** The input GetMergeOptions and GetMergeCommit share: two commits and how conflicts would be read. */
+const TwoCommitsInput = z.object({
+  repositoryName: S,
+  sourceCommitSpecifier: S,
+  destinationCommitSpecifier: S,
+  conflictDetailLevel: S,
+  conflictResolutionStrategy: S,
+});
+
 /**
  * GetMergeConflicts and GetMergeOptions: what merging two commits would do, without doing it; and
  * GetMergeCommit: their merge base, and the merge commit once merged.
@@ -60,13 +69,7 @@ export function mergeQueryOperations(rt: CodeCommitRuntime): AnyOperation[] {
     }),
     operation({
       name: "GetMergeOptions",
-      input: z.object({
-        repositoryName: S,
-        sourceCommitSpecifier: S,
-        destinationCommitSpecifier: S,
-        conflictDetailLevel: S,
-        conflictResolutionStrategy: S,
-      }),
+      input: TwoCommitsInput,
       resource: (input, ctx) => repositoryArn(ctx, input.repositoryName ?? ""),
       handler: async (input, ctx) => {
         const repo = await requireRepository(ctx, input.repositoryName);
@@ -87,13 +90,7 @@ export function mergeQueryOperations(rt: CodeCommitRuntime): AnyOperation[] {
     }),
     operation({
       name: "GetMergeCommit",
-      input: z.object({
-        repositoryName: S,
-        sourceCommitSpecifier: S,
-        destinationCommitSpecifier: S,
-        conflictDetailLevel: S,
-        conflictResolutionStrategy: S,
-      }),
+      input: TwoCommitsInput,
       resource: (input, ctx) => repositoryArn(ctx, input.repositoryName ?? ""),
       // AWS: the merge base of the two commits and, once the source has been merged into the
       // destination, the merge commit that did it (none when the merge was a fast-forward).
