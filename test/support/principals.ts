@@ -1,5 +1,5 @@
-import { newAccessKeyId, newSecretAccessKey } from "../../src/core/index.js";
 import { createEnvelope, loadMasterKey } from "../../src/platform/crypto/index.js";
+import { createAccessKey } from "../../src/services/iam/index.js";
 import type { TestServer } from "./server.js";
 
 /** A second principal of a test server, with client settings that sign as it. */
@@ -32,10 +32,8 @@ export async function addTestPrincipal(
     .replace(/[^A-Z0-9]/g, "")
     .padEnd(17, "X")
     .slice(0, 17)}`;
-  const accessKeyId = newAccessKeyId();
-  const secretAccessKey = newSecretAccessKey();
   const now = Date.now();
-  await server.store.transaction(async (trx) => {
+  const { accessKeyId, secretAccessKey } = await server.store.transaction(async (trx) => {
     await trx
       .insertInto("iam_users")
       .values({
@@ -49,16 +47,7 @@ export async function addTestPrincipal(
         created_at: now,
       })
       .execute();
-    await trx
-      .insertInto("iam_access_keys")
-      .values({
-        access_key_id: accessKeyId,
-        user_id: userId,
-        secret_ciphertext: envelope.encrypt(secretAccessKey, accessKeyId),
-        status: "Active",
-        created_at: now,
-      })
-      .execute();
+    return createAccessKey(trx, envelope, userId, now);
   });
   return {
     arn,

@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../../platform/store/index.js";
 import type { ProjectSpec } from "./project-spec.js";
+import { findProject } from "./projects.js";
 
 const COLOURS: Record<string, string> = {
   SUCCEEDED: "#4c1",
@@ -30,13 +31,7 @@ export async function renderBadge(
   scope: { accountId: string; region: string },
   projectName: string,
 ): Promise<string | undefined> {
-  const project = await db
-    .selectFrom("codebuild_projects")
-    .select("spec")
-    .where("account_id", "=", scope.accountId)
-    .where("region", "=", scope.region)
-    .where("name", "=", projectName)
-    .executeTakeFirst();
+  const project = await findProject(db, scope, projectName);
   if (!project || !(JSON.parse(project.spec) as ProjectSpec).badgeEnabled) return undefined;
   const latest = await db
     .selectFrom("codebuild_builds")

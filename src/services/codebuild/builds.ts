@@ -98,7 +98,7 @@ export const listBuildsForProject = operation({
   name: "ListBuildsForProject",
   input: z.object({ projectName: awsString(1), sortOrder: SortOrder, nextToken: z.string().optional() }),
   handler: async (input, ctx) => {
-    const project = await findProject(ctx, input.projectName);
+    const project = await findProject(ctx.trx, ctx, input.projectName);
     if (!project) throw projectNotFound(input.projectName);
     const offset = decodePage(input.nextToken || undefined);
     const dir = input.sortOrder === "ASCENDING" ? "asc" : "desc";

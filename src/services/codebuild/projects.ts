@@ -1,5 +1,7 @@
 import { z } from "zod";
-import { awsEnum, awsList, awsString, operation, type OperationContext } from "../kit/index.js";
+import type { Kysely } from "kysely";
+import type { Database } from "../../platform/store/index.js";
+import { awsEnum, awsList, awsString, operation } from "../kit/index.js";
 import type { CodeBuildRuntime } from "./deps.js";
 import { codebuildError, invalidInput, projectNotFound } from "./errors.js";
 import {
@@ -11,15 +13,19 @@ import {
 } from "./project-spec.js";
 import { ProjectFields, ProjectName } from "./shapes.js";
 
-/** The project row by name, or undefined. */
-export async function findProject(ctx: OperationContext, name: string): Promise<ProjectRow | undefined> {
+/** The project row by name (or ARN), or undefined; `db` may be the caller's transaction. */
+export async function findProject(
+  db: Kysely<Database>,
+  scope: { accountId: string; region: string },
+  name: string,
+): Promise<ProjectRow | undefined> {
   // A project may be named by ARN wherever a name is accepted.
   const m = /^arn:[^:]+:codebuild:[^:]*:[^:]*:project\/(.+)$/.exec(name);
-  return ctx.trx
+  return db
     .selectFrom("codebuild_projects")
     .selectAll()
-    .where("account_id", "=", ctx.accountId)
-    .where("region", "=", ctx.region)
+    .where("account_id", "=", scope.accountId)
+    .where("region", "=", scope.region)
     .where("name", "=", m ? m[1]! : name)
     .executeTakeFirst();
 }
@@ -76,7 +82,7 @@ export function updateProject(rt: CodeBuildRuntime) {
     input: UpdateProjectInput,
     resource: (input, ctx) => projectArn(ctx, input.name),
     handler: async (input, ctx) => {
-      const row = await findProject(ctx, input.name);
+      const row = await findProject(ctx.trx, ctx, input.name);
       if (!row) throw projectNotFound(input.name);
       const old = JSON.parse(row.spec) as ProjectSpec;
       const changes = Object.fromEntries(Object.entries(input).filter(([, v]) => v !== undefined));
@@ -100,7 +106,7 @@ export const deleteProject = operation({
   input: z.object({ name: awsString(1) }),
   resource: (input, ctx) => projectArn(ctx, input.name),
   handler: async (input, ctx) => {
-    const row = await findProject(ctx, input.name);
+    const row = await findProject(ctx.trx, ctx, input.name);
     if (row) {
       await ctx.trx
         .deleteFrom("codebuild_projects")
@@ -122,7 +128,7 @@ export function batchGetProjects(rt: CodeBuildRuntime) {
       const projects: Record<string, unknown>[] = [];
       const projectsNotFound: string[] = [];
       for (const name of input.names) {
-        const row = await findProject(ctx, name);
+        const row = await findProject(ctx.trx, ctx, name);
         if (row) projects.push(projectOutput(row, badgeBase(rt)));
         else projectsNotFound.push(name);
       }

@@ -20,7 +20,14 @@ import {
   type CodeBuildRuntime,
 } from "./deps.js";
 import { recoverBuilds } from "./lifecycle.js";
-import { batchGetProjects, createProject, deleteProject, listProjects, updateProject } from "./projects.js";
+import {
+  batchGetProjects,
+  createProject,
+  deleteProject,
+  findProject,
+  listProjects,
+  updateProject,
+} from "./projects.js";
 import {
   batchGetReports,
   createReportGroup,
@@ -169,14 +176,7 @@ export function createCodeBuild(deps: CodeBuildDeps): CodeBuild {
       return row.id;
     },
     async projectExists(executor, scope, projectName) {
-      const row = await executor
-        .selectFrom("codebuild_projects")
-        .select("name")
-        .where("account_id", "=", scope.accountId)
-        .where("region", "=", scope.region)
-        .where("name", "=", projectName)
-        .executeTakeFirst();
-      return row !== undefined;
+      return (await findProject(executor, scope, projectName)) !== undefined;
     },
   };
 }

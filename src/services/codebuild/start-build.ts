@@ -65,7 +65,7 @@ export async function submitBuild(
   input: StartBuildInput,
   pipeline?: PipelineBuildInput,
 ): Promise<BuildRow> {
-  const project = await findProject(ctx, input.projectName);
+  const project = await findProject(ctx.trx, ctx, input.projectName);
   if (!project) throw projectNotFound(input.projectName);
   const now = rt.clock.now();
   if (input.idempotencyToken) {

@@ -1,4 +1,10 @@
-export { ensureRootUser, writeCredentialsFile, newUserId, type RootCredentials } from "./root-user.js";
+export {
+  createAccessKey,
+  ensureRootUser,
+  writeCredentialsFile,
+  newUserId,
+  type RootCredentials,
+} from "./root-user.js";
 export {
   createAccessKeyLookup,
   type AccessKey,

@@ -1,7 +1,8 @@
+import type { Kysely } from "kysely";
 import { chmodSync, existsSync, writeFileSync } from "node:fs";
 import { formatArn, newAccessKeyId, newSecretAccessKey, randomKeyChars } from "../../core/index.js";
 import type { Envelope } from "../../platform/crypto/index.js";
-import type { Store } from "../../platform/store/index.js";
+import type { Database, Store } from "../../platform/store/index.js";
 
 /** The root user's access key, as written to the credentials file. */
 export interface RootCredentials {
@@ -59,20 +60,33 @@ export async function ensureRootUser(
         })
         .execute();
     }
-    const accessKeyId = newAccessKeyId();
-    const secretAccessKey = newSecretAccessKey();
-    await trx
-      .insertInto("iam_access_keys")
-      .values({
-        access_key_id: accessKeyId,
-        user_id: userId,
-        secret_ciphertext: envelope.encrypt(secretAccessKey, accessKeyId),
-        status: "Active",
-        created_at: now,
-      })
-      .execute();
-    return { accessKeyId, secretAccessKey, created: true };
+    return { ...(await createAccessKey(trx, envelope, userId, now)), created: true };
   });
+}
+
+/**
+ * Creates an Active access key for `userId`, its secret stored only encrypted under the master key
+ * (bound to the key id), and returns the pair; the secret is never readable in the store again.
+ */
+export async function createAccessKey(
+  trx: Kysely<Database>,
+  envelope: Envelope,
+  userId: string,
+  now: number,
+): Promise<{ accessKeyId: string; secretAccessKey: string }> {
+  const accessKeyId = newAccessKeyId();
+  const secretAccessKey = newSecretAccessKey();
+  await trx
+    .insertInto("iam_access_keys")
+    .values({
+      access_key_id: accessKeyId,
+      user_id: userId,
+      secret_ciphertext: envelope.encrypt(secretAccessKey, accessKeyId),
+      status: "Active",
+      created_at: now,
+    })
+    .execute();
+  return { accessKeyId, secretAccessKey };
 }
 
 /** A fresh unique user id in AWS's shape (`AIDA` and 17 characters). */
