@@ -1,0 +1,36 @@
+/**
+ * Entry names of archives that came from outside (a source zip, a cache, a build's artifact): a
+ * name is used only when it is a plain relative path that stays beneath the directory it is
+ * unpacked into. `..` anywhere, an absolute path, an empty segment or a NUL is refused, whatever
+ * the archive's format allows.
+ */
+
+/** Why an entry name is unsafe to use. */
+export class UnsafeEntryNameError extends Error {
+  constructor(
+    readonly entryName: string,
+    readonly reason: string,
+  ) {
+    super(`archive entry ${JSON.stringify(entryName)} ${reason}`);
+    this.name = "UnsafeEntryNameError";
+  }
+}
+
+/**
+ * `name` as a relative path with `/` separators and no trailing slash.
+ * Backslashes (written by some Windows tools) count as separators, as unzip treats them.
+ * @throws UnsafeEntryNameError when it is absolute, climbs out with `..`, or contains NUL.
+ */
+export function safeEntryName(name: string): string {
+  if (name.includes("\0")) throw new UnsafeEntryNameError(name, "contains a NUL character");
+  const slashed = name.replaceAll("\\", "/");
+  if (slashed.startsWith("/") || /^[A-Za-z]:\//.test(slashed)) {
+    throw new UnsafeEntryNameError(name, "is an absolute path; entries must be relative");
+  }
+  const segments = slashed.split("/").filter((s) => s !== "" && s !== ".");
+  if (segments.includes("..")) {
+    throw new UnsafeEntryNameError(name, "points outside the directory it is unpacked into (..)");
+  }
+  if (segments.length === 0) throw new UnsafeEntryNameError(name, "is empty");
+  return segments.join("/");
+}
