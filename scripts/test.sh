@@ -3,7 +3,7 @@
 # end-to-end test (a throwaway PostgreSQL and Pipewright servers are started by the tests).
 source "$(dirname "$0")/lib.sh"
 check_node
-ensure_packages git:/usr/bin/git bubblewrap:/usr/bin/bwrap awscli:/usr/bin/aws openssh-client:/usr/bin/ssh \
+ensure_packages git:/usr/bin/git bubblewrap:/usr/bin/bwrap passt:/usr/bin/pasta awscli:/usr/bin/aws openssh-client:/usr/bin/ssh \
   'postgresql:/usr/lib/postgresql/*/bin/postgres'
 ensure_node_modules
 say "checking format, lint and types"
@@ -13,6 +13,9 @@ npx tsc -p tsconfig.json --noEmit
 build
 say "running tests"
 export PIPEWRIGHT_TEST_POSTGRES=required
+# The build sandbox (bubblewrap, mapped users, pasta's networks) is what keeps builds off the host:
+# a machine where it cannot run fails the run instead of skipping its tests.
+export PIPEWRIGHT_TEST_SANDBOX=required
 # End-to-end tests run the built `pipewright` binary, as users do.
 export PIPEWRIGHT_TEST_BIN=dist
 report="$(mktemp -d)/vitest.json"

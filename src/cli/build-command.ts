@@ -69,7 +69,7 @@ async function localBuild(flags: BuildFlags): Promise<number> {
     variables.push({ name: pair.slice(0, eq), value: pair.slice(eq + 1), type: "PLAINTEXT" });
   }
   const sandbox = flags.sandbox
-    ? (await detectSandbox()).sandbox
+    ? (await detectSandbox({ mapUsers: false })).sandbox
     : createProcessSandbox({ reason: "--no-sandbox was given" });
   const artifactsDir = resolve(cwd, flags.artifacts);
   const project = cwd.split("/").filter(Boolean).at(-1) ?? "local";
@@ -93,7 +93,8 @@ async function localBuild(flags: BuildFlags): Promise<number> {
     image: "local",
     computeType: "BUILD_GENERAL1_SMALL",
     privilegedMode: false,
-    network: true,
+    // The developer's own machine: the build reaches what the developer reaches.
+    network: "host",
     timeoutInMinutes: Number(flags.timeout) || 60,
     artifacts: { type: "LOCAL", location: artifactsDir, packaging: "NONE", name: "artifacts" },
     secondaryArtifacts: [],

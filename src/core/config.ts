@@ -59,6 +59,14 @@ export const ServerConfigSchema = z.object({
   maxClockSkewSeconds: z.coerce.number().int().positive().default(900),
   /** Builds the embedded runner runs at once; more wait in QUEUED. Default the number of CPU cores. */
   buildConcurrency: z.coerce.number().int().positive().default(availableParallelism()),
+  /**
+   * What isolates builds: "bubblewrap" (default), which builds then require — where it cannot run
+   * they fail saying why — or "process", plain processes of the server's user with no isolation at
+   * all, for a machine whose every buildspec author is trusted.
+   */
+  buildSandbox: z.enum(["bubblewrap", "process"]).default("bubblewrap"),
+  /** Most processes (threads included) one build may run at once. Default 4096. */
+  buildMaxProcesses: z.coerce.number().int().min(64).default(4096),
 });
 
 export type ServerConfig = z.infer<typeof ServerConfigSchema>;
@@ -77,6 +85,8 @@ const ENV_NAMES: Record<keyof ServerConfig, string> = {
   maxRequestBodyBytes: "PIPEWRIGHT_MAX_REQUEST_BODY_BYTES",
   maxClockSkewSeconds: "PIPEWRIGHT_MAX_CLOCK_SKEW_SECONDS",
   buildConcurrency: "PIPEWRIGHT_BUILD_CONCURRENCY",
+  buildSandbox: "PIPEWRIGHT_BUILD_SANDBOX",
+  buildMaxProcesses: "PIPEWRIGHT_BUILD_MAX_PROCESSES",
 };
 
 /**

@@ -28,6 +28,15 @@ export function buildApp(routes: AppRoutes): FastifyInstance {
     forceCloseConnections: "idle",
     // S3 keys can be long; the router must not truncate them.
     routerOptions: { maxParamLength: 4096 },
+    // A path the router cannot decode (`/bucket/a%zz`) is still an S3 request: S3 answers it, in
+    // its own XML (InvalidURI), rather than Fastify in JSON. Pipewright's own routes get text.
+    frameworkErrors: (error, request, reply) => {
+      if (error.code === "FST_ERR_BAD_URL" && !/^\/(_|v1\/repos)\//.test(request.url)) {
+        void routes.s3(request, reply);
+        return;
+      }
+      void (reply as FastifyReply).code(400).type("text/plain").send(`${error.message}\n`);
+    },
   });
   // Bodies are read by each protocol (buffered with a limit, or streamed for S3), never by Fastify.
   app.removeAllContentTypeParsers();

@@ -15,13 +15,27 @@ export interface AuthDeps {
   keys: AccessKeyLookup;
   maxClockSkewSeconds: number;
   now: () => number;
+  /** The server's region: what a credential scope must name (see `regions`). */
+  region: string;
 }
 
-/** Checks the SigV4 signature of `req` and finds its principal. */
+/** What a request's credential scope must name. */
+export interface ExpectedScope {
+  /** The service answering (its signing name). */
+  service: string;
+  /** Regions accepted besides the server's own (IAM and STS, global on AWS, sign for us-east-1). */
+  alsoRegions?: string[];
+}
+
+/**
+ * Checks the SigV4 signature of `req`, that its credential scope names this server's region and
+ * `options.scope.service`, and finds its principal. A signature made for another region or service
+ * is valid but not for us: AWS refuses it, and so do we ("scope").
+ */
 export async function authenticate(
   req: IncomingMessage,
   deps: AuthDeps,
-  options: { s3: boolean; bodySha256?: string },
+  options: { s3: boolean; bodySha256?: string; scope: ExpectedScope },
 ): Promise<Authenticated | AuthFailure> {
   const url = req.url ?? "/";
   const claimed = claimedAccessKeyId(req.rawHeaders, url);
@@ -33,6 +47,10 @@ export async function authenticate(
       now: deps.now(),
       maxSkewSeconds: deps.maxClockSkewSeconds,
       s3: options.s3,
+      scope: {
+        service: options.scope.service,
+        regions: [deps.region, ...(options.scope.alsoRegions ?? [])],
+      },
     },
   );
   if (!result.ok) return result;

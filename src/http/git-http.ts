@@ -5,6 +5,8 @@ import type { CodeCommitGit, GitRepositoryHandle } from "../services/codecommit/
 import { authorize } from "../services/iam/index.js";
 import type { Principal } from "../services/kit/index.js";
 import { readCgiHead } from "./cgi-response.js";
+import type { AuthThrottle } from "./auth-throttle.js";
+import { TooManyAttemptsError } from "./auth-throttle.js";
 import { authenticateGit, type GitAuthDeps } from "./git-auth.js";
 import { gitServiceAction, startGitProcess, type GitService } from "./git-process.js";
 
@@ -13,6 +15,8 @@ export interface GitHttpDeps extends GitAuthDeps {
   git: CodeCommitGit;
   accountId: string;
   logger: Logger;
+  /** Failed authentications per source slow that source's next attempts (shared with SSH). */
+  throttle: AuthThrottle;
 }
 
 /** `WWW-Authenticate` of a 401: git then asks its credential helpers (or the user) and retries. */
@@ -107,12 +111,24 @@ export function registerGitHttpRoutes(app: FastifyInstance, deps: GitHttpDeps): 
     );
     if ("status" in classified) return sendText(reply, classified.status, classified.message);
 
+    const authorization = request.headers.authorization;
+    // git's first request carries no credentials: that is a question, not a failed guess.
+    if (authorization === undefined) {
+      return sendText(reply, 401, "Authentication required\n", { "www-authenticate": REALM });
+    }
+    try {
+      await deps.throttle.before(request.ip);
+    } catch (err) {
+      if (!(err instanceof TooManyAttemptsError)) throw err;
+      return sendText(reply, 429, `${err.message}\n`, { "retry-after": String(err.retryAfterSeconds) });
+    }
     const principal = await authenticateGit(
-      request.headers.authorization,
+      authorization,
       { repositoryPath: `/v1/repos/${classified.name}`, host: request.headers.host },
       deps,
     );
     if (!principal) {
+      deps.throttle.failed(request.ip);
       return sendText(reply, 401, "Authentication required\n", { "www-authenticate": REALM });
     }
     const repository = await deps.git.findRepository(

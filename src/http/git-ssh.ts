@@ -1,6 +1,7 @@
 import type { AddressInfo } from "node:net";
 import ssh2, { type Connection, type PublicKeyAuthContext, type Session } from "ssh2";
 import { ConfigError, type Logger } from "../core/index.js";
+import { TooManyAttemptsError, type AuthThrottle } from "./auth-throttle.js";
 import type { Store } from "../platform/store/index.js";
 import type { CodeCommitGit } from "../services/codecommit/index.js";
 import { findActiveSshPublicKey } from "../services/iam/index.js";
@@ -22,6 +23,8 @@ export interface GitSshDeps {
   logger: Logger;
   /** Milliseconds a connection has to authenticate; default 60 000. */
   authTimeoutMs?: number;
+  /** Failed authentications per source slow that source's next attempts (shared with HTTP). */
+  throttle: AuthThrottle;
 }
 
 /** A listening git SSH server. */
@@ -75,23 +78,33 @@ export async function startGitSshServer(deps: GitSshDeps): Promise<GitSshServer>
     client.on("authentication", (ctx) => {
       const reject = () => {
         failures += 1;
+        deps.throttle.failed(info.ip);
         ctx.reject(["publickey"]);
         if (failures >= MAX_AUTH_FAILURES) client.end();
       };
+      // "none" is how a client asks which methods exist: not a guess.
       if (ctx.method !== "publickey") return void ctx.reject(["publickey"]);
-      checkPublicKey(deps.store, ctx).then(
-        (verdict) => {
-          // The client may have gone while the key was looked up.
-          if (closed) return;
-          if (verdict === "reject") return reject();
-          if (verdict !== "key-ok") principal = verdict;
-          ctx.accept();
-        },
-        (err: unknown) => {
-          log.error({ err }, "SSH key lookup failed");
-          if (!closed) reject();
-        },
-      );
+      deps.throttle
+        .before(info.ip)
+        .then(() => checkPublicKey(deps.store, ctx))
+        .then(
+          (verdict) => {
+            // The client may have gone while the key was looked up.
+            if (closed) return;
+            if (verdict === "reject") return reject();
+            if (verdict !== "key-ok") principal = verdict;
+            ctx.accept();
+          },
+          (err: unknown) => {
+            if (err instanceof TooManyAttemptsError) {
+              log.info({ err: err.message }, "SSH authentication refused");
+              if (!closed) client.end();
+              return;
+            }
+            log.error({ err }, "SSH key lookup failed");
+            if (!closed) reject();
+          },
+        );
     });
     client.on("ready", () => {
       clearTimeout(authTimer);

@@ -66,3 +66,36 @@ function article(expected: string): string {
       return `a ${expected}`;
   }
 }
+
+/**
+ * The deepest nesting of objects and arrays a request body may have. AWS's inputs nest a dozen
+ * levels at most (a pipeline declaration); a body nested 100,000 levels deep is an attack on the
+ * parser (and on every recursive walk after it), refused before parsing.
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/**
+ * Refuses a body whose `[`/`{` nesting exceeds `max`, in one pass over the bytes (strings skipped):
+ * JSON.parse takes seconds over 16 MiB of `[`, and recursive code after it would overflow.
+ * @throws ServiceError SerializationException naming the limit.
+ */
+export function checkJsonDepth(body: Buffer, max: number): void {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < body.length; i++) {
+    const c = body[i]!;
+    if (inString) {
+      if (c === 0x5c)
+        i++; // a backslash escapes the next byte
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) {
+        throw new ServiceError(
+          "SerializationException",
+          `Request body is nested more than ${max} levels deep (at byte ${i}); AWS inputs nest far less`,
+        );
+      }
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+}

@@ -8,7 +8,7 @@ import { authorize } from "../services/iam/index.js";
 import type { JsonService, RequestContext } from "../services/kit/index.js";
 import { authenticate, type AuthDeps } from "./authenticate.js";
 import { BodyTooLargeError, readBody } from "./body.js";
-import { parseJsonInput } from "./json-input.js";
+import { checkJsonDepth, MAX_JSON_DEPTH, parseJsonInput } from "./json-input.js";
 import type { AuthFailureReason } from "./sigv4.js";
 
 /** What the JSON protocol adapter needs. */
@@ -48,14 +48,9 @@ export function createJsonHandler(deps: JsonProtocolDeps) {
       const auth = await authenticate(request.raw, deps, {
         s3: false,
         bodySha256: createHash("sha256").update(body).digest("hex"),
+        scope: { service: service.signingName },
       });
       if (!auth.ok) throw authError(auth.reason, auth.message);
-      if (auth.signature.service !== service.signingName) {
-        throw new ServiceError(
-          "InvalidSignatureException",
-          `Credential should be scoped to correct service: '${service.signingName}'.`,
-        );
-      }
       const sent = String(request.headers["content-type"] ?? "")
         .split(";")[0]!
         .trim()
@@ -100,6 +95,7 @@ export function createJsonHandler(deps: JsonProtocolDeps) {
 
 function parseJsonBody(body: Buffer): unknown {
   if (body.length === 0) return {};
+  checkJsonDepth(body, MAX_JSON_DEPTH);
   let value: unknown;
   try {
     value = JSON.parse(body.toString("utf8"));
@@ -136,6 +132,7 @@ function authError(reason: AuthFailureReason, message: string): ServiceError {
     case "signature":
     case "skew":
     case "expired":
+    case "scope":
       return new ServiceError("InvalidSignatureException", message, { status: 400 });
   }
 }

@@ -135,11 +135,12 @@ async function authorizeRequest(
   deps: LiveLogDeps,
 ): Promise<BuildLogRef | undefined> {
   const deny = (message: string) => reply.code(403).type("text/plain").send(`${message}\n`);
-  const auth = await authenticate(request.raw, deps, { s3: false, bodySha256: EMPTY_SHA256 });
+  const auth = await authenticate(request.raw, deps, {
+    s3: false,
+    bodySha256: EMPTY_SHA256,
+    scope: { service: "codebuild" },
+  });
   if (!auth.ok) return void (await deny(`${auth.reason}: ${auth.message}`));
-  if (auth.signature.service !== "codebuild") {
-    return void (await deny("Credential should be scoped to correct service: 'codebuild'."));
-  }
   const ref = await findBuildLogRef(deps.store.db, deps, request.params.id);
   if (!ref) {
     return void (await reply.code(404).type("text/plain").send(`Build ${request.params.id} not found\n`));

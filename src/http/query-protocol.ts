@@ -31,21 +31,24 @@ export function createQueryHandler(deps: QueryProtocolDeps) {
     let service = fallback;
     try {
       const body = await readBody(request.raw, deps.maxBodyBytes);
-      const auth = await authenticate(request.raw, deps, {
-        s3: false,
-        bodySha256: createHash("sha256").update(body).digest("hex"),
-      });
-      if (!auth.ok) throw authError(auth.reason, auth.message);
-      const scoped = bySigningName.get(auth.signature.service);
-      if (!scoped) {
-        throw new ServiceError("InvalidAction", `No Query service is named '${auth.signature.service}' here`);
-      }
-      service = scoped;
       const params = new URLSearchParams(body.toString("utf8"));
       const query = (request.raw.url ?? "").split("?")[1];
       if (query)
         for (const [k, v] of new URLSearchParams(query)) if (!k.startsWith("X-Amz-")) params.set(k, v);
       const action = params.get("Action") ?? "";
+      // IAM and STS share the endpoint: the service is the one the credential scope names, and when
+      // it names neither, the one whose operation the Action is.
+      service =
+        bySigningName.get(claimedService(request.raw.headers.authorization, request.raw.url)) ??
+        deps.services.find((s) => s.operations.has(action)) ??
+        fallback;
+      const auth = await authenticate(request.raw, deps, {
+        s3: false,
+        bodySha256: createHash("sha256").update(body).digest("hex"),
+        // AWS's IAM and STS global endpoints take signatures for us-east-1.
+        scope: { service: service.signingName, alsoRegions: ["us-east-1"] },
+      });
+      if (!auth.ok) throw authError(auth.reason, auth.message);
       const operation = service.operations.get(action);
       if (!operation) {
         throw new ServiceError(
@@ -87,6 +90,15 @@ export function createQueryHandler(deps: QueryProtocolDeps) {
   };
 }
 
+/** The service a request's credential scope names (header or presigned query), or "". */
+function claimedService(authorization: string | undefined, url: string | undefined): string {
+  const credential =
+    /Credential=([^,\s]+)/.exec(authorization ?? "")?.[1] ??
+    new URLSearchParams((url ?? "").split("?")[1] ?? "").get("X-Amz-Credential") ??
+    "";
+  return decodeURIComponent(credential).split("/")[3] ?? "";
+}
+
 function authError(reason: AuthFailureReason, message: string): ServiceError {
   switch (reason) {
     case "missing":
@@ -98,6 +110,7 @@ function authError(reason: AuthFailureReason, message: string): ServiceError {
     case "unknown-key":
       return new ServiceError("InvalidClientTokenId", message, { status: 403 });
     case "signature":
+    case "scope":
       return new ServiceError("SignatureDoesNotMatch", message, { status: 403 });
     case "skew":
     case "expired":

@@ -1,11 +1,12 @@
 import { mkdirSync } from "node:fs";
+import { rmdir } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { createLogger, systemClock, type Logger, type ServerConfig } from "../core/index.js";
 import { createBus, type Bus } from "../platform/bus/index.js";
 import { createEnvelope, loadMasterKey } from "../platform/crypto/index.js";
 import { createQueue, createWorker, type Queue } from "../platform/queue/index.js";
-import { detectSandbox, type Sandbox } from "../platform/sandbox/index.js";
+import { createProcessSandbox, detectSandbox, type Sandbox } from "../platform/sandbox/index.js";
 import { openStore, type Store } from "../platform/store/index.js";
 import {
   createAccessKeyLookup,
@@ -23,6 +24,8 @@ import { createSecretsManagerService } from "../services/secretsmanager/index.js
 import { createSsmService } from "../services/ssm/index.js";
 import { stsService } from "../services/sts/index.js";
 import { buildApp } from "./app.js";
+import { AuthThrottle } from "./auth-throttle.js";
+import { buildsRoot, secureDataDir } from "./data-dir.js";
 import { registerCodeBuildRoutes } from "./codebuild-routes.js";
 import { createJsonHandler } from "./json-protocol.js";
 import { registerGitHttpRoutes } from "./git-http.js";
@@ -75,6 +78,7 @@ export async function startServer(
 ): Promise<RunningServer> {
   const logger = options.logger ?? createLogger({ level: config.logLevel });
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  secureDataDir(config.dataDir);
   const envelope = createEnvelope(loadMasterKey(config.dataDir, config.masterKey));
   const store = await openStore({
     databaseUrl: config.databaseUrl,
@@ -86,6 +90,8 @@ export async function startServer(
     writeCredentialsFile(credentialsFile, credentials, config.region);
 
     const keys = createAccessKeyLookup({ store, envelope });
+    // One count of failed git authentications per source, over HTTP and SSH alike.
+    const throttle = new AuthThrottle();
     const common = {
       store,
       keys,
@@ -146,6 +152,7 @@ export async function startServer(
         registerLiveLogRoutes(instance, { ...common, bus });
         registerGitHttpRoutes(instance, {
           ...common,
+          throttle,
           git: codecommit.git,
           serviceCredentials: createServiceCredentialVerifier({ store }),
         });
@@ -155,10 +162,11 @@ export async function startServer(
     await codebuild.recoverBuilds();
     // Pushes a previous process took but did not record become events now.
     await codecommit.recoverRefs();
+    const engine = options.runBuild ? undefined : embeddedEngine(config, logger);
     const buildWorker = createWorker({
       queue,
       handlers: {
-        [codebuild.buildJobKind]: codebuild.buildHandler(options.runBuild ?? embeddedEngine(config.dataDir)),
+        [codebuild.buildJobKind]: codebuild.buildHandler(options.runBuild ?? engine!.run),
       },
       concurrency: config.buildConcurrency,
       pollMs: 500,
@@ -190,6 +198,7 @@ export async function startServer(
           host: config.host,
           port: config.sshPort,
           logger,
+          throttle,
         });
       } catch (err) {
         await app.close();
@@ -197,6 +206,10 @@ export async function startServer(
       }
       sshUrl = `ssh://${host.includes(":") ? `[${host}]` : host}:${ssh.port}`;
     }
+    // Everything the server makes in its data directory exists now: make it private.
+    secureDataDir(config.dataDir);
+    // The sandbox (and its first network namespace) is made ready now, not by the first build.
+    engine?.prepare([port]);
     buildWorker.start();
     timerWorker.start();
     bus.start();
@@ -217,10 +230,15 @@ export async function startServer(
         : {}),
       close: () =>
         (closing ??= (async () => {
+          // Requests in flight get a few seconds to finish; a client that never finishes sending
+          // (or never reads) must not hold the shutdown forever.
+          const grace = setTimeout(() => app.server.closeAllConnections(), 5_000);
           await app.close();
+          clearTimeout(grace);
           await ssh?.close();
           // Workers first (their handlers write to the store and emit events), then the bus.
           await Promise.all([buildWorker.stop(), timerWorker.stop()]);
+          await engine?.close();
           await bus.stop();
           await queue.close();
           await store.close();
@@ -232,24 +250,67 @@ export async function startServer(
   }
 }
 
+/** The embedded runner's engine, with the sandbox it detects once. */
+interface EmbeddedEngine {
+  run: RunBuild;
+  /** Starts detecting the sandbox; builds reach this server at `forwardPorts` on their loopback. */
+  prepare(forwardPorts: number[]): void;
+  close(): Promise<void>;
+}
+
 /**
  * The embedded runner: builds run in this process's worker, each in its own directory under
- * `<dataDir>/builds`, inside a sandbox detected once (bubblewrap where it runs). The whole data
- * directory is hidden from builds (the database, master key, credentials, blobs and other builds);
- * only the build's own directories are mounted back in.
+ * `<dataDir>/builds`, inside a sandbox detected once (bubblewrap, which builds need unless the
+ * operator chose `process`). The whole data directory is hidden from builds (the database, master
+ * key, credentials, blobs and other builds); only the build's own directories are mounted in.
  */
-function embeddedEngine(dataDir: string): RunBuild {
+function embeddedEngine(config: ServerConfig, logger: Logger): EmbeddedEngine {
   let sandbox: Promise<Sandbox> | undefined;
-  return async (job, api, { signal }) => {
-    sandbox ??= detectSandbox().then((d) => d.sandbox);
-    // The engine (and the YAML, XML and zip libraries it needs) loads with the first build, so a
-    // server that never builds starts without it.
-    const { runBuild } = await import("../runner/index.js");
-    await runBuild(job, api, {
-      signal,
-      workRoot: path.join(dataDir, "builds"),
-      hiddenPaths: [dataDir],
-      sandbox: await sandbox,
+  const workRoot = buildsRoot(config.dataDir);
+  if (!workRoot.startsWith(config.dataDir + path.sep)) {
+    logger.info({ workRoot }, "builds run outside the data directory, whose parents other users cannot pass");
+  }
+  const detect = (forwardPorts: number[]): Promise<Sandbox> => {
+    if (config.buildSandbox === "process") {
+      return Promise.resolve(createProcessSandbox({ reason: "PIPEWRIGHT_BUILD_SANDBOX=process" }));
+    }
+    return detectSandbox({ network: { forwardPorts }, maxProcesses: config.buildMaxProcesses }).then((d) => {
+      if (d.fallbackReason !== undefined) {
+        const message =
+          `builds need bubblewrap, which cannot run here (${d.fallbackReason}); install the bubblewrap ` +
+          `package, or set PIPEWRIGHT_BUILD_SANDBOX=process to run builds without any isolation`;
+        logger.error({ reason: d.fallbackReason }, message);
+        throw new Error(message);
+      }
+      for (const limitation of d.limitations) logger.warn({ limitation }, "build sandbox limitation");
+      return d.sandbox;
     });
+  };
+  return {
+    prepare(forwardPorts) {
+      sandbox ??= detect(forwardPorts);
+      // A failure is reported by every build; it must not be unhandled meanwhile.
+      sandbox.catch(() => undefined);
+    },
+    async run(job, api, { signal }) {
+      sandbox ??= detect([]);
+      // The engine (and the YAML, XML and zip libraries it needs) loads with the first build, so a
+      // server that never builds starts without it.
+      const { runBuild } = await import("../runner/index.js");
+      await runBuild(job, api, {
+        signal,
+        workRoot,
+        // Other builds' directories, when they are not inside the data directory.
+        hiddenPaths: workRoot.startsWith(config.dataDir + path.sep)
+          ? [config.dataDir]
+          : [config.dataDir, workRoot],
+        sandbox,
+      });
+    },
+    async close() {
+      await (await sandbox?.catch(() => undefined))?.close();
+      // A builds directory of its own under /var/lib goes when empty (kept builds keep it).
+      if (!workRoot.startsWith(config.dataDir + path.sep)) await rmdir(workRoot).catch(() => undefined);
+    },
   };
 }

@@ -14,13 +14,16 @@ export type AuthFailureReason =
   | "unknown-key" // the access key id is not ours
   | "signature" // the signature does not match
   | "skew" // the request time is too far from ours
-  | "expired"; // a presigned URL past its X-Amz-Expires
+  | "expired" // a presigned URL past its X-Amz-Expires
+  | "scope"; // a valid signature for another region or service than the one answering
 
 export interface AuthFailure {
   ok: false;
   reason: AuthFailureReason;
   message: string;
   accessKeyId?: string;
+  /** For "scope": what the credential scope named, and what it should have. */
+  scope?: { part: "region" | "service"; got: string; expected: string };
 }
 
 /** What a verified signature tells the server, and what a chunked-payload decoder needs. */
@@ -66,6 +69,11 @@ export interface VerifyOptions {
   maxSkewSeconds: number;
   /** S3 signs the path as sent; every other service encodes it twice. */
   s3: boolean;
+  /**
+   * What the credential scope must name; checked before the signature, as AWS does, so a request
+   * signed for another region hears that rather than that its signature is wrong. Default: anything.
+   */
+  scope?: { service: string; regions: string[] };
 }
 
 const ALGORITHM = "AWS4-HMAC-SHA256";
@@ -87,6 +95,12 @@ export function verifySigV4(request: SignedRequest, options: VerifyOptions): Ver
     accessKeyId: credential.accessKeyId,
   });
 
+  if (options.scope && !options.scope.regions.includes(credential.region)) {
+    return scopeFailure(credential.accessKeyId, "region", credential.region, options.scope.regions[0] ?? "");
+  }
+  if (options.scope && credential.service !== options.scope.service) {
+    return scopeFailure(credential.accessKeyId, "service", credential.service, options.scope.service);
+  }
   const requestTime = parseAmzDate(amzDate);
   if (requestTime === undefined)
     return fail("malformed", `X-Amz-Date '${amzDate}' is not in the form yyyyMMddTHHmmssZ`);
@@ -170,6 +184,19 @@ export function verifySigV4(request: SignedRequest, options: VerifyOptions): Ver
     contentSha256,
     presigned,
   };
+}
+
+function scopeFailure(
+  accessKeyId: string,
+  part: "region" | "service",
+  got: string,
+  expected: string,
+): AuthFailure {
+  const message =
+    part === "region"
+      ? `Credential should be scoped to a valid region, not '${got}'. `
+      : `Credential should be scoped to correct service: '${expected}'. `;
+  return { ok: false, reason: "scope", message, accessKeyId, scope: { part, got, expected } };
 }
 
 /** The signing key: HMAC chain of date, region, service and `aws4_request` over `AWS4<secret>`. */
@@ -387,6 +414,8 @@ function isoFromHttpDate(date: string | undefined): string | undefined {
 }
 
 function safeEqualHex(a: string, b: string): boolean {
-  if (a.length !== b.length) return false;
-  return timingSafeEqual(Buffer.from(a, "utf8"), Buffer.from(b, "utf8"));
+  // Lengths in bytes: a signature of non-ASCII characters has more bytes than characters.
+  const x = Buffer.from(a, "utf8");
+  const y = Buffer.from(b, "utf8");
+  return x.length === y.length && timingSafeEqual(x, y);
 }

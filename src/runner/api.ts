@@ -102,8 +102,12 @@ export interface BuildJob {
   image: string;
   computeType: string;
   privilegedMode: boolean;
-  /** Whether the sandbox has network access. Default true. */
-  network: boolean;
+  /**
+   * The build's network: "isolated" (default; outbound access, and of the host's loopback only
+   * this server's port), "host" (the host's network, loopback services included: a project with
+   * AWS's `vpcConfig`), or "none".
+   */
+  network: "isolated" | "host" | "none";
   timeoutInMinutes: number;
   artifacts: ArtifactsTarget;
   secondaryArtifacts: ArtifactsTarget[];
@@ -111,6 +115,12 @@ export interface BuildJob {
   cache: { type: "NO_CACHE" | "LOCAL" | "S3"; location?: string };
   /** When the build was submitted, epoch ms (for `CODEBUILD_START_TIME`). */
   startTime: number;
+  /**
+   * The server's URL as the build reaches it (its isolated network forwards the server's port to
+   * its own loopback), given to the build as `AWS_ENDPOINT_URL` so the AWS CLI and SDKs inside talk
+   * to this server; none for a local build.
+   */
+  endpointUrl?: string;
 }
 
 /** A line of build output with its timestamp (epoch ms), already masked. */
@@ -149,10 +159,27 @@ export interface TestReportSubmission {
   }>;
 }
 
+/**
+ * How {@link RunnerApi.fetchSource} delivered a source:
+ * - "zip": a zip archive written to `target.zipFile`; the engine unpacks it inside the build's
+ *   sandbox, so no entry name or link in it reaches the host's file system;
+ * - "directory": files written into `target.dir` directly, before any of the build's processes
+ *   exists (a git checkout: git writes a tree it reads from a repository, never through a link);
+ * - "none": nothing (NO_SOURCE; a LOCAL source is the directory itself).
+ */
+export interface FetchedSource {
+  kind: "zip" | "directory" | "none";
+  resolvedSourceVersion?: string;
+}
+
 /** What the engine calls while it runs a build. */
 export interface RunnerApi {
-  /** Writes the primary or a secondary source into `dir` (S3 zips, pipeline artifacts, git). */
-  fetchSource(job: BuildJob, source: BuildSource, dir: string): Promise<{ resolvedSourceVersion?: string }>;
+  /** Fetches the primary or a secondary source (S3 zips, pipeline artifacts, git); see {@link FetchedSource}. */
+  fetchSource(
+    job: BuildJob,
+    source: BuildSource,
+    target: { dir: string; zipFile: string },
+  ): Promise<FetchedSource>;
   /** A Parameter Store value, decrypted; throws an error naming the parameter when missing. */
   getParameter(name: string): Promise<string>;
   /** A Secrets Manager value: `secretId`, optionally one JSON key, a version stage or id. */
@@ -166,17 +193,21 @@ export interface RunnerApi {
   phasesChanged(job: BuildJob, phases: BuildPhase[]): Promise<void>;
   /** New log lines (already masked). Called in order; batches are small and frequent. */
   appendLogs(job: BuildJob, lines: LogLine[]): Promise<void>;
-  /** Stores an artifact: a zip file (packaging ZIP) or a directory (packaging NONE). */
+  /**
+   * Stores an artifact given as a zip file: with packaging ZIP the zip itself, with NONE each of
+   * its entries as a file of its own.
+   */
   uploadArtifact(
     job: BuildJob,
     target: ArtifactsTarget,
-    content: { zipFile: string } | { directory: string },
+    zipFile: string,
   ): Promise<{ location: string; sha256sum?: string; md5sum?: string }>;
   /** Test reports the build produced. */
   submitReports(job: BuildJob, reports: TestReportSubmission[]): Promise<void>;
-  /** Restores the project's cache into the listed paths' directory, and saves it after the build. */
-  restoreCache(job: BuildJob, dir: string): Promise<boolean>;
-  saveCache(job: BuildJob, dir: string): Promise<void>;
+  /** Writes the project's cache (a zip the engine made with saveCache) to `zipFile`; false when there is none yet. */
+  restoreCache(job: BuildJob, zipFile: string): Promise<boolean>;
+  /** Keeps `zipFile` as the project's cache. */
+  saveCache(job: BuildJob, zipFile: string): Promise<void>;
   /** The build ended. */
   finish(job: BuildJob, outcome: BuildOutcome): Promise<void>;
 }

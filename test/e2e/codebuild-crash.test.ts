@@ -99,7 +99,7 @@ describe("a server killed mid-build", () => {
     // The scan below can only fail if it could have found something: the sleeper must be running.
     expect(await until(() => processesWith(token).length > 0, 10_000)).toBe(true);
     const logs = new CloudWatchLogsClient(first.config);
-    const logText = async () => {
+    const logLines = async () => {
       const out = await logs.send(
         new GetLogEventsCommand({
           logGroupName: running.logs!.groupName!,
@@ -107,14 +107,15 @@ describe("a server killed mid-build", () => {
           startFromHead: true,
         }),
       );
-      return (out.events ?? []).map((e) => e.message).join("\n");
+      return (out.events ?? []).map((e) => e.message);
     };
-    // Lines reach the store in batches (every 100 ms): wait for the one the crash must not lose.
+    // Lines reach the store in batches (every 100 ms): wait for the one the crash must not lose —
+    // the command's output, not the "Running command" line that also names the token.
     const deadline = Date.now() + 10_000;
-    while (!(await logText()).includes(`before-crash-${token}`) && Date.now() < deadline) {
+    while (!(await logLines()).includes(`before-crash-${token}`) && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 100));
     }
-    expect(await logText()).toContain(`before-crash-${token}`);
+    expect(await logLines()).toContain(`before-crash-${token}`);
 
     first.cli.child.kill("SIGKILL");
     expect(await first.cli.exited).toBe("SIGKILL");

@@ -1,9 +1,10 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { BatchGetBuildsCommand, type Build, type CodeBuildClient } from "@aws-sdk/client-codebuild";
 import yauzl from "yauzl";
 import yazl from "yazl";
+import { extractZip } from "../../src/platform/archive/index.js";
 import type { BuildPhase, BuildPhaseType } from "../../src/runner/api.js";
 import type { RunBuild } from "../../src/services/codebuild/index.js";
 
@@ -62,7 +63,9 @@ export const fakeEngine: RunBuild = async (job, api, { signal }) => {
   await begin("DOWNLOAD_SOURCE");
   const work = mkdtempSync(path.join(os.tmpdir(), "fake-engine-"));
   try {
-    await api.fetchSource(job, job.source, path.join(work, "src"));
+    const src = path.join(work, "src");
+    const fetched = await api.fetchSource(job, job.source, { dir: src, zipFile: path.join(work, "src.zip") });
+    if (fetched.kind === "zip") await extractZip(path.join(work, "src.zip"), src);
     endLast("SUCCEEDED");
     await begin("BUILD");
     if (mode === "hang") {
@@ -108,13 +111,10 @@ export const fakeEngine: RunBuild = async (job, api, { signal }) => {
     ]);
     endLast("SUCCEEDED");
     await begin("UPLOAD_ARTIFACTS");
-    const out = path.join(work, "out");
-    mkdirSync(out);
-    writeFileSync(path.join(out, "app.txt"), `built ${job.buildNumber}`);
+    const out = path.join(work, "out.zip");
+    writeFileSync(out, await zipOf({ "app.txt": `built ${job.buildNumber}` }));
     const uploaded =
-      job.artifacts.type === "S3"
-        ? await api.uploadArtifact(job, job.artifacts, { directory: out })
-        : undefined;
+      job.artifacts.type === "S3" ? await api.uploadArtifact(job, job.artifacts, out) : undefined;
     endLast("SUCCEEDED");
     await api.finish(job, {
       status: "SUCCEEDED",

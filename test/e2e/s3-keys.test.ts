@@ -41,7 +41,8 @@ describe("S3 keys that look like paths", () => {
     expect(long.code).toBe("KeyTooLongError");
     expect(
       readdirSync(server.dataDir).filter(
-        (f) => !/^(blobs|credentials|master\.key|pipewright\.db.*|ssh_host_ed25519_key(\.pub)?)$/.test(f),
+        (f) =>
+          !/^(blobs|builds|credentials|master\.key|pipewright\.db.*|ssh_host_ed25519_key(\.pub)?)$/.test(f),
       ),
     ).toEqual([]);
     await expectCleanBlobDir(server);

@@ -11,12 +11,16 @@ export interface SignedFetchOptions {
   body?: string | Buffer;
   /** SigV4 service name; default `ssm`. */
   service?: string;
+  /** SigV4 region; default the server's. */
+  region?: string;
   /** Sign with this time instead of now (clock-skew tests). */
   signingDate?: Date;
   /** Sign with these credentials instead of the server's root key. */
   credentials?: { accessKeyId: string; secretAccessKey: string };
   /** Send without any signature. */
   unsigned?: boolean;
+  /** Aborts the request (a time limit). */
+  signal?: AbortSignal;
 }
 
 /**
@@ -38,7 +42,7 @@ export async function signedFetch(server: TestServer, options: SignedFetchOption
     ? request
     : ((await new SignatureV4({
         credentials: options.credentials ?? server.clientConfig.credentials,
-        region: server.config.region,
+        region: options.region ?? server.config.region,
         service: options.service ?? "ssm",
         sha256: Sha256,
       }).sign(request, { signingDate: options.signingDate ?? new Date() })) as HttpRequest);
@@ -48,6 +52,7 @@ export async function signedFetch(server: TestServer, options: SignedFetchOption
     method: signed.method,
     headers,
     body: options.body,
+    ...(options.signal && { signal: options.signal }),
   });
 }
 

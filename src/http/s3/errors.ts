@@ -42,7 +42,26 @@ export function authFailureError(failure: AuthFailure, presigned: boolean): Serv
       );
     case "expired":
       return s3Error("AccessDenied", "Request has expired", { ServerTime: new Date().toISOString() });
+    case "scope":
+      return scopeError(failure, presigned);
   }
+}
+
+/** S3's words for a credential scope naming another region (with the right one) or service. */
+function scopeError(failure: AuthFailure, presigned: boolean): ServiceError {
+  const scope = failure.scope!;
+  const detail =
+    scope.part === "region"
+      ? `the region '${scope.got}' is wrong; expecting '${scope.expected}'`
+      : `incorrect service "${scope.got}". This endpoint belongs to "${scope.expected}".`;
+  const fields: Record<string, string> = scope.part === "region" ? { Region: scope.expected } : {};
+  return presigned
+    ? s3Error(
+        "AuthorizationQueryParametersError",
+        `Error parsing the X-Amz-Credential parameter; ${detail}`,
+        fields,
+      )
+    : s3Error("AuthorizationHeaderMalformed", `The authorization header is malformed; ${detail}`, fields);
 }
 
 function isClientAbort(err: unknown): boolean {

@@ -34,15 +34,16 @@ export function createS3Handler(deps: S3HandlerDeps): ProtocolHandler {
     let target: S3Target | undefined;
     try {
       target = parseTarget(req.url ?? "/");
-      const auth = await authenticate(req, deps, { s3: true });
-      if (!auth.ok) throw authFailureError(auth, (req.url ?? "").includes("X-Amz-Credential="));
-      const signature = auth.signature;
-      if (signature.service !== "s3") {
+      if (isSigV2(req.headers.authorization, target.query)) {
         throw s3Error(
-          "AuthorizationHeaderMalformed",
-          `The authorization header is malformed; incorrect service "${signature.service}". This endpoint belongs to "s3".`,
+          "InvalidRequest",
+          "The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256. " +
+            "(Signature Version 2 is not accepted here; AWS CLI v2 and current SDKs sign with Version 4.)",
         );
       }
+      const auth = await authenticate(req, deps, { s3: true, scope: { service: "s3" } });
+      if (!auth.ok) throw authFailureError(auth, (req.url ?? "").includes("X-Amz-Credential="));
+      const signature = auth.signature;
       if (!signature.presigned && signature.contentSha256 === undefined) {
         throw s3Error("InvalidRequest", "Missing required header for this request: x-amz-content-sha256");
       }
@@ -74,6 +75,12 @@ export function createS3Handler(deps: S3HandlerDeps): ProtocolHandler {
       sendError(reply, err, target?.resource ?? "/", deps.logger);
     }
   };
+}
+
+/** A request signed with Signature Version 2: `Authorization: AWS <key>:<sig>`, or a presigned V2 URL. */
+function isSigV2(authorization: string | undefined, query: Map<string, string>): boolean {
+  if (authorization?.startsWith("AWS ")) return true;
+  return query.has("Signature") && query.has("AWSAccessKeyId") && !query.has("X-Amz-Algorithm");
 }
 
 /**

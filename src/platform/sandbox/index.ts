@@ -1,5 +1,22 @@
-export type { Sandbox, SandboxExit, SandboxKind, SandboxProcess, SandboxSpawnOptions } from "./types.js";
-export { createBubblewrapSandbox, bubblewrapArgs, type BubblewrapSandboxOptions } from "./bubblewrap.js";
+export type {
+  Sandbox,
+  SandboxExit,
+  SandboxKind,
+  SandboxMount,
+  SandboxNetwork,
+  SandboxProcess,
+  SandboxSpawnOptions,
+  SandboxUsers,
+} from "./types.js";
+export {
+  createBubblewrapSandbox,
+  bubblewrapArgs,
+  type BubblewrapSandboxOptions,
+  type LauncherTools,
+} from "./bubblewrap.js";
+export { hostRootLayout, type RootEntry } from "./host-root.js";
+export { NetworkNamespaces, type NetworkTools, type NetworkNamespacesOptions } from "./network.js";
+export { IdRanges, RANGE_SIZE, UNMAPPED_USERS } from "./users.js";
 export {
   createProcessSandbox,
   killLeftovers,

@@ -2,9 +2,11 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { userInfo } from "node:os";
 import { descendantsOf, isRunning, pidsInGroup, pidsWithEnvEntry, signalPids } from "./process-tree.js";
+import { SandboxOptionError } from "./errors.js";
 import { existingPath } from "./paths.js";
 import { wrapChild, type TreeControl } from "./sandbox-process.js";
 import type { Sandbox, SandboxProcess, SandboxSpawnOptions } from "./types.js";
+import { UNMAPPED_USERS } from "./users.js";
 
 /**
  * Set in every process a `process` sandbox starts, so that a daemon that left the process group
@@ -27,10 +29,14 @@ export function createProcessSandbox(options: ProcessSandboxOptions = {}): Sandb
   return {
     kind: "process",
     isolated: false,
+    remapsPaths: false,
+    isolatedNetwork: "host",
     description:
       `No sandbox: the build runs as a plain process of user ${userName()} (${reason}); ` +
       `it can read and write whatever that user can and reach the network.`,
-    spawn: (spawnOptions) => spawnPlain(spawnOptions),
+    reserveUsers: () => UNMAPPED_USERS,
+    spawn: async (spawnOptions) => spawnPlain(spawnOptions),
+    close: async () => undefined,
   };
 }
 
@@ -38,6 +44,14 @@ function spawnPlain(options: SandboxSpawnOptions): SandboxProcess {
   const [program, ...args] = options.command;
   if (program === undefined) throw new Error("sandbox command is empty");
   existingPath("cwd", options.cwd);
+  for (const mount of options.mounts ?? []) {
+    if (existingPath("mounts", mount.source) !== existingPath("mounts", mount.target)) {
+      throw new SandboxOptionError(
+        "mounts",
+        `${mount.source} cannot be seen at ${mount.target}: a plain process sees the host's paths as they are`,
+      );
+    }
+  }
   const sandboxId = options.id ?? randomUUID();
   const env: Record<string, string> = { ...options.env, [SANDBOX_ID_VARIABLE]: sandboxId };
   if (options.tmpDir !== undefined) env.TMPDIR = options.tmpDir;

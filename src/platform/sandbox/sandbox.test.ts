@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, readdirSync } from "node:fs";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, rm, stat, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -23,12 +23,12 @@ const env = { PATH: process.env.PATH ?? "/usr/bin:/bin" };
 
 /** Runs a bash script in the sandbox and collects its output. */
 async function runScript(sandbox: Sandbox, script: string, options: Partial<SandboxSpawnOptions> = {}) {
-  const proc = sandbox.spawn({
+  const proc = await sandbox.spawn({
     command: [bash, "-c", script],
     cwd: "/",
     env,
     writablePaths: [],
-    network: false,
+    network: "none",
     ...options,
   });
   let stdout = "";
@@ -73,6 +73,7 @@ describe.skipIf(bubblewrap === undefined)(
   bubblewrap ? "bubblewrap sandbox" : `bubblewrap sandbox (skipped: ${detected.fallbackReason})`,
   () => {
     const sandbox = bubblewrap!;
+    const users = sandbox.reserveUsers();
     let dataDir: string;
     let own: string;
     let other: string;
@@ -85,6 +86,10 @@ describe.skipIf(bubblewrap === undefined)(
       await mkdir(own, { recursive: true });
       await mkdir(other, { recursive: true });
       await writeFile(join(other, "secret.txt"), "other build's file");
+      // As the server lays its data directory out: passable, the build's own directory its own.
+      await chmod(dataDir, 0o711);
+      await chmod(join(dataDir, "builds"), 0o711);
+      await users.adopt(own);
     });
     afterAll(async () => {
       await rm(dataDir, { recursive: true, force: true });
@@ -107,6 +112,7 @@ describe.skipIf(bubblewrap === undefined)(
         cwd: own,
         writablePaths: [own],
         hiddenPaths: [dataDir],
+        users,
       });
       expect(result.stdout).toEqual([
         ...targets.map((t) => `denied ${t}`),
@@ -121,6 +127,7 @@ describe.skipIf(bubblewrap === undefined)(
     it("keeps other builds read-only even when the data directory is not hidden", async () => {
       const result = await runScript(sandbox, `touch '${join(other, "y")}' 2>&1 || echo denied`, {
         writablePaths: [own],
+        users,
       });
       expect(result.stdout.at(-1)).toBe("denied");
       expect(existsSync(join(other, "y"))).toBe(false);
@@ -139,6 +146,7 @@ describe.skipIf(bubblewrap === undefined)(
           writablePaths: [own],
           hiddenPaths: [dataDir],
           allowUserSwitch: true,
+          users,
         });
         // CAP_SETGID, CAP_SETUID and CAP_SETPCAP are bits 6, 7 and 8.
         expect(result.stdout).toEqual([
@@ -149,6 +157,29 @@ describe.skipIf(bubblewrap === undefined)(
           "reached",
           "CapEff:\t0000000000000000",
         ]);
+      },
+    );
+
+    it.skipIf(process.getuid?.() !== 0)(
+      "runs as root inside but as an unprivileged host user: the host's private files are out of reach",
+      async () => {
+        const script = [
+          "id -u",
+          "cat /etc/shadow >/dev/null 2>&1 && echo 'shadow read' || echo 'shadow denied'",
+          "echo $(ls -A /root /home)",
+          "ls /etc/ssh/ssh_host_*_key >/dev/null 2>&1 && { cat /etc/ssh/ssh_host_*_key >/dev/null 2>&1 && echo 'host key read' || echo 'host key denied'; } || echo 'no host key'",
+          "test -d /run/postgresql && echo 'host sockets visible' || echo 'no host sockets'",
+          `echo made > '${join(own, "made-inside")}'`,
+        ].join("\n");
+        const result = await runScript(sandbox, script, { writablePaths: [own], users });
+        expect(result.stdout[0]).toBe("0");
+        expect(result.stdout.slice(1, 3)).toEqual(["shadow denied", "/home: /root:"]);
+        expect(result.stdout[3]).not.toBe("host key read");
+        expect(result.stdout[4]).toBe("no host sockets");
+        // On the host the file belongs to the build's range, not to root.
+        const made = await stat(join(own, "made-inside"));
+        expect(made.uid).toBe(users.hostUid(0));
+        expect(made.uid).toBeGreaterThan(65_535);
       },
     );
 
@@ -165,62 +196,93 @@ describe.skipIf(bubblewrap === undefined)(
 
     describe("network", () => {
       let server: Server;
+      let other: Server;
       let port: number;
+      let otherPort: number;
       beforeAll(async () => {
         server = createServer((socket) => socket.end("hello\n"));
+        other = createServer((socket) => socket.end("private\n"));
         await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+        await new Promise<void>((resolve) => other.listen(0, "127.0.0.1", resolve));
         port = (server.address() as { port: number }).port;
+        otherPort = (other.address() as { port: number }).port;
       });
-      afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
-
-      const connect = (): string =>
-        `exec 3<>/dev/tcp/127.0.0.1/${port} 2>/dev/null && head -n1 <&3 || echo 'no connection'`;
-
-      it("off: cannot reach a server on the host's loopback", async () => {
-        expect((await runScript(sandbox, connect(), { network: false })).stdout).toEqual(["no connection"]);
+      afterAll(async () => {
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        await new Promise<void>((resolve) => other.close(() => resolve()));
       });
 
-      it("on: reaches it", async () => {
-        expect((await runScript(sandbox, connect(), { network: true })).stdout).toEqual(["hello"]);
+      const connect = (to: number): string =>
+        `exec 3<>/dev/tcp/127.0.0.1/${to} 2>/dev/null && head -n1 <&3 || echo 'no connection'`;
+
+      it("none: cannot reach a server on the host's loopback", async () => {
+        expect((await runScript(sandbox, connect(port), { network: "none" })).stdout).toEqual([
+          "no connection",
+        ]);
       });
+
+      it("host: reaches it", async () => {
+        expect((await runScript(sandbox, connect(port), { network: "host" })).stdout).toEqual(["hello"]);
+      });
+
+      it.skipIf(process.getuid?.() !== 0)(
+        "isolated: reaches the forwarded port at its own 127.0.0.1, and no other host service",
+        async () => {
+          const detected = await detectSandbox({ network: { forwardPorts: [port] } });
+          expect(detected.limitations).toEqual([]);
+          try {
+            const script = [
+              connect(port),
+              connect(otherPort),
+              "awk 'NR > 2' /proc/net/dev | grep -c -v '^ *lo:'",
+            ].join("\n");
+            const result = await runScript(detected.sandbox, script, { network: "isolated" });
+            // The forwarded port answers; the other is refused; an interface besides lo carries traffic out.
+            expect(result.stdout).toEqual(["hello", "no connection", "1"]);
+          } finally {
+            await detected.sandbox.close();
+          }
+        },
+      );
     });
 
-    it("passes extra pipes through to the command", async () => {
-      const proc = sandbox.spawn({
-        command: [bash, "-c", "echo control >&3"],
+    it("passes extra pipes through to the command, and no other descriptor", async () => {
+      const proc = await sandbox.spawn({
+        command: [bash, "-c", "echo control >&3; ls /proc/self/fd | sort -n | tr '\\n' ' ' >&3"],
         cwd: "/",
         env,
         writablePaths: [],
-        network: false,
+        network: "none",
         extraOutputs: 1,
       });
       let received = "";
       proc.extraOutputs[0]?.on("data", (chunk: Buffer) => (received += chunk.toString()));
       await proc.exited;
-      await expect.poll(() => received).toBe("control\n");
+      // 0-2, the pipe, and the one ls opens to read the directory.
+      await expect.poll(() => received).toBe("control\n0 1 2 3 4 ");
     });
 
-    it("refuses a writable directory that does not exist", () => {
-      expect(() =>
+    it("refuses a writable directory that does not exist", async () => {
+      await expect(
         sandbox.spawn({
           command: ["true"],
           cwd: "/",
           env,
           writablePaths: [join(dataDir, "missing")],
-          network: false,
+          network: "none",
         }),
-      ).toThrow(SandboxOptionError);
+      ).rejects.toThrow(SandboxOptionError);
     });
 
     it("kills the whole namespace, daemons included, with killTree", async () => {
       const id = token();
       // The id comes through the environment so that only the sleeps carry it in their command line.
-      const proc = sandbox.spawn({
+      const proc = await sandbox.spawn({
         command: [bash, "-c", "setsid sleep 1000.${ID}1 & nohup sleep 1000.${ID}2 & sleep 1000.${ID}3"],
         cwd: "/",
         env: { ...env, ID: id },
         writablePaths: [],
-        network: false,
+        network: "none",
       });
       await expect.poll(() => processesWithToken(id).length).toBe(3);
       proc.killTree("SIGKILL");
@@ -240,12 +302,12 @@ describe("process sandbox", () => {
 
   it("finds a setsid daemon after its parent has exited, and terminate() ends it", async () => {
     const id = token();
-    const proc = sandbox.spawn({
+    const proc = await sandbox.spawn({
       command: [bash, "-c", `setsid sleep 1000.$ID & echo "$${SANDBOX_ID_VARIABLE}"`],
       cwd: "/",
       env: { ...env, ID: id },
       writablePaths: [],
-      network: true,
+      network: "host",
     });
     let stdout = "";
     proc.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
@@ -259,13 +321,13 @@ describe("process sandbox", () => {
   it("finds what a dead server's build left running by the build's id", async () => {
     const id = token();
     const buildId = `pw-test-build-${id}`;
-    const proc = sandbox.spawn({
+    const proc = await sandbox.spawn({
       id: buildId,
       command: [bash, "-c", "setsid sleep 1000.$ID &"],
       cwd: "/",
       env: { ...env, ID: id },
       writablePaths: [],
-      network: true,
+      network: "host",
     });
     await proc.exited;
     await expect.poll(() => processesWithToken(id).length).toBe(1);

@@ -1,41 +1,35 @@
 /**
- * UPLOAD_ARTIFACTS: the buildspec's `artifacts` (and `secondary-artifacts` by identifier) packaged
- * as the project asks (ZIP → one zip file, NONE → a directory) and handed to `RunnerApi.uploadArtifact`.
+ * UPLOAD_ARTIFACTS: the buildspec's `artifacts` (and `secondary-artifacts` by identifier) collected
+ * inside the build's sandbox (see runner/workspace), packed into a zip on the host's side of the
+ * boundary and handed to `RunnerApi.uploadArtifact` (which stores the zip, or with packaging NONE
+ * its entries one by one).
  */
-import { createWriteStream } from "node:fs";
-import { copyFile, lstat, mkdir, readlink, symlink } from "node:fs/promises";
-import { basename, dirname, isAbsolute, join, resolve } from "node:path";
-import { pipeline } from "node:stream/promises";
-import type { BuildspecArtifactSet, Buildspec } from "../../formats/buildspec/index.js";
-import type { ArtifactsTarget, BuildJob, BuildOutcome, RunnerApi } from "../api.js";
-import { collectFiles } from "./collect-files.js";
+import { posix } from "node:path";
+import { forEachTarEntry, UnsafeEntryNameError, ZipWriter } from "../../platform/archive/index.js";
+import type { BuildspecArtifactSet } from "../../formats/buildspec/index.js";
+import type { ArtifactsTarget, BuildOutcome } from "../api.js";
+import { selectFiles, WorkspaceError, type Workspace } from "../workspace/index.js";
+import type { BuildState } from "./build-state.js";
 import { BuildStepError, CONTEXT, RunnerApiError } from "./errors.js";
+import { insideBuild } from "./inside-build.js";
 
 type ArtifactResult = BuildOutcome["secondaryArtifacts"][number];
 
-/** Where artifacts are collected from and staged. */
-export interface ArtifactDirs {
-  srcDir: string;
-  /** Scratch directory for zip files and directory copies. */
-  stagingDir: string;
-  /** Absolute directories never packaged (e.g. the local artifacts directory inside the source). */
-  excludeDirs: string[];
-}
-
-/** Uploads the primary and secondary artifacts; returns what the outcome reports. */
+/**
+ * Uploads the primary and secondary artifacts; returns what the outcome reports. `excludeDirs`:
+ * host directories never packaged (a local build's own output directory).
+ */
 export async function uploadArtifacts(
-  job: BuildJob,
-  buildspec: Buildspec,
-  api: RunnerApi,
-  dirs: ArtifactDirs,
-  log: (line: string) => void,
+  state: BuildState,
+  excludeDirs: string[],
 ): Promise<Pick<BuildOutcome, "artifacts" | "secondaryArtifacts">> {
+  const { job, log } = state;
   const result: Pick<BuildOutcome, "artifacts" | "secondaryArtifacts"> = { secondaryArtifacts: [] };
-  const spec = buildspec.artifacts;
+  const spec = state.buildspec!.artifacts;
   if (job.artifacts.type !== "NO_ARTIFACTS" && spec) {
-    result.artifacts = await uploadOne(job, job.artifacts, spec, api, dirs, "primary");
+    result.artifacts = await uploadOne(state, job.artifacts, spec, "primary", excludeDirs);
   } else if (job.artifacts.type !== "NO_ARTIFACTS") {
-    log("[Container] Skipping artifact upload: the buildspec has no artifacts section");
+    log.container("Skipping artifact upload: the buildspec has no artifacts section");
   }
   for (const target of job.secondaryArtifacts) {
     const id = target.artifactIdentifier ?? "";
@@ -48,7 +42,7 @@ export async function uploadArtifacts(
       });
     }
     result.secondaryArtifacts.push({
-      ...(await uploadOne(job, target, set, api, dirs, id)),
+      ...(await uploadOne(state, target, set, id, excludeDirs)),
       artifactIdentifier: id,
     });
   }
@@ -56,76 +50,111 @@ export async function uploadArtifacts(
 }
 
 async function uploadOne(
-  job: BuildJob,
+  state: BuildState,
   target: ArtifactsTarget,
   set: BuildspecArtifactSet,
-  api: RunnerApi,
-  dirs: ArtifactDirs,
   label: string,
+  excludeDirs: string[],
 ): Promise<ArtifactResult> {
-  const base = resolve(dirs.srcDir, set.baseDirectory ?? ".");
-  const exclude = [...set.excludePaths, ...excludedUnder(base, dirs.excludeDirs)];
-  const files = await collectFiles(base, set.files, { exclude, followSymlinks: set.enableSymlinks });
+  const workspace = state.workspace!;
+  const dirs = workspace.dirs;
+  const base = insideBuild(dirs, set.baseDirectory ?? ".", "artifacts.base-directory");
+  const exclude = [...set.excludePaths, ...excludedUnder(base, excludeDirs, dirs)];
+  // enable-symlinks: links are kept as links; otherwise they are followed, as AWS zips them.
+  const links = set.enableSymlinks;
+  const listing = await listOrFail(workspace, base, !links);
+  const files = selectFiles(listing, set.files, { exclude, links });
   // AWS fails UPLOAD_ARTIFACTS with CLIENT_ERROR when the globs match nothing.
   if (files.length === 0) {
     throw new BuildStepError("FAILED", {
       statusCode: CONTEXT.client,
-      message: `no matching artifact paths found`,
+      message: "no matching artifact paths found",
     });
   }
-  const entries = files.map((file) => ({
-    from: join(base, file),
-    to: set.discardPaths ? basename(file) : file,
-  }));
   const name = (target.overrideArtifactName && set.name) || target.name || label;
   const withPrefix = { ...target, name, ...(set.s3Prefix !== undefined && { path: set.s3Prefix }) };
-  const stage = join(dirs.stagingDir, label);
-  await mkdir(stage, { recursive: true });
-  let content: { zipFile: string } | { directory: string };
-  if (target.packaging === "ZIP") {
-    const zipFile = join(stage, `${basename(name)}.zip`);
-    await writeZip(entries, zipFile, set.enableSymlinks);
-    content = { zipFile };
-  } else {
-    const directory = join(stage, "files");
-    for (const entry of entries) await copyEntry(entry.from, join(directory, entry.to), set.enableSymlinks);
-    content = { directory };
+  const zipFile = posix.join(dirs.staging, `${label}-${posix.basename(name) || "artifact"}.zip`);
+  const zip = await ZipWriter.create(zipFile);
+  try {
+    await packInto(state, zip, { base, files, links, discardPaths: set.discardPaths });
+  } finally {
+    await zip.close().catch(() => undefined);
   }
   try {
-    return await api.uploadArtifact(job, withPrefix, content);
+    return await state.api.uploadArtifact(state.job, withPrefix, zipFile);
   } catch (err) {
     throw new RunnerApiError("uploadArtifact", err);
   }
 }
 
-/** Globs for `excludeDirs` that lie under `base`, relative to it. */
-function excludedUnder(base: string, excludeDirs: string[]): string[] {
-  return excludeDirs
-    .filter((dir) => isAbsolute(dir) && (dir + "/").startsWith(base + "/"))
-    .map((dir) => `${dir.slice(base.length + 1)}/**`)
-    .filter((glob) => glob !== "/**");
-}
-
-async function writeZip(entries: Array<{ from: string; to: string }>, zipFile: string, symlinks: boolean) {
-  // Loaded on first use, to keep `pipewright build` quick to start.
-  const { default: yazl } = await import("yazl");
-  const zip = new yazl.ZipFile();
-  for (const entry of entries) {
-    const stat = await lstat(entry.from);
-    if (stat.isSymbolicLink() && symlinks) {
-      // A symlink entry: mode S_IFLNK with the target as content, as `zip --symlinks` writes it.
-      zip.addBuffer(Buffer.from(await readlink(entry.from)), entry.to, { mode: 0o120777 });
-    } else {
-      zip.addFile(entry.from, entry.to, { mode: stat.mode });
-    }
+/**
+ * Packs `files` of `base` inside the sandbox and adds them to `zip` on the host, each name after
+ * `prefix` (or its last part alone, with `discardPaths`).
+ */
+export async function packInto(
+  state: BuildState,
+  zip: ZipWriter,
+  options: { base: string; files: string[]; links: boolean; discardPaths?: boolean; prefix?: string },
+): Promise<void> {
+  const { tar, done } = await state.workspace!.pack(options.base, options.files, !options.links);
+  try {
+    await forEachTarEntry(tar, async (entry) => {
+      const name = (options.prefix ?? "") + (options.discardPaths ? posix.basename(entry.name) : entry.name);
+      if (entry.type === "file") {
+        await zip.addStream(name, entry.stream, {
+          mode: entry.mode,
+          size: entry.size,
+          ...(entry.mtime && { mtime: entry.mtime }),
+        });
+      } else if (entry.type === "symlink" && entry.linkname !== undefined) {
+        zip.addSymlink(name, entry.linkname, entry.mtime);
+      }
+    });
+  } catch (err) {
+    await done.catch(() => undefined);
+    const reason = err instanceof UnsafeEntryNameError ? err.message : (err as Error).message;
+    throw new BuildStepError(
+      "FAILED",
+      { statusCode: CONTEXT.client, message: `cannot package ${options.base}: ${reason}` },
+      { cause: err },
+    );
   }
-  zip.end();
-  await pipeline(zip.outputStream, createWriteStream(zipFile));
+  const result = await done;
+  // tar exits 1 for a file that changed or vanished while it read it (a warning), 2 for failures.
+  for (const line of result.stderr.trim().split("\n").filter(Boolean).slice(-20)) {
+    state.log.container(`Warning: ${line.replace(/^tar: /, "")}`);
+  }
+  if (result.code !== 0 && result.code !== 1) {
+    const last = result.stderr.trim().split("\n").at(-1) || `tar exited ${result.code ?? result.signal}`;
+    throw new BuildStepError("FAILED", {
+      statusCode: CONTEXT.client,
+      message: `cannot package ${options.base}: ${last}`,
+    });
+  }
 }
 
-async function copyEntry(from: string, to: string, symlinks: boolean): Promise<void> {
-  await mkdir(dirname(to), { recursive: true });
-  const stat = await lstat(from);
-  if (stat.isSymbolicLink() && symlinks) await symlink(await readlink(from), to);
-  else await copyFile(from, to);
+/** The listing of `base`, or CLIENT_ERROR saying it cannot be read. */
+export async function listOrFail(workspace: Workspace, base: string, follow: boolean) {
+  try {
+    return await workspace.list(base, follow);
+  } catch (err) {
+    if (!(err instanceof WorkspaceError)) throw err;
+    throw new BuildStepError(
+      "FAILED",
+      { statusCode: CONTEXT.client, message: `${base}: ${err.message.replace(/^find: /, "")}` },
+      { cause: err },
+    );
+  }
+}
+
+/** Globs, relative to `base` (inside), for the host directories `excludeDirs` that lie under it. */
+function excludedUnder(base: string, excludeDirs: string[], dirs: Workspace["dirs"]): string[] {
+  const globs: string[] = [];
+  for (const dir of excludeDirs) {
+    if (!(dir + "/").startsWith(dirs.host.src + "/")) continue;
+    const inside = dirs.inside.src + dir.slice(dirs.host.src.length);
+    if (inside !== base && (inside + "/").startsWith(base + "/"))
+      globs.push(`${inside.slice(base.length + 1)}/**`);
+  }
+  return globs;
 }

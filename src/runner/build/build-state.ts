@@ -1,9 +1,9 @@
 /** What the parts of one build share while it runs. */
 import type { Buildspec } from "../../formats/buildspec/index.js";
-import type { Sandbox } from "../../platform/sandbox/index.js";
+import type { Sandbox, SandboxUsers } from "../../platform/sandbox/index.js";
 import type { BuildJob, BuildOutcome, BuildPhaseType, PhaseContext, PhaseStatus, RunnerApi } from "../api.js";
 import type { ShellSession } from "../shell/index.js";
-import type { BuildDirs } from "./build-dirs.js";
+import type { BuildDirs, Workspace } from "../workspace/index.js";
 import type { BuildLog } from "./build-log.js";
 import { BuildStepError, CONTEXT, RunnerApiError } from "./errors.js";
 import type { SecretMasker } from "./masking.js";
@@ -15,15 +15,18 @@ export interface RunBuildOptions {
   signal: AbortSignal;
   /** Directory under which each build gets its own directory (`<workRoot>/<build uuid>`). */
   workRoot: string;
-  /** Sandbox for the build's shell; default what `detectSandbox()` picks (bubblewrap where it runs). */
-  sandbox?: Sandbox;
+  /**
+   * Sandbox for the build's processes; default what `detectSandbox()` picks (bubblewrap where it
+   * runs). A promise that rejects ends the build FAULT in PROVISIONING with its message.
+   */
+  sandbox?: Sandbox | Promise<Sandbox>;
   /** Directories the build must not see, e.g. the server's data directory; default none. */
   hiddenPaths?: string[];
   /** Clock (epoch ms); default Date.now. */
   now?: () => number;
   /** Keep the build directory after the build (for debugging); default false: it is removed. */
   keepBuildDir?: boolean;
-  /** Absolute directories never packaged as artifacts (e.g. a local output directory); default none. */
+  /** Host directories never packaged as artifacts (e.g. a local output directory); default none. */
   excludeFromArtifacts?: string[];
   /** Log batching: longest wait before lines are sent; default 100 ms. */
   logFlushMs?: number;
@@ -43,8 +46,14 @@ export interface BuildState {
   status: BuildOutcome["status"];
   dirs?: BuildDirs;
   sandbox?: Sandbox;
+  /** The host users the build's processes run as, reserved for the whole build. */
+  users?: SandboxUsers;
+  /** The build's files, reached from inside its sandbox. */
+  workspace?: Workspace;
   buildspec?: Buildspec;
   env?: Record<string, string>;
+  /** Variables whose value came from a secret store: never exported. */
+  secretNames?: Set<string>;
   session?: ShellSession;
   /** The uid the build's directories were last given to for run-as; undefined while the runner's. */
   buildDirsOwner?: number;
@@ -77,6 +86,8 @@ export async function runPhase(
   } catch (err) {
     [status, contexts] = failureOf(type, err);
   }
+  // A context is stored in the build record and shown by BatchGetBuilds: never with a secret in it.
+  contexts = contexts.map((c) => ({ statusCode: c.statusCode, message: state.masker.mask(c.message) }));
   state.log.container(`Phase complete: ${type} State: ${status}`);
   for (const c of contexts)
     state.log.container(`Phase context status code: ${c.statusCode} Message: ${c.message}`);

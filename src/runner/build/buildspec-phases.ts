@@ -8,7 +8,7 @@ import type { PhaseContext } from "../api.js";
 import { runPhase, type BuildState } from "./build-state.js";
 import { runPhaseCommands, type CommandRunner } from "./phase-commands.js";
 import { enterPhaseUser } from "./run-as.js";
-import { resolveRuntimeVersions } from "./runtime-versions.js";
+import { buildVersions, resolveRuntimeVersions } from "./runtime-versions.js";
 
 /** What happened in the buildspec phases. */
 export interface PhasesResult {
@@ -57,7 +57,10 @@ async function runBuildspecPhase(
   // A phase's own run-as wins over the top-level one; an unknown user fails this phase (run-as.ts).
   if (phase.declared) await enterPhaseUser(state, phase);
   if (phase.type === "INSTALL" && Object.keys(phase.runtimeVersions).length > 0) {
-    const resolved = await resolveRuntimeVersions(phase.runtimeVersions, state.env?.PATH ?? "");
+    const path = state.env?.PATH ?? "";
+    const resolved = await resolveRuntimeVersions(phase.runtimeVersions, () =>
+      buildVersions(state.workspace!, path),
+    );
     for (const r of resolved) state.log.container(`Runtime ${r.runtime} ${r.requested}: using ${r.version}`);
   }
   if (!phase.declared) return undefined;

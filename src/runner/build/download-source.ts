@@ -1,10 +1,14 @@
 /**
- * DOWNLOAD_SOURCE: sources fetched, the buildspec read and checked, variables resolved, the cache
- * restored and the build's shell started — all before INSTALL, so a bad buildspec or a missing
- * parameter fails the build before any command runs.
+ * DOWNLOAD_SOURCE: sources fetched and unpacked, the buildspec read and checked, variables resolved,
+ * the cache restored and the build's shell started — all before INSTALL, so a bad buildspec or a
+ * missing parameter fails the build before any command runs.
  */
-import type { PhaseContext } from "../api.js";
+import { rm } from "node:fs/promises";
+import { join } from "node:path";
+import { UnsafeEntryNameError, zipToTar } from "../../platform/archive/index.js";
+import type { BuildSource, FetchedSource, PhaseContext } from "../api.js";
 import { startShellSession } from "../shell/index.js";
+import { buildMounts, WorkspaceError } from "../workspace/index.js";
 import type { BuildState } from "./build-state.js";
 import { restoreCache } from "./cache.js";
 import { resolveEnvironment } from "./environment.js";
@@ -17,38 +21,43 @@ import { startingUser } from "./run-as.js";
 export async function downloadSource(state: BuildState): Promise<PhaseContext | undefined> {
   const { job, api, log } = state;
   const dirs = state.dirs!;
-  const primary = await fetchSource(state, job.source, dirs.src);
+  const primary = await fetchSource(state, job.source, dirs.host.src, dirs.inside.src);
   for (const source of job.secondarySources) {
     const id = source.sourceIdentifier ?? "";
-    await fetchSource(state, source, dirs.secondary[id] ?? dirs.src);
+    const host = dirs.host.secondary[id] ?? dirs.host.src;
+    await fetchSource(state, source, host, dirs.inside.secondary[id] ?? dirs.inside.src);
   }
-  log.container(`CODEBUILD_SRC_DIR=${dirs.src}`);
-  const loaded = await readBuildspec(job, dirs.src, (line) => log.line(line));
+  log.container(`CODEBUILD_SRC_DIR=${dirs.inside.src}`);
+  const loaded = await readBuildspec(job, state.workspace!, (line) => log.line(line));
   for (const warning of loaded.warnings) log.line(warning);
   state.buildspec = loaded.buildspec;
   log.container("Processing environment variables");
-  state.env = await resolveEnvironment(job, loaded.buildspec, api, state.masker, {
-    srcDir: dirs.src,
-    secondaryDirs: dirs.secondary,
-    homeDir: dirs.home,
+  const resolved = await resolveEnvironment(job, loaded.buildspec, api, state.masker, {
+    srcDir: dirs.inside.src,
+    secondaryDirs: dirs.inside.secondary,
+    homeDir: dirs.inside.home,
     resolvedSourceVersion: primary.resolvedSourceVersion,
   });
+  state.env = resolved.env;
+  state.secretNames = resolved.secretNames;
   if (job.cache.type !== "NO_CACHE" && loaded.buildspec.cache) {
-    const found = await restoreCache(job, api, dirs.cache, dirs.src);
+    const found = await restoreCache(state);
     log.container(found ? "Restored the project's cache" : "No cache to restore");
   }
   if (loaded.buildspec.env.gitCredentialHelper) {
     const cloneUrls = [job.source, ...job.secondarySources]
       .filter((source) => source.type === "CODECOMMIT" && source.location !== undefined)
       .map((source) => source.location!);
-    await configureGitCredentialHelper(state.env, cloneUrls, dirs.home, log);
+    await configureGitCredentialHelper(state.env, cloneUrls, state.workspace!, log);
   }
   const user = await startingUser(state, loaded.buildspec);
   state.session = await startShellSession({
     sandbox: state.sandbox!,
-    cwd: dirs.src,
+    users: state.users!,
+    cwd: dirs.inside.src,
     env: state.env,
-    writablePaths: [dirs.root, dirs.src],
+    mounts: buildMounts(dirs),
+    tmpDir: dirs.host.tmp,
     hiddenPaths: state.options.hiddenPaths,
     network: job.network,
     buildspecVersion: loaded.buildspec.version,
@@ -56,30 +65,50 @@ export async function downloadSource(state: BuildState): Promise<PhaseContext | 
     // /bin/sh". Without it, Pipewright uses bash (it runs POSIX sh commands too).
     shell: loaded.buildspec.env.shell === "/bin/sh" ? "sh" : "bash",
     user,
-    controlDir: dirs.control,
+    controlDir: dirs.host.control,
+    controlTarget: dirs.inside.control,
     // Output of daemons between commands still belongs in the log.
     onIdleOutput: (line) => log.line(line),
   });
   return undefined;
 }
 
+/**
+ * Fetches one source through the RunnerApi and puts it in place: a zip is unpacked inside the
+ * build's sandbox, a directory the api filled is given to the build's users.
+ */
 async function fetchSource(
   state: BuildState,
-  source: BuildState["job"]["source"],
-  dir: string,
-): Promise<{ resolvedSourceVersion?: string }> {
+  source: BuildSource,
+  hostDir: string,
+  insideDir: string,
+): Promise<FetchedSource> {
+  const zipFile = join(state.dirs!.staging, "source.zip");
+  let fetched: FetchedSource;
   try {
-    return await state.api.fetchSource(state.job, source, dir);
+    fetched = await state.api.fetchSource(state.job, source, { dir: hostDir, zipFile });
   } catch (err) {
     if (err instanceof RunnerApiError) throw err;
-    // AWS reports a source that cannot be downloaded as CLIENT_ERROR in DOWNLOAD_SOURCE.
-    throw new BuildStepError(
-      "FAILED",
-      {
-        statusCode: CONTEXT.client,
-        message: `cannot download source${source.sourceIdentifier ? ` ${source.sourceIdentifier}` : ""}: ${(err as Error).message}`,
-      },
-      { cause: err },
-    );
+    throw cannotDownload(source, (err as Error).message, err);
   }
+  try {
+    if (fetched.kind === "directory") await state.users!.adopt(hostDir);
+    if (fetched.kind === "zip") await state.workspace!.extract(await zipToTar(zipFile), insideDir);
+  } catch (err) {
+    if (!(err instanceof WorkspaceError || err instanceof UnsafeEntryNameError)) throw err;
+    throw cannotDownload(source, err.message, err);
+  } finally {
+    await rm(zipFile, { force: true });
+  }
+  return fetched;
+}
+
+/** AWS reports a source that cannot be downloaded as CLIENT_ERROR in DOWNLOAD_SOURCE. */
+function cannotDownload(source: BuildSource, reason: string, cause: unknown): BuildStepError {
+  const which = source.sourceIdentifier ? ` ${source.sourceIdentifier}` : "";
+  return new BuildStepError(
+    "FAILED",
+    { statusCode: CONTEXT.client, message: `cannot download source${which}: ${reason}` },
+    { cause },
+  );
 }

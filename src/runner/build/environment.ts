@@ -20,6 +20,13 @@ export interface EnvironmentInputs {
   resolvedSourceVersion: string | undefined;
 }
 
+/** The build's environment, and which of its variables hold secrets. */
+export interface ResolvedEnvironment {
+  env: Record<string, string>;
+  /** Variables whose value came from Parameter Store, Secrets Manager or a secret-typed variable. */
+  secretNames: Set<string>;
+}
+
 /**
  * Resolves every variable, fetching parameter-store and secrets-manager values (which are added to
  * `masker`). A value that cannot be fetched fails the build in DOWNLOAD_SOURCE, as AWS's agent
@@ -31,32 +38,41 @@ export async function resolveEnvironment(
   api: RunnerApi,
   masker: SecretMasker,
   inputs: EnvironmentInputs,
-): Promise<Record<string, string>> {
+): Promise<ResolvedEnvironment> {
+  const secretNames = new Set<string>();
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? "/usr/local/bin:/usr/bin:/bin",
     HOME: inputs.homeDir,
     LANG: process.env.LANG ?? "C.UTF-8",
     AWS_REGION: job.region,
     AWS_DEFAULT_REGION: job.region,
+    // The AWS CLI and SDKs inside the build talk to this server; any variable of the build wins.
+    ...(job.endpointUrl ? { AWS_ENDPOINT_URL: job.endpointUrl } : {}),
   };
   // Lowest precedence: the buildspec's own variables, then its parameter-store and secrets-manager.
   // A reference that a project or StartBuild variable overrides is not fetched: its value is unused.
   const overridden = new Set(job.environmentVariables.map((v) => v.name));
   Object.assign(env, buildspec.env.variables);
   for (const [name, parameter] of Object.entries(buildspec.env.parameterStore)) {
-    if (!overridden.has(name)) env[name] = await fetchParameter(api, masker, name, parameter);
+    if (overridden.has(name)) continue;
+    env[name] = await fetchParameter(api, masker, name, parameter);
+    secretNames.add(name);
   }
   for (const [name, ref] of Object.entries(buildspec.env.secretsManager)) {
-    if (!overridden.has(name)) env[name] = await fetchSecret(api, masker, name, ref.reference, ref);
+    if (overridden.has(name)) continue;
+    env[name] = await fetchSecret(api, masker, name, ref.reference, ref);
+    secretNames.add(name);
   }
   // job.environmentVariables already holds StartBuild overrides over project variables.
   for (const variable of job.environmentVariables) {
     switch (variable.type) {
       case "PLAINTEXT":
         env[variable.name] = variable.value;
+        secretNames.delete(variable.name);
         break;
       case "PARAMETER_STORE":
         env[variable.name] = await fetchParameter(api, masker, variable.name, variable.value);
+        secretNames.add(variable.name);
         break;
       case "SECRETS_MANAGER": {
         const parsed = parseSecretsManagerReference(variable.value);
@@ -67,13 +83,14 @@ export async function resolveEnvironment(
           });
         }
         env[variable.name] = await fetchSecret(api, masker, variable.name, variable.value, parsed.value);
+        secretNames.add(variable.name);
         break;
       }
     }
   }
   // The CODEBUILD_ prefix is reserved for CodeBuild, so these win over any user variable.
   Object.assign(env, codebuildVariables(job, inputs));
-  return env;
+  return { env, secretNames };
 }
 
 /** The documented CODEBUILD_* variables for this build. */

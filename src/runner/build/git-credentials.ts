@@ -14,8 +14,8 @@
  * Pipewright gives builds no AWS credentials of their own: the CLI finds whatever the build's
  * environment holds when git runs (e.g. AWS_ACCESS_KEY_ID from a Secrets Manager variable).
  */
-import { writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { posix } from "node:path";
+import type { Workspace } from "../workspace/index.js";
 import type { BuildLog } from "./build-log.js";
 
 const CREDENTIAL_VARIABLES = [
@@ -27,13 +27,14 @@ const CREDENTIAL_VARIABLES = [
 ];
 
 /**
- * Writes `homeDir/.gitconfig` for the build's environment `env`, and logs what it set up.
+ * Writes the build's `$HOME/.gitconfig` (inside its sandbox: a restored cache may have put a link
+ * there) for the build's environment `env`, and logs what it set up.
  * `cloneUrls`: the build's CODECOMMIT source locations, whose servers get the helper too.
  */
 export async function configureGitCredentialHelper(
   env: Record<string, string>,
   cloneUrls: string[],
-  homeDir: string,
+  workspace: Workspace,
   log: BuildLog,
 ): Promise<void> {
   const lines = [
@@ -53,7 +54,7 @@ export async function configureGitCredentialHelper(
     const helper = '!f() { [ "$1" != get ] || aws codecommit credential-helper get --ignore-host-check; }; f';
     lines.push(`[credential ${gitValue(endpoint)}]`, `\thelper = ${gitValue(helper)}`);
   }
-  await writeFile(join(homeDir, ".gitconfig"), `${lines.join("\n")}\n`, { mode: 0o644 });
+  await workspace.write(posix.join(workspace.dirs.inside.home, ".gitconfig"), `${lines.join("\n")}\n`);
   log.container(
     `env.git-credential-helper: git uses aws codecommit credential-helper${endpoints.length > 0 ? ` (also for ${endpoints.join(", ")})` : ""}`,
   );

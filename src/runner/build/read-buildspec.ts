@@ -1,6 +1,5 @@
 /** Finds and parses the build's buildspec (inline text or a file in the source). */
-import { readFile } from "node:fs/promises";
-import { isAbsolute, join } from "node:path";
+import { posix } from "node:path";
 import {
   formatDiagnostics,
   parseBuildspec,
@@ -8,6 +7,7 @@ import {
   type Buildspec,
 } from "../../formats/buildspec/index.js";
 import type { BuildJob } from "../api.js";
+import { WorkspaceError, type Workspace } from "../workspace/index.js";
 import { BuildStepError, CONTEXT } from "./errors.js";
 
 /** A parsed buildspec with the warnings to log. */
@@ -17,15 +17,19 @@ export interface LoadedBuildspec {
   warnings: string[];
 }
 
+/** The largest buildspec file read; a bigger one is a YAML_FILE_ERROR rather than a memory hog. */
+export const MAX_BUILDSPEC_BYTES = 4 * 2 ** 20;
+
 /**
  * Reads the buildspec. As in CodeBuild, `source.buildspec` is inline YAML when it looks like YAML
  * (a newline or `version:`), otherwise a path relative to the source directory; default
- * `buildspec.yml`. A missing file or invalid buildspec fails DOWNLOAD_SOURCE with YAML_FILE_ERROR,
- * before any command runs.
+ * `buildspec.yml`. The file is read inside the build's sandbox, so a buildspec that is a link to a
+ * host file reads what the build would read there. A missing file or invalid buildspec fails
+ * DOWNLOAD_SOURCE with YAML_FILE_ERROR, before any command runs.
  */
 export async function readBuildspec(
   job: BuildJob,
-  srcDir: string,
+  workspace: Workspace,
   log: (line: string) => void,
 ): Promise<LoadedBuildspec> {
   const spec = job.source.buildspec?.trim() ? job.source.buildspec : undefined;
@@ -36,23 +40,16 @@ export async function readBuildspec(
     fileName = "buildspec.yml";
   } else {
     fileName = spec ?? "buildspec.yml";
-    const path = isAbsolute(fileName) ? fileName : join(srcDir, fileName);
+    const path = posix.resolve(workspace.dirs.inside.src, fileName);
+    let bytes: Buffer | undefined;
     try {
-      text = await readFile(path, "utf8");
+      bytes = await workspace.read(path, MAX_BUILDSPEC_BYTES);
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      throw new BuildStepError(
-        "FAILED",
-        {
-          statusCode: CONTEXT.yamlFile,
-          message:
-            code === "ENOENT"
-              ? `stat ${path}: no such file or directory`
-              : `cannot read ${fileName}: ${(err as Error).message}`,
-        },
-        { cause: err },
-      );
+      if (!(err instanceof WorkspaceError)) throw err;
+      throw yamlFileError(`cannot read ${fileName}: ${err.message}`, err);
     }
+    if (bytes === undefined) throw yamlFileError(`stat ${path}: no such file or directory`);
+    text = bytes.toString("utf8");
   }
   const result = parseBuildspec(text, { fileName });
   const warnings = formatDiagnostics(result.warnings);
@@ -65,4 +62,8 @@ export async function readBuildspec(
     });
   }
   return { buildspec: result.buildspec, warnings };
+}
+
+function yamlFileError(message: string, cause?: unknown): BuildStepError {
+  return new BuildStepError("FAILED", { statusCode: CONTEXT.yamlFile, message }, { cause });
 }

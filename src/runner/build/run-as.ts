@@ -9,7 +9,8 @@
  * phase's user (see ShellSession.switchUser): `cd` and exported variables carry across a change of
  * user, plain shell variables and functions do not (as after `exit`). Before a phase runs as a user
  * other than root, the build's directories (source, secondary sources, HOME) are given to that user
- * (chown -R), so that it can write its build outputs; root needs no such thing. A LOCAL source (the
+ * (chown -R, inside the build's sandbox), so that it can write its build outputs; root needs no
+ * such thing. A LOCAL source (the
  * directory `pipewright build` runs in) is built in place and never changes hands. Under bubblewrap
  * the build's paths are passable by any user; without it (process sandbox) the user also needs
  * search permission on the work root's parent directories.
@@ -110,9 +111,10 @@ async function giveBuildDirs(state: BuildState, user: ShellUser): Promise<void> 
       `run-as ${user.name}: the local source directory is built in place and keeps its owner`,
     );
   }
-  const paths = [...(local ? [] : [dirs.src]), ...Object.values(dirs.secondary), dirs.home];
-  // -h without following links: a link a command left in the source must not hand over its target.
-  await run("chown", ["-R", "-h", `${user.uid}:${user.gid}`, "--", ...paths]);
+  const { inside } = dirs;
+  const paths = [...(local ? [] : [inside.src]), ...Object.values(inside.secondary), inside.home];
+  // Inside the build's sandbox, links left as links: only the build's own files change hands.
+  await state.workspace!.chown(paths, user.uid, user.gid);
   state.buildDirsOwner = user.uid;
 }
 

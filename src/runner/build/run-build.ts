@@ -5,14 +5,14 @@
 import { rm } from "node:fs/promises";
 import { detectSandbox } from "../../platform/sandbox/index.js";
 import type { BuildJob, BuildOutcome, RunnerApi } from "../api.js";
+import { createBuildDirs, Workspace } from "../workspace/index.js";
 import { uploadArtifacts } from "./artifacts.js";
-import { createBuildDirs } from "./build-dirs.js";
 import { BuildLog } from "./build-log.js";
 import { failureOf, runPhase, type BuildState, type RunBuildOptions } from "./build-state.js";
 import { runBuildspecPhases } from "./buildspec-phases.js";
 import { saveCache } from "./cache.js";
 import { downloadSource } from "./download-source.js";
-import { RunnerApiError } from "./errors.js";
+import { BuildStepError, CONTEXT, RunnerApiError } from "./errors.js";
 import { SecretMasker } from "./masking.js";
 import { PhaseRecorder } from "./phase-recorder.js";
 import { collectReports } from "./test-reports.js";
@@ -55,7 +55,9 @@ export async function runBuild(
   } finally {
     options.signal.removeEventListener("abort", onAbort);
     await state.session?.kill().catch(() => undefined);
+    // Every process of the build has ended: nothing can race the removal of its tree.
     if (state.dirs && !options.keepBuildDir) await rm(state.dirs.root, { recursive: true, force: true });
+    state.users?.release();
   }
   // The control plane gets the last phase change before it hears how the build ended.
   await state.phases.flush().catch(() => undefined);
@@ -70,15 +72,37 @@ export async function runBuild(
 
 async function execute(state: BuildState): Promise<void> {
   const { job, phases } = state;
-  state.sandbox = state.options.sandbox ?? (await detectSandbox()).sandbox;
-  // The log's first line says what isolates the build (or that nothing does).
-  state.log.container(state.sandbox.description);
+  let unavailable: Error | undefined;
+  try {
+    const sandbox = await (state.options.sandbox ?? detectSandbox().then((d) => d.sandbox));
+    state.sandbox = sandbox;
+    // The log's first line says what isolates the build (or that nothing does).
+    state.log.container(sandbox.description);
+  } catch (err) {
+    unavailable = err as Error;
+  }
   await phases.start("SUBMITTED", job.startTime);
   await phases.end("SUCCEEDED");
   await phases.start("QUEUED");
   await phases.end("SUCCEEDED");
   const provisioned = await runPhase(state, "PROVISIONING", async () => {
-    state.dirs = await createBuildDirs(job, state.options.workRoot);
+    if (unavailable) {
+      throw new BuildStepError("FAULT", { statusCode: CONTEXT.fault, message: unavailable.message });
+    }
+    const sandbox = state.sandbox!;
+    state.users = sandbox.reserveUsers();
+    state.dirs = await createBuildDirs(job, state.options.workRoot, {
+      remap: sandbox.remapsPaths,
+      users: state.users,
+    });
+    state.workspace = new Workspace({
+      sandbox,
+      users: state.users,
+      dirs: state.dirs,
+      hiddenPaths: state.options.hiddenPaths,
+      id: job.buildId,
+      signal: state.options.signal,
+    });
     return undefined;
   });
   let upload = false;
@@ -98,27 +122,16 @@ async function execute(state: BuildState): Promise<void> {
 async function uploadPhase(state: BuildState): Promise<undefined> {
   const { job, api, log } = state;
   const buildspec = state.buildspec!;
-  const dirs = state.dirs!;
-  const line = (text: string) => log.line(text);
+  const workspace = state.workspace!;
   if (buildspec.reports.length > 0) {
-    const reports = await collectReports(buildspec, dirs.src, line);
+    const reports = await collectReports(buildspec, workspace, (text) => log.container(text));
     try {
       await api.submitReports(job, reports);
     } catch (err) {
       throw new RunnerApiError("submitReports", err);
     }
   }
-  const uploaded = await uploadArtifacts(
-    job,
-    buildspec,
-    api,
-    {
-      srcDir: dirs.src,
-      stagingDir: dirs.staging,
-      excludeDirs: state.options.excludeFromArtifacts ?? [],
-    },
-    line,
-  );
+  const uploaded = await uploadArtifacts(state, state.options.excludeFromArtifacts ?? []);
   state.outcome.artifacts = uploaded.artifacts;
   state.outcome.secondaryArtifacts = uploaded.secondaryArtifacts;
   return undefined;
@@ -129,20 +142,40 @@ async function finalize(state: BuildState): Promise<undefined> {
   const { session, buildspec, dirs, job } = state;
   const live = state.status !== "TIMED_OUT" && state.status !== "STOPPED";
   if (session && buildspec && live && buildspec.env.exportedVariables.length > 0) {
-    const values = await session.readVariables(buildspec.env.exportedVariables);
-    state.outcome.exportedEnvironmentVariables = buildspec.env.exportedVariables
-      .filter((name) => values[name] !== undefined)
-      .map((name) => ({ name, value: values[name]! }));
+    state.outcome.exportedEnvironmentVariables = await exportedVariables(state, session, buildspec);
   }
   // close() ends the shell and, within about a second, every daemon a command left running.
   await session?.close();
   if (dirs && buildspec?.cache && job.cache.type !== "NO_CACHE" && live) {
-    const count = await saveCache(job, state.api, buildspec.cache, dirs.cache, dirs.src, (l) =>
-      state.log.line(l),
-    );
+    const count = await saveCache(state, buildspec.cache);
     state.log.container(`Saved ${count} files to the project's cache`);
   }
   return undefined;
+}
+
+/**
+ * `env.exported-variables` as the build left them, without any that holds a secret: one resolved
+ * from a secret store, or one whose value contains a secret's (`export COPY=$TOKEN`). Those stay
+ * out of the build record, with a line in the log saying so (never the value).
+ */
+async function exportedVariables(
+  state: BuildState,
+  session: NonNullable<BuildState["session"]>,
+  buildspec: NonNullable<BuildState["buildspec"]>,
+): Promise<Array<{ name: string; value: string }>> {
+  const names = buildspec.env.exportedVariables.filter((name) => !name.startsWith("AWS_"));
+  const values = await session.readVariables(names);
+  const exported: Array<{ name: string; value: string }> = [];
+  for (const name of names) {
+    const value = values[name];
+    if (value === undefined) continue;
+    if (state.secretNames?.has(name) || state.masker.mask(value) !== value) {
+      state.log.container(`Not exporting ${name}: it holds a secret value`);
+      continue;
+    }
+    exported.push({ name, value });
+  }
+  return exported;
 }
 
 /** Marks the build FAULT after an api failure outside a phase body; reports what it still can. */

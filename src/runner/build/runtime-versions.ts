@@ -2,9 +2,10 @@
  * `runtime-versions` against the host's tools. Builds run with the machine's tools (no images yet),
  * so a requested runtime is satisfied when the tool on PATH has the same major version (and minor,
  * when the request names one, e.g. python 3.12). One that cannot be provided fails INSTALL, with
- * the message AWS gives for an unknown version, listing what is available.
+ * the message AWS gives for an unknown version, listing what is available. The tools are asked
+ * inside the build's sandbox, with the build's PATH (which its buildspec may have changed).
  */
-import { execFile } from "node:child_process";
+import type { Workspace } from "../workspace/index.js";
 import { BuildStepError, CONTEXT } from "./errors.js";
 
 /** How to ask the host for a runtime's version: program, arguments, and where the version is. */
@@ -28,23 +29,25 @@ export interface ResolvedRuntime {
 }
 
 /**
- * Resolves each `runtime: version` against the host, with the build's PATH.
+ * Resolves each `runtime: version` against the versions the build environment has
+ * ({@link buildVersions}).
  * @throws BuildStepError FAILED (YAML_FILE_ERROR, as AWS reports an unknown runtime version).
  */
 export async function resolveRuntimeVersions(
   requested: Record<string, string>,
-  path: string,
+  versions: () => Promise<Record<string, string>>,
 ): Promise<ResolvedRuntime[]> {
   const resolved: ResolvedRuntime[] = [];
+  let available: Record<string, string> | undefined;
   for (const [name, want] of Object.entries(requested)) {
+    available ??= await versions();
     const runtime = ALIASES[name] ?? name;
-    const probe = PROBES[runtime];
-    const have = probe ? await hostVersion(probe, path) : undefined;
+    const have = available[runtime];
     if (have === undefined) {
-      const available = await availableRuntimes(path);
+      const list = Object.entries(available).map(([r, v]) => `${r} ${v}`);
       throw new BuildStepError("FAILED", {
         statusCode: CONTEXT.yamlFile,
-        message: `Unknown runtime named '${name}'. This build environment has the following runtimes: ${available.join(", ") || "none"}`,
+        message: `Unknown runtime named '${name}'. This build environment has the following runtimes: ${list.join(", ") || "none"}`,
       });
     }
     if (!versionMatches(want, have)) {
@@ -67,20 +70,25 @@ export function versionMatches(want: string, have: string): boolean {
   return wanted.every((part, i) => actual[i] === part);
 }
 
-async function availableRuntimes(path: string): Promise<string[]> {
-  const found: string[] = [];
-  for (const [runtime, probe] of Object.entries(PROBES)) {
-    const version = await hostVersion(probe, path);
-    if (version !== undefined) found.push(`${runtime} ${version}`);
-  }
-  return found;
-}
-
-function hostVersion(probe: { command: string; args: string[]; pattern: RegExp }, path: string) {
-  return new Promise<string | undefined>((resolve) => {
-    execFile(probe.command, probe.args, { env: { PATH: path }, timeout: 10_000 }, (err, stdout, stderr) => {
-      if (err) return resolve(undefined);
-      resolve(probe.pattern.exec(`${stdout}\n${stderr}`)?.[1]);
-    });
+/**
+ * Every known runtime's version in the build's sandbox, runtime → version, found by one helper
+ * that runs each tool's version command with `path` as PATH.
+ */
+export async function buildVersions(workspace: Workspace, path: string): Promise<Record<string, string>> {
+  const probes = Object.entries(PROBES);
+  const script = [
+    "PATH=$1; export PATH",
+    ...probes.map(
+      ([, p]) =>
+        `{ timeout 10 ${[p.command, ...p.args].join(" ")} 2>&1 || true; } | head -c 4096; printf '\\0'`,
+    ),
+  ].join("\n");
+  const result = await workspace.run(["sh", "-c", script, "sh", path]);
+  const outputs = result.stdout.toString("utf8").split("\0");
+  const versions: Record<string, string> = {};
+  probes.forEach(([runtime, probe], i) => {
+    const version = probe.pattern.exec(outputs[i] ?? "")?.[1];
+    if (version !== undefined) versions[runtime] = version;
   });
+  return versions;
 }

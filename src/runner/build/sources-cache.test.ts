@@ -1,7 +1,7 @@
-import { mkdir, readdir, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { Readable } from "node:stream";
 import { describe, expect, it } from "vitest";
-import { build, fakeApi, testJob, testSandbox, workRoot } from "./fixtures/fake-api.fixture.js";
+import { ZipWriter } from "../../platform/archive/index.js";
+import { build, fakeApi, testJob, testSandbox, workRoot, zipNames } from "./fixtures/fake-api.fixture.js";
 import { runBuild } from "./index.js";
 
 describe("secondary sources and cache", () => {
@@ -17,19 +17,35 @@ describe("secondary sources and cache", () => {
     expect(r.text).toContain("from lib");
   });
 
-  it("restores the cache before INSTALL and saves cache.paths after the build", async () => {
+  it("restores the cache before INSTALL and saves cache.paths after the build, HOME included", async () => {
     const { api } = fakeApi({
-      "buildspec.yml":
-        "version: 0.2\nphases:\n  install:\n    commands:\n      - cat deps/cached.txt\n      - echo new > deps/fresh.txt\ncache:\n  paths:\n    - 'deps/**/*'\n",
+      "buildspec.yml": [
+        "version: 0.2",
+        "phases:",
+        "  install:",
+        "    commands:",
+        "      - cat deps/cached.txt",
+        "      - cat /root/.m2/repo.txt",
+        "      - echo new > deps/fresh.txt",
+        "cache:",
+        "  paths:",
+        "    - 'deps/**/*'",
+        "    - '/root/.m2/**/*'",
+        "    - '/etc/**/*'",
+      ].join("\n"),
     });
     let saved: string[] = [];
-    api.restoreCache = async (_job, dir) => {
-      await mkdir(join(dir, "deps"), { recursive: true });
-      await writeFile(join(dir, "deps/cached.txt"), "restored from cache\n");
+    api.restoreCache = async (_job, zipFile) => {
+      // A cache as an earlier build saved it.
+      const zip = await ZipWriter.create(zipFile);
+      zip.addDirectory(".pipewright-cache-v2");
+      await zip.addStream("src/deps/cached.txt", Readable.from([Buffer.from("restored from cache\n")]), {});
+      await zip.addStream("abs/root/.m2/repo.txt", Readable.from([Buffer.from("maven repository\n")]), {});
+      await zip.close();
       return true;
     };
-    api.saveCache = async (_job, dir) => {
-      saved = (await readdir(join(dir, "deps"))).sort();
+    api.saveCache = async (_job, zipFile) => {
+      saved = await zipNames(zipFile);
     };
     const lines: string[] = [];
     const appendLogs = api.appendLogs.bind(api);
@@ -46,7 +62,11 @@ describe("secondary sources and cache", () => {
       });
       expect(outcome.status).toBe("SUCCEEDED");
       expect(lines).toContain("restored from cache");
-      expect(saved).toEqual(["cached.txt", "fresh.txt"]);
+      expect(lines).toContain("maven repository");
+      expect(
+        lines.some((l) => l.endsWith("Cache path /etc/**/* is outside the build's directories; not cached")),
+      ).toBe(true);
+      expect(saved).toEqual(["abs/root/.m2/repo.txt", "src/deps/cached.txt", "src/deps/fresh.txt"]);
     } finally {
       await root.remove();
     }

@@ -1,42 +1,68 @@
 /**
  * `reports`: JUnit XML and Cucumber JSON files parsed into test cases for `RunnerApi.submitReports`.
- * Other formats are accepted by the buildspec but not parsed yet (the log says so).
+ * Other formats are accepted by the buildspec but not parsed yet (the log says so). The files are
+ * read inside the build's sandbox and parsed on the host as the untrusted text they are.
  */
-import { readFile } from "node:fs/promises";
-import { join, resolve } from "node:path";
 import type { XMLParser } from "fast-xml-parser";
+import { forEachTarEntry, readAll } from "../../platform/archive/index.js";
 import type { Buildspec } from "../../formats/buildspec/index.js";
 import type { TestReportSubmission } from "../api.js";
-import { collectFiles } from "./collect-files.js";
+import { selectFiles, WorkspaceError, type Workspace } from "../workspace/index.js";
+import { BuildStepError } from "./errors.js";
+import { insideBuild } from "./inside-build.js";
 
 type TestCase = TestReportSubmission["testCases"][number];
 
-/** Reads every report group's files; a file that cannot be parsed is logged and skipped. */
+/** The largest report file parsed; a bigger one is skipped with a log line. */
+const MAX_REPORT_FILE_BYTES = 64 * 2 ** 20;
+
+/**
+ * Reads every report group's files (inside the build's sandbox); a file that cannot be parsed is
+ * logged and skipped. `log` takes container lines.
+ */
 export async function collectReports(
   buildspec: Buildspec,
-  srcDir: string,
+  workspace: Workspace,
   log: (line: string) => void,
 ): Promise<TestReportSubmission[]> {
   const reports: TestReportSubmission[] = [];
   for (const group of buildspec.reports) {
-    const base = resolve(srcDir, group.baseDirectory ?? ".");
-    const files = await collectFiles(base, group.files);
     if (group.fileFormat !== "JUNITXML" && group.fileFormat !== "CUCUMBERJSON") {
-      log(`[Container] Report group ${group.name}: ${group.fileFormat} files are not parsed yet; skipped`);
+      log(`Report group ${group.name}: ${group.fileFormat} files are not parsed yet; skipped`);
       continue;
     }
     const testCases: TestCase[] = [];
-    for (const file of files) {
-      try {
-        const text = await readFile(join(base, file), "utf8");
-        const parsed =
-          group.fileFormat === "JUNITXML" ? await parseJUnit(text, file) : parseCucumber(text, file);
-        testCases.push(...parsed);
-      } catch (err) {
-        log(`[Container] Report group ${group.name}: cannot parse ${file}: ${(err as Error).message}`);
+    let files: string[] = [];
+    try {
+      const base = insideBuild(
+        workspace.dirs,
+        group.baseDirectory ?? ".",
+        `reports.${group.name}.base-directory`,
+      );
+      files = selectFiles(await workspace.list(base, true), group.files);
+      if (files.length > 0) {
+        const { tar, done } = await workspace.pack(base, files, true);
+        await forEachTarEntry(tar, async (entry) => {
+          if (entry.type !== "file") return;
+          try {
+            const text = (await readAll(entry.stream, MAX_REPORT_FILE_BYTES)).toString("utf8");
+            const parsed =
+              group.fileFormat === "JUNITXML"
+                ? await parseJUnit(text, entry.name)
+                : parseCucumber(text, entry.name);
+            testCases.push(...parsed);
+          } catch (err) {
+            log(`Report group ${group.name}: cannot parse ${entry.name}: ${(err as Error).message}`);
+          }
+        });
+        await done;
       }
+    } catch (err) {
+      // A group whose base is missing or outside the build yields no test cases; the build goes on.
+      if (!(err instanceof WorkspaceError) && !(err instanceof BuildStepError)) throw err;
+      log(`Report group ${group.name}: ${err.message}`);
     }
-    log(`[Container] Report group ${group.name}: ${testCases.length} test cases from ${files.length} files`);
+    log(`Report group ${group.name}: ${testCases.length} test cases from ${files.length} files`);
     reports.push({ reportGroup: group.name, fileFormat: group.fileFormat, testCases });
   }
   return reports;

@@ -5,6 +5,7 @@
  */
 import { cp, mkdir } from "node:fs/promises";
 import { basename, join } from "node:path";
+import { extractZip } from "../../platform/archive/index.js";
 import type { RunnerApi } from "../api.js";
 import { formatLogLine } from "./terminal.js";
 
@@ -22,7 +23,7 @@ export function createLocalRunnerApi(options: LocalRunnerOptions): RunnerApi {
   return {
     // The LOCAL source is the directory itself (the engine builds in place): nothing to fetch.
     async fetchSource() {
-      return {};
+      return { kind: "none" };
     },
     async getParameter(name) {
       throw new Error(
@@ -43,17 +44,18 @@ export function createLocalRunnerApi(options: LocalRunnerOptions): RunnerApi {
       }
       if (text) write(text);
     },
-    async uploadArtifact(_job, target, content) {
+    async uploadArtifact(_job, target, zipFile) {
       const dir = target.artifactIdentifier
         ? join(options.artifactsDir, target.artifactIdentifier)
         : options.artifactsDir;
       await mkdir(dir, { recursive: true });
-      if ("zipFile" in content) {
-        const file = join(dir, basename(content.zipFile));
-        await cp(content.zipFile, file);
+      if (target.packaging === "ZIP") {
+        const file = join(dir, `${basename(target.name ?? "artifacts") || "artifacts"}.zip`);
+        await cp(zipFile, file);
         return { location: file };
       }
-      await cp(content.directory, dir, { recursive: true, force: true, verbatimSymlinks: true });
+      // Entry names checked, nothing written through a link (the directory may be the build's own).
+      await extractZip(zipFile, dir);
       return { location: dir };
     },
     async submitReports(_job, reports) {

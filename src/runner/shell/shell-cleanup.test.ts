@@ -1,6 +1,4 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { rm } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { processesWithToken, sandboxesUnderTest, testEnv, uniqueToken } from "./fixtures/sessions.fixture.js";
 import { startShellSession, type ShellSession } from "./index.js";
@@ -18,19 +16,25 @@ function daemons(token: string): string {
   ].join("\n");
 }
 
-for (const { title, sandbox } of suites) {
+for (const { title, sandbox, users, makeWorkDir } of suites) {
   describe.skipIf(sandbox === undefined)(title, () => {
     let workDir: string;
 
     beforeAll(async () => {
-      workDir = await mkdtemp(join(tmpdir(), "pw-shell-cleanup-"));
+      workDir = await makeWorkDir("pw-shell-cleanup-");
     });
     afterAll(async () => {
       await rm(workDir, { recursive: true, force: true });
     });
 
     function start(): Promise<ShellSession> {
-      return startShellSession({ sandbox: sandbox!, cwd: workDir, env: testEnv(), writablePaths: [workDir] });
+      return startShellSession({
+        sandbox: sandbox!,
+        users,
+        cwd: workDir,
+        env: testEnv(),
+        writablePaths: [workDir],
+      });
     }
 
     it("leaves no process behind after close(), not even setsid and nohup daemons", async () => {
@@ -81,7 +85,8 @@ for (const { title, sandbox } of suites) {
       const shell = await start();
       await shell.run(`sleep 1000.${token}1 & exit 0`);
       expect((await shell.run("echo alive")).exitCode).toBe(0);
-      expect(processesWithToken(token)).toHaveLength(1);
+      // The daemon is started in the background: wait until it has exec'd sleep.
+      await expect.poll(() => processesWithToken(token)).toHaveLength(1);
       await shell.close();
       expect(processesWithToken(token)).toEqual([]);
     });

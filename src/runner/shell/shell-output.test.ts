@@ -1,19 +1,17 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { rm } from "node:fs/promises";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { sandboxesUnderTest, testEnv } from "./fixtures/sessions.fixture.js";
 import { startShellSession, type ShellSession } from "./index.js";
 
 const suites = await sandboxesUnderTest();
 
-for (const { title, sandbox } of suites) {
+for (const { title, sandbox, users, makeWorkDir } of suites) {
   describe.skipIf(sandbox === undefined)(title, () => {
     let workDir: string;
     let session: ShellSession | undefined;
 
     beforeAll(async () => {
-      workDir = await mkdtemp(join(tmpdir(), "pw-shell-output-"));
+      workDir = await makeWorkDir("pw-shell-output-");
     });
     afterAll(async () => {
       await rm(workDir, { recursive: true, force: true });
@@ -26,6 +24,7 @@ for (const { title, sandbox } of suites) {
     async function start(maxLineLength?: number): Promise<ShellSession> {
       session = await startShellSession({
         sandbox: sandbox!,
+        users,
         cwd: workDir,
         env: testEnv(),
         writablePaths: [workDir],

@@ -1,5 +1,4 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { sandboxesUnderTest, testEnv } from "./fixtures/sessions.fixture.js";
@@ -8,13 +7,13 @@ import { startShellSession, type OutputStream, type ShellSession } from "./index
 const suites = await sandboxesUnderTest();
 
 /** `shell: "sh"` runs commands in /bin/sh with the protocol bash sessions have. */
-for (const { title, sandbox } of suites) {
+for (const { title, sandbox, users, makeWorkDir } of suites) {
   describe.skipIf(sandbox === undefined)(`POSIX sh in the ${title}`, () => {
     let workDir: string;
     let session: ShellSession | undefined;
 
     beforeAll(async () => {
-      workDir = await mkdtemp(join(tmpdir(), "pw-shell-sh-"));
+      workDir = await makeWorkDir("pw-shell-sh-");
     });
     afterAll(async () => {
       await rm(workDir, { recursive: true, force: true });
@@ -27,6 +26,7 @@ for (const { title, sandbox } of suites) {
     async function start(env: Record<string, string> = {}): Promise<ShellSession> {
       session = await startShellSession({
         sandbox: sandbox!,
+        users,
         cwd: workDir,
         env: { ...testEnv(), ...env },
         writablePaths: [workDir],

@@ -1,5 +1,4 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { sandboxesUnderTest, testEnv } from "./fixtures/sessions.fixture.js";
@@ -13,13 +12,13 @@ import {
 
 const suites = await sandboxesUnderTest();
 
-for (const { title, sandbox } of suites) {
+for (const { title, sandbox, users, makeWorkDir } of suites) {
   describe.skipIf(sandbox === undefined)(title, () => {
     let workDir: string;
     let session: ShellSession | undefined;
 
     beforeAll(async () => {
-      workDir = await mkdtemp(join(tmpdir(), "pw-shell-test-"));
+      workDir = await makeWorkDir("pw-shell-test-");
     });
     afterAll(async () => {
       await rm(workDir, { recursive: true, force: true });
@@ -32,6 +31,7 @@ for (const { title, sandbox } of suites) {
     async function start(options: Partial<ShellSessionOptions> = {}): Promise<ShellSession> {
       session = await startShellSession({
         sandbox: sandbox!,
+        users,
         cwd: workDir,
         env: testEnv(),
         writablePaths: [workDir],

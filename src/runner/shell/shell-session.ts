@@ -4,7 +4,7 @@ import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Readable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
-import type { Sandbox, SandboxExit, SandboxProcess } from "../../platform/sandbox/index.js";
+import type { Sandbox, SandboxExit, SandboxProcess, SandboxUsers } from "../../platform/sandbox/index.js";
 import { ShellSessionBusyError, ShellSessionClosedError, ShellSessionDiedError } from "./errors.js";
 import { OutputLines } from "./output-lines.js";
 import {
@@ -60,13 +60,21 @@ export class Session implements ShellSession {
   private readonly graceMs: number;
   private readonly dialect: ShellDialect;
   private currentUser: ShellUser | undefined;
+  /** The control directory on the host, where the runner writes commands and reads results. */
+  private readonly controlDir: string;
+  /** The same directory as the shells see it. */
+  private readonly controlInside: string;
+  private readonly ownDir: boolean;
 
   constructor(
     private readonly options: ShellSessionOptions,
     private readonly proc: SandboxProcess,
-    private readonly controlDir: string,
-    private readonly ownDir: boolean,
+    control: { host: string; inside: string; own: boolean },
+    private readonly users: SandboxUsers,
   ) {
+    this.controlDir = control.host;
+    this.controlInside = control.inside;
+    this.ownDir = control.own;
     this.sandbox = options.sandbox;
     this.fresh = options.buildspecVersion === "0.1";
     this.graceMs = options.killGraceMs ?? 1000;
@@ -95,7 +103,8 @@ export class Session implements ShellSession {
         if (this.state !== "open") throw await this.closedError("run a command");
         throw err;
       }
-      return this.request((seq, fence) => runRequest(seq, fence, file, this.fresh, this.dialect), options);
+      const inside = join(this.controlInside, "command.sh");
+      return this.request((seq, fence) => runRequest(seq, fence, inside, this.fresh, this.dialect), options);
     });
   }
 
@@ -268,7 +277,7 @@ export class Session implements ShellSession {
       const init = join(this.controlDir, "init.sh");
       rmSync(init, { force: true, recursive: true });
       writeFileSync(init, initScript(this.dialect), { flag: "wx", mode: 0o644 });
-      if (this.currentUser) handOver(this.controlDir, this.currentUser);
+      if (this.currentUser) handOver(this.controlDir, this.currentUser, this.users);
     } catch {
       // No shell can start without it: end the session, which settles the request in flight.
       void this.kill();
@@ -330,15 +339,20 @@ export class Session implements ShellSession {
   }
 }
 
+/** The user a session's shells start as when it was given none (with mapped users: root inside). */
+export const ROOT_USER: ShellUser = { name: "root", uid: 0, gid: 0 };
+
 /**
  * Gives the control directory and its files to `user`, whose shell reads the state the previous
  * shell saved and writes its own. lchown: entries a command replaced by links are not followed.
  */
-export function handOver(controlDir: string, user: ShellUser): void {
-  lchownSync(controlDir, user.uid, user.gid);
+export function handOver(controlDir: string, user: ShellUser, users: SandboxUsers): void {
+  const uid = users.hostUid(user.uid);
+  const gid = users.hostGid(user.gid);
+  lchownSync(controlDir, uid, gid);
   for (const name of readdirSync(controlDir)) {
     try {
-      lchownSync(join(controlDir, name), user.uid, user.gid);
+      lchownSync(join(controlDir, name), uid, gid);
     } catch (err) {
       // A command's daemon may remove its own files meanwhile.
       if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;

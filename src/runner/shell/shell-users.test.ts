@@ -1,4 +1,4 @@
-import { chmod, mkdtemp, rm } from "node:fs/promises";
+import { chmod, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -18,7 +18,7 @@ const NOBODY: ShellUser = { name: "nobody", uid: 65534, gid: 65534 };
 // Switching users takes a root server and setpriv, as in CI.
 const canSwitch = process.getuid?.() === 0 && findOnPath("setpriv") !== undefined;
 
-for (const { title, sandbox } of suites) {
+for (const { title, sandbox, users, makeWorkDir } of suites) {
   for (const shellKind of ["bash", "sh"] as const) {
     describe.skipIf(sandbox === undefined || !canSwitch)(`users in the ${title} (${shellKind})`, () => {
       let workDir: string;
@@ -26,7 +26,7 @@ for (const { title, sandbox } of suites) {
 
       beforeAll(async () => {
         // Under /tmp, whose ancestors every user can pass through.
-        workDir = await mkdtemp(join(tmpdir(), "pw-shell-users-"));
+        workDir = await makeWorkDir("pw-shell-users-");
         await chmod(workDir, 0o777);
       });
       afterAll(async () => {
@@ -40,6 +40,7 @@ for (const { title, sandbox } of suites) {
       async function start(user: ShellUser): Promise<ShellSession> {
         session = await startShellSession({
           sandbox: sandbox!,
+          users,
           cwd: workDir,
           env: testEnv(),
           writablePaths: [workDir],

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { findOnPath } from "../../platform/sandbox/index.js";
 import { HOST_SCRIPT, initScript } from "./scripts.js";
-import { handOver, Session } from "./shell-session.js";
+import { handOver, ROOT_USER, Session } from "./shell-session.js";
 import type { ShellSession, ShellSessionOptions } from "./types.js";
 
 /**
@@ -18,6 +18,9 @@ import type { ShellSession, ShellSessionOptions } from "./types.js";
 export async function startShellSession(options: ShellSessionOptions): Promise<ShellSession> {
   const ownDir = options.controlDir === undefined;
   const controlDir = options.controlDir ?? (await mkdtemp(join(tmpdir(), "pipewright-shell-")));
+  const controlTarget = options.controlTarget ?? controlDir;
+  const ownUsers = options.users === undefined;
+  const users = options.users ?? options.sandbox.reserveUsers();
   try {
     const setpriv = options.user ? (options.setprivPath ?? findOnPath("setpriv")) : undefined;
     if (options.user && setpriv === undefined) {
@@ -28,11 +31,12 @@ export async function startShellSession(options: ShellSessionOptions): Promise<S
     await mkdir(controlDir, { recursive: true });
     await rm(join(controlDir, "state.sh"), { force: true });
     await writeFile(join(controlDir, "init.sh"), initScript(options.shell ?? "bash"), { mode: 0o644 });
-    if (options.user) handOver(controlDir, options.user);
+    // The shells write their state there: the directory belongs to whoever runs them.
+    if (options.user || users.mapped) handOver(controlDir, options.user ?? ROOT_USER, users);
     const bash = options.bashPath ?? findOnPath("bash") ?? "/bin/bash";
     const sh = options.shell === "sh" ? (options.shPath ?? "/bin/sh") : "";
     const user = options.user ? [String(options.user.uid), String(options.user.gid)] : [];
-    const proc = options.sandbox.spawn({
+    const proc = await options.sandbox.spawn({
       command: [
         bash,
         "--noprofile",
@@ -40,24 +44,28 @@ export async function startShellSession(options: ShellSessionOptions): Promise<S
         "-c",
         HOST_SCRIPT,
         "pipewright-shell",
-        controlDir,
+        controlTarget,
         sh,
         setpriv ?? "",
         ...user,
       ],
       cwd: options.cwd,
       env: options.env,
-      writablePaths: [...(options.writablePaths ?? []), controlDir],
+      mounts: [...(options.mounts ?? []), { source: controlDir, target: controlTarget, writable: true }],
+      writablePaths: options.writablePaths,
       readOnlyPaths: options.readOnlyPaths,
       hiddenPaths: options.hiddenPaths,
-      network: options.network ?? true,
+      network: options.network ?? "host",
       tmpDir: options.tmpDir,
       extraOutputs: 1,
       allowUserSwitch: options.user !== undefined,
+      users,
     });
-    return new Session(options, proc, controlDir, ownDir);
+    if (ownUsers) void proc.exited.then(() => users.release());
+    return new Session(options, proc, { host: controlDir, inside: controlTarget, own: ownDir }, users);
   } catch (err) {
     if (ownDir) await rm(controlDir, { recursive: true, force: true });
+    if (ownUsers) users.release();
     throw err;
   }
 }

@@ -1,4 +1,4 @@
-import type { Sandbox } from "../../platform/sandbox/index.js";
+import type { Sandbox, SandboxMount, SandboxNetwork, SandboxUsers } from "../../platform/sandbox/index.js";
 
 /** Which stream a line of output came from. */
 export type OutputStream = "stdout" | "stderr";
@@ -9,18 +9,22 @@ export type OutputListener = (line: string, stream: OutputStream) => void;
 /** Options for {@link startShellSession}. */
 export interface ShellSessionOptions {
   sandbox: Sandbox;
-  /** Directory the first command starts in (CODEBUILD_SRC_DIR). */
+  /** Directory the first command starts in (CODEBUILD_SRC_DIR), as seen inside the sandbox. */
   cwd: string;
   /** The build's whole environment; it should include PATH. */
   env: Record<string, string>;
-  /** Directories the build may write (its source and output directories); default none. */
+  /** Host directories seen at other paths inside (see SandboxSpawnOptions); default none. */
+  mounts?: SandboxMount[];
+  /** Directories the build may write (its source and output directories), at the same path; default none. */
   writablePaths?: string[];
   /** Directories visible read-only even inside `hiddenPaths`; default none. */
   readOnlyPaths?: string[];
   /** Directories the build must not see, e.g. the data directory; default none. See SandboxSpawnOptions. */
   hiddenPaths?: string[];
-  /** Network access; default true (AWS builds have it). */
-  network?: boolean;
+  /** The network; default "host". */
+  network?: SandboxNetwork;
+  /** The host users the session runs as (Sandbox.reserveUsers); default a reservation of its own. */
+  users?: SandboxUsers;
   /** Host directory used as /tmp; default a private tmpfs (bubblewrap) or the server's /tmp (process). */
   tmpDir?: string;
   /**
@@ -35,6 +39,8 @@ export interface ShellSessionOptions {
    * directory, removed when the session ends.
    */
   controlDir?: string;
+  /** Where the control directory is seen inside the sandbox; default the same path as on the host. */
+  controlTarget?: string;
   /** Receives output that arrives while no command runs (from daemons of earlier commands); default dropped. */
   onIdleOutput?: OutputListener;
   /**

@@ -37,7 +37,7 @@ export function createBuildHandler(rt: CodeBuildRuntime, runBuild: RunBuild): Jo
     let reason: EndReason | undefined;
     try {
       await runBuild(
-        toBuildJob(row),
+        toBuildJob(row, rt.publicUrl()),
         createRunnerApi(rt, { accountId: row.account_id, region: row.region }),
         {
           signal: combined,

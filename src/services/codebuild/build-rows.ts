@@ -7,6 +7,7 @@ import type {
   ProjectCache,
   ProjectEnvironment,
   ProjectSource,
+  VpcConfig,
 } from "./shapes.js";
 
 /** What a build row's `doc` column holds: everything BatchGetBuilds returns besides the columns. */
@@ -36,6 +37,8 @@ export interface BuildDoc {
   logs: { groupName: string; streamName: string; deepLink: string; cloudWatchLogsArn: string } & LogsConfig;
   timeoutInMinutes: number;
   queuedTimeoutInMinutes: number;
+  /** The project's VpcConfig: the build gets the host's network. */
+  vpcConfig?: VpcConfig;
   initiator: string;
   encryptionKey: string;
   exportedEnvironmentVariables: Array<{ name: string; value: string }>;

@@ -1,4 +1,4 @@
-import { runGit, resolveCommit } from "../../platform/git/index.js";
+import { GitError, runGit, resolveCommit } from "../../platform/git/index.js";
 import type { BuildSource } from "../../runner/api.js";
 import type { CodeCommitGit } from "../codecommit/index.js";
 import { RunnerApiError } from "./errors.js";
@@ -49,26 +49,20 @@ export async function fetchCodeCommitSource(
     );
   }
   const depth = source.gitCloneDepth ?? 0;
+  // The directory already belongs to the build's users; git runs as the server, once, before any
+  // of the build's processes exists, and then hands the checkout over (the engine does).
+  const git = (...args: string[]) => runGit(["-c", `safe.directory=${dir}`, "-C", dir, ...args]);
   try {
     await runGit(["init", "-q", dir]);
-    await runGit([
-      "-C",
-      dir,
-      "fetch",
-      "-q",
-      ...(depth > 0 ? ["--depth", String(depth)] : []),
-      repo.gitDir,
-      commit,
-    ]);
-    await runGit(["-C", dir, "checkout", "-q", "--detach", commit]);
-    await runGit(["-C", dir, "remote", "add", "origin", location]);
+    await git("fetch", "-q", ...(depth > 0 ? ["--depth", String(depth)] : []), repo.gitDir, commit);
+    await git("checkout", "-q", "--detach", commit);
+    await git("remote", "add", "origin", location);
   } catch (err) {
-    throw new RunnerApiError(
-      `CODECOMMIT source: could not check out ${commit} of ${name}: ${(err as Error).message}`,
-      {
-        cause: err,
-      },
-    );
+    // git's own words, without the server's paths.
+    const reason = err instanceof GitError ? err.stderr.trim().split("\n")[0] : (err as Error).message;
+    throw new RunnerApiError(`CODECOMMIT source: could not check out ${commit} of ${name}: ${reason}`, {
+      cause: err,
+    });
   }
   return { resolvedSourceVersion: commit };
 }

@@ -8,6 +8,7 @@ import {
   type ProjectCache,
   type ProjectEnvironment,
   type ProjectSource,
+  type VpcConfig,
 } from "./shapes.js";
 
 /** A project as stored: what CreateProject/UpdateProject said, with AWS's defaults filled in. */
@@ -29,7 +30,7 @@ export interface ProjectSpec {
   queuedTimeoutInMinutes: number;
   encryptionKey: string;
   tags: Array<{ key?: string | undefined; value?: string | undefined }>;
-  vpcConfig?: unknown;
+  vpcConfig?: VpcConfig;
   badgeEnabled: boolean;
   logsConfig: LogsConfig;
   fileSystemLocations: unknown[];

@@ -1,9 +1,9 @@
-import { createReadStream } from "node:fs";
-import { cp, mkdir, mkdtemp, rm } from "node:fs/promises";
-import os from "node:os";
+import { createReadStream, createWriteStream } from "node:fs";
+import { copyFile, mkdir, rename } from "node:fs/promises";
 import path from "node:path";
+import { pipeline } from "node:stream/promises";
 import { errorMessage, isServiceError } from "../../core/index.js";
-import type { ArtifactsTarget, BuildJob, BuildSource, RunnerApi } from "../../runner/api.js";
+import type { ArtifactsTarget, BuildJob, BuildSource, FetchedSource, RunnerApi } from "../../runner/api.js";
 import { appendLogEvents } from "../logs/index.js";
 import { getSecretValue } from "../secretsmanager/index.js";
 import { getParameterValue } from "../ssm/index.js";
@@ -14,10 +14,10 @@ import type { CodeBuildRuntime } from "./deps.js";
 import { RunnerApiError } from "./errors.js";
 import { finishBuild, reportPhases } from "./lifecycle.js";
 import { submitReports } from "./report-store.js";
-import { listFiles, unzipTo, withTempFile, zipDirectory } from "./source-archive.js";
+import { putZipEntries } from "./artifact-upload.js";
 
-/** The {@link BuildJob} a runner needs for a build row. */
-export function toBuildJob(row: BuildRow): BuildJob {
+/** The {@link BuildJob} a runner needs for a build row; `endpointUrl` is the server's own URL. */
+export function toBuildJob(row: BuildRow, endpointUrl?: string): BuildJob {
   const doc = docOf(row);
   const source = (s: typeof doc.source): BuildSource => ({
     type: s.type as BuildSource["type"],
@@ -55,19 +55,21 @@ export function toBuildJob(row: BuildRow): BuildJob {
     image: doc.environment.image,
     computeType: doc.environment.computeType,
     privilegedMode: doc.environment.privilegedMode ?? false,
-    network: true,
+    // AWS's vpcConfig gives a build the private network: here, the host's, loopback included.
+    network: doc.vpcConfig ? "host" : "isolated",
     timeoutInMinutes: doc.timeoutInMinutes,
     artifacts: target(doc.artifactsTarget),
     secondaryArtifacts: doc.secondaryArtifactsTargets.map(target),
     cache: { type: doc.cache.type, ...(doc.cache.location ? { location: doc.cache.location } : {}) },
     startTime: row.start_time,
+    ...(endpointUrl ? { endpointUrl } : {}),
   };
 }
 
 /** Loads the {@link BuildJob} of a build id; undefined when the build does not exist. */
 export async function loadBuildJob(rt: CodeBuildRuntime, buildId: string): Promise<BuildJob | undefined> {
   const row = await loadBuild(rt.store.db, buildId);
-  return row ? toBuildJob(row) : undefined;
+  return row ? toBuildJob(row, rt.publicUrl()) : undefined;
 }
 
 function splitBucketKey(location: string): { bucket: string; key: string } {
@@ -109,35 +111,37 @@ export function createRunnerApi(
   };
   const fetchAnySource = async (
     source: BuildSource,
-    dir: string,
-  ): Promise<{ resolvedSourceVersion?: string }> => {
-    await mkdir(dir, { recursive: true });
+    target: { dir: string; zipFile: string },
+  ): Promise<FetchedSource> => {
     switch (source.type) {
       case "NO_SOURCE":
-        return {};
+        return { kind: "none" };
       // A pipeline's input artifact is a zip in its artifact store, fetched as an S3 source is.
       case "CODEPIPELINE":
       case "S3": {
         const { bucket, key } = splitBucketKey(source.location ?? "");
         try {
           const opened = await rt.s3.getObject({ bucket, key });
-          await withTempFile(opened.body, (file) => unzipTo(file, dir));
-          return { resolvedSourceVersion: opened.info.etag.replace(/"/g, "") };
+          await pipeline(opened.body, createWriteStream(target.zipFile, { mode: 0o600 }));
+          return { kind: "zip", resolvedSourceVersion: opened.info.etag.replace(/"/g, "") };
         } catch (err) {
           throw new RunnerApiError(`could not read the source s3://${bucket}/${key}: ${errorMessage(err)}`, {
             cause: err,
           });
         }
       }
-      case "CODECOMMIT":
-        return fetchCodeCommitSource(rt.codecommit, scope, source, dir);
+      case "CODECOMMIT": {
+        await mkdir(target.dir, { recursive: true });
+        const checkedOut = await fetchCodeCommitSource(rt.codecommit, scope, source, target.dir);
+        return { kind: "directory", ...checkedOut };
+      }
       default:
         throw new RunnerApiError(`source type ${source.type} cannot be fetched by this server yet`);
     }
   };
   return {
-    async fetchSource(job, source, dir) {
-      const fetched = await fetchAnySource(source, dir);
+    async fetchSource(job, source, target) {
+      const fetched = await fetchAnySource(source, target);
       // AWS: `resolvedSourceVersion` is the primary source's commit id for git sources, and does
       // not apply to S3 sources.
       if (
@@ -190,23 +194,21 @@ export function createRunnerApi(
         now: rt.clock.now(),
       });
     },
-    async uploadArtifact(job, target, content) {
+    async uploadArtifact(job, target, zipFile) {
       if (target.type !== "S3" || !target.location) {
         throw new RunnerApiError(`artifacts of type ${target.type} cannot be uploaded by this server yet`);
       }
       const uuid = job.buildId.slice(job.buildId.lastIndexOf(":") + 1);
       const key = artifactKey(target, uuid);
-      if ("zipFile" in content) {
-        const put = await putFile(target.location, key, content.zipFile);
+      if (target.packaging === "ZIP") {
+        const put = await putFile(target.location, key, zipFile);
         return { location: artifactLocation(target.location, key), md5sum: put.etag.replace(/"/g, "") };
       }
-      for (const rel of await listFiles(content.directory)) {
-        await putFile(target.location, key ? `${key}/${rel}` : rel, path.join(content.directory, rel));
-      }
+      await putZipEntries(rt.s3, { bucket: target.location, prefix: key, zipFile });
       return { location: artifactLocation(target.location, key) };
     },
     submitReports: (job, reports) => submitReports(rt, job, reports),
-    async restoreCache(job, dir) {
+    async restoreCache(job, zipFile) {
       if (job.cache.type === "S3") {
         const { bucket, key } = s3CacheObject(job);
         let opened: Awaited<ReturnType<typeof rt.s3.getObject>>;
@@ -219,34 +221,27 @@ export function createRunnerApi(
             cause: err,
           });
         }
-        await withTempFile(opened.body, (file) => unzipTo(file, dir));
+        await pipeline(opened.body, createWriteStream(zipFile, { mode: 0o600 }));
         return true;
       }
-      const from = cacheDir(rt, job);
       try {
-        await cp(from, dir, { recursive: true, force: true });
+        await copyFile(localCacheFile(rt, job), zipFile);
         return true;
       } catch {
         return false;
       }
     },
-    async saveCache(job, dir) {
+    async saveCache(job, zipFile) {
       if (job.cache.type === "S3") {
         const { bucket, key } = s3CacheObject(job);
-        const tmp = await mkdtemp(path.join(os.tmpdir(), "pipewright-cache-"));
-        try {
-          const zip = path.join(tmp, "cache.zip");
-          await zipDirectory(dir, zip);
-          await putFile(bucket, key, zip);
-        } finally {
-          await rm(tmp, { recursive: true, force: true });
-        }
+        await putFile(bucket, key, zipFile);
         return;
       }
-      const to = cacheDir(rt, job);
-      await rm(to, { recursive: true, force: true });
-      await mkdir(path.dirname(to), { recursive: true });
-      await cp(dir, to, { recursive: true });
+      const to = localCacheFile(rt, job);
+      await mkdir(path.dirname(to), { recursive: true, mode: 0o700 });
+      // Replaced whole: a build that reads the cache meanwhile gets the old one or the new one.
+      await copyFile(zipFile, `${to}.new`);
+      await rename(`${to}.new`, to);
     },
     finish: (job, outcome) => finishBuild(rt, job.buildId, outcome),
   };
@@ -266,7 +261,7 @@ function s3CacheObject(job: BuildJob): { bucket: string; key: string } {
   return { bucket, key: `${prefix ? `${prefix}/` : ""}${job.projectName}-codebuild-cache.zip` };
 }
 
-/** A project's LOCAL cache lives under the data directory, one folder per account, region and project. */
-function cacheDir(rt: CodeBuildRuntime, job: BuildJob): string {
-  return path.join(rt.dataDir, "codebuild-cache", job.accountId, job.region, job.projectName);
+/** A project's LOCAL cache: one zip under the data directory per account, region and project. */
+function localCacheFile(rt: CodeBuildRuntime, job: BuildJob): string {
+  return path.join(rt.dataDir, "codebuild-cache", job.accountId, job.region, job.projectName, "cache.zip");
 }

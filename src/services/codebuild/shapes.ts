@@ -121,6 +121,17 @@ export const LogsConfig = z.object({
 });
 export type LogsConfig = z.output<typeof LogsConfig>;
 
+/**
+ * AWS's `VpcConfig`. A project with one gets the host's network (its private services, loopback
+ * included) instead of a network of its own: the VPC's ids name nothing here and are kept as given.
+ */
+export const VpcConfig = z.object({
+  vpcId: awsString(1).optional(),
+  subnets: awsList(awsString(1), 0, 16).optional(),
+  securityGroupIds: awsList(awsString(1), 0, 5).optional(),
+});
+export type VpcConfig = z.infer<typeof VpcConfig>;
+
 export const Tag = z.object({ key: awsString(1, 127).optional(), value: awsString(0, 255).optional() });
 
 const SourceVersion = z.object({ sourceIdentifier: z.string(), sourceVersion: z.string() });
@@ -141,7 +152,7 @@ export const ProjectFields = {
   queuedTimeoutInMinutes: awsInt(5, 480).optional(),
   encryptionKey: awsString(1).optional(),
   tags: awsList(Tag, 0, 50).optional(),
-  vpcConfig: z.unknown().optional(),
+  vpcConfig: VpcConfig.optional(),
   badgeEnabled: z.boolean().optional(),
   logsConfig: LogsConfig.optional(),
   fileSystemLocations: z.array(z.unknown()).optional(),

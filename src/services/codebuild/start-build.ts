@@ -249,6 +249,7 @@ function composeDoc(
     },
     timeoutInMinutes: input.timeoutInMinutesOverride ?? spec.timeoutInMinutes,
     queuedTimeoutInMinutes: input.queuedTimeoutInMinutesOverride ?? spec.queuedTimeoutInMinutes,
+    ...(spec.vpcConfig ? { vpcConfig: spec.vpcConfig } : {}),
     // AWS reports an IAM user by name and the root user by its ARN.
     initiator: ctx.principal.isRoot ? ctx.principal.arn : ctx.principal.userName,
     encryptionKey: input.encryptionKeyOverride ?? spec.encryptionKey,
