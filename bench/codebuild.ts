@@ -125,7 +125,10 @@ export async function benchBuildLatency(runs = 30): Promise<BenchRow[]> {
       const { build } = await b.client.send(new StartBuildCommand({ projectName: "echo" }));
       const [done] = await waitForAll(b.client, [build!.id!], 2);
       const ms = performance.now() - t;
-      if (done!.buildStatus !== "SUCCEEDED") throw new Error(`build ${done!.id} ended ${done!.buildStatus}`);
+      if (done!.buildStatus !== "SUCCEEDED") {
+        const why = (done!.phases ?? []).flatMap((p) => (p.contexts ?? []).map((c) => c.message)).join("; ");
+        throw new Error(`build ${done!.id} ended ${done!.buildStatus}: ${why}`);
+      }
       const base = await echoHi();
       if (i < 0) continue; // warm-up: sandbox detection, first claim, JIT
       latency.push(ms);
