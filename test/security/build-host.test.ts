@@ -7,6 +7,7 @@ import { chmodSync, readdirSync, statSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import path from "node:path";
 import { StopBuildCommand } from "@aws-sdk/client-codebuild";
+import { CodeCommitClient, CreateRepositoryCommand, PutFileCommand } from "@aws-sdk/client-codecommit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { waitForBuild } from "../e2e/codebuild-support.js";
 import { tempDir } from "../support/stores.js";
@@ -92,6 +93,41 @@ describe.skipIf(!asRoot)("the build's host", () => {
     expect(r.log).toContain('{"status":"ok"}');
     expect(r.log).toContain(`endpoint=${h.server.url}`);
     expect(r.log).not.toContain("private service");
+  });
+
+  it("uses the AWS CLI and git's credential helper against the server from inside", async () => {
+    const codecommit = new CodeCommitClient(h.server.clientConfig);
+    await codecommit.send(new CreateRepositoryCommand({ repositoryName: "inside" }));
+    await codecommit.send(
+      new PutFileCommand({
+        repositoryName: "inside",
+        branchName: "main",
+        filePath: "hello.txt",
+        fileContent: Buffer.from("hello from the server\n"),
+      }),
+    );
+    codecommit.destroy();
+    const credentials = h.server.clientConfig.credentials as { accessKeyId: string; secretAccessKey: string };
+    const r = await h.run({
+      buildspec: [
+        "version: 0.2",
+        "env:",
+        "  git-credential-helper: yes",
+        "phases:",
+        "  build:",
+        "    commands:",
+        // Debian's AWS CLI (2.9) predates AWS_ENDPOINT_URL, hence --endpoint-url.
+        '      - /usr/bin/aws --endpoint-url "$AWS_ENDPOINT_URL" sts get-caller-identity --query Account --output text',
+        '      - git clone -q "$AWS_ENDPOINT_URL/v1/repos/inside" cloned && cat cloned/hello.txt',
+      ].join("\n"),
+      environmentVariables: {
+        AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+      },
+    });
+    expect(r.build.buildStatus, r.log).toBe("SUCCEEDED");
+    expect(r.log).toContain(h.server.config.accountId);
+    expect(r.log).toContain("hello from the server");
   });
 
   it("with vpcConfig, gets the host's network, private services included", async () => {

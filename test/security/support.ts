@@ -73,6 +73,8 @@ export interface BuildSpecOptions {
   vpcConfig?: { vpcId: string; subnets: string[]; securityGroupIds: string[] };
   /** Minutes; default 5. */
   timeoutInMinutes?: number;
+  /** The project's environment variables (PLAINTEXT). */
+  environmentVariables?: Record<string, string>;
 }
 
 /** What a build did. */
@@ -135,6 +137,14 @@ export class Harness {
         ...(options.vpcConfig ? { vpcConfig: options.vpcConfig } : {}),
         timeoutInMinutes: options.timeoutInMinutes ?? 5,
         ...PROJECT_BASICS,
+        environment: {
+          ...PROJECT_BASICS.environment,
+          environmentVariables: Object.entries(options.environmentVariables ?? {}).map(([name, value]) => ({
+            name,
+            value,
+            type: "PLAINTEXT" as const,
+          })),
+        },
       }),
     );
     const { build } = await this.codebuild.send(new StartBuildCommand({ projectName: project }));
