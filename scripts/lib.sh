@@ -49,8 +49,15 @@ ensure_node_modules() {
   fi
 }
 
+# Compiles when the sources, the compiler settings or the dependencies changed since the last build
+# (a hash of them is kept in dist/), so a restart does not wait for the compiler.
 build() {
+  local stamp="dist/.pipewright-source-hash" want
+  want="$(find src tsconfig.json tsconfig.build.json package-lock.json -type f -print0 2>/dev/null |
+    sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1)"
+  if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -f dist/cli/main.js ]; then return 0; fi
   say "building"
   npm run --silent build
   chmod +x dist/cli/main.js
+  echo "$want" >"$stamp"
 }

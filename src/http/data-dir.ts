@@ -6,8 +6,23 @@
  * repositories, caches — is made private to the server's user (0600 files, 0700 directories).
  */
 import { createHash } from "node:crypto";
-import { chmodSync, lstatSync, mkdirSync, readdirSync, realpathSync, statSync } from "node:fs";
+import {
+  accessSync,
+  chmodSync,
+  closeSync,
+  constants,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from "node:fs";
 import path from "node:path";
+import { ConfigError } from "../core/index.js";
 
 /** The directory under the data directory where builds run. */
 export const BUILDS_DIR = "builds";
@@ -58,5 +73,81 @@ function closedParent(dir: string): string | undefined {
   for (let parent = path.dirname(realpathSync(path.dirname(dir))); ; parent = path.dirname(parent)) {
     if ((statSync(parent).mode & 0o001) === 0) return parent;
     if (parent === "/") return undefined;
+  }
+}
+
+/** The file that says which server holds a data directory. */
+const LOCK_FILE = "server.pid";
+
+/**
+ * Takes the data directory for this process: one server per data directory, as two would run two
+ * build runners over one database and one set of repositories. The lock is a file holding the
+ * holder's pid, made with O_EXCL; one whose process is gone (a crash, kill -9) is taken over.
+ * @returns a function that releases it (on shutdown).
+ * @throws ConfigError naming the other server's pid when it is alive.
+ */
+export function lockDataDir(dataDir: string): () => void {
+  const file = path.join(dataDir, LOCK_FILE);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const fd = openSync(file, "wx", 0o600);
+      writeSync(fd, `${process.pid}\n`);
+      closeSync(fd);
+      return () => {
+        // Only our own lock: a server that took over a lock we thought stale keeps its own.
+        if (readPid(file) === process.pid) rmSync(file, { force: true });
+      };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST" || attempt > 0) throw err;
+    }
+    const holder = readPid(file);
+    if (holder !== undefined && holder !== process.pid && isAlive(holder)) {
+      throw new ConfigError(
+        `data directory ${dataDir} is in use by another Pipewright server (pid ${holder}); stop it, ` +
+          `or give this one another directory with --data-dir or PIPEWRIGHT_DATA_DIR`,
+      );
+    }
+    // Left by a process that is gone: take it over.
+    rmSync(file, { force: true });
+  }
+}
+
+function readPid(file: string): number | undefined {
+  try {
+    const pid = Number.parseInt(readFileSync(file, "utf8"), 10);
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+  // A killed server can linger as a zombie until its parent reaps it: that is not a holder.
+  try {
+    return !/^\d+ \(.*\) Z/s.test(readFileSync(`/proc/${pid}/stat`, "utf8"));
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * Creates the data directory, or says in one line why it cannot be used.
+ * @throws ConfigError naming the directory and the setting that chooses it.
+ */
+export function prepareDataDir(dataDir: string): void {
+  try {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    accessSync(dataDir, constants.W_OK | constants.X_OK);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? "error";
+    throw new ConfigError(
+      `data directory ${dataDir} cannot be used (${code}: ${(err as Error).message.replace(/^[A-Z]+: /, "")}); ` +
+        `choose another with --data-dir or PIPEWRIGHT_DATA_DIR`,
+    );
   }
 }

@@ -1,8 +1,7 @@
-import { mkdirSync } from "node:fs";
 import { rmdir } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
-import { createLogger, systemClock, type Logger, type ServerConfig } from "../core/index.js";
+import { ConfigError, createLogger, systemClock, type Logger, type ServerConfig } from "../core/index.js";
 import { createBus, type Bus } from "../platform/bus/index.js";
 import { createEnvelope, loadMasterKey } from "../platform/crypto/index.js";
 import { createQueue, createWorker, type Queue } from "../platform/queue/index.js";
@@ -25,7 +24,7 @@ import { createSsmService } from "../services/ssm/index.js";
 import { stsService } from "../services/sts/index.js";
 import { buildApp } from "./app.js";
 import { AuthThrottle } from "./auth-throttle.js";
-import { buildsRoot, secureDataDir } from "./data-dir.js";
+import { buildsRoot, lockDataDir, prepareDataDir, secureDataDir } from "./data-dir.js";
 import { registerCodeBuildRoutes } from "./codebuild-routes.js";
 import { createJsonHandler } from "./json-protocol.js";
 import { registerGitHttpRoutes } from "./git-http.js";
@@ -77,14 +76,21 @@ export async function startServer(
   options: StartServerOptions = {},
 ): Promise<RunningServer> {
   const logger = options.logger ?? createLogger({ level: config.logLevel });
-  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
-  secureDataDir(config.dataDir);
-  const envelope = createEnvelope(loadMasterKey(config.dataDir, config.masterKey));
-  const store = await openStore({
-    databaseUrl: config.databaseUrl,
-    sqlitePath: path.join(config.dataDir, "pipewright.db"),
-  });
+  prepareDataDir(config.dataDir);
+  const unlock = lockDataDir(config.dataDir);
+  let store: Store;
   try {
+    secureDataDir(config.dataDir);
+    store = await openStore({
+      databaseUrl: config.databaseUrl,
+      sqlitePath: path.join(config.dataDir, "pipewright.db"),
+    });
+  } catch (err) {
+    unlock();
+    throw err;
+  }
+  try {
+    const envelope = createEnvelope(loadMasterKey(config.dataDir, config.masterKey));
     const credentials = await ensureRootUser(store, envelope, config.accountId, systemClock.now());
     const credentialsFile = path.join(config.dataDir, "credentials");
     writeCredentialsFile(credentialsFile, credentials, config.region);
@@ -182,7 +188,7 @@ export async function startServer(
       concurrency: 2,
       logger,
     });
-    await app.listen({ port: config.port, host: config.host });
+    await listening(app.listen({ port: config.port, host: config.host }), config.host, config.port);
     const port = (app.server.address() as AddressInfo).port;
     const host = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
     publicUrl = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
@@ -242,10 +248,12 @@ export async function startServer(
           await bus.stop();
           await queue.close();
           await store.close();
+          unlock();
         })()),
     };
   } catch (err) {
     await store.close();
+    unlock();
     throw err;
   }
 }
@@ -313,4 +321,27 @@ function embeddedEngine(config: ServerConfig, logger: Logger): EmbeddedEngine {
       if (!workRoot.startsWith(config.dataDir + path.sep)) await rmdir(workRoot).catch(() => undefined);
     },
   };
+}
+
+/**
+ * Waits for the HTTP listener; a port that is taken or not allowed, or an address this machine does
+ * not have, is the user's setting, said in one line that names it.
+ */
+async function listening(started: Promise<unknown>, host: string, port: number): Promise<void> {
+  try {
+    await started;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const fix = "choose another with --port or PIPEWRIGHT_PORT (0 picks a free one)";
+    if (code === "EADDRINUSE")
+      throw new ConfigError(`HTTP port ${port} is in use by another program; ${fix}`);
+    if (code === "EACCES")
+      throw new ConfigError(`HTTP port ${port} needs privileges this process lacks; ${fix}`);
+    if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND") {
+      throw new ConfigError(
+        `${host} is not an address of this machine; choose another with --host or PIPEWRIGHT_HOST`,
+      );
+    }
+    throw err;
+  }
 }

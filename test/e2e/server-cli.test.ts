@@ -1,4 +1,5 @@
-import { readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { createServer, type AddressInfo } from "node:net";
 import path from "node:path";
 import { GetCallerIdentityCommand, STSClient } from "@aws-sdk/client-sts";
 import { afterEach, describe, expect, it } from "vitest";
@@ -84,5 +85,56 @@ describe("pipewright server", () => {
     const p = start(tmp.dir, ["--account-id", "12"]);
     expect(await p.exited).toBe(1);
     expect(p.output()).toMatch(/--account-id: must be 12 digits/);
+  });
+
+  it("says in one line, without a stack trace, that a port is taken, naming the setting", async () => {
+    const tmp = tempDir();
+    cleanups.push(tmp.remove);
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, "127.0.0.1", resolve));
+    cleanups.push(() => new Promise<void>((resolve) => taken.close(() => resolve())));
+    const port = String((taken.address() as AddressInfo).port);
+    for (const args of [
+      ["--port", port],
+      ["--ssh-port", port],
+    ]) {
+      const p = start(tmp.dir, args);
+      expect(await p.exited).toBe(1);
+      const out = p.output().trim();
+      expect(out.split("\n")).toHaveLength(1);
+      expect(out).toMatch(new RegExp(`port ${port} is (in use by another program|already in use)`));
+      expect(out).toContain(args[0]);
+      expect(out).not.toMatch(/\n\s+at /);
+    }
+  });
+
+  it("holds its data directory: a second server is refused, and a crashed one's lock is taken over", async () => {
+    const tmp = tempDir();
+    cleanups.push(tmp.remove);
+    const first = start(tmp.dir);
+    await first.waitFor(/running at/);
+    const second = start(tmp.dir);
+    expect(await second.exited).toBe(1);
+    expect(second.output()).toMatch(
+      new RegExp(`data directory .* is in use by another Pipewright server \\(pid ${first.child.pid}\\)`),
+    );
+    expect(second.output()).toContain("--data-dir");
+    // kill -9 leaves the lock behind; the next server takes it over.
+    first.child.kill("SIGKILL");
+    await first.exited;
+    expect(readFileSync(path.join(tmp.dir, "server.pid"), "utf8").trim()).toBe(String(first.child.pid));
+    const third = start(tmp.dir);
+    await third.waitFor(/running at/);
+    third.child.kill("SIGTERM");
+    expect(await third.exited).toBe(0);
+    expect(existsSync(path.join(tmp.dir, "server.pid"))).toBe(false);
+  });
+
+  it("names a data directory it cannot use", async () => {
+    const p = start("/etc/hostname/data");
+    expect(await p.exited).toBe(1);
+    expect(p.output().trim()).toMatch(
+      /^pipewright: data directory \/etc\/hostname\/data cannot be used \(ENOTDIR.*--data-dir/,
+    );
   });
 });

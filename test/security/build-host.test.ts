@@ -107,7 +107,7 @@ describe.skipIf(!asRoot)("the build's host", () => {
       }),
     );
     codecommit.destroy();
-    const credentials = h.server.clientConfig.credentials as { accessKeyId: string; secretAccessKey: string };
+    const credentials = h.server.clientConfig.credentials;
     const r = await h.run({
       buildspec: [
         "version: 0.2",
