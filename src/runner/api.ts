@@ -211,3 +211,14 @@ export interface RunnerApi {
   /** The build ended. */
   finish(job: BuildJob, outcome: BuildOutcome): Promise<void>;
 }
+
+/**
+ * Why a build was stopped, when the one who stops it knows better than "Build was stopped": abort
+ * the build's signal with this, and its message becomes the STOPPED phase's context.
+ */
+export class BuildStopReason extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "BuildStopReason";
+  }
+}

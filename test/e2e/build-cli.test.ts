@@ -44,6 +44,34 @@ describe("pipewright build", () => {
     expect(await readFile(join(dir, ".pipewright-artifacts/out/result.txt"), "utf8")).toBe("built\n");
   });
 
+  it("prints each report group's counts and warns about a report file with no test cases, with times", async () => {
+    await writeFile(
+      join(dir, "buildspec.yml"),
+      [
+        "version: 0.2",
+        "phases:",
+        "  build:",
+        "    commands:",
+        "      - mkdir -p reports",
+        '      - echo \'<testsuites><testcase name="a"/><testcase name="b"><failure/></testcase></testsuites>\' > reports/one.xml',
+        "      - echo '<testsuites></testsuites>' > reports/empty.xml",
+        "reports:",
+        "  unit:",
+        "    files: ['reports/*.xml']",
+      ].join("\n"),
+    );
+    const { code, output } = await pipewrightBuild(dir);
+    expect(code).toBe(0);
+    expect(output).toMatch(
+      /^· \d\d:\d\d:\d\d\.\d{3} Warning: report group unit: reports\/empty\.xml has no test cases/m,
+    );
+    expect(output).toMatch(
+      /^· \d\d:\d\d:\d\d\.\d{3} Report group unit: 2 test cases \(1 succeeded, 1 failed, 0 skipped\) from 2 files$/m,
+    );
+    // Under the phase that printed them, not among the buildspec's phases.
+    expect(output.indexOf("── UPLOAD_ARTIFACTS ──")).toBeLessThan(output.indexOf("Report group unit:"));
+  });
+
   it("exits non-zero when a command fails, with the failing command in the table", async () => {
     await writeFile(
       join(dir, "buildspec.yml"),

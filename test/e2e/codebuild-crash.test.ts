@@ -153,4 +153,42 @@ describe("a server killed mid-build", () => {
     const done = await waitForBuild(restarted, next.build!.id!, undefined, 30_000);
     expect(done.buildStatus).toBe("SUCCEEDED");
   }, 90_000);
+
+  it("a build cut short by a clean shutdown ends STOPPED, saying the server shut down", async () => {
+    const dir = tempDir("pipewright-shutdown-");
+    const first = await startServerProcess(dir.dir);
+    servers.push(first.cli);
+    const codebuild = new CodeBuildClient(first.config);
+    await codebuild.send(
+      new CreateProjectCommand({
+        name: "long",
+        source: {
+          type: "NO_SOURCE",
+          buildspec: "version: 0.2\nphases:\n  build:\n    commands:\n      - sleep 300\n",
+        },
+        artifacts: { type: "NO_ARTIFACTS" },
+        environment: {
+          type: "LINUX_CONTAINER",
+          image: "aws/codebuild/standard:7.0",
+          computeType: "BUILD_GENERAL1_SMALL",
+        },
+        serviceRole: "arn:aws:iam::000000000000:role/codebuild",
+      }),
+    );
+    const { build } = await codebuild.send(new StartBuildCommand({ projectName: "long" }));
+    await waitForBuild(codebuild, build!.id!, (b) => b.currentPhase === "BUILD", 30_000);
+    first.cli.child.kill("SIGTERM");
+    expect(await first.cli.exited).toBe(0);
+    const second = await startServerProcess(dir.dir);
+    servers.push(second.cli);
+    const ended = await waitForBuild(new CodeBuildClient(second.config), build!.id!, undefined, 10_000);
+    expect(ended.buildStatus).toBe("STOPPED");
+    const phase = ended.phases!.find((p) => p.phaseType === "BUILD")!;
+    expect(phase.contexts?.map((c) => c.message).join(" ")).toContain(
+      "Build was stopped because the Pipewright server shut down while it ran",
+    );
+    second.cli.child.kill("SIGTERM");
+    await second.cli.exited;
+    dir.remove();
+  }, 60_000);
 });

@@ -61,7 +61,7 @@ export function createBubblewrapSandbox(options: BubblewrapSandboxOptions = {}):
     isolated: true,
     remapsPaths: true,
     isolatedNetwork,
-    description: describe(options, isolatedNetwork),
+    description: describe(options),
     reserveUsers: () => options.idRanges?.reserve() ?? UNMAPPED_USERS,
     async spawn(spawnOptions) {
       if (closed) throw new Error("sandbox: closed");
@@ -74,20 +74,15 @@ export function createBubblewrapSandbox(options: BubblewrapSandboxOptions = {}):
   };
 }
 
-function describe(options: BubblewrapSandboxOptions, network: string): string {
+/** The sandbox in a sentence; the build's network is said per build (it depends on the project). */
+function describe(options: BubblewrapSandboxOptions): string {
   const who = options.idRanges
     ? "builds run as unprivileged host users (root inside the sandbox)"
-    : `builds run as the server's user (uid ${process.getuid?.() ?? "?"})`;
-  const net =
-    network === "isolated"
-      ? "a network of its own (outbound only; the host's loopback services unreachable)"
-      : network === "host"
-        ? "the host's network"
-        : "no network";
+    : `builds run as this process's user (uid ${process.getuid?.() ?? "?"})`;
   const notes = options.notes?.length ? ` Note: ${options.notes.join("; ")}.` : "";
   return (
     `Sandbox: ${options.version ?? "bubblewrap"}; ${who}; host system read-only, home directories ` +
-    `hidden, only the build's directories writable; private /tmp and process namespace; ${net}.${notes}`
+    `hidden, only the build's directories writable; private /tmp and process namespace.${notes}`
   );
 }
 

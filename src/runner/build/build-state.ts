@@ -5,7 +5,7 @@ import type { BuildJob, BuildOutcome, BuildPhaseType, PhaseContext, PhaseStatus,
 import type { ShellSession } from "../shell/index.js";
 import type { BuildDirs, Workspace } from "../workspace/index.js";
 import type { BuildLog } from "./build-log.js";
-import { BuildStepError, CONTEXT, RunnerApiError } from "./errors.js";
+import { BuildStepError, CONTEXT, RunnerApiError, stopped } from "./errors.js";
 import type { SecretMasker } from "./masking.js";
 import type { PhaseRecorder } from "./phase-recorder.js";
 
@@ -79,7 +79,7 @@ export async function runPhase(
   let contexts: PhaseContext[] = [];
   try {
     if (state.options.signal.aborted && type !== "FINALIZING") {
-      throw new BuildStepError("STOPPED", { statusCode: CONTEXT.stopped, message: "Build was stopped" });
+      throw stopped(state.options.signal.reason);
     }
     const failure = await body();
     if (failure) [status, contexts] = ["FAILED", [failure]];

@@ -1,5 +1,5 @@
 /** Typed ways a build step ends the build early; `run-build.ts` turns them into phase statuses. */
-import type { PhaseContext, PhaseStatus } from "../api.js";
+import { BuildStopReason, type PhaseContext, type PhaseStatus } from "../api.js";
 
 /**
  * A step failed in a way AWS reports as a phase status plus a context (a failed command, a bad
@@ -51,7 +51,11 @@ export function timedOut(minutes: number): BuildStepError {
   });
 }
 
-/** The BuildStepError for a build stopped by StopBuild (or Ctrl-C locally). */
-export function stopped(): BuildStepError {
-  return new BuildStepError("STOPPED", { statusCode: CONTEXT.stopped, message: "Build was stopped" });
+/**
+ * The BuildStepError for a build stopped by StopBuild, Ctrl-C locally, or a server shutting down;
+ * `reason` is its signal's, whose message is kept when it is a {@link BuildStopReason}.
+ */
+export function stopped(reason?: unknown): BuildStepError {
+  const message = reason instanceof BuildStopReason ? reason.message : "Build was stopped";
+  return new BuildStepError("STOPPED", { statusCode: CONTEXT.stopped, message });
 }

@@ -65,7 +65,7 @@ async function runList(runner: CommandRunner, commands: string[]): Promise<Phase
 
 /** Runs one command with the build's remaining time; a kill becomes TIMED_OUT or STOPPED. */
 export async function runCommand(runner: CommandRunner, command: string): Promise<RunResult> {
-  if (runner.signal.aborted) throw stopped();
+  if (runner.signal.aborted) throw stopped(runner.signal.reason);
   const remaining = runner.deadline - runner.now();
   if (remaining <= 0) throw timedOut(runner.timeoutInMinutes);
   runner.log.container(`Running command ${command}`);
@@ -74,7 +74,7 @@ export async function runCommand(runner: CommandRunner, command: string): Promis
     onOutput: (line) => runner.log.line(line),
   });
   if (result.end === "timed-out") throw timedOut(runner.timeoutInMinutes);
-  if (result.end === "killed" || runner.signal.aborted) throw stopped();
+  if (result.end === "killed" || runner.signal.aborted) throw stopped(runner.signal.reason);
   return result;
 }
 

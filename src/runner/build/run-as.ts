@@ -79,7 +79,7 @@ export async function enterPhaseUser(state: BuildState, phase: BuildspecPhase): 
     await session.switchUser(user);
   } catch (err) {
     // StopBuild kills the session at any moment, this one included.
-    if (state.options.signal.aborted) throw stopped();
+    if (state.options.signal.aborted) throw stopped(state.options.signal.reason);
     throw err;
   }
 }

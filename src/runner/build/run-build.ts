@@ -3,7 +3,7 @@
  * failures become statuses and phase contexts, never exceptions.
  */
 import { rm } from "node:fs/promises";
-import { detectSandbox } from "../../platform/sandbox/index.js";
+import { detectSandbox, type Sandbox } from "../../platform/sandbox/index.js";
 import type { BuildJob, BuildOutcome, RunnerApi } from "../api.js";
 import { createBuildDirs, Workspace } from "../workspace/index.js";
 import { uploadArtifacts } from "./artifacts.js";
@@ -77,7 +77,7 @@ async function execute(state: BuildState): Promise<void> {
     const sandbox = await (state.options.sandbox ?? detectSandbox().then((d) => d.sandbox));
     state.sandbox = sandbox;
     // The log's first line says what isolates the build (or that nothing does).
-    state.log.container(sandbox.description);
+    state.log.container(`${sandbox.description}${networkSentence(job.network, sandbox)}`);
   } catch (err) {
     unavailable = err as Error;
   }
@@ -190,4 +190,20 @@ async function faultBuild(state: BuildState, err: unknown): Promise<void> {
     phase.contexts = contexts;
   }
   await state.log.flush().catch(() => undefined);
+}
+
+/** The build's network in a sentence, for the log's first line. */
+function networkSentence(network: BuildJob["network"], sandbox: Sandbox): string {
+  if (sandbox.kind === "process") return "";
+  const effective = network === "isolated" ? sandbox.isolatedNetwork : network;
+  switch (effective) {
+    case "isolated":
+      return " Network: its own (outbound and DNS; of the host's loopback only this server's port).";
+    case "host":
+      return network === "host"
+        ? " Network: the host's, loopback included."
+        : " Network: the host's (none of its own can be made here).";
+    default:
+      return " Network: none.";
+  }
 }

@@ -50,6 +50,12 @@ export async function collectReports(
               group.fileFormat === "JUNITXML"
                 ? await parseJUnit(text, entry.name)
                 : parseCucumber(text, entry.name);
+            if (parsed.length === 0) {
+              log(
+                `Warning: report group ${group.name}: ${entry.name} has no test cases ` +
+                  `(${group.fileFormat === "JUNITXML" ? "no <testcase> in any <testsuite> or <testsuites>" : "no scenario in any feature"})`,
+              );
+            }
             testCases.push(...parsed);
           } catch (err) {
             log(`Report group ${group.name}: cannot parse ${entry.name}: ${(err as Error).message}`);
@@ -62,7 +68,7 @@ export async function collectReports(
       if (!(err instanceof WorkspaceError) && !(err instanceof BuildStepError)) throw err;
       log(`Report group ${group.name}: ${err.message}`);
     }
-    log(`Report group ${group.name}: ${testCases.length} test cases from ${files.length} files`);
+    log(`Report group ${group.name}: ${summary(testCases)} from ${plural(files.length, "file")}`);
     reports.push({ reportGroup: group.name, fileFormat: group.fileFormat, testCases });
   }
   return reports;
@@ -74,7 +80,8 @@ async function xmlParser(): Promise<XMLParser> {
   const parser = await import("fast-xml-parser");
   xml ??= new parser.XMLParser({
     ignoreAttributes: false,
-    attributeNamePrefix: "",
+    // Attributes apart from children: Node's reporter writes both a failure="…" and a <failure>.
+    attributeNamePrefix: "@_",
     isArray: (name) => ["testsuite", "testcase", "failure", "error", "skipped"].includes(name),
   });
   return xml;
@@ -82,25 +89,29 @@ async function xmlParser(): Promise<XMLParser> {
 
 /** The parts of a JUnit `<testsuite>` we read (attributes and children, as fast-xml-parser gives them). */
 interface JUnitSuite {
-  name?: string;
+  "@_name"?: string;
   testsuite?: JUnitSuite[];
   testcase?: Array<{
-    name?: string;
-    classname?: string;
-    time?: string;
+    "@_name"?: string;
+    "@_classname"?: string;
+    "@_time"?: string;
     failure?: unknown[];
     error?: unknown[];
     skipped?: unknown[];
   }>;
 }
 
-/** Test cases of a JUnit XML file (`<testsuites>` or a single `<testsuite>`). */
+/**
+ * Test cases of a JUnit XML file: `<testsuites>` or a single `<testsuite>`, suites nested in
+ * suites (Maven Surefire, pytest), and test cases directly under `<testsuites>` (Node's built-in
+ * reporter).
+ */
 export async function parseJUnit(text: string, path: string): Promise<TestCase[]> {
   const doc = (await xmlParser()).parse(text) as { testsuites?: JUnitSuite | ""; testsuite?: JUnitSuite[] };
   if (doc.testsuites === undefined && doc.testsuite === undefined) {
     throw new Error("no <testsuites> or <testsuite> element");
   }
-  const suites = (typeof doc.testsuites === "object" ? doc.testsuites.testsuite : doc.testsuite) ?? [];
+  const suites = typeof doc.testsuites === "object" ? [doc.testsuites] : (doc.testsuite ?? []);
   const cases: TestCase[] = [];
   const visit = (suite: JUnitSuite) => {
     for (const inner of suite.testsuite ?? []) visit(inner);
@@ -110,10 +121,10 @@ export async function parseJUnit(text: string, path: string): Promise<TestCase[]
       const message = failure === undefined ? undefined : messageOf(failure);
       cases.push({
         testRawDataPath: path,
-        prefix: tc.classname ?? suite.name,
-        name: String(tc.name ?? ""),
+        prefix: tc["@_classname"] ?? suite["@_name"],
+        name: String(tc["@_name"] ?? ""),
         status,
-        durationInNanoSeconds: Math.round(Number(tc.time ?? 0) * 1e9) || 0,
+        durationInNanoSeconds: Math.round(Number(tc["@_time"] ?? 0) * 1e9) || 0,
         ...(message !== undefined && { message }),
       });
     }
@@ -126,7 +137,7 @@ function messageOf(node: unknown): string | undefined {
   if (typeof node === "string") return node;
   if (node && typeof node === "object") {
     const n = node as Record<string, unknown>;
-    const parts = [n.message, n["#text"]].filter((p): p is string => typeof p === "string" && p !== "");
+    const parts = [n["@_message"], n["#text"]].filter((p): p is string => typeof p === "string" && p !== "");
     return parts.join("\n") || undefined;
   }
   return undefined;
@@ -176,4 +187,17 @@ export function parseCucumber(text: string, path: string): TestCase[] {
     }
   }
   return cases;
+}
+
+/** `3 test cases (2 succeeded, 1 failed, 0 skipped)`. */
+function summary(cases: TestCase[]): string {
+  const count = (...statuses: string[]) => cases.filter((t) => statuses.includes(t.status)).length;
+  return (
+    `${plural(cases.length, "test case")} (${count("SUCCEEDED")} succeeded, ` +
+    `${count("FAILED", "ERROR")} failed, ${count("SKIPPED")} skipped)`
+  );
+}
+
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
 }

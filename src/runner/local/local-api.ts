@@ -58,14 +58,8 @@ export function createLocalRunnerApi(options: LocalRunnerOptions): RunnerApi {
       await extractZip(zipFile, dir);
       return { location: dir };
     },
-    async submitReports(_job, reports) {
-      for (const report of reports) {
-        const count = (status: string) => report.testCases.filter((t) => t.status === status).length;
-        write(
-          `Report ${report.reportGroup}: ${report.testCases.length} test cases, ${count("SUCCEEDED")} succeeded, ${count("FAILED") + count("ERROR")} failed, ${count("SKIPPED")} skipped\n`,
-        );
-      }
-    },
+    // The build's log has each report group's summary line; locally there is nowhere to send them.
+    async submitReports() {},
     // Local builds have no project, so no cache between them.
     async restoreCache() {
       return false;

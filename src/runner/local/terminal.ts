@@ -1,21 +1,23 @@
 /** How a local build looks in the terminal: live output under phase headings, then a phase table. */
 import type { BuildOutcome } from "../api.js";
 
-const CONTAINER = /^\[Container\] \d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d\.\d+ (.*)$/s;
+const CONTAINER = /^\[Container\] \d{4}\/\d\d\/\d\d (\d\d:\d\d:\d\d\.\d{3})\d* (.*)$/s;
 
 /**
  * One log line for the terminal, or undefined to leave it out: command output as is, a heading
  * per phase, `$ command` for each command; the per-phase summaries are left to the closing table.
  */
 export function formatLogLine(message: string): string | undefined {
-  const agent = CONTAINER.exec(message)?.[1];
-  if (agent === undefined) return message;
-  const entering = /^Entering phase (\w+)$/.exec(agent);
-  if (entering) return `\n── ${entering[1]} ──`;
-  // Phases before INSTALL have no commands; their progress lines would only be noise.
-  if (agent.startsWith("Phase is ") || agent.startsWith("Phase complete: ")) return undefined;
+  const match = CONTAINER.exec(message);
+  if (!match) return message;
+  const [, time, agent] = match as unknown as [string, string, string];
+  const heading = /^(?:Entering phase|Phase is) (\w+)$/.exec(agent)?.[1];
+  // A heading per phase that can print something (PROVISIONING's only line is the sandbox's).
+  if (heading !== undefined) return heading === "PROVISIONING" ? undefined : `\n── ${heading} ──`;
+  if (agent.startsWith("Phase complete: ")) return undefined;
   if (agent.startsWith("Running command ")) return `$ ${agent.slice("Running command ".length)}`;
-  return `· ${agent}`;
+  // The server's log has the same line, with the same time of day.
+  return `· ${time} ${agent}`;
 }
 
 /** The closing table: each phase with its status, duration and context. */

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { errorMessage } from "../../core/index.js";
 import { WorkerStoppingError, type JobHandler } from "../../platform/queue/index.js";
-import type { BuildJob, RunnerApi } from "../../runner/api.js";
+import { BuildStopReason, type BuildJob, type RunnerApi } from "../../runner/api.js";
 import type { CodeBuildRuntime } from "./deps.js";
 import { endBuild, markRunning, timeOutQueued, type EndReason } from "./lifecycle.js";
 import { createRunnerApi, toBuildJob } from "./runner-api.js";
@@ -33,15 +33,19 @@ export function createBuildHandler(rt: CodeBuildRuntime, runBuild: RunBuild): Jo
       return;
     }
     if (row.stop_requested) local.abort(new Error("StopBuild"));
-    const combined = AbortSignal.any([signal, local.signal]);
+    // A server shutting down stops the build, and says so in its context.
+    const onShutdown = () =>
+      local.abort(
+        new BuildStopReason("Build was stopped because the Pipewright server shut down while it ran"),
+      );
+    if (signal.aborted) onShutdown();
+    else signal.addEventListener("abort", onShutdown, { once: true });
     let reason: EndReason | undefined;
     try {
       await runBuild(
         toBuildJob(row, rt.publicUrl()),
         createRunnerApi(rt, { accountId: row.account_id, region: row.region }),
-        {
-          signal: combined,
-        },
+        { signal: local.signal },
       );
       reason = { kind: "engine-silent" };
     } catch (err) {
@@ -50,6 +54,7 @@ export function createBuildHandler(rt: CodeBuildRuntime, runBuild: RunBuild): Jo
       reason = { kind: "engine-crashed", message: errorMessage(err) };
       rt.logger.warn({ buildId, err: errorMessage(err) }, "build engine failed");
     } finally {
+      signal.removeEventListener("abort", onShutdown);
       rt.running.delete(buildId);
     }
     // endBuild does nothing to a build the engine finished; a stop request turns any reason into STOPPED.
