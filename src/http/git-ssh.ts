@@ -1,5 +1,10 @@
 import type { AddressInfo } from "node:net";
-import ssh2, { type Connection, type PublicKeyAuthContext, type Session } from "ssh2";
+import ssh2, {
+  type AuthenticationType,
+  type Connection,
+  type PublicKeyAuthContext,
+  type Session,
+} from "ssh2";
 import { ConfigError, type Logger } from "../core/index.js";
 import { TooManyAttemptsError, type AuthThrottle } from "./auth-throttle.js";
 import type { Store } from "../platform/store/index.js";
@@ -67,6 +72,7 @@ export async function startGitSshServer(deps: GitSshDeps): Promise<GitSshServer>
     const log = deps.logger.child({ ssh: `${info.ip}:${info.port}` });
     let principal: Principal | undefined;
     let failures = 0;
+    let unknownUser: string | undefined;
     let closed = false;
     const authTimer = setTimeout(() => client.end(), deps.authTimeoutMs ?? 60_000);
     client.on("error", (err) => log.debug({ err }, "SSH connection error"));
@@ -76,12 +82,18 @@ export async function startGitSshServer(deps: GitSshDeps): Promise<GitSshServer>
       connections.delete(client);
     });
     client.on("authentication", (ctx) => {
-      const reject = () => {
+      const reject = (methods: AuthenticationType[] = ["publickey"]) => {
         failures += 1;
         deps.throttle.failed(info.ip);
-        ctx.reject(["publickey"]);
+        ctx.reject(methods);
         if (failures >= MAX_AUTH_FAILURES) client.end();
       };
+      // A user name that is no SSH key id ("git", "root") gets told what to use instead: OpenSSH
+      // shows the instructions of a keyboard-interactive request, so one is sent with no prompts.
+      if (ctx.method === "keyboard-interactive" && unknownUser !== undefined) {
+        const user = unknownUser;
+        return void ctx.prompt([], "Pipewright", wrongUserMessage(user), () => ctx.reject(["publickey"]));
+      }
       // "none" is how a client asks which methods exist: not a guess.
       if (ctx.method !== "publickey") return void ctx.reject(["publickey"]);
       deps.throttle
@@ -91,6 +103,13 @@ export async function startGitSshServer(deps: GitSshDeps): Promise<GitSshServer>
           (verdict) => {
             // The client may have gone while the key was looked up.
             if (closed) return;
+            if (verdict === "unknown-user") {
+              // Not a guess at anyone's key (no user has that name): told, not slowed.
+              unknownUser = ctx.username;
+              ctx.reject(["publickey", "keyboard-interactive"]);
+              if (++failures >= MAX_AUTH_FAILURES) client.end();
+              return;
+            }
             if (verdict === "reject") return reject();
             if (verdict !== "key-ok") principal = verdict;
             ctx.accept();
@@ -201,11 +220,24 @@ export async function startGitSshServer(deps: GitSshDeps): Promise<GitSshServer>
 async function checkPublicKey(
   store: Store,
   ctx: PublicKeyAuthContext,
-): Promise<Principal | "key-ok" | "reject"> {
+): Promise<Principal | "key-ok" | "reject" | "unknown-user"> {
   const owner = await findActiveSshPublicKey(store, ctx.username);
-  if (!owner || ctx.key.algo !== owner.type || !ctx.key.data.equals(owner.blob)) return "reject";
+  if (!owner) return SSH_KEY_ID.test(ctx.username) ? "reject" : "unknown-user";
+  if (ctx.key.algo !== owner.type || !ctx.key.data.equals(owner.blob)) return "reject";
   if (!ctx.signature) return "key-ok";
   const key = ssh2.utils.parseKey(`${owner.type} ${owner.blob.toString("base64")}`);
   if (key instanceof Error || !ctx.blob) return "reject";
   return key.verify(ctx.blob, ctx.signature, ctx.hashAlgo) === true ? owner.principal : "reject";
+}
+
+/** What IAM's SSHPublicKeyId looks like. */
+const SSH_KEY_ID = /^APKA[A-Z0-9]{8,}$/;
+
+function wrongUserMessage(user: string): string {
+  const shown = JSON.stringify(user.length > 40 ? `${user.slice(0, 40)}…` : user);
+  return (
+    `${shown} is not an SSH key id. Log in as the SSHPublicKeyId that ` +
+    `"aws iam upload-ssh-public-key" printed for your key (APKA…), as in ` +
+    `git clone ssh://APKA…@<host>:<port>/v1/repos/<name>`
+  );
 }

@@ -130,6 +130,33 @@ describe("git over SSH with IAM SSH public keys", () => {
       await works("id_rsa", rsaId);
     });
 
+    it("tells a user name that is no SSH key id what to log in as", async () => {
+      // As a person's ssh runs: not in batch mode, at the default log level.
+      const options = [
+        "-i",
+        f.key("id_ed25519"),
+        "-p",
+        String(f.port),
+        "-F",
+        "/dev/null",
+        "-o",
+        "IdentitiesOnly=yes",
+      ];
+      options.push("-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null");
+      for (const user of ["git", "root"]) {
+        const r = await sh(
+          "ssh",
+          [...options, "-o", "LogLevel=INFO", `${user}@127.0.0.1`, "git-upload-pack", "'/v1/repos/over-ssh'"],
+          {
+            env: { PATH: process.env.PATH, HOME: f.home },
+          },
+        );
+        expect(r.code).not.toBe(0);
+        expect(r.stderr).toContain(`"${user}" is not an SSH key id. Log in as the SSHPublicKeyId`);
+        expect(r.stderr).toContain("Permission denied (publickey");
+      }
+    });
+
     it("checks the signature, not only the public key offered", async () => {
       const real = ssh2.utils.parseKey(readFileSync(f.key("id_ed25519")));
       const other = ssh2.utils.parseKey(readFileSync(f.key("id_other")));
