@@ -3,7 +3,7 @@
  * and the server's data are out of its reach; its network is its own (outbound, and of the host's
  * loopback only the server's API port); and whatever it runs, the server and other builds go on.
  */
-import { chmodSync, readdirSync, statSync } from "node:fs";
+import { chmodSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import path from "node:path";
 import { StopBuildCommand } from "@aws-sdk/client-codebuild";
@@ -176,4 +176,36 @@ describe.skipIf(!asRoot)("the build's host", () => {
       closed.remove();
     }
   });
+
+  it("leaves no network process behind: a build's pasta goes with it, and the ready one with the server", async () => {
+    const other = await Harness.start();
+    const port = String(other.server.port);
+    const pastas = () => processesWith(["--tcp-ns", port]);
+    try {
+      for (let i = 0; i < 3; i++) {
+        expect((await other.run({ buildspec: phases("true") })).build.buildStatus).toBe("SUCCEEDED");
+      }
+      // Only the namespace kept ready for the next build.
+      await expect.poll(() => pastas().length, { timeout: 5000 }).toBeLessThanOrEqual(1);
+    } finally {
+      await other.stop();
+    }
+    await expect.poll(() => pastas().length, { timeout: 5000 }).toBe(0);
+  });
 });
+
+/** Pids of processes whose argument list contains `args` in a row. */
+function processesWith(args: string[]): number[] {
+  const pids: number[] = [];
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const argv = readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0");
+      const at = argv.indexOf(args[0]!);
+      if (at >= 0 && args.every((a, i) => argv[at + i] === a)) pids.push(Number(entry));
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return pids;
+}

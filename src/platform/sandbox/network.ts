@@ -12,8 +12,9 @@
  * Namespaces are made ahead of time, one at a time, each used by exactly one build and then
  * destroyed, so nothing a build did to its network (connections, listeners) reaches the next.
  *
- * A namespace is held by a small process (`unshare --net … sleep`) that dies with the server
- * (`setpriv --pdeathsig KILL`); pasta exits on its own when the namespace goes. Sandboxes enter it
+ * A namespace is held by a small process (`unshare --net … sleep`), and pasta runs in the foreground
+ * beside it; both die with the server (`setpriv --pdeathsig KILL`) and are killed together when
+ * the build is done (pasta holds the namespace open, so it does not end on its own). Sandboxes enter it
  * with `nsenter --net` before bubblewrap starts, so the build's user namespace does not own the
  * network namespace and root inside the build cannot reconfigure it.
  */
@@ -26,6 +27,7 @@ import {
   openSync,
   readFileSync,
   realpathSync,
+  rmSync,
   writeFileSync,
 } from "node:fs";
 import { tmpdir } from "node:os";
@@ -144,13 +146,18 @@ export class NetworkNamespaces {
       ],
       { stdio: ["ignore", "pipe", "pipe"] },
     );
-    this.held.add(holder);
-    holder.once("exit", () => this.held.delete(holder));
-    const release = () => void holder.kill("SIGKILL");
+    this.hold(holder);
+    let pasta: ChildProcess | undefined;
+    // pasta keeps the namespace open: it must go with the holder, or both stay forever.
+    const release = () => {
+      holder.kill("SIGKILL");
+      pasta?.kill("SIGKILL");
+    };
     try {
       await readyLine(holder);
       const path = `/proc/${holder.pid}/ns/net`;
-      await this.attachPasta(path);
+      pasta = await this.attachPasta(path);
+      this.hold(pasta);
       if (this.closed) throw new Error("network namespaces: closed");
       return { path, release };
     } catch (err) {
@@ -159,14 +166,33 @@ export class NetworkNamespaces {
     }
   }
 
-  /** Starts pasta on the namespace; resolves once it has configured it (its first process exits). */
-  private attachPasta(path: string): Promise<void> {
+  private hold(child: ChildProcess): void {
+    this.held.add(child);
+    child.once("exit", () => this.held.delete(child));
+  }
+
+  /**
+   * Starts pasta on the namespace, in the foreground as this process's child that dies with it
+   * (a daemonized pasta holds the namespace open and outlives everything); resolves once pasta has
+   * configured the namespace, which it says by writing its pid file.
+   */
+  private async attachPasta(path: string): Promise<ChildProcess> {
     const ports = this.options.forwardPorts ?? [];
+    const dir = mkdtempSync(join(tmpdir(), "pipewright-pasta-"));
+    const pidFile = join(dir, "pid");
     const fd = openSync(path, "r");
+    let pasta: ChildProcess;
     try {
-      const pasta = spawn(
-        this.options.tools.pasta,
+      pasta = spawn(
+        this.options.tools.setpriv,
         [
+          "--pdeathsig",
+          "KILL",
+          "--",
+          this.options.tools.pasta,
+          "--foreground",
+          "--pid",
+          pidFile,
           "--config-net",
           "--quiet",
           // Nothing comes in from the host, and nothing reaches the host's loopback…
@@ -191,21 +217,46 @@ export class NetworkNamespaces {
         ],
         { stdio: ["ignore", "ignore", "pipe", fd] },
       );
-      return new Promise((resolve, reject) => {
+    } finally {
+      closeSync(fd);
+    }
+    try {
+      await new Promise<void>((resolve, reject) => {
         let stderr = "";
         pasta.stderr!.setEncoding("utf8");
         pasta.stderr!.on("data", (chunk: string) => {
           if (stderr.length < 2000) stderr += chunk;
         });
-        pasta.once("error", reject);
-        pasta.once("exit", (code, signal) => {
-          if (code === 0) resolve();
-          else reject(new Error(`pasta failed (${code ?? signal}): ${meaningful(stderr)}`));
-        });
+        const deadline = Date.now() + 10_000;
+        const poll = setInterval(() => {
+          if (pidWritten(pidFile)) finish(resolve);
+          else if (Date.now() > deadline) finish(() => reject(new Error("pasta did not start in 10 s")));
+        }, 2);
+        const finish = (then: () => void) => {
+          clearInterval(poll);
+          pasta.off("exit", onExit);
+          then();
+        };
+        const onExit = (code: number | null, signal: string | null) =>
+          finish(() => reject(new Error(`pasta failed (${code ?? signal}): ${meaningful(stderr)}`)));
+        pasta.once("error", (err) => finish(() => reject(err)));
+        pasta.once("exit", onExit);
       });
+      return pasta;
+    } catch (err) {
+      pasta.kill("SIGKILL");
+      throw err;
     } finally {
-      closeSync(fd);
+      rmSync(dir, { recursive: true, force: true });
     }
+  }
+}
+
+function pidWritten(file: string): boolean {
+  try {
+    return readFileSync(file, "utf8").trim() !== "";
+  } catch {
+    return false;
   }
 }
 
