@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { cp, lstat, mkdir, rm } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
 import type { Command } from "commander";
 import { createProcessSandbox, detectSandbox } from "../platform/sandbox/index.js";
 import {
@@ -20,6 +21,7 @@ interface BuildFlags {
   artifacts: string;
   sandbox: boolean;
   keep?: boolean;
+  inPlace?: boolean;
   timeout: string;
 }
 
@@ -43,7 +45,8 @@ export function registerBuildCommand(program: Command): void {
     )
     .option("-a, --artifacts <dir>", "directory for the artifacts", DEFAULT_ARTIFACTS_DIR)
     .option("--no-sandbox", "run as a plain process instead of in bubblewrap")
-    .option("--keep", "keep the build directory (HOME, staging) and print where it is")
+    .option("--keep", "keep the build directory (HOME, staging, the copy) and print where it is")
+    .option("--in-place", "build the current directory itself instead of a copy of it")
     .option("--timeout <minutes>", "build timeout in minutes", "60")
     .action(async (flags: BuildFlags) => {
       const code = await localBuild(flags);
@@ -74,6 +77,11 @@ async function localBuild(flags: BuildFlags): Promise<number> {
   const artifactsDir = resolve(cwd, flags.artifacts);
   const project = cwd.split("/").filter(Boolean).at(-1) ?? "local";
   const uuid = randomUUID();
+  const workRoot = join(tmpdir(), "pipewright-build");
+  // As CodeBuild's local agent does, the build works on a copy: what it installs, generates and
+  // deletes stays out of the working tree (the artifacts directory is the build's output there).
+  const source = flags.inPlace ? cwd : join(workRoot, `${uuid}-source`);
+  if (!flags.inPlace) await copySource(cwd, source, artifactsDir);
   const job: BuildJob = {
     buildId: `${project}:${uuid}`,
     buildArn: `arn:aws:codebuild:us-east-1:000000000000:build/${project}:${uuid}`,
@@ -85,7 +93,7 @@ async function localBuild(flags: BuildFlags): Promise<number> {
     initiator: process.env.USER ?? "local",
     source: {
       type: "LOCAL",
-      location: cwd,
+      location: source,
       ...(flags.buildspec !== undefined && { buildspec: flags.buildspec }),
     },
     secondarySources: [],
@@ -105,7 +113,6 @@ async function localBuild(flags: BuildFlags): Promise<number> {
   const stop = () => controller.abort();
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
-  const workRoot = join(tmpdir(), "pipewright-build");
   const outcome = await runBuild(job, createLocalRunnerApi({ artifactsDir }), {
     signal: controller.signal,
     workRoot,
@@ -116,11 +123,33 @@ async function localBuild(flags: BuildFlags): Promise<number> {
   });
   process.off("SIGINT", stop);
   process.off("SIGTERM", stop);
+  if (!flags.inPlace && !flags.keep) await rm(source, { recursive: true, force: true });
   const total = (outcome.phases.at(-1)?.startTime ?? job.startTime) - job.startTime;
   process.stdout.write(
     `\n${phaseTable(outcome)}\nBuild ${outcome.status} in ${(total / 1000).toFixed(2)} s\n`,
   );
   if (outcome.artifacts) process.stdout.write(`Artifacts: ${outcome.artifacts.location}\n`);
-  if (flags.keep) process.stdout.write(`Build directory kept: ${join(workRoot, uuid)}\n`);
+  if (flags.keep) {
+    process.stdout.write(`Build directory kept: ${join(workRoot, uuid)}\n`);
+    if (!flags.inPlace) process.stdout.write(`Source copy kept: ${source}\n`);
+  }
   return outcome.status === "SUCCEEDED" ? 0 : 1;
+}
+
+/**
+ * Copies the directory to build into `to`: files, directories and links (as links), modes and
+ * times kept; the artifacts directory and anything that is not a file (a socket, a FIFO) left out.
+ */
+async function copySource(from: string, to: string, artifactsDir: string): Promise<void> {
+  await mkdir(dirname(to), { recursive: true });
+  await cp(from, to, {
+    recursive: true,
+    verbatimSymlinks: true,
+    preserveTimestamps: true,
+    filter: async (path) => {
+      if (path === artifactsDir) return false;
+      const stat = await lstat(path);
+      return stat.isFile() || stat.isDirectory() || stat.isSymbolicLink();
+    },
+  });
 }

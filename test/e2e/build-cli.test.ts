@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -70,6 +70,28 @@ describe("pipewright build", () => {
     );
     // Under the phase that printed them, not among the buildspec's phases.
     expect(output.indexOf("── UPLOAD_ARTIFACTS ──")).toBeLessThan(output.indexOf("Report group unit:"));
+  });
+
+  it("builds a copy of the directory, leaving the working tree as it was; --in-place builds it itself", async () => {
+    await writeFile(
+      join(dir, "buildspec.yml"),
+      [
+        "version: 0.2",
+        "phases:",
+        "  build:",
+        "    commands:",
+        "      - mkdir -p node_modules/dep out && echo generated > out/app.txt && rm buildspec.yml",
+        "artifacts:",
+        "  files: ['out/**/*']",
+      ].join("\n"),
+    );
+    const copied = await pipewrightBuild(dir);
+    expect(copied.code, copied.output).toBe(0);
+    expect((await readdir(dir)).sort()).toEqual([".pipewright-artifacts", "buildspec.yml"]);
+    expect(await readFile(join(dir, ".pipewright-artifacts/out/app.txt"), "utf8")).toBe("generated\n");
+    const inPlace = await pipewrightBuild(dir, ["--in-place"]);
+    expect(inPlace.code, inPlace.output).toBe(0);
+    expect((await readdir(dir)).sort()).toEqual([".pipewright-artifacts", "node_modules", "out"]);
   });
 
   it("exits non-zero when a command fails, with the failing command in the table", async () => {

@@ -42,7 +42,9 @@ describe("S3 keys that look like paths", () => {
     expect(
       readdirSync(server.dataDir).filter(
         (f) =>
-          !/^(blobs|builds|credentials|master\.key|pipewright\.db.*|ssh_host_ed25519_key(\.pub)?)$/.test(f),
+          !/^(blobs|builds|credentials|master\.key|pipewright\.db.*|server\.pid|ssh_host_ed25519_key(\.pub)?)$/.test(
+            f,
+          ),
       ),
     ).toEqual([]);
     await expectCleanBlobDir(server);

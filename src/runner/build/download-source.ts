@@ -40,6 +40,14 @@ export async function downloadSource(state: BuildState): Promise<PhaseContext | 
   });
   state.env = resolved.env;
   state.secretNames = resolved.secretNames;
+  // CodeBuild gives a build its service role's credentials; Pipewright has no roles yet.
+  if (job.endpointUrl && !resolved.env.AWS_ACCESS_KEY_ID) {
+    log.container(
+      "No AWS credentials: builds get no role's credentials yet, so the AWS CLI inside cannot call " +
+        "this server. Give the project AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY as SECRETS_MANAGER " +
+        "environment variables (see the README)",
+    );
+  }
   if (job.cache.type !== "NO_CACHE" && loaded.buildspec.cache) {
     const found = await restoreCache(state);
     log.container(found ? "Restored the project's cache" : "No cache to restore");
