@@ -1,13 +1,12 @@
-import { existsSync, readFileSync } from "node:fs";
-import path from "node:path";
 import type { Command } from "commander";
+import { resolveAws } from "./aws-config.js";
 
 /** Default server endpoint: `pipewright server`'s default address and port. */
 export const DEFAULT_ENDPOINT = "http://127.0.0.1:4280";
 
 interface LogsFlags {
   follow?: boolean;
-  endpoint: string;
+  endpoint?: string;
   dataDir?: string;
 }
 
@@ -37,11 +36,14 @@ export function registerLogsCommand(program: Command): void {
     .command("build <id>")
     .description("print a build's log (project:uuid or build ARN); --follow streams it until it ends")
     .option("-f, --follow", "keep printing new lines until the build ends; exit 0 only if it SUCCEEDED")
-    .option("--endpoint <url>", "server URL", DEFAULT_ENDPOINT)
+    .option(
+      "--endpoint <url>",
+      `server URL (default AWS_ENDPOINT_URL, the profile's endpoint_url, or ${DEFAULT_ENDPOINT})`,
+    )
     .option(
       "-d, --data-dir <dir>",
-      "server data directory whose `credentials` file to sign with (default ./.pipewright, or " +
-        "AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY when set)",
+      "sign with this server data directory's `credentials` file (default: credentials as the " +
+        "AWS CLI finds them, then ./.pipewright)",
     )
     .action(async (id: string, flags: LogsFlags) => {
       let code: number;
@@ -56,8 +58,13 @@ export function registerLogsCommand(program: Command): void {
     });
 }
 
-async function printBuildLog(id: string, flags: LogsFlags): Promise<number> {
-  const credentials = loadCredentials(flags.dataDir);
+async function printBuildLog(id: string, given: LogsFlags): Promise<number> {
+  const credentials = resolveAws({
+    dataDir: given.dataDir,
+    endpoint: given.endpoint,
+    defaultEndpoint: DEFAULT_ENDPOINT,
+  });
+  const flags = { ...given, endpoint: credentials.endpoint };
   let after: number | undefined;
   for (let retries = 0; ;) {
     const result = await readStream(id, flags, credentials, after);
@@ -177,29 +184,3 @@ async function signGet(url: URL, credentials: Credentials, after: number | undef
  * AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY when both are set; else `./.pipewright/credentials`
  * (or PIPEWRIGHT_DATA_DIR's), the file `pipewright server` writes.
  */
-function loadCredentials(dataDir: string | undefined): Credentials {
-  const env = process.env;
-  const envRegion = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
-  if (dataDir === undefined && env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) {
-    return {
-      accessKeyId: env.AWS_ACCESS_KEY_ID,
-      secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
-      region: envRegion ?? "us-east-1",
-    };
-  }
-  const file = path.join(dataDir ?? env.PIPEWRIGHT_DATA_DIR ?? ".pipewright", "credentials");
-  if (!existsSync(file)) {
-    throw new Error(
-      `no credentials: ${file} does not exist; pass --data-dir of the server, or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY`,
-    );
-  }
-  const values = new Map<string, string>();
-  for (const line of readFileSync(file, "utf8").split("\n")) {
-    const m = /^\s*([a-z_]+)\s*=\s*(\S+)\s*$/.exec(line);
-    if (m) values.set(m[1]!, m[2]!);
-  }
-  const accessKeyId = values.get("aws_access_key_id");
-  const secretAccessKey = values.get("aws_secret_access_key");
-  if (!accessKeyId || !secretAccessKey) throw new Error(`${file} holds no aws_access_key_id and secret`);
-  return { accessKeyId, secretAccessKey, region: values.get("region") ?? envRegion ?? "us-east-1" };
-}

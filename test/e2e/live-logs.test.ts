@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import path from "node:path";
 import {
   BatchGetBuildsCommand,
   CodeBuildClient,
@@ -190,6 +191,15 @@ describe("live build logs", () => {
     ]);
     expect(await print.exited).toBe(0);
     expect(print.output()).toContain("cli-two");
+
+    // As the AWS CLI is set up: the server's credentials file and AWS_ENDPOINT_URL, no flags.
+    const likeCli = spawnPipewright(["logs", "build", ok], {
+      AWS_SHARED_CREDENTIALS_FILE: path.join(server.dataDir, "credentials"),
+      AWS_ENDPOINT_URL: server.url,
+      HOME: "/nonexistent",
+    });
+    expect(await likeCli.exited, likeCli.output()).toBe(0);
+    expect(likeCli.output()).toContain("cli-two");
   });
 
   it.skipIf(!hasAwsCli())(
