@@ -10,7 +10,7 @@ import { CloudWatchLogsClient, GetLogEventsCommand } from "@aws-sdk/client-cloud
 import { afterAll, describe, expect, it } from "vitest";
 import { spawnPipewright, type CliProcess } from "../support/cli.js";
 import { tempDir } from "../support/stores.js";
-import { waitForBuild } from "./codebuild-support.js";
+import { PROJECT_BASICS, waitForBuild } from "./codebuild-support.js";
 
 /** Pids of live processes whose command line contains `token` (zombies have an empty one). */
 function processesWith(token: string): number[] {
@@ -84,12 +84,7 @@ describe("a server killed mid-build", () => {
           buildspec: `version: 0.2\nphases:\n  build:\n    commands:\n      - echo before-crash-${token}\n      - sh -c 'sleep 300; echo ${token}'\n`,
         },
         artifacts: { type: "NO_ARTIFACTS" },
-        environment: {
-          type: "LINUX_CONTAINER",
-          image: "aws/codebuild/standard:7.0",
-          computeType: "BUILD_GENERAL1_SMALL",
-        },
-        serviceRole: "arn:aws:iam::000000000000:role/codebuild",
+        ...PROJECT_BASICS,
       }),
     );
     const { build } = await codebuild.send(new StartBuildCommand({ projectName: "crashy" }));
@@ -167,12 +162,7 @@ describe("a server killed mid-build", () => {
           buildspec: "version: 0.2\nphases:\n  build:\n    commands:\n      - sleep 300\n",
         },
         artifacts: { type: "NO_ARTIFACTS" },
-        environment: {
-          type: "LINUX_CONTAINER",
-          image: "aws/codebuild/standard:7.0",
-          computeType: "BUILD_GENERAL1_SMALL",
-        },
-        serviceRole: "arn:aws:iam::000000000000:role/codebuild",
+        ...PROJECT_BASICS,
       }),
     );
     const { build } = await codebuild.send(new StartBuildCommand({ projectName: "long" }));
