@@ -3,16 +3,20 @@
  * the AWS CLI does, so one setup serves both, from any directory and any terminal.
  *
  * Credentials, first found wins: an explicit `--data-dir` (that server's `credentials` file); the
- * environment (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`); the profile (`AWS_PROFILE`, else
- * `default`) in the shared credentials file (`AWS_SHARED_CREDENTIALS_FILE`, else
- * `~/.aws/credentials`) and then in the config file (`AWS_CONFIG_FILE`, else `~/.aws/config`);
- * last, a server's data directory here (`PIPEWRIGHT_DATA_DIR`, else `./.pipewright`).
+ * environment (`AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY`); the profile in the shared credentials
+ * file (`AWS_SHARED_CREDENTIALS_FILE`, else `~/.aws/credentials`) and then in the config file
+ * (`AWS_CONFIG_FILE`, else `~/.aws/config`) — `AWS_PROFILE`, else the `pipewright` profile that
+ * `pipewright configure` writes when there is one, else `default`; last, a server's data directory
+ * here (`PIPEWRIGHT_DATA_DIR`, else `./.pipewright`).
  * Region: `AWS_REGION`, `AWS_DEFAULT_REGION`, the profile's `region`, else us-east-1.
  * Endpoint: `--endpoint`, `AWS_ENDPOINT_URL`, the profile's `endpoint_url`, else the default.
  */
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import path from "node:path";
+
+/** Default server endpoint: `pipewright server`'s default address and port. */
+export const DEFAULT_ENDPOINT = "http://127.0.0.1:4280";
 
 export interface ResolvedAws {
   accessKeyId: string;
@@ -58,12 +62,16 @@ export function resolveAws(
   options: { dataDir?: string; endpoint?: string; defaultEndpoint: string },
   env: NodeJS.ProcessEnv = process.env,
 ): ResolvedAws {
-  const home = env.HOME ?? homedir();
-  const profile = env.AWS_PROFILE || "default";
-  const credentialsFile = env.AWS_SHARED_CREDENTIALS_FILE || path.join(home, ".aws", "credentials");
-  const configFile = env.AWS_CONFIG_FILE || path.join(home, ".aws", "config");
-  const fromCredentials = readIni(credentialsFile)?.get(profile);
-  const fromConfig = readIni(configFile)?.get(profile === "default" ? "default" : `profile ${profile}`);
+  const { credentialsFile, configFile } = awsConfigFiles(env);
+  const credentialsIni = readIni(credentialsFile);
+  const configIni = readIni(configFile);
+  const profile =
+    env.AWS_PROFILE ||
+    (credentialsIni?.has(PIPEWRIGHT_PROFILE) || configIni?.has(configSection(PIPEWRIGHT_PROFILE))
+      ? PIPEWRIGHT_PROFILE
+      : "default");
+  const fromCredentials = credentialsIni?.get(profile);
+  const fromConfig = configIni?.get(configSection(profile));
   const setting = (key: string) => fromCredentials?.get(key) || fromConfig?.get(key) || undefined;
   const region = env.AWS_REGION || env.AWS_DEFAULT_REGION || setting("region");
   const endpoint =
@@ -80,11 +88,8 @@ export function resolveAws(
   const dataDirKeys = (dir: string): ResolvedAws | undefined => {
     const file = path.join(dir, "credentials");
     tried.push(file);
-    if (!existsSync(file)) return undefined;
-    const keys = readIni(file)?.get("default");
-    const id = keys?.get("aws_access_key_id");
-    const secret = keys?.get("aws_secret_access_key");
-    return id && secret ? done({ id, secret, region: keys?.get("region") }, file) : undefined;
+    const keys = serverCredentials(dir);
+    return keys && done(keys, file);
   };
   if (options.dataDir !== undefined) {
     const found = dataDirKeys(options.dataDir);
@@ -107,7 +112,70 @@ export function resolveAws(
   const found = dataDirKeys(env.PIPEWRIGHT_DATA_DIR || ".pipewright");
   if (found) return found;
   throw new Error(
-    `no credentials found; looked at: ${tried.join("; ")}. Set AWS_SHARED_CREDENTIALS_FILE to the ` +
-      `server's credentials file (it prints the line at start), or pass --data-dir`,
+    `no credentials found; looked at: ${tried.join("; ")}. Run \`pipewright configure\` once ` +
+      `(the server prints the command at start), or pass --data-dir`,
   );
+}
+
+/** The root user's key that a server wrote to `<dataDir>/credentials`, if it is there. */
+export function serverCredentials(
+  dataDir: string,
+): { id: string; secret: string; region?: string } | undefined {
+  const keys = readIni(path.join(dataDir, "credentials"))?.get("default");
+  const id = keys?.get("aws_access_key_id");
+  const secret = keys?.get("aws_secret_access_key");
+  return id && secret
+    ? { id, secret, ...(keys?.has("region") ? { region: keys.get("region")! } : {}) }
+    : undefined;
+}
+
+/** The profile `pipewright configure` writes, and the one the commands prefer when AWS_PROFILE is unset. */
+export const PIPEWRIGHT_PROFILE = "pipewright";
+
+/** The AWS CLI's shared credentials and config files, as it finds them. */
+export function awsConfigFiles(env: NodeJS.ProcessEnv = process.env): {
+  credentialsFile: string;
+  configFile: string;
+} {
+  const home = env.HOME ?? homedir();
+  return {
+    credentialsFile: env.AWS_SHARED_CREDENTIALS_FILE || path.join(home, ".aws", "credentials"),
+    configFile: env.AWS_CONFIG_FILE || path.join(home, ".aws", "config"),
+  };
+}
+
+/** A profile's section name in the config file (`[profile x]`, but `[default]`). */
+export function configSection(profile: string): string {
+  return profile === "default" ? "default" : `profile ${profile}`;
+}
+
+/**
+ * `text` (an INI file) with `section` holding `entries`: keys it has are replaced in place, missing
+ * ones added at the section's end, a missing section appended. Everything else — other sections,
+ * other keys of this one, comments — is kept as it was.
+ */
+export function withIniSection(text: string, section: string, entries: Record<string, string>): string {
+  const lines = text === "" ? [] : text.replace(/\r?\n$/, "").split(/\r?\n/);
+  const header = (line: string) => /^\s*\[\s*(.+?)\s*\]\s*$/.exec(line)?.[1];
+  const start = lines.findIndex((line) => header(line) === section);
+  const render = (key: string) => `${key} = ${entries[key]}`;
+  if (start < 0) {
+    if (lines.length > 0 && lines.at(-1)!.trim() !== "") lines.push("");
+    lines.push(`[${section}]`, ...Object.keys(entries).map(render));
+    return `${lines.join("\n")}\n`;
+  }
+  let end = lines.findIndex((line, i) => i > start && header(line) !== undefined);
+  if (end < 0) end = lines.length;
+  const missing = new Set(Object.keys(entries));
+  for (let i = start + 1; i < end; i++) {
+    const key = /^\s*([A-Za-z0-9_.-]+)\s*=/.exec(lines[i]!)?.[1]?.toLowerCase();
+    if (key !== undefined && missing.has(key)) {
+      lines[i] = render(key);
+      missing.delete(key);
+    }
+  }
+  let last = end;
+  while (last > start + 1 && lines[last - 1]!.trim() === "") last--;
+  lines.splice(last, 0, ...[...missing].map(render));
+  return `${lines.join("\n")}\n`;
 }

@@ -1,19 +1,11 @@
 import type { Command } from "commander";
-import { resolveAws } from "./aws-config.js";
-
-/** Default server endpoint: `pipewright server`'s default address and port. */
-export const DEFAULT_ENDPOINT = "http://127.0.0.1:4280";
+import { DEFAULT_ENDPOINT, resolveAws } from "./aws-config.js";
+import { signedHeaders, type SigningKey } from "./signed-request.js";
 
 interface LogsFlags {
   follow?: boolean;
   endpoint?: string;
   dataDir?: string;
-}
-
-interface Credentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  region: string;
 }
 
 /** How a build's `end` event describes it. */
@@ -84,7 +76,7 @@ async function printBuildLog(id: string, given: LogsFlags): Promise<number> {
 async function readStream(
   id: string,
   flags: LogsFlags,
-  credentials: Credentials,
+  credentials: SigningKey,
   after: number | undefined,
 ): Promise<{ after: number | undefined; end?: EndInfo }> {
   const url = new URL(`/_/codebuild/builds/${encodeURIComponent(id)}/logs/stream`, flags.endpoint);
@@ -151,36 +143,10 @@ async function write(text: string): Promise<void> {
 }
 
 /** SigV4 headers of a GET of `url` for service `codebuild`, as the AWS SDK would sign it. */
-async function signGet(url: URL, credentials: Credentials, after: number | undefined) {
-  // Loaded here, not at the top: every other command (`pipewright build` above all) starts faster.
-  const [{ Sha256 }, { SignatureV4 }] = await Promise.all([
-    import("@aws-crypto/sha256-js"),
-    import("@smithy/signature-v4"),
-  ]);
-  const signer = new SignatureV4({
-    credentials,
-    region: credentials.region,
-    service: "codebuild",
-    sha256: Sha256,
-  });
-  const signed = await signer.sign({
-    method: "GET",
-    protocol: url.protocol,
-    hostname: url.hostname,
-    ...(url.port ? { port: Number(url.port) } : {}),
-    path: url.pathname,
-    query: Object.fromEntries(url.searchParams),
-    headers: { host: url.host },
-  });
-  const headers: Record<string, string> = { ...signed.headers, accept: "text/event-stream" };
+async function signGet(url: URL, credentials: SigningKey, after: number | undefined) {
+  const headers = await signedHeaders(url, credentials, "codebuild");
+  headers.accept = "text/event-stream";
   // Not signed: a resumed request is the same request, from a later line.
   if (after !== undefined) headers["last-event-id"] = String(after);
-  delete headers.host;
   return headers;
 }
-
-/**
- * The key to sign with: `<data-dir>/credentials` when `--data-dir` is given; else
- * AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY when both are set; else `./.pipewright/credentials`
- * (or PIPEWRIGHT_DATA_DIR's), the file `pipewright server` writes.
- */

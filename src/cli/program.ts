@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import { ConfigError } from "../core/index.js";
 import { registerBuildCommand } from "./build-command.js";
+import { registerConfigureCommand } from "./configure-command.js";
 import { registerLogsCommand } from "./logs-command.js";
 import { registerServerCommand } from "./server-command.js";
 
@@ -12,6 +13,7 @@ const program = new Command()
 registerServerCommand(program);
 registerBuildCommand(program);
 registerLogsCommand(program);
+registerConfigureCommand(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof ConfigError) console.error(`pipewright: ${err.message}`);

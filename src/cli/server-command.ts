@@ -1,3 +1,4 @@
+import path from "node:path";
 import type { Command } from "commander";
 import { loadServerConfig } from "../core/index.js";
 import type { RunningServer } from "../http/server.js";
@@ -66,16 +67,21 @@ function printBanner(server: RunningServer, ms: number): void {
       ? `  git ssh:     ${server.ssh.url} (user: an IAM SSH public key id; host key ${server.ssh.hostKeyFingerprint})`
       : "  git ssh:     off (--ssh-port <port> turns it on)",
     "",
-    "Point the AWS CLI at it (copy these lines into your shell):",
-    `  export AWS_SHARED_CREDENTIALS_FILE=${credentialsFile}`,
-    `  export AWS_REGION=${config.region}`,
-    `  export AWS_ENDPOINT_URL=${url}`,
+    "Point the AWS CLI at it, for every terminal (writes profile pipewright to ~/.aws; `npm link`",
+    "in the clone puts pipewright on your PATH):",
+    `  pipewright configure --data-dir ${shellWord(path.resolve(config.dataDir))}`,
+    "  export AWS_PROFILE=pipewright",
     `  aws --endpoint-url ${url} sts get-caller-identity`,
     "",
     `Git over HTTP is at ${url}/v1/repos/<name>; to let the AWS CLI sign git in (once):`,
-    `  git config --global credential.${url}.helper '!f() { test "$1" = get && aws codecommit credential-helper --ignore-host-check get; }; f'`,
+    `  git config --global credential.${url}.helper '!f() { test "$1" = get && aws --profile pipewright codecommit credential-helper --ignore-host-check get; }; f'`,
     `  git config --global credential.${url}.UseHttpPath true`,
     "",
   ];
   process.stdout.write(lines.join("\n") + "\n");
+}
+
+/** `word` as one shell word: as it is when that is safe, else in single quotes. */
+function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
 }

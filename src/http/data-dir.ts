@@ -18,7 +18,9 @@ import {
   readFileSync,
   realpathSync,
   rmSync,
+  renameSync,
   statSync,
+  writeFileSync,
   writeSync,
 } from "node:fs";
 import path from "node:path";
@@ -116,6 +118,32 @@ function readPid(file: string): number | undefined {
   try {
     const pid = Number.parseInt(readFileSync(file, "utf8"), 10);
     return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Adds the URL this server listens on to its lock file (second line), so `pipewright configure`
+ * can point the AWS CLI at the server that holds a data directory without being told its port.
+ * Written beside and renamed over, so a reader never sees half of it.
+ */
+export function recordServerUrl(dataDir: string, url: string): void {
+  const file = path.join(dataDir, LOCK_FILE);
+  if (readPid(file) !== process.pid) return;
+  const next = `${file}.${process.pid}`;
+  writeFileSync(next, `${process.pid}\n${url}\n`, { mode: 0o600 });
+  renameSync(next, file);
+}
+
+/** The URL of the live server that holds `dataDir`, if one does and recorded it. */
+export function runningServerUrl(dataDir: string): string | undefined {
+  const file = path.join(dataDir, LOCK_FILE);
+  const pid = readPid(file);
+  if (pid === undefined || !isAlive(pid)) return undefined;
+  try {
+    const url = readFileSync(file, "utf8").split("\n")[1]?.trim();
+    return url && /^https?:\/\/[^\s]+$/.test(url) ? url : undefined;
   } catch {
     return undefined;
   }

@@ -26,7 +26,7 @@ pre{background:#f4f4f4;padding:.75rem;overflow-x:auto}</style></head>
 <h1>Build log: ${escapeHtml(buildId)}</h1>
 <p>A build's log is read with your Pipewright credentials, which a browser does not send. Pipewright
 has no web console yet; read the log from a terminal where the AWS CLI is set up for this server
-(the server prints the lines to copy when it starts):</p>
+(<code>pipewright configure</code>, which the server prints when it starts):</p>
 ${commands.map((c) => `<pre>${escapeHtml(c)}</pre>`).join("\n")}
 <p>The first follows the build live and exits when it ends; the second prints the whole log; the
 third follows every build of the project.</p>

@@ -24,7 +24,7 @@ import { createSsmService } from "../services/ssm/index.js";
 import { stsService } from "../services/sts/index.js";
 import { buildApp } from "./app.js";
 import { AuthThrottle } from "./auth-throttle.js";
-import { buildsRoot, lockDataDir, prepareDataDir, secureDataDir } from "./data-dir.js";
+import { buildsRoot, lockDataDir, prepareDataDir, recordServerUrl, secureDataDir } from "./data-dir.js";
 import { registerCodeBuildRoutes } from "./codebuild-routes.js";
 import { createJsonHandler } from "./json-protocol.js";
 import { registerGitHttpRoutes } from "./git-http.js";
@@ -212,6 +212,7 @@ export async function startServer(
       }
       sshUrl = `ssh://${host.includes(":") ? `[${host}]` : host}:${ssh.port}`;
     }
+    recordServerUrl(config.dataDir, publicUrl);
     // Everything the server makes in its data directory exists now: make it private.
     secureDataDir(config.dataDir);
     // The sandbox (and its first network namespace) is made ready now, not by the first build.

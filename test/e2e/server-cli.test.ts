@@ -34,7 +34,7 @@ describe("pipewright server", () => {
     expect(await health.json()).toEqual({ status: "ok" });
 
     const credentialsFile = path.join(tmp.dir, "credentials");
-    expect(p.output()).toContain(`AWS_SHARED_CREDENTIALS_FILE=${credentialsFile}`);
+    expect(p.output()).toContain(`pipewright configure --data-dir ${tmp.dir}\n`);
     expect(statSync(credentialsFile).mode & 0o777).toBe(0o600);
     expect(statSync(path.join(tmp.dir, "master.key")).mode & 0o777).toBe(0o600);
     const text = readFileSync(credentialsFile, "utf8");
@@ -122,7 +122,8 @@ describe("pipewright server", () => {
     // kill -9 leaves the lock behind; the next server takes it over.
     first.child.kill("SIGKILL");
     await first.exited;
-    expect(readFileSync(path.join(tmp.dir, "server.pid"), "utf8").trim()).toBe(String(first.child.pid));
+    const [, firstUrl] = /running at (\S+)/.exec(first.output())!;
+    expect(readFileSync(path.join(tmp.dir, "server.pid"), "utf8")).toBe(`${first.child.pid}\n${firstUrl}\n`);
     const third = start(tmp.dir);
     await third.waitFor(/running at/);
     third.child.kill("SIGTERM");

@@ -96,11 +96,12 @@ export function newUserId(): string {
 
 /**
  * Writes `credentials` in the AWS CLI's credentials-file format, mode 0600, so that
- * `AWS_SHARED_CREDENTIALS_FILE=<file>` makes the CLI and SDKs use the root key.
+ * `pipewright configure` copies the key into a profile of the AWS CLI's own files (and
+ * `AWS_SHARED_CREDENTIALS_FILE=<file>` makes the CLI and SDKs use it as it is).
  */
 export function writeCredentialsFile(file: string, creds: RootCredentials, region: string): void {
   const body = [
-    "# Pipewright root user. Point the AWS CLI and SDKs here with AWS_SHARED_CREDENTIALS_FILE.",
+    "# Pipewright root user. `pipewright configure` makes an AWS CLI profile of it.",
     "[default]",
     `aws_access_key_id = ${creds.accessKeyId}`,
     `aws_secret_access_key = ${creds.secretAccessKey}`,
