@@ -251,25 +251,25 @@ async function run(
   cwd: string,
   env: Record<string, string>,
 ): Promise<string> {
-  const [cmd, args, input] =
+  // A new terminal's commands read nothing from it: stdin is closed, so nothing can wait on it.
+  const [cmd, args] =
     block.lang === "js"
-      ? [process.execPath, ["--input-type=module"], code]
-      : ["bash", ["-e", "-o", "pipefail", "-c", code], ""];
+      ? [process.execPath, ["--input-type=module", "-e", code]]
+      : ["bash", ["-e", "-o", "pipefail", "-c", code]];
   const child = spawn(cmd, args, {
     cwd: block.lang === "js" ? ROOT : cwd,
     env,
-    stdio: ["pipe", "pipe", "pipe"],
+    stdio: ["ignore", "pipe", "pipe"],
   });
-  child.stdin.end(input);
   let output = "";
   child.stdout.on("data", (d: Buffer) => (output += d.toString()));
   child.stderr.on("data", (d: Buffer) => (output += d.toString()));
   const timer = setTimeout(() => child.kill("SIGKILL"), 120_000);
-  const code_ = await new Promise<number | null>((resolve) => child.once("close", resolve));
+  const status = await new Promise<number | null>((resolve) => child.once("close", resolve));
   clearTimeout(timer);
-  if (code_ !== 0) {
+  if (status !== 0) {
     throw new Error(
-      `README.md:${block.line}: the block exited ${code_} in ${cwd}:\n${code}\n--- output ---\n${output}`,
+      `README.md:${block.line}: the block exited ${status} in ${cwd}:\n${code}\n--- output ---\n${output}`,
     );
   }
   return output;
