@@ -1,5 +1,5 @@
 import type { ChildProcess } from "node:child_process";
-import type { Readable } from "node:stream";
+import { PassThrough, type Readable } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { SandboxExit, SandboxProcess } from "./types.js";
 
@@ -27,7 +27,7 @@ export function wrapChild(child: ChildProcess, extraOutputs: number, tree: TreeC
     ended = true;
   });
   const extra: Readable[] = [];
-  for (let fd = 3; fd < 3 + extraOutputs; fd++) extra.push(child.stdio[fd] as Readable);
+  for (let fd = 3; fd < 3 + extraOutputs; fd++) extra.push(held(child.stdio[fd] as Readable));
 
   const gone = (): boolean => ended && tree.remaining().length === 0;
   const waitGone = async (ms: number): Promise<boolean> => {
@@ -43,8 +43,8 @@ export function wrapChild(child: ChildProcess, extraOutputs: number, tree: TreeC
   return {
     pid: child.pid ?? -1,
     stdin: child.stdin,
-    stdout: child.stdout,
-    stderr: child.stderr,
+    stdout: held(child.stdout),
+    stderr: held(child.stderr),
     extraOutputs: extra,
     exited,
     killTree(signal: NodeJS.Signals = "SIGKILL") {
@@ -59,4 +59,16 @@ export function wrapChild(child: ChildProcess, extraOutputs: number, tree: TreeC
       while (!(await waitGone(POLL_MS * 3)) && Date.now() < deadline) tree.signal("SIGKILL");
     },
   };
+}
+
+/**
+ * `output` with a reader attached now. When a child exits, Node resumes each of its output streams
+ * that nobody reads yet, and what it held is gone: a consumer that attaches after an `await` (an
+ * import, a file check) would find a short helper's whole output missing — a tar stream of
+ * artifacts read as empty. Piped into a stream of our own, the bytes wait for their reader.
+ */
+function held(output: Readable): Readable {
+  const kept = new PassThrough({ highWaterMark: 64 * 1024 });
+  output.on("error", (err) => kept.destroy(err));
+  return output.pipe(kept);
 }

@@ -340,3 +340,31 @@ describe("process sandbox", () => {
     expect(result.stdout).toEqual(["/var/tmp"]);
   });
 });
+
+describe.each([
+  ["process", () => createProcessSandbox({ reason: "testing" })],
+  ["bubblewrap", () => bubblewrap],
+])("%s sandbox: a short command's output", (kind, make) => {
+  it.skipIf(make() === undefined)("waits for a reader that comes after the command has exited", async () => {
+    const proc = await make()!.spawn({
+      command: ["/bin/sh", "-c", "head -c 50000 /dev/zero | tr '\\0' x; echo done >&2"],
+      cwd: "/",
+      env,
+      writablePaths: [],
+      network: "none",
+    });
+    proc.stdin.end();
+    await proc.exited;
+    // Node resumes a dead child's unread pipes on the next ticks; a reader arriving later (after an
+    // import, say) must still get every byte.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const read = async (stream: NodeJS.ReadableStream) => {
+      let text = "";
+      for await (const chunk of stream) text += String(chunk);
+      return text;
+    };
+    const [stdout, stderr] = await Promise.all([read(proc.stdout), read(proc.stderr)]);
+    expect(stdout.length, kind).toBe(50000);
+    expect(stderr).toBe("done\n");
+  });
+});
