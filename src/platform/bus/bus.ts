@@ -1,7 +1,7 @@
 import { hostname } from "node:os";
 import { createLogger, newUuid, systemClock, type Clock, type Logger } from "../../core/index.js";
 import { listenPostgres, type BackoffOptions, type Executor, type PostgresListener } from "../queue/index.js";
-import type { Store } from "../store/index.js";
+import { afterCommit, type Store } from "../store/index.js";
 import { listDeadLetters, pruneEvents } from "./admin.js";
 import { emitEvent, EVENTS_CHANNEL } from "./emit.js";
 import { DuplicateSubscriberError } from "./errors.js";
@@ -47,9 +47,9 @@ export interface BusOptions {
 export interface Bus {
   /**
    * Records an event in `executor`, the transaction that makes the state change it reports, so the
-   * event exists exactly when the change does. Wakes this process's dispatcher when `executor` is not
-   * a transaction; inside one, call {@link Bus.notify} after it commits (on PostgreSQL a NOTIFY is
-   * sent at commit anyway). Returns the event as subscribers will see it.
+   * event exists exactly when the change does. Wakes this process's dispatcher once that commits
+   * (see `afterCommit`; on PostgreSQL a NOTIFY is sent at commit too, for other processes). Returns
+   * the event as subscribers will see it.
    */
   emit(executor: Executor, input: EmitInput): Promise<BusEvent>;
   /**
@@ -104,7 +104,7 @@ export function createBus(options: BusOptions): Bus {
   return {
     async emit(executor, input) {
       const event = await emitEvent(executor, store.dialect, clock, input);
-      if (!executor.isTransaction) notify();
+      afterCommit(executor, notify);
       return event;
     },
     subscribe(name, handler, subscribeOptions = {}) {

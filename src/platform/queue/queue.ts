@@ -1,5 +1,5 @@
 import { createLogger, systemClock, type Clock, type Logger } from "../../core/index.js";
-import type { Store } from "../store/index.js";
+import { afterCommit, type Store } from "../store/index.js";
 import type { BackoffOptions } from "./backoff.js";
 import { claimJob, reapExpired } from "./claim.js";
 import { cancelJob, enqueueJob, JOBS_CHANNEL } from "./enqueue.js";
@@ -102,8 +102,8 @@ export function createQueue(options: QueueOptions): Queue {
   return {
     async enqueue(executor, input) {
       const result = await enqueueJob(executor, store.dialect, clock, defaultMaxAttempts, input);
-      // Waking inside a transaction would look for a row nobody can see yet.
-      if (!executor.isTransaction) wake();
+      // Not before the commit: a worker woken now would look for a row nobody can see yet.
+      afterCommit(executor, wake);
       return result;
     },
     claim: (claimOptions) => claimJob(db, store.dialect, clock, claimOptions),

@@ -1,4 +1,5 @@
 export { openStore, type Store, type StoreOptions } from "./store.js";
+export { afterCommit } from "./after-commit.js";
 export type { Database } from "./schema.js";
 export type { DialectName } from "./dialect.js";
 export { serialType, binaryType, type Migration } from "./migrations/index.js";

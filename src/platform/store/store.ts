@@ -9,6 +9,7 @@ import {
   type MigrationProvider,
   type Transaction,
 } from "kysely";
+import { runCommitHooks, trackCommit } from "./after-commit.js";
 import type { DialectName } from "./dialect.js";
 import { migrations } from "./migrations/index.js";
 import type { Database } from "./schema.js";
@@ -17,7 +18,10 @@ import type { Database } from "./schema.js";
 export interface Store {
   readonly db: Kysely<Database>;
   readonly dialect: DialectName;
-  /** Runs `fn` in one transaction; it commits when `fn` resolves and rolls back when it throws. */
+  /**
+   * Runs `fn` in one transaction; it commits when `fn` resolves and rolls back when it throws.
+   * After the commit it runs what was registered with `afterCommit` in it (wake-ups).
+   */
   transaction<T>(fn: (trx: Transaction<Database>) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
@@ -46,7 +50,15 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   return {
     db,
     dialect,
-    transaction: (fn) => db.transaction().execute(fn),
+    async transaction(fn) {
+      let hooks: Set<() => void> | undefined;
+      const result = await db.transaction().execute((trx) => {
+        hooks = trackCommit(trx);
+        return fn(trx);
+      });
+      if (hooks) runCommitHooks(hooks);
+      return result;
+    },
     close: () => db.destroy(),
   };
 }

@@ -59,7 +59,6 @@ export function createBuildHandler(rt: CodeBuildRuntime, runBuild: RunBuild): Jo
     }
     // endBuild does nothing to a build the engine finished; a stop request turns any reason into STOPPED.
     await rt.store.transaction((trx) => endBuild(rt, trx, buildId, reason ?? { kind: "engine-silent" }));
-    rt.bus.notify();
   };
 }
 

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { z } from "zod";
+import { afterCommit } from "../../platform/store/index.js";
 import { awsEnum, awsList, awsString, operation } from "../kit/index.js";
 import { buildOutput, docOf, findBuild, writeBuild } from "./build-rows.js";
 import type { CodeBuildRuntime } from "./deps.js";
@@ -43,10 +44,9 @@ export function stopBuild(rt: CodeBuildRuntime) {
         await writeBuild(ctx.trx, row.id, { doc: docOf(row), stopRequested: true });
         await rt.queue.cancel(ctx.trx, { id: docOf(row).jobId });
         const controller = rt.running.get(row.id);
-        // Aborting now is safe: whatever the runner then writes waits for this transaction.
-        setTimeout(() => controller?.abort(new Error("StopBuild")), 0);
+        // Once the stop is committed, so the runner's last writes find it.
+        afterCommit(ctx.trx, () => controller?.abort(new Error("StopBuild")));
       }
-      setTimeout(() => rt.bus.notify(), 0);
       return { build: buildOutput((await findBuild(ctx.trx, ctx, row.id))!) };
     },
   });

@@ -170,7 +170,6 @@ export async function markRunning(rt: CodeBuildRuntime, id: string): Promise<Bui
     if (doc.timerJobId !== undefined) await rt.queue.cancel(trx, { id: doc.timerJobId });
     return commitChange(rt, trx, row, doc, { running: true });
   });
-  rt.bus.notify();
   return result;
 }
 
@@ -183,7 +182,6 @@ export async function reportPhases(rt: CodeBuildRuntime, id: string, phases: Bui
     doc.phases = mergePhases(doc.phases, phases);
     await commitChange(rt, trx, row, doc, {});
   });
-  rt.bus.notify();
 }
 
 /** The runner's outcome. A build StopBuild asked to stop ends STOPPED whatever the runner says. */
@@ -201,7 +199,6 @@ export async function finishBuild(rt: CodeBuildRuntime, id: string, outcome: Bui
     if (outcome.secondaryArtifacts.length) doc.secondaryArtifacts = outcome.secondaryArtifacts;
     await commitChange(rt, trx, row, doc, { status, done: true });
   });
-  rt.bus.notify();
 }
 
 /** The queued-timeout timer fired: a build still waiting for a runner ends TIMED_OUT. */
@@ -211,7 +208,6 @@ export async function timeOutQueued(rt: CodeBuildRuntime, id: string): Promise<v
     if (!row || row.state !== "queued") return;
     await endBuild(rt, trx, id, { kind: "queued-timeout", minutes: docOf(row).queuedTimeoutInMinutes });
   });
-  rt.bus.notify();
 }
 
 /**
@@ -244,6 +240,5 @@ export async function recoverBuilds(rt: CodeBuildRuntime): Promise<string[]> {
       ended.push(id);
     }
   }
-  if (ended.length) rt.bus.notify();
   return ended;
 }

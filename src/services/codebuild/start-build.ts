@@ -160,12 +160,6 @@ export async function submitBuild(
   const row = (await loadBuild(ctx.trx, id))!;
   await emitStateChange(rt, ctx.trx, row);
   await emitPhaseChanges(rt, ctx.trx, row, doc.phases.slice(0, 1));
-  // The job and events are visible once the operation's transaction commits; a wake now queues
-  // the workers' claim behind that commit (SQLite has one connection) and polling covers the rest.
-  setTimeout(() => {
-    rt.queue.wake();
-    rt.bus.notify();
-  }, 0);
   return row;
 }
 

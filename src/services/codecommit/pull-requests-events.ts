@@ -100,7 +100,6 @@ export async function recordPullRequestEvent(
       ...change.detail,
     },
   });
-  setTimeout(() => rt.bus.notify(), 0);
 }
 
 function notificationBody(
@@ -150,5 +149,4 @@ export async function emitCommentEvent(
       repositoryName: repo.name,
     },
   });
-  setTimeout(() => rt.bus.notify(), 0);
 }

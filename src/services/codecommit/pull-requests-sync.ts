@@ -68,7 +68,6 @@ async function syncPullRequests(rt: CodeCommitRuntime, event: BusEvent): Promise
     );
     for (const pr of prs) await syncOne(rt, trx, repo, pr, tips, actor);
   });
-  setTimeout(() => rt.bus.notify(), 0);
 }
 
 async function syncOne(

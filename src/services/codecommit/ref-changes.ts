@@ -101,8 +101,6 @@ export async function recordRefChanges(
     .set({ last_modified_at: now, default_branch: defaultBranch ?? null })
     .where("repository_id", "=", repositoryId)
     .execute();
-  // The events are visible once the caller's transaction commits; a wake now queues behind it.
-  setTimeout(() => rt.bus.notify(), 0);
   return changes;
 }
 
@@ -112,9 +110,7 @@ export async function recordRefChangesNow(
   repositoryId: string,
   actor: ChangeActor,
 ): Promise<RefChange[]> {
-  const changes = await rt.store.transaction((trx) => recordRefChanges(rt, trx, repositoryId, actor));
-  if (changes.length > 0) rt.bus.notify();
-  return changes;
+  return rt.store.transaction((trx) => recordRefChanges(rt, trx, repositoryId, actor));
 }
 
 function stateChangeDetail(

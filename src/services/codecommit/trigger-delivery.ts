@@ -211,7 +211,6 @@ export function subscribeTriggers(rt: CodeCommitRuntime): void {
           maxAttempts: 8,
         });
       }
-      rt.queue.wake();
     },
     {
       filter: (e) => e.source === "aws.codecommit" && e["detail-type"] === REPOSITORY_STATE_CHANGE,
