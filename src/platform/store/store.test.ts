@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { dialects, openTestStore } from "../../../test/support/stores.js";
+import { afterCommit } from "./after-commit.js";
 
 describe.each(dialects())("store on %s", (dialect) => {
   let cleanup: (() => Promise<void>) | undefined;
@@ -52,5 +53,52 @@ describe.each(dialects())("store on %s", (dialect) => {
     ).rejects.toThrow("boom");
     const rows = await t.store.db.selectFrom("iam_users").selectAll().execute();
     expect(rows).toHaveLength(0);
+  });
+
+  it("runs what afterCommit registered once the transaction has committed, once, and not after a rollback", async () => {
+    const t = await openTestStore(dialect);
+    cleanup = t.cleanup;
+    const seen: string[] = [];
+    const count = async () =>
+      Number(
+        (
+          await t.store.db
+            .selectFrom("iam_users")
+            .select((e) => e.fn.countAll().as("n"))
+            .executeTakeFirst()
+        )?.n,
+      );
+    const wake = () => seen.push("wake");
+    const insert = (trx: typeof t.store.db, id: string) =>
+      trx
+        .insertInto("iam_users")
+        .values({
+          user_id: id,
+          account_id: "0",
+          user_name: id,
+          path: "/",
+          arn: id,
+          is_root: 0,
+          created_at: 1,
+        })
+        .execute();
+    await t.store.transaction(async (trx) => {
+      await insert(trx, "a");
+      afterCommit(trx, wake);
+      afterCommit(trx, wake);
+      afterCommit(trx, () => void count().then((n) => seen.push(`rows ${n}`)));
+      expect(seen).toEqual([]);
+    });
+    expect(seen[0]).toBe("wake");
+    await expect.poll(() => seen).toEqual(["wake", "rows 1"]);
+
+    await expect(
+      t.store.transaction(async (trx) => {
+        afterCommit(trx, () => seen.push("rolled back"));
+        throw new Error("boom");
+      }),
+    ).rejects.toThrow("boom");
+    afterCommit(t.store.db, () => seen.push("outside"));
+    expect(seen).toEqual(["wake", "rows 1", "outside"]);
   });
 });
