@@ -101,7 +101,7 @@ export function startGitProcess(options: GitProcessOptions): GitProcess {
       try {
         changes = await options.git.recordPush(options.repository.repositoryId, options.principal.arn);
       } catch (err) {
-        // The refs moved in git are found again at the next start (recoverRefs) or the next push.
+        // The refs moved in git are found again at the next start (CodeCommit's recover()) or the next push.
         options.logger.error({ err, repository: options.repository.name }, "recording a push failed");
       }
     }

@@ -1,24 +1,23 @@
-import { createHash } from "node:crypto";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { isServiceError, ServiceError } from "../core/index.js";
 import type { Logger } from "../core/index.js";
-import type { Transaction } from "kysely";
-import type { Database, Store } from "../platform/store/index.js";
-import { authorize } from "../services/iam/index.js";
-import type { JsonService, RequestContext } from "../services/kit/index.js";
-import { authenticate, type AuthDeps } from "./authenticate.js";
-import { BodyTooLargeError, readBody } from "./body.js";
+import type { AnyOperation, JsonService } from "../services/kit/index.js";
+import { BodyTooLargeError } from "./body.js";
 import { checkJsonDepth, MAX_JSON_DEPTH, parseJsonInput } from "./json-input.js";
+import {
+  authenticateRequest,
+  authorizeOperation,
+  invokeOperation,
+  readRequestBody,
+  requestContext,
+  type PipelineDeps,
+  type ProtocolErrors,
+} from "./operation-pipeline.js";
 import type { AuthFailureReason } from "./sigv4.js";
 
 /** What the JSON protocol adapter needs. */
-export interface JsonProtocolDeps extends AuthDeps {
-  store: Store;
+export interface JsonProtocolDeps extends PipelineDeps {
   services: readonly JsonService[];
-  accountId: string;
-  region: string;
-  maxBodyBytes: number;
-  logger: Logger;
 }
 
 const CONTENT_TYPES = new Set([
@@ -27,10 +26,16 @@ const CONTENT_TYPES = new Set([
   "application/json",
 ]);
 
+/** The JSON protocol's errors along the shared pipeline. */
+const JSON_ERRORS: ProtocolErrors = {
+  authentication: authError,
+  accessDenied: (message) => new ServiceError("AccessDeniedException", message),
+};
+
 /**
  * The AWS JSON protocol: `POST /` with `X-Amz-Target: <Prefix>.<Operation>`. Finds the operation,
- * checks the signature, validates the input, authorises, runs the handler in a transaction and
- * renders the result or the error, always with `x-amzn-RequestId`.
+ * then runs the shared pipeline (see operation-pipeline.ts) with JSON's own decoding, and renders
+ * the result or the error, always with `x-amzn-RequestId`.
  */
 export function createJsonHandler(deps: JsonProtocolDeps) {
   const byPrefix = new Map(deps.services.map((s) => [s.targetPrefix, s]));
@@ -44,45 +49,14 @@ export function createJsonHandler(deps: JsonProtocolDeps) {
       if (!service || !operation) {
         throw new ServiceError("UnknownOperationException", `Unknown operation '${target}'`, { status: 400 });
       }
-      const body = await readBody(request.raw, deps.maxBodyBytes);
-      const auth = await authenticate(request.raw, deps, {
-        s3: false,
-        bodySha256: createHash("sha256").update(body).digest("hex"),
-        scope: { service: service.signingName },
+      const body = await readRequestBody(request, deps);
+      const principal = await authenticateRequest(request, body, deps, JSON_ERRORS, {
+        service: service.signingName,
       });
-      if (!auth.ok) throw authError(auth.reason, auth.message);
-      const sent = String(request.headers["content-type"] ?? "")
-        .split(";")[0]!
-        .trim()
-        .toLowerCase();
-      if (!CONTENT_TYPES.has(sent)) {
-        throw new ServiceError(
-          "SerializationException",
-          `Content-Type must be ${contentType}, got '${sent || "(none)"}'`,
-        );
-      }
-      const json = parseJsonBody(body);
-      const input = parseJsonInput(operation.input, json, service.validationErrorCode);
-      const ctx: RequestContext = {
-        requestId: request.id,
-        accountId: deps.accountId,
-        region: deps.region,
-        principal: auth.principal,
-      };
-      const action = `${service.actionPrefix}:${operation.name}`;
-      const resource = operation.resource?.(input, ctx) ?? "*";
-      const decision = authorize(auth.principal, action, resource);
-      if (!decision.allowed) {
-        throw new ServiceError(
-          "AccessDeniedException",
-          `User: ${auth.principal.arn} is not authorized to perform: ${action} on resource: ${resource}`,
-        );
-      }
-      const output =
-        operation.transactional === false
-          ? // Transaction and Kysely share every query method; such handlers never open one.
-            await operation.handler(input, { ...ctx, trx: deps.store.db as Transaction<Database> })
-          : await deps.store.transaction((trx) => operation.handler(input, { ...ctx, trx }));
+      const input = decodeJsonInput(request, body, operation, service, contentType);
+      const ctx = requestContext(request, deps, principal);
+      authorizeOperation(service.actionPrefix, operation, input, ctx, JSON_ERRORS);
+      const output = await invokeOperation(deps.store, operation, input, ctx);
       void reply
         .status(200)
         .header("content-type", contentType)
@@ -91,6 +65,27 @@ export function createJsonHandler(deps: JsonProtocolDeps) {
       sendJsonError(reply, err, contentType, deps.logger);
     }
   };
+}
+
+/** JSON's decoding step: the content type, the body as a JSON object, the operation's schema. */
+function decodeJsonInput(
+  request: FastifyRequest,
+  body: Buffer,
+  operation: AnyOperation,
+  service: JsonService,
+  contentType: string,
+): unknown {
+  const sent = String(request.headers["content-type"] ?? "")
+    .split(";")[0]!
+    .trim()
+    .toLowerCase();
+  if (!CONTENT_TYPES.has(sent)) {
+    throw new ServiceError(
+      "SerializationException",
+      `Content-Type must be ${contentType}, got '${sent || "(none)"}'`,
+    );
+  }
+  return parseJsonInput(operation.input, parseJsonBody(body), service.validationErrorCode);
 }
 
 function parseJsonBody(body: Buffer): unknown {

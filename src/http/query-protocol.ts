@@ -1,28 +1,35 @@
-import { createHash } from "node:crypto";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { isServiceError, ServiceError, type Logger } from "../core/index.js";
-import type { Store } from "../platform/store/index.js";
-import { authorize } from "../services/iam/index.js";
-import { formatValidationIssues, type QueryService, type RequestContext } from "../services/kit/index.js";
-import { authenticate, type AuthDeps } from "./authenticate.js";
-import { BodyTooLargeError, readBody } from "./body.js";
+import { formatValidationIssues, type AnyOperation, type QueryService } from "../services/kit/index.js";
+import { BodyTooLargeError } from "./body.js";
+import {
+  authenticateRequest,
+  authorizeOperation,
+  invokeOperation,
+  readRequestBody,
+  requestContext,
+  type PipelineDeps,
+  type ProtocolErrors,
+} from "./operation-pipeline.js";
 import type { AuthFailureReason } from "./sigv4.js";
 import { escapeXml, toXmlElements } from "./xml.js";
 
 /** What the Query protocol adapter needs. */
-export interface QueryProtocolDeps extends AuthDeps {
-  store: Store;
+export interface QueryProtocolDeps extends PipelineDeps {
   services: readonly QueryService[];
-  accountId: string;
-  region: string;
-  maxBodyBytes: number;
-  logger: Logger;
 }
+
+/** The Query protocol's errors along the shared pipeline. */
+const QUERY_ERRORS: ProtocolErrors = {
+  authentication: authError,
+  accessDenied: (message) => new ServiceError("AccessDenied", message, { status: 403 }),
+};
 
 /**
  * The AWS Query protocol: form-encoded `Action=…&Version=…` posted to `/` (or sent as a GET query),
  * answered in XML. The service is the one named in the signature's credential scope (IAM and STS
- * share the endpoint shape).
+ * share the endpoint shape). Runs the shared pipeline (see operation-pipeline.ts); the body comes
+ * first here, since the Action is in it.
  */
 export function createQueryHandler(deps: QueryProtocolDeps) {
   const bySigningName = new Map(deps.services.map((s) => [s.signingName, s]));
@@ -30,7 +37,7 @@ export function createQueryHandler(deps: QueryProtocolDeps) {
   return async function handleQuery(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     let service = fallback;
     try {
-      const body = await readBody(request.raw, deps.maxBodyBytes);
+      const body = await readRequestBody(request, deps);
       const params = new URLSearchParams(body.toString("utf8"));
       const query = (request.raw.url ?? "").split("?")[1];
       if (query)
@@ -42,13 +49,11 @@ export function createQueryHandler(deps: QueryProtocolDeps) {
         bySigningName.get(claimedService(request.raw.headers.authorization, request.raw.url)) ??
         deps.services.find((s) => s.operations.has(action)) ??
         fallback;
-      const auth = await authenticate(request.raw, deps, {
-        s3: false,
-        bodySha256: createHash("sha256").update(body).digest("hex"),
-        // AWS's IAM and STS global endpoints take signatures for us-east-1.
-        scope: { service: service.signingName, alsoRegions: ["us-east-1"] },
+      // AWS's IAM and STS global endpoints take signatures for us-east-1.
+      const principal = await authenticateRequest(request, body, deps, QUERY_ERRORS, {
+        service: service.signingName,
+        alsoRegions: ["us-east-1"],
       });
-      if (!auth.ok) throw authError(auth.reason, auth.message);
       const operation = service.operations.get(action);
       if (!operation) {
         throw new ServiceError(
@@ -56,29 +61,10 @@ export function createQueryHandler(deps: QueryProtocolDeps) {
           `Could not find operation '${action}' for version ${params.get("Version") ?? "(none)"}`,
         );
       }
-      params.delete("Action");
-      params.delete("Version");
-      const parsed = operation.input.safeParse(Object.fromEntries(params));
-      if (!parsed.success) {
-        throw new ServiceError(service.validationErrorCode, formatValidationIssues(parsed.error.issues));
-      }
-      const ctx: RequestContext = {
-        requestId: request.id,
-        accountId: deps.accountId,
-        region: deps.region,
-        principal: auth.principal,
-      };
-      const iamAction = `${service.actionPrefix}:${operation.name}`;
-      const resource = operation.resource?.(parsed.data, ctx) ?? "*";
-      const decision = authorize(auth.principal, iamAction, resource);
-      if (!decision.allowed) {
-        throw new ServiceError(
-          "AccessDenied",
-          `User: ${auth.principal.arn} is not authorized to perform: ${iamAction} on resource: ${resource}`,
-          { status: 403 },
-        );
-      }
-      const result = await deps.store.transaction((trx) => operation.handler(parsed.data, { ...ctx, trx }));
+      const input = decodeQueryInput(params, operation, service);
+      const ctx = requestContext(request, deps, principal);
+      authorizeOperation(service.actionPrefix, operation, input, ctx, QUERY_ERRORS);
+      const result = await invokeOperation(deps.store, operation, input, ctx);
       const xml =
         `<?xml version="1.0" encoding="UTF-8"?>\n<${action}Response xmlns="${service.xmlNamespace}">` +
         `<${action}Result>${toXmlElements(result)}</${action}Result>` +
@@ -88,6 +74,18 @@ export function createQueryHandler(deps: QueryProtocolDeps) {
       sendQueryError(reply, err, service, deps.logger);
     }
   };
+}
+
+/** Query's decoding step: the flat form parameters (without Action and Version), checked by the schema. */
+function decodeQueryInput(params: URLSearchParams, operation: AnyOperation, service: QueryService): unknown {
+  const fields = Object.fromEntries(params);
+  delete fields.Action;
+  delete fields.Version;
+  const parsed = operation.input.safeParse(fields);
+  if (!parsed.success) {
+    throw new ServiceError(service.validationErrorCode, formatValidationIssues(parsed.error.issues));
+  }
+  return parsed.data;
 }
 
 /** The service a request's credential scope names (header or presigned query), or "". */

@@ -4,12 +4,12 @@ import path from "node:path";
 import { ConfigError, createLogger, systemClock, type Logger, type ServerConfig } from "../core/index.js";
 import { createBus, type Bus } from "../platform/bus/index.js";
 import { createEnvelope, loadMasterKey } from "../platform/crypto/index.js";
-import { createQueue, createWorker, type Queue } from "../platform/queue/index.js";
+import { createQueue, createWorker, type JobHandler, type Queue } from "../platform/queue/index.js";
 import { createProcessSandbox, detectSandbox, type Sandbox } from "../platform/sandbox/index.js";
 import { openStore, type Store } from "../platform/store/index.js";
 import {
   createAccessKeyLookup,
-  createIamService,
+  createIam,
   createServiceCredentialVerifier,
   ensureRootUser,
   writeCredentialsFile,
@@ -17,11 +17,11 @@ import {
 } from "../services/iam/index.js";
 import { createCodeBuild, type CodeBuild, type RunBuild } from "../services/codebuild/index.js";
 import { createCodeCommit, type CodeCommit } from "../services/codecommit/index.js";
-import type { JsonService, QueryService } from "../services/kit/index.js";
-import { createLogsService } from "../services/logs/index.js";
-import { createSecretsManagerService } from "../services/secretsmanager/index.js";
-import { createSsmService } from "../services/ssm/index.js";
-import { stsService } from "../services/sts/index.js";
+import type { JobPool, JsonService, QueryService, ServiceModule } from "../services/kit/index.js";
+import { createLogs } from "../services/logs/index.js";
+import { createSecretsManager } from "../services/secretsmanager/index.js";
+import { createSsm } from "../services/ssm/index.js";
+import { createSts } from "../services/sts/index.js";
 import { buildApp } from "./app.js";
 import { AuthThrottle } from "./auth-throttle.js";
 import { buildsRoot, lockDataDir, prepareDataDir, recordServerUrl, secureDataDir } from "./data-dir.js";
@@ -55,6 +55,31 @@ export interface RunningServer {
   ssh?: { url: string; port: number; hostKeyFingerprint: string };
   /** Stops accepting requests, finishes work in progress and closes the store. */
   close(): Promise<void>;
+}
+
+/**
+ * Registers what the modules declare: their API tables by protocol, their subscribers on the bus,
+ * and their job handlers by worker pool. A job kind or API declared twice is a wiring mistake.
+ */
+function wireModules(
+  modules: readonly ServiceModule[],
+  bus: Bus,
+): { json: JsonService[]; query: QueryService[]; handlers: Record<JobPool, Record<string, JobHandler>> } {
+  const handlers: Record<JobPool, Record<string, JobHandler>> = { builds: {}, background: {} };
+  const kinds = new Set<string>();
+  for (const module of modules) {
+    for (const job of module.jobs ?? []) {
+      if (kinds.has(job.kind)) throw new Error(`job kind ${job.kind} is declared twice (${module.name})`);
+      kinds.add(job.kind);
+      handlers[job.pool][job.kind] = job.handler;
+    }
+    for (const sub of module.subscriptions ?? []) bus.subscribe(sub.name, sub.handler, sub.options);
+  }
+  return {
+    json: modules.flatMap((m) => (m.json ? [m.json] : [])),
+    query: modules.flatMap((m) => (m.query ? [m.query] : [])),
+    handlers,
+  };
 }
 
 /** Options for {@link startServer}. */
@@ -127,11 +152,13 @@ export async function startServer(
       },
       logger,
     });
+    const engine = options.runBuild ? undefined : embeddedEngine(config, logger);
     const codebuild = createCodeBuild({
       store,
       queue,
       bus,
       envelope,
+      runBuild: options.runBuild ?? engine!.run,
       // CodeBuild reads sources and writes artifacts through the same S3 service the API serves.
       s3: s3.service,
       // CODECOMMIT sources are checked out of this server's own repositories.
@@ -141,17 +168,20 @@ export async function startServer(
       logger,
       ...(options.codebuildMinuteMs !== undefined ? { minuteMs: options.codebuildMinuteMs } : {}),
     });
-    const jsonServices: JsonService[] = [
-      createSsmService({ envelope }),
-      createSecretsManagerService({ envelope }),
-      codebuild.service,
-      codecommit.service,
-      createLogsService(),
+    const modules: ServiceModule[] = [
+      createSts(),
+      createIam({ clock: systemClock }),
+      createSsm({ envelope }),
+      createSecretsManager({ envelope }),
+      createLogs(),
+      // Builds a previous process left running end before a recovered push could start another.
+      codebuild,
+      codecommit,
     ];
-    const queryServices: QueryService[] = [stsService, createIamService({ clock: systemClock })];
+    const wired = wireModules(modules, bus);
     const app = buildApp({
-      json: createJsonHandler({ ...common, services: jsonServices }),
-      query: createQueryHandler({ ...common, services: queryServices }),
+      json: createJsonHandler({ ...common, services: wired.json }),
+      query: createQueryHandler({ ...common, services: wired.query }),
       s3: s3.handler,
       internal: (instance) => {
         registerCodeBuildRoutes(instance, { store, accountId: config.accountId, region: config.region });
@@ -164,27 +194,22 @@ export async function startServer(
         });
       },
     });
-    // Builds a previous process left running end before any worker could pick their jobs up.
-    await codebuild.recoverBuilds();
-    // Pushes a previous process took but did not record become events now.
-    await codecommit.recoverRefs();
-    const engine = options.runBuild ? undefined : embeddedEngine(config, logger);
+    // What a previous process left half done is settled before any worker, subscriber or request.
+    for (const module of modules) await module.recover?.();
     const buildWorker = createWorker({
       queue,
-      handlers: {
-        [codebuild.buildJobKind]: codebuild.buildHandler(options.runBuild ?? engine!.run),
-      },
+      handlers: wired.handlers.builds,
       concurrency: config.buildConcurrency,
       pollMs: 500,
       // A build rarely finishes within a shutdown: it is aborted and ends STOPPED.
       shutdownTimeoutMs: 2000,
       logger,
     });
-    // Timers and trigger deliveries get their own worker: builds filling every build slot must not
-    // delay a queued timeout or a webhook.
+    // Timers and deliveries get their own worker: builds filling every build slot must not delay a
+    // queued timeout or a webhook.
     const timerWorker = createWorker({
       queue,
-      handlers: { [codebuild.timerJobKind]: codebuild.timerHandler, ...codecommit.jobHandlers },
+      handlers: wired.handlers.background,
       concurrency: 2,
       logger,
     });

@@ -5,6 +5,7 @@ import type { Queue } from "../../platform/queue/index.js";
 import type { Store } from "../../platform/store/index.js";
 import type { CodeCommitGit } from "../codecommit/index.js";
 import type { S3Service } from "../s3/index.js";
+import type { RunBuild } from "./build-handler.js";
 
 /** What CodeBuild needs from the server. */
 export interface CodeBuildDeps {
@@ -19,6 +20,8 @@ export interface CodeBuildDeps {
   s3: S3Service;
   /** CODECOMMIT sources are checked out of this server's repositories; without it they fail. */
   codecommit?: CodeCommitGit;
+  /** The build engine: runs one build's job (the embedded runner, or a test's stand-in). */
+  runBuild: RunBuild;
   /** The server's data directory; LOCAL caches live in `<dataDir>/codebuild-cache/<project>`. */
   dataDir: string;
   /** The server's base URL (known once it listens), for badge URLs and log deep links. */
@@ -36,7 +39,7 @@ export interface CodeBuildDeps {
 
 /** The dependencies with defaults resolved, plus the process-local state of running builds. */
 export interface CodeBuildRuntime extends Required<
-  Omit<CodeBuildDeps, "clock" | "logger" | "minuteMs" | "codecommit">
+  Omit<CodeBuildDeps, "clock" | "logger" | "minuteMs" | "codecommit" | "runBuild">
 > {
   codecommit: CodeBuildDeps["codecommit"];
   clock: Clock;

@@ -1,8 +1,7 @@
-import type { Kysely, Transaction } from "kysely";
+import type { Kysely } from "kysely";
 import { createLogger, newRequestId, systemClock } from "../../core/index.js";
-import type { JobHandler } from "../../platform/queue/index.js";
 import type { Database } from "../../platform/store/index.js";
-import { jsonService, type JsonService, type OperationContext } from "../kit/index.js";
+import { jsonService, type OperationContext, type ServiceModule } from "../kit/index.js";
 import {
   batchDeleteBuilds,
   batchGetBuilds,
@@ -12,7 +11,7 @@ import {
   retryBuild,
   stopBuild,
 } from "./builds.js";
-import { createBuildHandler, createQueuedTimeoutHandler, type RunBuild } from "./build-handler.js";
+import { createBuildHandler, createQueuedTimeoutHandler } from "./build-handler.js";
 import {
   BUILD_JOB_KIND,
   QUEUED_TIMEOUT_JOB_KIND,
@@ -40,20 +39,12 @@ import type { PipelineBuildInput } from "./pipeline-build.js";
 import type { EnvironmentVariableInput } from "./shapes.js";
 import { startBuild, submitBuild } from "./start-build.js";
 
-/** CodeBuild's control plane, as the server wires it. */
-export interface CodeBuild {
-  /** The API over the AWS JSON 1.1 protocol (`X-Amz-Target: CodeBuild_20161006.<Operation>`). */
-  service: JsonService;
-  /** The queue job kind of builds; run these with {@link CodeBuild.buildHandler}. */
-  buildJobKind: string;
-  /** The queue job kind of queued-timeout timers; run these on a worker that builds cannot fill up. */
-  timerJobKind: string;
-  /** The handler of build jobs around an engine function. */
-  buildHandler(runBuild: RunBuild): JobHandler;
-  /** The handler of queued-timeout timers. */
-  timerHandler: JobHandler;
-  /** Ends builds an earlier process left IN_PROGRESS; call once at start, before workers run. */
-  recoverBuilds(): Promise<string[]>;
+/**
+ * CodeBuild as a module: its API, its two job kinds (builds on the `builds` pool, queued-timeout
+ * timers on `background`), start-up recovery of builds a previous process left running — and the
+ * narrow interface other services call.
+ */
+export interface CodeBuild extends ServiceModule {
   /** Builds running in this process (StopBuild aborts them directly). */
   readonly runningBuilds: number;
   /**
@@ -93,7 +84,7 @@ export interface ServiceBuildRequest {
  * The context of a build another service starts: a principal that is the service itself, named by
  * the initiator (AWS shows `codepipeline/<pipeline>` the same way for pipeline builds).
  */
-function serviceContext(trx: Transaction<Database>, request: ServiceBuildRequest): OperationContext {
+function serviceContext(trx: Kysely<Database>, request: ServiceBuildRequest): OperationContext {
   return {
     trx,
     requestId: newRequestId(),
@@ -148,12 +139,15 @@ export function createCodeBuild(deps: CodeBuildDeps): CodeBuild {
     ],
   });
   return {
-    service,
-    buildJobKind: BUILD_JOB_KIND,
-    timerJobKind: QUEUED_TIMEOUT_JOB_KIND,
-    buildHandler: (runBuild) => createBuildHandler(rt, runBuild),
-    timerHandler: createQueuedTimeoutHandler(rt),
-    recoverBuilds: () => recoverBuilds(rt),
+    name: "codebuild",
+    json: service,
+    jobs: [
+      { kind: BUILD_JOB_KIND, pool: "builds", handler: createBuildHandler(rt, deps.runBuild) },
+      { kind: QUEUED_TIMEOUT_JOB_KIND, pool: "background", handler: createQueuedTimeoutHandler(rt) },
+    ],
+    async recover() {
+      await recoverBuilds(rt);
+    },
     get runningBuilds() {
       return rt.running.size;
     },

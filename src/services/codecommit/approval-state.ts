@@ -1,4 +1,4 @@
-import type { Transaction } from "kysely";
+import type { Kysely } from "kysely";
 import type { Database } from "../../platform/store/index.js";
 import type { OperationContext } from "../kit/index.js";
 import { parseApprovalRuleContent, ruleSatisfied } from "./approval-rules.js";
@@ -34,7 +34,7 @@ export function checkRuleName(value: string | undefined): string {
 
 /** The users who approve a revision. */
 export async function approversOf(
-  trx: Transaction<Database>,
+  trx: Kysely<Database>,
   pr: PullRequestKey,
   revisionId: string,
 ): Promise<string[]> {
@@ -50,7 +50,7 @@ export async function approversOf(
   return rows.map((r) => r.user_arn);
 }
 
-export async function overrideOf(trx: Transaction<Database>, pr: PullRequestKey, revisionId: string) {
+export async function overrideOf(trx: Kysely<Database>, pr: PullRequestKey, revisionId: string) {
   return trx
     .selectFrom("codecommit_approval_overrides")
     .selectAll()
@@ -62,7 +62,7 @@ export async function overrideOf(trx: Transaction<Database>, pr: PullRequestKey,
 }
 
 /** `Evaluation` of a pull request's current revision against its approval rules. */
-export async function evaluateApprovalRules(trx: Transaction<Database>, pr: PullRequestRow) {
+export async function evaluateApprovalRules(trx: Kysely<Database>, pr: PullRequestRow) {
   const approvers = await approversOf(trx, pr, pr.revision_id);
   const satisfied: string[] = [];
   const notSatisfied: string[] = [];

@@ -7,7 +7,7 @@ import { mergeQueryOperations } from "./merge-operations.js";
 import { mergePullRequestOperations } from "./merge-pull-requests.js";
 import { pullRequestCoreOperations } from "./pull-requests.js";
 
-export { subscribePullRequestSync } from "./pull-requests-sync.js";
+export { pullRequestSyncSubscription } from "./pull-requests-sync.js";
 
 /** Pull requests, comments, approvals and merges, with GetMergeConflicts and GetMergeOptions. */
 export function pullRequestOperations(rt: CodeCommitRuntime): AnyOperation[] {

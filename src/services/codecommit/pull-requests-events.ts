@@ -1,4 +1,4 @@
-import type { Transaction } from "kysely";
+import type { Kysely } from "kysely";
 import type { Database } from "../../platform/store/index.js";
 import type { CodeCommitRuntime } from "./deps.js";
 import type { PullRequestRow } from "./pull-requests-rows.js";
@@ -45,7 +45,7 @@ export function eventDate(epochMs: number): string {
  */
 export async function recordPullRequestEvent(
   rt: CodeCommitRuntime,
-  trx: Transaction<Database>,
+  trx: Kysely<Database>,
   repo: RepositoryRow,
   pr: PullRequestRow,
   change: {
@@ -118,7 +118,7 @@ function notificationBody(
 /** Emits a "CodeCommit Comment on Pull Request" event in `trx`. */
 export async function emitCommentEvent(
   rt: CodeCommitRuntime,
-  trx: Transaction<Database>,
+  trx: Kysely<Database>,
   repo: RepositoryRow,
   comment: {
     event: "commentOnPullRequestCreated" | "commentOnPullRequestUpdated";

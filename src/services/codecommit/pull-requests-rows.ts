@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto";
-import type { Selectable, Transaction } from "kysely";
+import type { Kysely, Selectable } from "kysely";
 import type { Database } from "../../platform/store/index.js";
 import type { OperationContext } from "../kit/index.js";
 import type { CodeCommitRuntime } from "./deps.js";
@@ -61,7 +61,7 @@ export async function requirePullRequest(
 /** The repository of a pull request, locked (so ref changes and merges of it run one at a time). */
 export async function repositoryOfPullRequest(
   rt: CodeCommitRuntime,
-  trx: Transaction<Database>,
+  trx: Kysely<Database>,
   pr: PullRequestRow,
 ): Promise<RepositoryRow> {
   const repo = await lockRepository(trx, rt, pr.repository_id);
@@ -113,7 +113,7 @@ export function sha256Hex(value: string): string {
 
 /** The next pull request number of an account and region (AWS numbers them there, from 1). */
 export async function nextPullRequestNumber(
-  trx: Transaction<Database>,
+  trx: Kysely<Database>,
   accountId: string,
   region: string,
 ): Promise<number> {
@@ -133,10 +133,7 @@ export async function nextPullRequestNumber(
 }
 
 /** The rows of a pull request's approval rules, oldest first. */
-export async function approvalRulesOf(
-  trx: Transaction<Database>,
-  pr: PullRequestKey,
-): Promise<ApprovalRuleRow[]> {
+export async function approvalRulesOf(trx: Kysely<Database>, pr: PullRequestKey): Promise<ApprovalRuleRow[]> {
   return trx
     .selectFrom("codecommit_approval_rules")
     .selectAll()
@@ -162,7 +159,7 @@ export function approvalRuleShape(row: ApprovalRuleRow) {
 }
 
 /** `PullRequest` as AWS returns it. */
-export async function pullRequestShape(trx: Transaction<Database>, pr: PullRequestRow) {
+export async function pullRequestShape(trx: Kysely<Database>, pr: PullRequestRow) {
   const repo = await trx
     .selectFrom("codecommit_repositories")
     .select("name")

@@ -1,7 +1,8 @@
-import type { Transaction } from "kysely";
+import type { Kysely } from "kysely";
 import { isAncestor, mergeBase } from "../../platform/git/index.js";
 import type { BusEvent } from "../../platform/bus/index.js";
 import type { Database } from "../../platform/store/index.js";
+import type { SubscriptionDeclaration } from "../kit/index.js";
 import type { CodeCommitRuntime } from "./deps.js";
 import { recordPullRequestEvent } from "./pull-requests-events.js";
 import { mergeMetadataOf, newRevisionId, type PullRequestRow } from "./pull-requests-rows.js";
@@ -24,14 +25,18 @@ export const PULL_REQUEST_SYNC = "codecommit.pull-requests";
  * Idempotent per event id, and it reads the branches' recorded positions rather than the event's,
  * so a replayed or out-of-order event changes nothing.
  */
-export function subscribePullRequestSync(rt: CodeCommitRuntime): void {
-  rt.bus.subscribe(PULL_REQUEST_SYNC, (event) => syncPullRequests(rt, event), {
-    filter: (e) =>
-      e.source === "aws.codecommit" &&
-      e["detail-type"] === REPOSITORY_STATE_CHANGE &&
-      e.detail.referenceType === "branch" &&
-      typeof e.detail.repositoryId === "string",
-  });
+export function pullRequestSyncSubscription(rt: CodeCommitRuntime): SubscriptionDeclaration {
+  return {
+    name: PULL_REQUEST_SYNC,
+    handler: (event) => syncPullRequests(rt, event),
+    options: {
+      filter: (e) =>
+        e.source === "aws.codecommit" &&
+        e["detail-type"] === REPOSITORY_STATE_CHANGE &&
+        e.detail.referenceType === "branch" &&
+        typeof e.detail.repositoryId === "string",
+    },
+  };
 }
 
 async function syncPullRequests(rt: CodeCommitRuntime, event: BusEvent): Promise<void> {
@@ -72,7 +77,7 @@ async function syncPullRequests(rt: CodeCommitRuntime, event: BusEvent): Promise
 
 async function syncOne(
   rt: CodeCommitRuntime,
-  trx: Transaction<Database>,
+  trx: Kysely<Database>,
   repo: NonNullable<Awaited<ReturnType<typeof lockRepository>>>,
   pr: PullRequestRow,
   tips: ReadonlyMap<string, string>,

@@ -1,4 +1,4 @@
-import type { Transaction } from "kysely";
+import type { Kysely } from "kysely";
 import { listRefs, setHead } from "../../platform/git/index.js";
 import type { Database } from "../../platform/store/index.js";
 import type { CodeCommitRuntime } from "./deps.js";
@@ -35,7 +35,7 @@ export const REPOSITORY_STATE_CHANGE = "CodeCommit Repository State Change";
  */
 export async function recordRefChanges(
   rt: CodeCommitRuntime,
-  trx: Transaction<Database>,
+  trx: Kysely<Database>,
   repositoryId: string,
   actor: ChangeActor,
   extra?: RefChangeExtra,

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable, Transaction } from "kysely";
+import type { Kysely, Selectable } from "kysely";
 import { formatArn } from "../../core/index.js";
 import type { Database } from "../../platform/store/index.js";
 import type { OperationContext, RequestContext } from "../kit/index.js";
@@ -51,7 +51,7 @@ export async function requireRepository(
 
 /** The same repository row, locked for the rest of the transaction (PostgreSQL; SQLite writes are serial). */
 export async function lockRepository(
-  trx: Transaction<Database>,
+  trx: Kysely<Database>,
   rt: Pick<CodeCommitRuntime, "store">,
   repositoryId: string,
 ): Promise<RepositoryRow | undefined> {

@@ -1,11 +1,10 @@
 import { createLogger, systemClock } from "../../core/index.js";
-import type { JobHandler } from "../../platform/queue/index.js";
-import { jsonService, type JsonService } from "../kit/index.js";
+import { jsonService, type ServiceModule } from "../kit/index.js";
 import { createBranch, deleteBranch, getBranch, listBranches, updateDefaultBranch } from "./branches.js";
 import { contentOperations } from "./content-operations.js";
 import type { CodeCommitDeps, CodeCommitRuntime } from "./deps.js";
 import { createGitAccess, type CodeCommitGit } from "./git-access.js";
-import { pullRequestOperations, subscribePullRequestSync } from "./pull-request-operations.js";
+import { pullRequestOperations, pullRequestSyncSubscription } from "./pull-request-operations.js";
 import { recordRefChangesNow } from "./ref-changes.js";
 import {
   batchGetRepositories,
@@ -17,22 +16,17 @@ import {
   updateRepositoryName,
 } from "./repositories.js";
 import { listTagsForResource, tagResource, untagResource } from "./tags.js";
-import { runTriggerJob, subscribeTriggers, TRIGGER_JOB_KIND } from "./trigger-delivery.js";
+import { runTriggerJob, triggerSubscription, TRIGGER_JOB_KIND } from "./trigger-delivery.js";
 import { triggerOperations } from "./triggers.js";
 
-/** CodeCommit as the server wires it. */
-export interface CodeCommit {
-  /** The API over AWS JSON 1.1 (`X-Amz-Target: CodeCommit_20150413.<Operation>`). */
-  service: JsonService;
+/**
+ * CodeCommit as a module: its API, the trigger-delivery jobs, its two subscribers (triggers, and
+ * pull requests following their branches), start-up recovery of pushes not yet recorded — and the
+ * git side the HTTP and SSH transports use.
+ */
+export interface CodeCommit extends ServiceModule {
   /** For the git transports (HTTP and SSH). */
   git: CodeCommitGit;
-  /**
-   * Records ref changes that happened while the server was not watching (a crash between a push
-   * and its record). Call once at start-up, before serving.
-   */
-  recoverRefs(): Promise<void>;
-  /** Queue job handlers CodeCommit needs a worker for (trigger deliveries), by kind. */
-  jobHandlers: Readonly<Record<string, JobHandler>>;
 }
 
 export function createCodeCommit(deps: CodeCommitDeps): CodeCommit {
@@ -47,10 +41,9 @@ export function createCodeCommit(deps: CodeCommitDeps): CodeCommit {
     clock: deps.clock ?? systemClock,
     logger: deps.logger ?? createLogger({ level: "silent" }),
   };
-  subscribeTriggers(rt);
-  subscribePullRequestSync(rt);
   return {
-    service: jsonService({
+    name: "codecommit",
+    json: jsonService({
       targetPrefix: "CodeCommit_20150413",
       signingName: "codecommit",
       actionPrefix: "codecommit",
@@ -77,8 +70,10 @@ export function createCodeCommit(deps: CodeCommitDeps): CodeCommit {
       ],
     }),
     git: createGitAccess(rt),
-    jobHandlers: { [TRIGGER_JOB_KIND]: runTriggerJob },
-    async recoverRefs() {
+    jobs: [{ kind: TRIGGER_JOB_KIND, pool: "background", handler: runTriggerJob }],
+    subscriptions: [triggerSubscription(rt), pullRequestSyncSubscription(rt)],
+    // Pushes a previous process took but did not record become events now.
+    async recover() {
       const rows = await rt.store.db.selectFrom("codecommit_repositories").select("repository_id").execute();
       for (const row of rows) {
         try {

@@ -1,4 +1,4 @@
-import type { Transaction } from "kysely";
+import type { Kysely } from "kysely";
 import { z } from "zod";
 import { parseArn } from "../../core/index.js";
 import type { Database } from "../../platform/store/index.js";
@@ -33,7 +33,7 @@ export function checkTags(tags: Record<string, string>): Record<string, string> 
 
 /** The repository a resource ARN names (`ResourceArnRequiredException`, `InvalidResourceArnException`). */
 async function repositoryByArn(
-  trx: Transaction<Database>,
+  trx: Kysely<Database>,
   ctx: OperationContext,
   arn: string | undefined,
 ): Promise<RepositoryRow> {

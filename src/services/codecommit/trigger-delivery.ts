@@ -7,6 +7,7 @@ import type { BusEvent } from "../../platform/bus/index.js";
 import type { Job } from "../../platform/queue/index.js";
 import type { CodeCommitRuntime } from "./deps.js";
 import { REPOSITORY_STATE_CHANGE } from "./ref-changes.js";
+import type { SubscriptionDeclaration } from "../kit/index.js";
 import type { RepositoryTrigger } from "./triggers.js";
 
 /** Queue job kind: one trigger record to one destination. */
@@ -146,10 +147,10 @@ const TriggerJob = z.object({ url: z.string(), record: z.record(z.string(), z.un
  * Turns each repository state change into one durable job per matching trigger, so a slow or
  * failing destination is retried on its own without holding up other events or other triggers.
  */
-export function subscribeTriggers(rt: CodeCommitRuntime): void {
-  rt.bus.subscribe(
-    "codecommit.triggers",
-    async (event: BusEvent) => {
+export function triggerSubscription(rt: CodeCommitRuntime): SubscriptionDeclaration {
+  return {
+    name: "codecommit.triggers",
+    handler: async (event: BusEvent) => {
       const detail = event.detail;
       const repo = await rt.store.db
         .selectFrom("codecommit_repositories")
@@ -212,11 +213,11 @@ export function subscribeTriggers(rt: CodeCommitRuntime): void {
         });
       }
     },
-    {
+    options: {
       filter: (e) => e.source === "aws.codecommit" && e["detail-type"] === REPOSITORY_STATE_CHANGE,
       startAt: "latest",
     },
-  );
+  };
 }
 
 /** Runs one trigger job: the POST. */

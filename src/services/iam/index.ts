@@ -12,7 +12,7 @@ export {
   type AccessKeyLookupOptions,
 } from "./access-keys.js";
 export { authorize, type Decision } from "./authorize.js";
-export { createIamService, type IamDeps } from "./service.js";
+export { createIam, type IamDeps } from "./service.js";
 export {
   CODECOMMIT_SERVICE_NAME,
   createServiceCredentialVerifier,

@@ -1,4 +1,4 @@
-import type { Selectable, Transaction } from "kysely";
+import type { Kysely, Selectable } from "kysely";
 import { z } from "zod";
 import { formatArn, randomKeyChars, ServiceError } from "../../core/index.js";
 import type { Database } from "../../platform/store/index.js";
@@ -77,7 +77,7 @@ async function requireUser(
 }
 
 async function requireKey(
-  trx: Transaction<Database>,
+  trx: Kysely<Database>,
   user: { id: string; name: string },
   id: string,
 ): Promise<SshKeyRow> {

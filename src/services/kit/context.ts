@@ -1,4 +1,4 @@
-import type { Transaction } from "kysely";
+import type { Kysely } from "kysely";
 import type { Database } from "../../platform/store/index.js";
 
 /** Who made a request: a user (the root user for now) through one of its access keys. */
@@ -19,7 +19,11 @@ export interface RequestContext {
   principal: Principal;
 }
 
-/** A request's context plus the store transaction the operation runs in. */
+/** A request's context plus where the operation runs its queries. */
 export interface OperationContext extends RequestContext {
-  trx: Transaction<Database>;
+  /**
+   * The operation's store transaction; for an operation declared `transactional: false`, the store
+   * itself (each statement commits on its own).
+   */
+  trx: Kysely<Database>;
 }

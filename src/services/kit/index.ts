@@ -10,3 +10,4 @@ export {
 } from "./operation.js";
 export { formatValidationIssues } from "./validation.js";
 export { awsString, awsEnum, awsInt, awsList } from "./schema.js";
+export type { ServiceModule, JobDeclaration, JobPool, SubscriptionDeclaration } from "./module.js";

@@ -1,4 +1,4 @@
-export { createLogsService } from "./service.js";
+export { createLogs } from "./service.js";
 export { appendLogEvents, type AppendLogEventsInput } from "./append.js";
 export { compileFilterPattern } from "./filter-log-events.js";
 export { watchLogStream, type LogStreamRef } from "./notifier.js";

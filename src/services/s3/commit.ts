@@ -1,4 +1,4 @@
-import type { Transaction } from "kysely";
+import type { Kysely } from "kysely";
 import type { Database } from "../../platform/store/index.js";
 import { checkWriteConditions } from "./conditions.js";
 import { deleteBlobs, lockBucket } from "./rows.js";
@@ -12,7 +12,7 @@ export interface CommitOptions {
   /** Write conditions (If-Match, If-None-Match) checked against the current object. */
   conditions?: Conditions;
   /** More work inside the same transaction (CompleteMultipartUpload removes its upload there). */
-  alsoInTransaction?: (trx: Transaction<Database>) => Promise<void>;
+  alsoInTransaction?: (trx: Kysely<Database>) => Promise<void>;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { Transaction } from "kysely";
+import type { Kysely } from "kysely";
 import type { Database, DialectName } from "../../platform/store/index.js";
 import { noSuchBucket } from "./errors.js";
 import type { ChecksumAlgorithm, ChecksumType, ObjectInfo, Owner, S3Deps, StoredHeaders } from "./types.js";
@@ -51,11 +51,7 @@ export function ownerOf(accountId: string): Owner {
  * time anyway) and throws `NoSuchBucket` when it is gone. Every object write takes this lock, so
  * overwrites of one key cannot lose track of a replaced blob, and DeleteBucket cannot race a PUT.
  */
-export async function lockBucket(
-  trx: Transaction<Database>,
-  dialect: DialectName,
-  bucket: string,
-): Promise<void> {
+export async function lockBucket(trx: Kysely<Database>, dialect: DialectName, bucket: string): Promise<void> {
   const row = await trx
     .selectFrom("s3_buckets")
     .select("name")

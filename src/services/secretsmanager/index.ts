@@ -1,3 +1,3 @@
-export { createSecretsManagerService } from "./service.js";
+export { createSecretsManager } from "./service.js";
 export type { SecretsManagerDeps } from "./deps.js";
 export { getSecretValue, type ResolvedSecretValue, type SecretValueRequest } from "./resolve.js";

@@ -5,12 +5,12 @@ import { dialects, openTestStore } from "../../../test/support/stores.js";
 import { createEnvelope } from "../../platform/crypto/index.js";
 import type { Store } from "../../platform/store/index.js";
 import { getSecretValue } from "./resolve.js";
-import { createSecretsManagerService } from "./service.js";
+import { createSecretsManager } from "./service.js";
 
 const envelope = createEnvelope(randomBytes(32));
 const scope = TEST_SCOPE;
 
-const service = createSecretsManagerService({ envelope });
+const service = createSecretsManager({ envelope }).json!;
 const call = <T = Record<string, unknown>>(store: Store, name: string, input: unknown) =>
   callOperation<T>(service, store, name, input);
 

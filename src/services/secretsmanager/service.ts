@@ -1,4 +1,4 @@
-import { jsonService, type JsonService } from "../kit/index.js";
+import { jsonService, type ServiceModule } from "../kit/index.js";
 import { createSecret } from "./create-secret.js";
 import type { SecretsManagerDeps } from "./deps.js";
 import { deleteSecret, restoreSecret } from "./delete-secret.js";
@@ -7,8 +7,8 @@ import { getSecretValue, putSecretValue } from "./secret-value.js";
 import { updateSecret } from "./update-secret.js";
 
 /** Secrets Manager over the AWS JSON 1.1 protocol (`X-Amz-Target: secretsmanager.<Operation>`). */
-export function createSecretsManagerService(deps: SecretsManagerDeps): JsonService {
-  return jsonService({
+export function createSecretsManager(deps: SecretsManagerDeps): ServiceModule {
+  const json = jsonService({
     targetPrefix: "secretsmanager",
     signingName: "secretsmanager",
     actionPrefix: "secretsmanager",
@@ -27,4 +27,5 @@ export function createSecretsManagerService(deps: SecretsManagerDeps): JsonServi
       listSecretVersionIds(deps),
     ],
   });
+  return { name: "secretsmanager", json };
 }

@@ -5,12 +5,12 @@ import { dialects, openTestStore } from "../../../test/support/stores.js";
 import { createEnvelope } from "../../platform/crypto/index.js";
 import type { Store } from "../../platform/store/index.js";
 import { getParameterValue } from "./resolve.js";
-import { createSsmService } from "./service.js";
+import { createSsm } from "./service.js";
 
 const envelope = createEnvelope(randomBytes(32));
 const scope = TEST_SCOPE;
 
-const service = createSsmService({ envelope });
+const service = createSsm({ envelope }).json!;
 const call = (store: Store, name: string, input: unknown): Promise<unknown> =>
   callOperation(service, store, name, input);
 

@@ -1,4 +1,4 @@
-import { jsonService, type JsonService } from "../kit/index.js";
+import { jsonService, type ServiceModule } from "../kit/index.js";
 import { deleteParameter, deleteParameters } from "./delete-parameters.js";
 import type { SsmDeps } from "./deps.js";
 import { describeParameters } from "./describe-parameters.js";
@@ -7,8 +7,8 @@ import { getParametersByPath } from "./parameters-by-path.js";
 import { putParameter } from "./put-parameter.js";
 
 /** SSM Parameter Store over the AWS JSON 1.1 protocol (`X-Amz-Target: AmazonSSM.<Operation>`). */
-export function createSsmService(deps: SsmDeps): JsonService {
-  return jsonService({
+export function createSsm(deps: SsmDeps): ServiceModule {
+  const json = jsonService({
     targetPrefix: "AmazonSSM",
     signingName: "ssm",
     actionPrefix: "ssm",
@@ -24,4 +24,5 @@ export function createSsmService(deps: SsmDeps): JsonService {
       deleteParameters(),
     ],
   });
+  return { name: "ssm", json };
 }

@@ -1,1 +1,1 @@
-export { stsService } from "./operations.js";
+export { createSts } from "./operations.js";

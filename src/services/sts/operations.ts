@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { operation, queryService } from "../kit/index.js";
+import { operation, queryService, type ServiceModule } from "../kit/index.js";
 
 /** STS GetCallerIdentity: who am I? The first command a new user types. */
 export const getCallerIdentity = operation({
@@ -12,11 +12,14 @@ export const getCallerIdentity = operation({
   }),
 });
 
-/** The STS service table (Query protocol, version 2011-06-15). */
-export const stsService = queryService({
-  signingName: "sts",
-  actionPrefix: "sts",
-  xmlNamespace: "https://sts.amazonaws.com/doc/2011-06-15/",
-  validationErrorCode: "ValidationError",
-  operations: [getCallerIdentity],
-});
+/** STS over the Query protocol (version 2011-06-15). */
+export function createSts(): ServiceModule {
+  const query = queryService({
+    signingName: "sts",
+    actionPrefix: "sts",
+    xmlNamespace: "https://sts.amazonaws.com/doc/2011-06-15/",
+    validationErrorCode: "ValidationError",
+    operations: [getCallerIdentity],
+  });
+  return { name: "sts", query };
+}

@@ -1,0 +1,99 @@
+/**
+ * The request pipeline the AWS JSON and Query protocols share, as named steps:
+ *
+ *   read the body → authenticate (SigV4, scoped to the service) → decode and validate the input
+ *   (the protocol's own step) → authorize (IAM) → invoke (in one transaction unless the operation
+ *   says `transactional: false`) → render (the protocol's own, in one place each)
+ *
+ * Each adapter finds its operation its own way and supplies what differs — its error codes, its
+ * decoding, its rendering — and calls these steps in this order; nothing else in between.
+ */
+import { createHash } from "node:crypto";
+import type { FastifyRequest } from "fastify";
+import type { ServiceError } from "../core/index.js";
+import type { Logger } from "../core/index.js";
+import type { Store } from "../platform/store/index.js";
+import { authorize } from "../services/iam/index.js";
+import type { AnyOperation, Principal, RequestContext } from "../services/kit/index.js";
+import { authenticate, type AuthDeps, type ExpectedScope } from "./authenticate.js";
+import { readBody } from "./body.js";
+import type { AuthFailureReason } from "./sigv4.js";
+
+/** What the pipeline needs from the server. */
+export interface PipelineDeps extends AuthDeps {
+  store: Store;
+  accountId: string;
+  region: string;
+  maxBodyBytes: number;
+  logger: Logger;
+}
+
+/** What differs between protocols along the shared steps: the errors they answer with. */
+export interface ProtocolErrors {
+  /** The protocol's error for a failed authentication. */
+  authentication(reason: AuthFailureReason, message: string): ServiceError;
+  /** The protocol's error for a request IAM does not allow. */
+  accessDenied(message: string): ServiceError;
+}
+
+/** Step 1: the request body, up to the server's limit. */
+export function readRequestBody(request: FastifyRequest, deps: PipelineDeps): Promise<Buffer> {
+  return readBody(request.raw, deps.maxBodyBytes);
+}
+
+/** Step 2: who signed the request, checked against the body and the service's credential scope. */
+export async function authenticateRequest(
+  request: FastifyRequest,
+  body: Buffer,
+  deps: PipelineDeps,
+  errors: ProtocolErrors,
+  scope: ExpectedScope,
+): Promise<Principal> {
+  const auth = await authenticate(request.raw, deps, {
+    s3: false,
+    bodySha256: createHash("sha256").update(body).digest("hex"),
+    scope,
+  });
+  if (!auth.ok) throw errors.authentication(auth.reason, auth.message);
+  return auth.principal;
+}
+
+/** What every operation knows about the request it serves. */
+export function requestContext(
+  request: FastifyRequest,
+  deps: PipelineDeps,
+  principal: Principal,
+): RequestContext {
+  return { requestId: request.id, accountId: deps.accountId, region: deps.region, principal };
+}
+
+/** Step 4: IAM's decision on `<actionPrefix>:<Operation>` for the operation's resource. */
+export function authorizeOperation(
+  actionPrefix: string,
+  operation: AnyOperation,
+  input: unknown,
+  ctx: RequestContext,
+  errors: ProtocolErrors,
+): void {
+  const action = `${actionPrefix}:${operation.name}`;
+  const resource = operation.resource?.(input, ctx) ?? "*";
+  if (!authorize(ctx.principal, action, resource).allowed) {
+    throw errors.accessDenied(
+      `User: ${ctx.principal.arn} is not authorized to perform: ${action} on resource: ${resource}`,
+    );
+  }
+}
+
+/**
+ * Step 5: runs the handler — in one store transaction, or, for an operation that waits on the
+ * outside world (`transactional: false`), on the store itself, each statement committing alone.
+ */
+export async function invokeOperation(
+  store: Store,
+  operation: AnyOperation,
+  input: unknown,
+  ctx: RequestContext,
+): Promise<unknown> {
+  if (operation.transactional === false) return operation.handler(input, { ...ctx, trx: store.db });
+  return store.transaction((trx) => operation.handler(input, { ...ctx, trx }));
+}
