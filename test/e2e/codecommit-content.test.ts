@@ -360,8 +360,7 @@ describe("CodeCommit files and commits through the SDK", () => {
     ).rejects.toMatchObject({ name: "ParentCommitIdRequiredException" });
   });
 
-  it("round-trips a file through the AWS CLI", async () => {
-    if (!hasAwsCli()) return;
+  it.skipIf(!hasAwsCli())("round-trips a file through the AWS CLI", async () => {
     const dir = mkdtempSync(path.join(tmpdir(), "pw-cc-cli-"));
     try {
       const bytes = Buffer.from([0, 1, 2, 255, 10, 13]);

@@ -1,7 +1,8 @@
-import { setTimeout as sleep } from "node:timers/promises";
+import { sql } from "kysely";
 import { afterEach, describe, expect, it } from "vitest";
 import { dialects, openTestStore } from "../../../test/support/stores.js";
 import { openStore, type Store } from "../store/index.js";
+import { EVENTS_CHANNEL } from "./emit.js";
 import {
   createBus,
   DeliveryTimeoutError,
@@ -12,13 +13,8 @@ import {
   type EmitInput,
 } from "./index.js";
 
-async function waitFor(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
+/** `expect.poll` options: a generous limit, for a loaded machine, and what was awaited, for a failure. */
+const waiting = (what: string, timeout = 10_000) => ({ timeout, message: `waiting for ${what}` });
 
 const event = (source: string, n: number, extra: Partial<EmitInput> = {}): EmitInput => ({
   source,
@@ -63,6 +59,16 @@ describe.each(dialects())("bus on %s", (dialect) => {
     return b;
   }
 
+  /** A subscriber's stored cursor, or undefined before it is registered. */
+  const storedCursor = async (store: Store, name: string) => {
+    const row = await store.db
+      .selectFrom("event_subscriptions")
+      .select("cursor")
+      .where("name", "=", name)
+      .executeTakeFirst();
+    return row === undefined ? undefined : Number(row.cursor);
+  };
+
   it("records events in the caller's transaction and delivers them in EventBridge's shape", async () => {
     const { stores } = await setup();
     const store = stores[0]!;
@@ -83,9 +89,11 @@ describe.each(dialects())("bus on %s", (dialect) => {
       ),
     );
     b.notify();
-    await waitFor("the committed event", () => got.length === 1);
-    await sleep(100);
-    expect(got).toEqual([emitted]);
+    // An event committed later is delivered after anything that could come before it: once it is
+    // here, the rolled-back event can no longer show up.
+    const later = await b.emit(store.db, event("aws.codebuild", 3));
+    await expect.poll(() => got, waiting("the later event")).toContainEqual(later);
+    expect(got).toEqual([emitted, later]);
     expect(Object.keys(got[0]!).sort()).toEqual(
       ["account", "detail", "detail-type", "id", "region", "resources", "source", "time", "version"].sort(),
     );
@@ -112,8 +120,8 @@ describe.each(dialects())("bus on %s", (dialect) => {
     b.subscribe("only-b", async (e) => void onlyB.push(e), { filter: (e) => e.source === "b" });
     b.start();
     for (let n = 0; n < 30; n++) await b.emit(store.db, event(n % 3 === 0 ? "b" : "a", n));
-    await waitFor("all events", () => all.length === 30);
-    await waitFor("the filtered events", () => onlyB.length === 10);
+    await expect.poll(() => all.length, waiting("all events")).toBe(30);
+    await expect.poll(() => onlyB.length, waiting("the filtered events")).toBe(10);
     expect(ns(all)).toEqual([...Array(30).keys()]);
     expect(ns(onlyB)).toEqual([...Array(10).keys()].map((i) => i * 3));
   });
@@ -126,7 +134,7 @@ describe.each(dialects())("bus on %s", (dialect) => {
     first.subscribe("s", async (e) => void before.push(e));
     first.start();
     for (let n = 0; n < 5; n++) await first.emit(store.db, event("a", n));
-    await waitFor("the first events", () => before.length === 5);
+    await expect.poll(() => before.length, waiting("the first events")).toBe(5);
     await first.stop();
     for (let n = 5; n < 10; n++) await first.emit(store.db, event("a", n));
 
@@ -136,10 +144,12 @@ describe.each(dialects())("bus on %s", (dialect) => {
     second.subscribe("s", async (e) => void after.push(e));
     second.subscribe("late", async (e) => void latest.push(e), { startAt: "latest" });
     second.start();
-    await waitFor("the later events", () => after.length === 5);
-    await sleep(200);
+    await expect.poll(() => after.length, waiting("the later events")).toBe(5);
+    // 'latest' means the newest event when the subscriber is registered: emit only after that.
+    await expect.poll(() => storedCursor(store, "late"), waiting("the 'latest' subscriber")).toBeDefined();
     await second.emit(store.db, event("a", 10));
-    await waitFor("the newest event", () => latest.length === 1 && after.length === 6);
+    await expect.poll(() => after.length, waiting("the newest event")).toBe(6);
+    await expect.poll(() => latest.length, waiting("the newest event")).toBe(1);
     expect(ns(after)).toEqual([5, 6, 7, 8, 9, 10]);
     expect(ns(latest)).toEqual([10]);
   });
@@ -159,7 +169,7 @@ describe.each(dialects())("bus on %s", (dialect) => {
     });
     for (let n = 0; n < 3; n++) await b.emit(store.db, event("a", n));
     b.start();
-    await waitFor("all events", () => delivered.length === 3);
+    await expect.poll(() => delivered.length, waiting("all events")).toBe(3);
     expect(delivered).toEqual([0, 1, 2]);
     expect(attempts).toEqual([1, 2, 3]);
     expect(await b.deadLetters()).toEqual([]);
@@ -179,7 +189,8 @@ describe.each(dialects())("bus on %s", (dialect) => {
     b.start();
     const poison = await b.emit(store.db, event("a", 0)).then(() => b.emit(store.db, event("a", 1)));
     await b.emit(store.db, event("a", 2));
-    await waitFor("the events after the poison", () => strict.length === 2 && lenient.length === 3);
+    await expect.poll(() => strict.length, waiting("the events after the poison")).toBe(2);
+    await expect.poll(() => lenient.length, waiting("the events after the poison")).toBe(3);
     expect(strict).toEqual([0, 2]);
     expect(lenient).toEqual([0, 1, 2]);
     const dead = await b.deadLetters();
@@ -209,7 +220,7 @@ describe.each(dialects())("bus on %s", (dialect) => {
     });
     b.start();
     await b.emit(store.db, event("a", 7));
-    await waitFor("the retried delivery", () => delivered.length === 1);
+    await expect.poll(() => delivered.length, waiting("the retried delivery")).toBe(1);
     expect(delivered).toEqual([7]);
     expect(reasons[0]).toBeInstanceOf(DeliveryTimeoutError);
   });
@@ -221,9 +232,11 @@ describe.each(dialects())("bus on %s", (dialect) => {
     for (const b of buses) b.subscribe("shared", async (e) => void got.push(e.detail.n as number));
     for (const b of buses) b.start();
     for (let n = 0; n < 40; n++) await buses[n % 2]!.emit(stores[n % 2]!.db, event("a", n));
-    await waitFor("all events", () => got.length >= 40);
-    await sleep(200);
-    expect(got).toEqual([...Array(40).keys()]);
+    await expect.poll(() => got.length, waiting("all events")).toBeGreaterThanOrEqual(40);
+    // One more event, delivered after anything still due before it (a duplicate, say).
+    await buses[0]!.emit(stores[0]!.db, event("a", 40));
+    await expect.poll(() => got, waiting("the last event")).toContain(40);
+    expect(got).toEqual([...Array(41).keys()]);
   });
 
   it("prunes only events that every subscriber has handled", async () => {
@@ -237,8 +250,12 @@ describe.each(dialects())("bus on %s", (dialect) => {
     });
     b.start();
     for (let n = 0; n < 4; n++) await b.emit(store.db, event("a", n));
-    await waitFor("the first events", () => got.length === 2);
-    await sleep(100);
+    const seqs = await store.db.selectFrom("events").select("seq").orderBy("seq").execute();
+    await expect.poll(() => got.length, waiting("the first events")).toBe(2);
+    // The handler returns before its progress is stored: wait until the cursor is past event 1.
+    await expect
+      .poll(() => storedCursor(store, "s"), waiting("the stored progress"))
+      .toBe(Number(seqs[1]!.seq));
     expect(await b.prune({ before: Date.now() + 1000 })).toBe(2);
     const left = await store.db.selectFrom("events").select("detail").orderBy("seq").execute();
     expect(left.map((r) => (JSON.parse(r.detail) as { n: number }).n)).toEqual([2, 3]);
@@ -272,11 +289,11 @@ describe.each(dialects())("bus on %s", (dialect) => {
       await aEmitted;
       await store.transaction((trx) => b.emit(trx, event("a", 2)));
       b.notify();
-      await waitFor("the event committed first", () => got.length === 1);
+      await expect.poll(() => got.length, waiting("the event committed first")).toBe(1);
       commitA();
       await a;
       b.notify();
-      await waitFor("the event committed second", () => got.length === 2);
+      await expect.poll(() => got.length, waiting("the event committed second")).toBe(2);
       expect(got).toEqual([2, 1]);
     });
 
@@ -289,10 +306,22 @@ describe.each(dialects())("bus on %s", (dialect) => {
       const got: number[] = [];
       listening.subscribe("s", async (e) => void got.push(e.detail.n as number));
       listening.start();
-      await sleep(300);
+      // Emit only once the dispatcher's LISTEN has completed (its session shows it, idle). It starts
+      // its catch-up read the moment LISTEN completes, ahead of this emit's round trips, so the event
+      // comes through the NOTIFY rather than through that read.
+      const listens = async () =>
+        Number(
+          (
+            await sql<{ n: string }>`
+              select count(*) as n from pg_stat_activity
+              where datname = current_database() and state = 'idle'
+                and query = ${`LISTEN "${EVENTS_CHANNEL}"`}`.execute(t.store.db)
+          ).rows[0]!.n,
+        );
+      await expect.poll(listens, waiting("the LISTEN connection")).toBe(1);
       const producer = createBus({ store: t.store });
       await t.store.transaction((trx) => producer.emit(trx, event("a", 1)));
-      await waitFor("the notified event", () => got.length === 1);
+      await expect.poll(() => got, waiting("the notified event")).toEqual([1]);
     });
   }
 });

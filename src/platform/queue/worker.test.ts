@@ -1,16 +1,18 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { dialects, openTestStore } from "../../../test/support/stores.js";
 import { openStore, type Store } from "../store/index.js";
-import { createQueue, createWorker, LeaseLostError, type Queue, type QueueWorker } from "./index.js";
+import {
+  createQueue,
+  createWorker,
+  LeaseLostError,
+  type Job,
+  type Queue,
+  type QueueWorker,
+} from "./index.js";
 
-async function waitFor(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
+/** `expect.poll` options: a generous limit, for a loaded machine, and what was awaited, for a failure. */
+const waiting = (what: string, timeout = 10_000) => ({ timeout, message: `waiting for ${what}` });
 
 describe.each(dialects())("worker on %s", (dialect) => {
   const teardown: Array<() => Promise<void>> = [];
@@ -75,7 +77,7 @@ describe.each(dialects())("worker on %s", (dialect) => {
     );
     await queue.enqueue(store.db, { kind: "echo", payload: { a: 1 } });
     await queue.enqueue(store.db, { kind: "flaky" });
-    await waitFor("both jobs", async () => (await remaining(store)) === 0);
+    await expect.poll(() => remaining(store), waiting("both jobs")).toBe(0);
     expect(seen).toContainEqual({ a: 1 });
     expect(seen).toContain("flaky done");
     expect(failures).toBe(2);
@@ -99,7 +101,7 @@ describe.each(dialects())("worker on %s", (dialect) => {
     const ids: number[] = [];
     for (let i = 0; i < 40; i++)
       ids.push((await queues[i % 2]!.enqueue(stores[i % 2]!.db, { kind: "work" })).id);
-    await waitFor("all jobs", async () => (await remaining(stores[0]!)) === 0, 15_000);
+    await expect.poll(() => remaining(stores[0]!), waiting("all jobs", 15_000)).toBe(0);
     expect(overlaps).toEqual([]);
     expect([...runs.keys()].sort((a, b) => a - b)).toEqual(ids);
     expect([...runs.values()].every((n) => n === 1)).toBe(true);
@@ -107,20 +109,34 @@ describe.each(dialects())("worker on %s", (dialect) => {
 
   it("renews the lease while a handler runs longer than the lease", async () => {
     const { stores, queues } = await setup(1);
+    // Renewed every 100 ms, the lease runs out only if renewals stall for about 2 s on end: room for
+    // a loaded machine. The other worker polls all along, ready to take the job if it ever does.
+    const leaseMs = 2000;
     let runs = 0;
     let abortedWith: unknown;
+    let claimedUntil = 0;
+    let renewedUntil: number | null | undefined;
+    let finishedAt = 0;
     const handlers = {
-      slow: async (_job: unknown, signal: AbortSignal) => {
+      slow: async (job: Job, signal: AbortSignal) => {
         runs++;
-        await sleep(1200);
+        claimedUntil = job.leaseExpiresAt!;
+        // Part of the scenario: outlive the lease the job was claimed with.
+        await sleep(claimedUntil - Date.now() + 200);
+        renewedUntil = (await queues[0]!.get(job.id))?.leaseExpiresAt;
+        finishedAt = Date.now();
         if (signal.aborted) abortedWith = signal.reason;
       },
     };
-    for (const queue of queues) start(createWorker({ queue, pollMs: 30, leaseMs: 300, handlers }));
+    for (const queue of queues)
+      start(createWorker({ queue, pollMs: 30, leaseMs, renewEveryMs: 100, handlers }));
     await queues[0]!.enqueue(stores[0]!.db, { kind: "slow" });
-    await waitFor("the slow job", async () => (await remaining(stores[0]!)) === 0);
+    await expect.poll(() => remaining(stores[0]!), waiting("the slow job")).toBe(0);
     expect(runs).toBe(1);
     expect(abortedWith).toBeUndefined();
+    // Ordering rather than timing: the handler ended after its first lease did, which was renewed.
+    expect(finishedAt).toBeGreaterThan(claimedUntil);
+    expect(renewedUntil).toBeGreaterThan(claimedUntil);
   });
 
   it("aborts the handler's signal when its job is cancelled", async () => {
@@ -146,9 +162,9 @@ describe.each(dialects())("worker on %s", (dialect) => {
       }),
     );
     const { id } = await queue.enqueue(store.db, { kind: "wait" });
-    await waitFor("the job to start", () => started);
+    await expect.poll(() => started, waiting("the job to start")).toBe(true);
     await queue.cancel(store.db, { id });
-    await waitFor("the abort", () => reason !== undefined);
+    await expect.poll(() => reason, waiting("the abort")).toBeDefined();
     expect(reason).toBeInstanceOf(LeaseLostError);
   });
 
@@ -156,6 +172,7 @@ describe.each(dialects())("worker on %s", (dialect) => {
     const { stores, queues } = await setup();
     const [store, queue] = [stores[0]!, queues[0]!];
     const done: string[] = [];
+    const claim = vi.spyOn(queue, "claim");
     const worker = start(
       createWorker({
         queue,
@@ -163,14 +180,16 @@ describe.each(dialects())("worker on %s", (dialect) => {
         handlers: { now: async (job) => void done.push(String(job.payload)) },
       }),
     );
-    // Let the first poll find the queue empty; from here on only a wake can start a job.
-    await sleep(100);
+    // Wait for the first poll to find the queue empty; from here on only a wake can start a job.
+    await expect
+      .poll(() => claim.mock.settledResults, waiting("the first poll"))
+      .toContainEqual({ type: "fulfilled", value: undefined });
     expect(worker.running).toBe(0);
     await queue.enqueue(store.db, { kind: "now", payload: "direct" });
-    await waitFor("the directly enqueued job", () => done.includes("direct"));
+    await expect.poll(() => done, waiting("the directly enqueued job")).toContain("direct");
     await store.transaction((trx) => queue.enqueue(trx, { kind: "now", payload: "in-transaction" }));
     queue.wake();
-    await waitFor("the job enqueued in a transaction", () => done.includes("in-transaction"));
+    await expect.poll(() => done, waiting("the job enqueued in a transaction")).toContain("in-transaction");
   });
 
   it("stop() waits for running handlers", async () => {
@@ -191,7 +210,7 @@ describe.each(dialects())("worker on %s", (dialect) => {
     });
     worker.start();
     await queue.enqueue(store.db, { kind: "job" });
-    await waitFor("the job to start", () => started);
+    await expect.poll(() => started, waiting("the job to start")).toBe(true);
     await worker.stop();
     expect(finished).toBe(true);
     expect(await remaining(store)).toBe(0);
@@ -215,9 +234,9 @@ describe.each(dialects())("worker on %s", (dialect) => {
     });
     worker.start();
     const { id } = await queue.enqueue(store.db, { kind: "stuck" });
-    await waitFor("the job to start", () => started);
+    await expect.poll(() => started, waiting("the job to start")).toBe(true);
     await worker.stop();
-    await waitFor("the release", async () => (await queue.get(id))?.leaseOwner === null);
+    await expect.poll(async () => (await queue.get(id))?.leaseOwner, waiting("the release")).toBeNull();
     expect(await queue.get(id)).toMatchObject({ attempts: 1, failedAt: null, lastError: null });
   });
 
@@ -226,6 +245,10 @@ describe.each(dialects())("worker on %s", (dialect) => {
     it("wakes workers in another process through LISTEN/NOTIFY", async () => {
       const { stores, databaseUrl } = await setup(1);
       const listening = createQueue({ store: stores[1]!, listenUrl: databaseUrl });
+      // The LISTEN connection wakes the queue once it is listening (see listenPostgres).
+      let listened = false;
+      listening.onWake(() => (listened = true));
+      const claim = vi.spyOn(listening, "claim");
       teardown.push(() => listening.close());
       const producer = createQueue({ store: stores[0]! });
       const done: string[] = [];
@@ -236,8 +259,18 @@ describe.each(dialects())("worker on %s", (dialect) => {
           handlers: { remote: async (job) => void done.push(String(job.payload)) },
         }),
       );
-      await sleep(300);
+      // Enqueue only once it listens and the claims that start and that wake made have all come back
+      // empty (none is in flight, and the first poll's claim is done): only the NOTIFY can start the job.
+      await expect
+        .poll(
+          () =>
+            listened &&
+            claim.mock.settledResults.length > 0 &&
+            claim.mock.settledResults.length === claim.mock.calls.length,
+          waiting("the LISTEN connection and an idle worker"),
+        )
+        .toBe(true);
       await stores[0]!.transaction((trx) => producer.enqueue(trx, { kind: "remote", payload: "from afar" }));
-      await waitFor("the notified job", () => done.includes("from afar"));
+      await expect.poll(() => done, waiting("the notified job")).toContain("from afar");
     });
 });
