@@ -18,6 +18,8 @@ export PIPEWRIGHT_TEST_POSTGRES=required
 export PIPEWRIGHT_TEST_SANDBOX=required
 # End-to-end tests run the built `pipewright` binary, as users do.
 export PIPEWRIGHT_TEST_BIN=dist
+# A whole run must answer every operation at least once, each response checked against AWS's model.
+if [ "$#" -eq 0 ]; then export PIPEWRIGHT_TEST_SHAPES_COVERAGE=required; fi
 report="$(mktemp -d)/vitest.json"
 status=0
 npx vitest run --reporter=default --reporter=json --outputFile.json="$report" "$@" || status=$?

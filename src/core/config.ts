@@ -67,6 +67,12 @@ export const ServerConfigSchema = z.object({
   buildSandbox: z.enum(["bubblewrap", "process"]).default("bubblewrap"),
   /** Most processes (threads included) one build may run at once. Default 4096. */
   buildMaxProcesses: z.coerce.number().int().min(64).default(4096),
+  /**
+   * Development: a botocore `data` directory. When set, every JSON and Query response is checked
+   * against the service's output shape there, and one that does not match is answered as a 500
+   * naming the difference. The test suite runs with it.
+   */
+  responseShapes: z.string().optional(),
 });
 
 export type ServerConfig = z.infer<typeof ServerConfigSchema>;
@@ -87,6 +93,7 @@ const ENV_NAMES: Record<keyof ServerConfig, string> = {
   buildConcurrency: "PIPEWRIGHT_BUILD_CONCURRENCY",
   buildSandbox: "PIPEWRIGHT_BUILD_SANDBOX",
   buildMaxProcesses: "PIPEWRIGHT_BUILD_MAX_PROCESSES",
+  responseShapes: "PIPEWRIGHT_RESPONSE_SHAPES",
 };
 
 /**

@@ -7,6 +7,7 @@ import { checkJsonDepth, MAX_JSON_DEPTH, parseJsonInput } from "./json-input.js"
 import {
   authenticateRequest,
   authorizeOperation,
+  checkResponse,
   invokeOperation,
   readRequestBody,
   requestContext,
@@ -39,6 +40,7 @@ const JSON_ERRORS: ProtocolErrors = {
  */
 export function createJsonHandler(deps: JsonProtocolDeps) {
   const byPrefix = new Map(deps.services.map((s) => [s.targetPrefix, s]));
+  for (const service of deps.services) deps.shapes?.served(service.signingName, service.operations.keys());
   return async function handleJson(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const target = String(request.headers["x-amz-target"] ?? "");
     const dot = target.lastIndexOf(".");
@@ -57,10 +59,9 @@ export function createJsonHandler(deps: JsonProtocolDeps) {
       const ctx = requestContext(request, deps, principal);
       authorizeOperation(service.actionPrefix, operation, input, ctx, JSON_ERRORS);
       const output = await invokeOperation(deps.store, operation, input, ctx);
-      void reply
-        .status(200)
-        .header("content-type", contentType)
-        .send(Buffer.from(serializeJson(output ?? {})));
+      const rendered = serializeJson(output ?? {});
+      if (deps.shapes) checkResponse(deps, service.signingName, operation, JSON.parse(rendered), "json");
+      void reply.status(200).header("content-type", contentType).send(Buffer.from(rendered));
     } catch (err) {
       sendJsonError(reply, err, contentType, deps.logger);
     }

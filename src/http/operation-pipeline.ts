@@ -3,20 +3,22 @@
  *
  *   read the body → authenticate (SigV4, scoped to the service) → decode and validate the input
  *   (the protocol's own step) → authorize (IAM) → invoke (in one transaction unless the operation
- *   says `transactional: false`) → render (the protocol's own, in one place each)
+ *   says `transactional: false`) → [check the output against AWS's model, in development] →
+ *   render (the protocol's own, in one place each)
  *
  * Each adapter finds its operation its own way and supplies what differs — its error codes, its
  * decoding, its rendering — and calls these steps in this order; nothing else in between.
  */
 import { createHash } from "node:crypto";
 import type { FastifyRequest } from "fastify";
-import type { ServiceError } from "../core/index.js";
+import { ServiceError } from "../core/index.js";
 import type { Logger } from "../core/index.js";
 import type { Store } from "../platform/store/index.js";
 import { authorize } from "../services/iam/index.js";
 import type { AnyOperation, Principal, RequestContext } from "../services/kit/index.js";
 import { authenticate, type AuthDeps, type ExpectedScope } from "./authenticate.js";
 import { readBody } from "./body.js";
+import type { ResponseShapes, ShapeProtocol } from "./response-shapes.js";
 import type { AuthFailureReason } from "./sigv4.js";
 
 /** What the pipeline needs from the server. */
@@ -26,6 +28,8 @@ export interface PipelineDeps extends AuthDeps {
   region: string;
   maxBodyBytes: number;
   logger: Logger;
+  /** Development: AWS's models to check every response against (PIPEWRIGHT_RESPONSE_SHAPES). */
+  shapes?: ResponseShapes | undefined;
 }
 
 /** What differs between protocols along the shared steps: the errors they answer with. */
@@ -96,4 +100,25 @@ export async function invokeOperation(
 ): Promise<unknown> {
   if (operation.transactional === false) return operation.handler(input, { ...ctx, trx: store.db });
   return store.transaction((trx) => operation.handler(input, { ...ctx, trx }));
+}
+
+/**
+ * Step 6, in development only: the output as the client will parse it must match the operation's
+ * output shape in AWS's model; a response that does not is a 500 naming each difference.
+ */
+export function checkResponse(
+  deps: PipelineDeps,
+  signingName: string,
+  operation: AnyOperation,
+  output: unknown,
+  protocol: ShapeProtocol,
+): void {
+  const problems = deps.shapes?.check(signingName, operation.name, output, protocol) ?? [];
+  if (problems.length === 0) return;
+  deps.logger.error({ operation: operation.name, problems }, "response does not match AWS's output shape");
+  throw new ServiceError(
+    "InternalFailure",
+    `The response of ${operation.name} does not match AWS's output shape: ${problems.join("; ")}`,
+    { status: 500 },
+  );
 }

@@ -5,6 +5,7 @@ import { BodyTooLargeError } from "./body.js";
 import {
   authenticateRequest,
   authorizeOperation,
+  checkResponse,
   invokeOperation,
   readRequestBody,
   requestContext,
@@ -33,6 +34,7 @@ const QUERY_ERRORS: ProtocolErrors = {
  */
 export function createQueryHandler(deps: QueryProtocolDeps) {
   const bySigningName = new Map(deps.services.map((s) => [s.signingName, s]));
+  for (const service of deps.services) deps.shapes?.served(service.signingName, service.operations.keys());
   const fallback = deps.services[0]!;
   return async function handleQuery(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     let service = fallback;
@@ -65,9 +67,11 @@ export function createQueryHandler(deps: QueryProtocolDeps) {
       const ctx = requestContext(request, deps, principal);
       authorizeOperation(service.actionPrefix, operation, input, ctx, QUERY_ERRORS);
       const result = await invokeOperation(deps.store, operation, input, ctx);
+      checkResponse(deps, service.signingName, operation, result, "query");
       const xml =
         `<?xml version="1.0" encoding="UTF-8"?>\n<${action}Response xmlns="${service.xmlNamespace}">` +
-        `<${action}Result>${toXmlElements(result)}</${action}Result>` +
+        // An operation without an output (UpdateSSHPublicKey) answers with the metadata alone.
+        (result === undefined ? "" : `<${action}Result>${toXmlElements(result)}</${action}Result>`) +
         `<ResponseMetadata><RequestId>${request.id}</RequestId></ResponseMetadata></${action}Response>`;
       void reply.status(200).header("content-type", "text/xml").send(xml);
     } catch (err) {

@@ -31,6 +31,7 @@ import { registerGitHttpRoutes } from "./git-http.js";
 import { startGitSshServer, type GitSshServer } from "./git-ssh.js";
 import { registerLiveLogRoutes } from "./live-logs.js";
 import { createQueryHandler } from "./query-protocol.js";
+import { createResponseShapes } from "./response-shapes.js";
 import { createS3Endpoint } from "./s3/index.js";
 
 /** A server that is listening. */
@@ -132,6 +133,7 @@ export async function startServer(
       maxClockSkewSeconds: config.maxClockSkewSeconds,
       now: () => systemClock.now(),
       logger,
+      shapes: config.responseShapes ? createResponseShapes(config.responseShapes) : undefined,
     };
     const queue = createQueue({ store, logger });
     const bus = createBus({ store, logger });

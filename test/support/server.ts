@@ -35,7 +35,14 @@ export async function startTestServer(
   const tmp = tempDir("pipewright-server-");
   const databaseUrl = options.dialect === "postgres" ? await freshPostgresDatabase() : undefined;
   const config = loadServerConfig(
-    { port: 0, sshPort: 0, dataDir: tmp.dir, databaseUrl, ...options.config },
+    {
+      port: 0,
+      sshPort: 0,
+      dataDir: tmp.dir,
+      databaseUrl,
+      responseShapes: process.env.PIPEWRIGHT_RESPONSE_SHAPES,
+      ...options.config,
+    },
     {},
   );
   const server = await startServer(config, {

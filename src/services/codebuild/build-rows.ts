@@ -116,24 +116,19 @@ export function currentPhase(phases: readonly BuildPhase[]): string {
 /** The `Build` shape BatchGetBuilds, StartBuild and StopBuild return. */
 export function buildOutput(row: BuildRow): Record<string, unknown> {
   const doc = docOf(row);
-  const {
-    request: _request,
-    jobId: _jobId,
-    timerJobId: _timer,
-    artifactsTarget: _a,
-    secondaryArtifactsTargets: _s,
-    ...rest
-  } = doc;
+  // AWS's `Build`, member by member: what the row keeps for this server's own use (the StartBuild
+  // request, job ids, artifact targets, the project's ARN) never reaches a response.
   return {
-    ...rest,
     id: row.id,
+    arn: doc.arn,
     buildNumber: row.build_number,
     startTime: new Date(row.start_time),
     ...(row.end_time !== null ? { endTime: new Date(row.end_time) } : {}),
     currentPhase: row.current_phase,
     buildStatus: row.status,
+    ...(doc.sourceVersion !== undefined ? { sourceVersion: doc.sourceVersion } : {}),
+    ...(doc.resolvedSourceVersion !== undefined ? { resolvedSourceVersion: doc.resolvedSourceVersion } : {}),
     projectName: row.project_name,
-    buildComplete: row.state === "done",
     phases: doc.phases.map((p) => ({
       phaseType: p.phaseType,
       ...(p.phaseStatus && p.phaseStatus !== "IN_PROGRESS" ? { phaseStatus: p.phaseStatus } : {}),
@@ -142,6 +137,23 @@ export function buildOutput(row: BuildRow): Record<string, unknown> {
       ...(p.durationInSeconds !== undefined ? { durationInSeconds: p.durationInSeconds } : {}),
       ...(p.contexts.length ? { contexts: p.contexts } : {}),
     })),
+    source: doc.source,
+    secondarySources: doc.secondarySources,
+    secondarySourceVersions: doc.secondarySourceVersions,
+    artifacts: doc.artifacts,
+    secondaryArtifacts: doc.secondaryArtifacts,
+    cache: doc.cache,
+    environment: doc.environment,
+    serviceRole: doc.serviceRole,
+    logs: doc.logs,
+    timeoutInMinutes: doc.timeoutInMinutes,
+    queuedTimeoutInMinutes: doc.queuedTimeoutInMinutes,
+    buildComplete: row.state === "done",
+    initiator: doc.initiator,
+    ...(doc.vpcConfig !== undefined ? { vpcConfig: doc.vpcConfig } : {}),
+    encryptionKey: doc.encryptionKey,
+    exportedEnvironmentVariables: doc.exportedEnvironmentVariables,
+    reportArns: doc.reportArns,
   };
 }
 

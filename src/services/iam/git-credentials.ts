@@ -216,7 +216,8 @@ export function gitCredentialOperations(deps: IamDeps): AnyOperation[] {
         .set({ status: input.Status })
         .where("credential_id", "=", row.credential_id)
         .execute();
-      return {};
+      // AWS answers this operation with the response metadata alone.
+      return undefined;
     },
   });
 
@@ -231,7 +232,8 @@ export function gitCredentialOperations(deps: IamDeps): AnyOperation[] {
         .deleteFrom("iam_service_credentials")
         .where("credential_id", "=", row.credential_id)
         .execute();
-      return {};
+      // AWS answers this operation with the response metadata alone.
+      return undefined;
     },
   });
 

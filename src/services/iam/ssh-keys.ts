@@ -227,7 +227,8 @@ export function sshKeyOperations(deps: IamDeps): AnyOperation[] {
           .set({ status: input.Status })
           .where("ssh_public_key_id", "=", input.SSHPublicKeyId)
           .execute();
-        return {};
+        // AWS answers this operation with the response metadata alone.
+        return undefined;
       },
     }),
     operation({
@@ -241,7 +242,8 @@ export function sshKeyOperations(deps: IamDeps): AnyOperation[] {
           .deleteFrom("iam_ssh_public_keys")
           .where("ssh_public_key_id", "=", input.SSHPublicKeyId)
           .execute();
-        return {};
+        // AWS answers this operation with the response metadata alone.
+        return undefined;
       },
     }),
   ];
