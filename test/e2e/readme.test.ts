@@ -57,10 +57,12 @@ export function readmeBlocks(text: string): ReadmeBlock[] {
   return blocks;
 }
 
-/** Each AWS CLI v2 on the machine (Debian's, and one from AWS's installer), by version. */
+/** Each AWS CLI v2 on the machine (Debian's, one from AWS's installer, and any named), by version. */
 function awsClis(): { path: string; version: string }[] {
   const found = new Map<string, { path: string; version: string }>();
-  for (const candidate of ["/usr/bin/aws", "/usr/local/bin/aws"]) {
+  // PIPEWRIGHT_TEST_AWS_CLIS: more CLIs to try, separated by ':' (one installed elsewhere).
+  const extra = (process.env.PIPEWRIGHT_TEST_AWS_CLIS ?? "").split(":").filter(Boolean);
+  for (const candidate of ["/usr/bin/aws", "/usr/local/bin/aws", ...extra]) {
     if (!existsSync(candidate)) continue;
     try {
       const version = execFileSync(candidate, ["--version"], { encoding: "utf8" }).trim();
