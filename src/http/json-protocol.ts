@@ -1,10 +1,10 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { isServiceError, ServiceError } from "../core/index.js";
+import { ServiceError } from "../core/index.js";
 import type { Logger } from "../core/index.js";
 import type { AnyOperation, JsonService } from "../services/kit/index.js";
-import { BodyTooLargeError } from "./body.js";
 import { checkJsonDepth, MAX_JSON_DEPTH, parseJsonInput } from "./json-input.js";
 import {
+  asServiceError,
   authenticateRequest,
   authorizeOperation,
   checkResponse,
@@ -14,7 +14,6 @@ import {
   type PipelineDeps,
   type ProtocolErrors,
 } from "./operation-pipeline.js";
-import type { AuthFailureReason } from "./sigv4.js";
 
 /** What the JSON protocol adapter needs. */
 export interface JsonProtocolDeps extends PipelineDeps {
@@ -29,8 +28,21 @@ const CONTENT_TYPES = new Set([
 
 /** The JSON protocol's errors along the shared pipeline. */
 const JSON_ERRORS: ProtocolErrors = {
-  authentication: authError,
-  accessDenied: (message) => new ServiceError("AccessDeniedException", message),
+  authentication: {
+    missing: {
+      code: "MissingAuthenticationTokenException",
+      status: 403,
+      message: "Missing Authentication Token",
+    },
+    malformed: { code: "IncompleteSignatureException", status: 400 },
+    "unknown-key": { code: "UnrecognizedClientException", status: 400 },
+    signature: { code: "InvalidSignatureException", status: 400 },
+    skew: { code: "InvalidSignatureException", status: 400 },
+    expired: { code: "InvalidSignatureException", status: 400 },
+    scope: { code: "InvalidSignatureException", status: 400 },
+  },
+  accessDenied: { code: "AccessDeniedException", status: 400 },
+  tooLarge: { code: "RequestEntityTooLargeException", hint: "send less data per request" },
 };
 
 /**
@@ -115,41 +127,8 @@ export function serializeJson(value: unknown): string {
   });
 }
 
-function authError(reason: AuthFailureReason, message: string): ServiceError {
-  switch (reason) {
-    case "missing":
-      return new ServiceError("MissingAuthenticationTokenException", "Missing Authentication Token", {
-        status: 403,
-      });
-    case "malformed":
-      return new ServiceError("IncompleteSignatureException", message, { status: 400 });
-    case "unknown-key":
-      return new ServiceError("UnrecognizedClientException", message, { status: 400 });
-    case "signature":
-    case "skew":
-    case "expired":
-    case "scope":
-      return new ServiceError("InvalidSignatureException", message, { status: 400 });
-  }
-}
-
 function sendJsonError(reply: FastifyReply, err: unknown, contentType: string, logger: Logger): void {
-  let error: ServiceError;
-  if (isServiceError(err)) error = err;
-  else if (err instanceof BodyTooLargeError) {
-    error = new ServiceError("RequestEntityTooLargeException", `${err.message}; send less data per request`, {
-      status: 413,
-    });
-  } else {
-    logger.error({ err, requestId: reply.request.id }, "operation failed");
-    error = new ServiceError(
-      "InternalFailure",
-      "The request processing has failed because of an unknown error.",
-      {
-        status: 500,
-      },
-    );
-  }
+  const error = asServiceError(err, JSON_ERRORS, logger, reply.request.id);
   void reply
     .status(error.status)
     .headers({ ...error.headers, "content-type": contentType, "x-amzn-errortype": error.code })

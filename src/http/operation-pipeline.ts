@@ -11,13 +11,13 @@
  */
 import { createHash } from "node:crypto";
 import type { FastifyRequest } from "fastify";
-import { ServiceError } from "../core/index.js";
+import { isServiceError, ServiceError } from "../core/index.js";
 import type { Logger } from "../core/index.js";
 import type { Store } from "../platform/store/index.js";
 import { authorize } from "../services/iam/index.js";
 import type { AnyOperation, Principal, RequestContext } from "../services/kit/index.js";
 import { authenticate, type AuthDeps, type ExpectedScope } from "./authenticate.js";
-import { readBody } from "./body.js";
+import { BodyTooLargeError, readBody } from "./body.js";
 import type { ResponseShapes, ShapeProtocol } from "./response-shapes.js";
 import type { AuthFailureReason } from "./sigv4.js";
 
@@ -32,12 +32,43 @@ export interface PipelineDeps extends AuthDeps {
   shapes?: ResponseShapes | undefined;
 }
 
-/** What differs between protocols along the shared steps: the errors they answer with. */
+/**
+ * What differs between protocols along the shared steps: the error codes they answer with. The
+ * message of a `missing` signature is fixed by each protocol; the others carry the verifier's.
+ */
 export interface ProtocolErrors {
-  /** The protocol's error for a failed authentication. */
-  authentication(reason: AuthFailureReason, message: string): ServiceError;
-  /** The protocol's error for a request IAM does not allow. */
-  accessDenied(message: string): ServiceError;
+  /** Code and status for each way authentication fails. */
+  authentication: Record<AuthFailureReason, { code: string; status: number; message?: string }>;
+  /** Code and status for a request IAM does not allow. */
+  accessDenied: { code: string; status: number };
+  /** Code for a body over the limit (status 413), and a hint added to the message, if any. */
+  tooLarge: { code: string; hint?: string };
+}
+
+/**
+ * The ServiceError to answer `err` with: itself when it is one, the protocol's code for a body over
+ * the limit, and for anything else — a bug — InternalFailure, logged with the request id (the
+ * client learns nothing of the cause).
+ */
+export function asServiceError(
+  err: unknown,
+  errors: ProtocolErrors,
+  logger: Logger,
+  requestId: string,
+): ServiceError {
+  if (isServiceError(err)) return err;
+  if (err instanceof BodyTooLargeError) {
+    const hint = errors.tooLarge.hint ? `; ${errors.tooLarge.hint}` : "";
+    return new ServiceError(errors.tooLarge.code, `${err.message}${hint}`, { status: 413 });
+  }
+  logger.error({ err, requestId }, "operation failed");
+  return new ServiceError(
+    "InternalFailure",
+    "The request processing has failed because of an unknown error.",
+    {
+      status: 500,
+    },
+  );
 }
 
 /** Step 1: the request body, up to the server's limit. */
@@ -58,7 +89,10 @@ export async function authenticateRequest(
     bodySha256: createHash("sha256").update(body).digest("hex"),
     scope,
   });
-  if (!auth.ok) throw errors.authentication(auth.reason, auth.message);
+  if (!auth.ok) {
+    const { code, status, message } = errors.authentication[auth.reason];
+    throw new ServiceError(code, message ?? auth.message, { status });
+  }
   return auth.principal;
 }
 
@@ -82,8 +116,10 @@ export function authorizeOperation(
   const action = `${actionPrefix}:${operation.name}`;
   const resource = operation.resource?.(input, ctx) ?? "*";
   if (!authorize(ctx.principal, action, resource).allowed) {
-    throw errors.accessDenied(
+    throw new ServiceError(
+      errors.accessDenied.code,
       `User: ${ctx.principal.arn} is not authorized to perform: ${action} on resource: ${resource}`,
+      { status: errors.accessDenied.status },
     );
   }
 }

@@ -1,8 +1,8 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { isServiceError, ServiceError, type Logger } from "../core/index.js";
+import { ServiceError, type Logger } from "../core/index.js";
 import { formatValidationIssues, type AnyOperation, type QueryService } from "../services/kit/index.js";
-import { BodyTooLargeError } from "./body.js";
 import {
+  asServiceError,
   authenticateRequest,
   authorizeOperation,
   checkResponse,
@@ -12,7 +12,6 @@ import {
   type PipelineDeps,
   type ProtocolErrors,
 } from "./operation-pipeline.js";
-import type { AuthFailureReason } from "./sigv4.js";
 import { escapeXml, toXmlElements } from "./xml.js";
 
 /** What the Query protocol adapter needs. */
@@ -22,8 +21,21 @@ export interface QueryProtocolDeps extends PipelineDeps {
 
 /** The Query protocol's errors along the shared pipeline. */
 const QUERY_ERRORS: ProtocolErrors = {
-  authentication: authError,
-  accessDenied: (message) => new ServiceError("AccessDenied", message, { status: 403 }),
+  authentication: {
+    missing: {
+      code: "MissingAuthenticationToken",
+      status: 403,
+      message: "Request is missing Authentication Token",
+    },
+    malformed: { code: "IncompleteSignature", status: 400 },
+    "unknown-key": { code: "InvalidClientTokenId", status: 403 },
+    signature: { code: "SignatureDoesNotMatch", status: 403 },
+    scope: { code: "SignatureDoesNotMatch", status: 403 },
+    skew: { code: "RequestExpired", status: 400 },
+    expired: { code: "RequestExpired", status: 400 },
+  },
+  accessDenied: { code: "AccessDenied", status: 403 },
+  tooLarge: { code: "RequestEntityTooLarge" },
 };
 
 /**
@@ -101,38 +113,8 @@ function claimedService(authorization: string | undefined, url: string | undefin
   return decodeURIComponent(credential).split("/")[3] ?? "";
 }
 
-function authError(reason: AuthFailureReason, message: string): ServiceError {
-  switch (reason) {
-    case "missing":
-      return new ServiceError("MissingAuthenticationToken", "Request is missing Authentication Token", {
-        status: 403,
-      });
-    case "malformed":
-      return new ServiceError("IncompleteSignature", message, { status: 400 });
-    case "unknown-key":
-      return new ServiceError("InvalidClientTokenId", message, { status: 403 });
-    case "signature":
-    case "scope":
-      return new ServiceError("SignatureDoesNotMatch", message, { status: 403 });
-    case "skew":
-    case "expired":
-      return new ServiceError("RequestExpired", message, { status: 400 });
-  }
-}
-
 function sendQueryError(reply: FastifyReply, err: unknown, service: QueryService, logger: Logger): void {
-  let error: ServiceError;
-  if (isServiceError(err)) error = err;
-  else if (err instanceof BodyTooLargeError)
-    error = new ServiceError("RequestEntityTooLarge", err.message, { status: 413 });
-  else {
-    logger.error({ err, requestId: reply.request.id }, "operation failed");
-    error = new ServiceError(
-      "InternalFailure",
-      "The request processing has failed because of an unknown error.",
-      { status: 500 },
-    );
-  }
+  const error = asServiceError(err, QUERY_ERRORS, logger, reply.request.id);
   const type = error.status >= 500 ? "Receiver" : "Sender";
   const xml =
     `<?xml version="1.0" encoding="UTF-8"?>\n<ErrorResponse xmlns="${service.xmlNamespace}">` +

@@ -172,8 +172,3 @@ export function projectOutput(row: ProjectRow, badgeBaseUrl: string): Record<str
     projectVisibility: "PRIVATE",
   };
 }
-
-/** `arn:aws:codebuild:<region>:<account>:project/<name>`. */
-export function projectArn(scope: { accountId: string; region: string }, name: string): string {
-  return `arn:aws:codebuild:${scope.region}:${scope.accountId}:project/${name}`;
-}

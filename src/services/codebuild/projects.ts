@@ -4,13 +4,8 @@ import type { Database } from "../../platform/store/index.js";
 import { awsEnum, awsList, awsString, operation } from "../kit/index.js";
 import type { CodeBuildRuntime } from "./deps.js";
 import { codebuildError, invalidInput, projectNotFound } from "./errors.js";
-import {
-  completeProject,
-  projectArn,
-  projectOutput,
-  type ProjectRow,
-  type ProjectSpec,
-} from "./project-spec.js";
+import { completeProject, projectOutput, type ProjectRow, type ProjectSpec } from "./project-spec.js";
+import { projectArn } from "./arns.js";
 import { ProjectFields, ProjectName } from "./shapes.js";
 
 /** The project row by name (or ARN), or undefined; `db` may be the caller's transaction. */

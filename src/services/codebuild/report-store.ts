@@ -2,13 +2,9 @@ import type { Kysely } from "kysely";
 import { newUuid } from "../../core/index.js";
 import type { Database } from "../../platform/store/index.js";
 import type { BuildJob, TestReportSubmission } from "../../runner/api.js";
+import { reportArn, reportGroupArn } from "./arns.js";
 import { docOf, loadBuild, writeBuild } from "./build-rows.js";
 import type { CodeBuildRuntime } from "./deps.js";
-
-/** `arn:aws:codebuild:<region>:<account>:report-group/<name>`. */
-export function reportGroupArn(scope: { accountId: string; region: string }, name: string): string {
-  return `arn:aws:codebuild:${scope.region}:${scope.accountId}:report-group/${name}`;
-}
 
 /** Creates a report group unless it exists; returns its ARN. */
 export async function ensureReportGroup(
@@ -53,7 +49,7 @@ export async function submitReports(
       const m = /^arn:[^:]+:codebuild:[^:]*:[^:]*:report-group\/(.+)$/.exec(report.reportGroup);
       const groupName = m ? m[1]! : `${job.projectName}-${report.reportGroup}`;
       const groupArn = await ensureReportGroup(trx, scope, groupName, now);
-      const arn = `arn:aws:codebuild:${job.region}:${job.accountId}:report/${groupName}:${newUuid()}`;
+      const arn = reportArn(job, groupName, newUuid());
       const statusCounts: Record<string, number> = {};
       let duration = 0;
       for (const tc of report.testCases) {

@@ -3,7 +3,7 @@ import { awsEnum, awsInt, awsList, awsString, operation } from "../kit/index.js"
 import type { CodeBuildRuntime } from "./deps.js";
 import { codebuildError } from "./errors.js";
 import { decodePage, encodePage } from "./projects.js";
-import { reportGroupArn } from "./report-store.js";
+import { buildArn, reportGroupArn } from "./arns.js";
 import { Tag } from "./shapes.js";
 
 const ExportConfig = z.looseObject({
@@ -175,7 +175,7 @@ export const batchGetReports = operation({
             type: r.type,
             name: r.name,
             reportGroupArn: r.report_group_arn,
-            executionId: `arn:aws:codebuild:${ctx.region}:${ctx.accountId}:build/${r.build_id}`,
+            executionId: buildArn(ctx, r.build_id),
             status: r.status,
             created: new Date(r.created_at),
             exportConfig: { exportConfigType: "NO_EXPORT" },

@@ -3,6 +3,7 @@ import { newUuid } from "../../core/index.js";
 import type { EnvironmentVariable } from "../../runner/api.js";
 import { awsEnum, awsInt, awsString, operation, type OperationContext } from "../kit/index.js";
 import { artifactKey, artifactLocation } from "./artifact-keys.js";
+import { buildArn, projectArn } from "./arns.js";
 import { buildOutput, findBuild, loadBuild, type BuildDoc, type BuildRow } from "./build-rows.js";
 import { BUILD_JOB_KIND, QUEUED_TIMEOUT_JOB_KIND, type CodeBuildRuntime } from "./deps.js";
 import { codebuildError, projectNotFound } from "./errors.js";
@@ -53,7 +54,7 @@ export function startBuild(rt: CodeBuildRuntime) {
   return operation({
     name: "StartBuild",
     input: StartBuildInput,
-    resource: (input, ctx) => `arn:aws:codebuild:${ctx.region}:${ctx.accountId}:project/${input.projectName}`,
+    resource: (input, ctx) => projectArn(ctx, input.projectName),
     handler: async (input, ctx) => ({ build: buildOutput(await submitBuild(rt, ctx, input)) }),
   });
 }
@@ -198,7 +199,7 @@ function composeDoc(
     : uuid;
   const sourceVersion = fromPipeline?.sourceVersion ?? input.sourceVersion ?? spec.sourceVersion;
   return {
-    arn: `arn:aws:codebuild:${ctx.region}:${ctx.accountId}:build/${id}`,
+    arn: buildArn(ctx, id),
     projectArn,
     ...(sourceVersion ? { sourceVersion } : {}),
     phases: [

@@ -1,5 +1,8 @@
 import { codecommitError } from "./errors.js";
 
+/** Approvals a pull request can hold, and the most a rule can ask for (CodeCommit's quota). */
+export const MAX_APPROVALS = 200;
+
 /**
  * Approval rule content, as the CodeCommit user guide ("Create an approval rule") writes it:
  *
@@ -27,7 +30,6 @@ export interface ApprovalStatement {
 // Quotas: approval rule content is at most 3,000 characters; a rule needs at most 200 approvals
 // here (AWS documents no number; this keeps evaluation bounded).
 const MAX_CONTENT = 3000;
-const MAX_APPROVALS = 200;
 const POOL_MEMBER = /^(arn:aws[\w-]*:(iam|sts)::(\d{12}|\*):\S+|CodeCommitApprovers:(\d{12}|\*):\S+)$/;
 
 function invalid(problem: string): never {

@@ -1,7 +1,9 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../../platform/store/index.js";
 import type { OperationContext } from "../kit/index.js";
-import { parseApprovalRuleContent, ruleSatisfied } from "./approval-rules.js";
+import { MAX_APPROVALS, parseApprovalRuleContent, ruleSatisfied } from "./approval-rules.js";
+
+export { MAX_APPROVALS };
 import type { CodeCommitRuntime } from "./deps.js";
 import { codecommitError, required } from "./errors.js";
 import {
@@ -16,9 +18,9 @@ import {
   type PullRequestRow,
 } from "./pull-requests-rows.js";
 
-// Quotas ("Quotas in AWS CodeCommit"): 25 approval rules per pull request, 200 approvals per pull request.
+// Quotas ("Quotas in AWS CodeCommit"): 25 approval rules per pull request; 200 approvals per pull
+// request is MAX_APPROVALS, beside the rule parser that also checks it.
 export const MAX_RULES = 25;
-export const MAX_APPROVALS = 200;
 
 /** Checks an approval rule name (`ApprovalRuleNameRequiredException` / `InvalidApprovalRuleNameException`). */
 export function checkRuleName(value: string | undefined): string {

@@ -7,7 +7,7 @@ import {
   type TreeEntry,
 } from "../../platform/git/index.js";
 import { operation } from "../kit/index.js";
-import { resolveSpecifier, treeOf } from "./commit-specifiers.js";
+import { resolveInRepository, treeOf } from "./commit-specifiers.js";
 import type { CodeCommitRuntime } from "./deps.js";
 import { codecommitError } from "./errors.js";
 import { page } from "./pagination.js";
@@ -78,11 +78,11 @@ export function getDifferences(rt: CodeCommitRuntime) {
           `MaxResults ${input.MaxResults} is not valid: use a positive number.`,
         );
       }
-      const after = await resolveSpecifier(rt, repo, input.afterCommitSpecifier, "afterCommitSpecifier");
+      const after = await resolveInRepository(rt, repo, input.afterCommitSpecifier, "afterCommitSpecifier");
       const before =
         input.beforeCommitSpecifier === undefined || input.beforeCommitSpecifier === ""
           ? undefined
-          : await resolveSpecifier(rt, repo, input.beforeCommitSpecifier, "beforeCommitSpecifier");
+          : await resolveInRepository(rt, repo, input.beforeCommitSpecifier, "beforeCommitSpecifier");
       const optionalPath = (v: string | undefined, field: string) =>
         v === undefined || v === "" || v === "/" ? undefined : checkPath(v, field);
       const beforePath = optionalPath(input.beforePath, "beforePath");

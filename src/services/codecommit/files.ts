@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { objectInfo, readBlob, TreeEditor, type TreeEntry } from "../../platform/git/index.js";
 import { operation } from "../kit/index.js";
-import { resolveSpecifier, treeOf } from "./commit-specifiers.js";
+import { resolveInRepository, treeOf } from "./commit-specifiers.js";
 import type { CodeCommitRuntime } from "./deps.js";
 import { codecommitError, required } from "./errors.js";
 import { checkPath, fileModeOf, MAX_FILE_BYTES } from "./paths.js";
@@ -25,7 +25,7 @@ export function getFile(rt: CodeCommitRuntime) {
     handler: async (input, ctx) => {
       const repo = await requireRepository(ctx, input.repositoryName);
       const filePath = checkPath(input.filePath, "filePath");
-      const commitId = await resolveSpecifier(rt, repo, input.commitSpecifier, "commitSpecifier");
+      const commitId = await resolveInRepository(rt, repo, input.commitSpecifier, "commitSpecifier");
       const gitDir = gitDirOfRow(rt, repo);
       const entry = await new TreeEditor(gitDir, await treeOf(gitDir, commitId)).entry(filePath);
       const fileMode = entry ? fileModeOf(entry.mode) : undefined;
@@ -97,7 +97,7 @@ export function getFolder(rt: CodeCommitRuntime) {
         throw codecommitError("PathRequiredException", 'folderPath is required; use "" for the root.');
       }
       const folderPath = checkPath(input.folderPath, "folderPath", { allowRoot: true });
-      const commitId = await resolveSpecifier(rt, repo, input.commitSpecifier, "commitSpecifier");
+      const commitId = await resolveInRepository(rt, repo, input.commitSpecifier, "commitSpecifier");
       const gitDir = gitDirOfRow(rt, repo);
       const rootTree = await treeOf(gitDir, commitId);
       const tree = new TreeEditor(gitDir, rootTree);

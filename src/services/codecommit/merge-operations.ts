@@ -3,7 +3,8 @@ import { gitText, mergeBase } from "../../platform/git/index.js";
 import { operation, type AnyOperation } from "../kit/index.js";
 import type { CodeCommitRuntime } from "./deps.js";
 import { analyzeMerge, conflictMetadata } from "./merge-analysis.js";
-import { checkMergeOption, checkMergeSettings, resolveSpecifier } from "./merge-settings.js";
+import { resolveSpecifier } from "./commit-specifiers.js";
+import { checkMergeOption, checkMergeSettings } from "./merge-settings.js";
 import { page } from "./pagination.js";
 import { checkMaxResults } from "./pull-requests-rows.js";
 import { gitDirOfRow, repositoryArn, requireRepository, type RepositoryRow } from "./repository-rows.js";
@@ -138,12 +139,15 @@ async function resolveBoth(
   input: { sourceCommitSpecifier?: string | undefined; destinationCommitSpecifier?: string | undefined },
 ): Promise<{ source: string; destination: string }> {
   return {
-    source: await resolveSpecifier(gitDir, repo, input.sourceCommitSpecifier, "sourceCommitSpecifier"),
-    destination: await resolveSpecifier(
-      gitDir,
-      repo,
-      input.destinationCommitSpecifier,
-      "destinationCommitSpecifier",
-    ),
+    source: await resolveSpecifier(gitDir, repo, input.sourceCommitSpecifier, {
+      field: "sourceCommitSpecifier",
+      whenAbsent: "required",
+      invalidCode: "InvalidSourceCommitSpecifierException",
+    }),
+    destination: await resolveSpecifier(gitDir, repo, input.destinationCommitSpecifier, {
+      field: "destinationCommitSpecifier",
+      whenAbsent: "required",
+      invalidCode: "InvalidDestinationCommitSpecifierException",
+    }),
   };
 }

@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { resolveCommit } from "../../platform/git/index.js";
 import { codecommitError, required } from "./errors.js";
 import type {
   ConflictDetailLevel,
@@ -8,7 +7,6 @@ import type {
   MergeOption,
   MergeSettings,
 } from "./merge-analysis.js";
-import type { RepositoryRow } from "./repository-rows.js";
 
 const S = z.string().optional();
 
@@ -60,35 +58,6 @@ export function checkMergeOption(value: string | undefined): MergeOption {
     );
   }
   return option as MergeOption;
-}
-
-/** The commit a commit specifier (branch, tag or commit ID) names (`CommitRequiredException`, `CommitDoesNotExistException`). */
-export async function resolveSpecifier(
-  gitDir: string,
-  repo: RepositoryRow,
-  value: string | undefined,
-  field: string,
-): Promise<string> {
-  const spec = required(value, "CommitRequiredException", field);
-  if (spec.startsWith("-") || /[\s~^:?*[\\]|\.\./.test(spec)) {
-    throw codecommitError(
-      field.startsWith("source")
-        ? "InvalidSourceCommitSpecifierException"
-        : "InvalidDestinationCommitSpecifierException",
-      `${field} ${JSON.stringify(spec)} is not a branch name, tag or commit ID.`,
-    );
-  }
-  const commit =
-    (await resolveCommit(gitDir, `refs/heads/${spec}`)) ??
-    (await resolveCommit(gitDir, `refs/tags/${spec}`)) ??
-    (/^[0-9a-f]{4,40}$/i.test(spec) ? await resolveCommit(gitDir, spec) : undefined);
-  if (commit === undefined) {
-    throw codecommitError(
-      "CommitDoesNotExistException",
-      `${field} ${spec} names no branch, tag or commit in ${repo.name}.`,
-    );
-  }
-  return commit;
 }
 
 /** Checks the identity and message of a merge commit. */
