@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { cp, lstat, mkdir, rm } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import type { Command } from "commander";
+import { formatArn } from "../core/index.js";
 import { createProcessSandbox, detectSandbox } from "../platform/sandbox/index.js";
 import {
   createLocalRunnerApi,
@@ -82,14 +83,15 @@ async function localBuild(flags: BuildFlags): Promise<number> {
   // deletes stays out of the working tree (the artifacts directory is the build's output there).
   const source = flags.inPlace ? cwd : join(workRoot, `${uuid}-source`);
   if (!flags.inPlace) await copySource(cwd, source, artifactsDir);
+  const scope = { accountId: "000000000000", region: process.env.AWS_REGION ?? "us-east-1" };
+  const codebuildArn = (resource: string) => formatArn({ service: "codebuild", ...scope, resource });
   const job: BuildJob = {
     buildId: `${project}:${uuid}`,
-    buildArn: `arn:aws:codebuild:us-east-1:000000000000:build/${project}:${uuid}`,
+    buildArn: codebuildArn(`build/${project}:${uuid}`),
     buildNumber: 1,
     projectName: project,
-    projectArn: `arn:aws:codebuild:us-east-1:000000000000:project/${project}`,
-    accountId: "000000000000",
-    region: process.env.AWS_REGION ?? "us-east-1",
+    projectArn: codebuildArn(`project/${project}`),
+    ...scope,
     initiator: process.env.USER ?? "local",
     source: {
       type: "LOCAL",

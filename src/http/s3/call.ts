@@ -1,3 +1,4 @@
+import { formatArn } from "../../core/index.js";
 import type { IncomingMessage } from "node:http";
 import type { Readable } from "node:stream";
 import type { ChecksumAlgorithm, ChecksumType, S3Caller, S3Service } from "../../services/s3/index.js";
@@ -40,7 +41,12 @@ export interface Route {
 
 /** `arn:aws:s3:::bucket[/key]`. */
 export function s3Arn(bucket: string, key?: string): string {
-  return `arn:aws:s3:::${bucket}${key === undefined ? "" : `/${key}`}`;
+  return formatArn({
+    service: "s3",
+    region: "",
+    accountId: "",
+    resource: key === undefined ? bucket : `${bucket}/${key}`,
+  });
 }
 
 /** A 200 (or `status`) XML response. */

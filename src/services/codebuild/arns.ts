@@ -16,6 +16,14 @@ export const buildArn = (scope: Scope, buildId: string): string => codebuild(sco
 export const reportGroupArn = (scope: Scope, name: string): string =>
   codebuild(scope, `report-group/${name}`);
 
+/** `arn:aws:s3:::<bucket>/<key>`: where an artifact or a pipeline's source zip is. */
+export const s3ObjectArn = (bucket: string, key: string): string =>
+  formatArn({ service: "s3", region: "", accountId: "", resource: `${bucket}/${key}` });
+
+/** `arn:aws:kms:<region>:<account>:alias/aws/s3`, the default encryptionKey of a project. */
+export const defaultEncryptionKey = (scope: Scope): string =>
+  formatArn({ service: "kms", region: scope.region, accountId: scope.accountId, resource: "alias/aws/s3" });
+
 /** `arn:aws:codebuild:<region>:<account>:report/<group>:<id>`. */
 export const reportArn = (scope: Scope, group: string, id: string): string =>
   codebuild(scope, `report/${group}:${id}`);

@@ -1,4 +1,5 @@
 import type { ArtifactsTarget } from "../../runner/api.js";
+import { s3ObjectArn } from "./arns.js";
 
 /**
  * The S3 key of a build's artifact as AWS lays it out: `<path>/<build uuid if namespaceType is
@@ -18,5 +19,5 @@ export function artifactKey(
 
 /** `arn:aws:s3:::<bucket>/<key>`, the artifact location BatchGetBuilds reports. */
 export function artifactLocation(bucket: string, key: string): string {
-  return `arn:aws:s3:::${bucket}/${key}`;
+  return s3ObjectArn(bucket, key);
 }

@@ -1,5 +1,6 @@
 import path from "node:path";
 import type { ProjectArtifacts, ProjectSource } from "./shapes.js";
+import { s3ObjectArn } from "./arns.js";
 
 /** An artifact of a pipeline run: a zip in the pipeline's artifact store (a bucket of the S3 API). */
 export interface PipelineArtifact {
@@ -60,7 +61,7 @@ export function pipelineBuildParts(project: ProjectSource, input: PipelineBuildI
     secondarySources: input.inputs
       .filter((a) => a !== primary)
       .map((a) => ({ type: "CODEPIPELINE", location: `${a.bucket}/${a.key}`, sourceIdentifier: a.name })),
-    sourceVersion: `arn:aws:s3:::${primary.bucket}/${primary.key}`,
+    sourceVersion: s3ObjectArn(primary.bucket, primary.key),
     artifactsTarget: first ? zipTarget(first) : { type: "NO_ARTIFACTS" },
     secondaryArtifactsTargets: rest.map((a) => zipTarget(a, a.name)),
   };

@@ -10,6 +10,7 @@ import {
   type ProjectSource,
   type VpcConfig,
 } from "./shapes.js";
+import { defaultEncryptionKey } from "./arns.js";
 
 /** A project as stored: what CreateProject/UpdateProject said, with AWS's defaults filled in. */
 export interface ProjectSpec {
@@ -106,7 +107,7 @@ export function completeProject(
     },
     timeoutInMinutes: input.timeoutInMinutes ?? 60,
     queuedTimeoutInMinutes: input.queuedTimeoutInMinutes ?? 480,
-    encryptionKey: input.encryptionKey ?? `arn:aws:kms:${scope.region}:${scope.accountId}:alias/aws/s3`,
+    encryptionKey: input.encryptionKey ?? defaultEncryptionKey(scope),
     tags: input.tags ?? [],
     badgeEnabled: input.badgeEnabled ?? false,
     logsConfig: {

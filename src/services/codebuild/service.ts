@@ -1,5 +1,5 @@
 import type { Kysely } from "kysely";
-import { createLogger, newRequestId, systemClock } from "../../core/index.js";
+import { createLogger, formatArn, newRequestId, systemClock } from "../../core/index.js";
 import type { Database } from "../../platform/store/index.js";
 import { jsonService, type OperationContext, type ServiceModule } from "../kit/index.js";
 import {
@@ -94,7 +94,12 @@ function serviceContext(trx: Kysely<Database>, request: ServiceBuildRequest): Op
       accountId: request.accountId,
       userId: request.initiator,
       userName: request.initiator,
-      arn: `arn:aws:iam::${request.accountId}:${request.initiator}`,
+      arn: formatArn({
+        service: "iam",
+        region: "",
+        accountId: request.accountId,
+        resource: request.initiator,
+      }),
       accessKeyId: "",
       isRoot: false,
     },

@@ -3,6 +3,7 @@ import { newUuid } from "../../core/index.js";
 import type { EnvironmentVariable } from "../../runner/api.js";
 import { awsEnum, awsInt, awsString, operation, type OperationContext } from "../kit/index.js";
 import { artifactKey, artifactLocation } from "./artifact-keys.js";
+import { logStreamArn } from "../logs/index.js";
 import { buildArn, projectArn } from "./arns.js";
 import { buildOutput, findBuild, loadBuild, type BuildDoc, type BuildRow } from "./build-rows.js";
 import { BUILD_JOB_KIND, QUEUED_TIMEOUT_JOB_KIND, type CodeBuildRuntime } from "./deps.js";
@@ -239,7 +240,7 @@ function composeDoc(
       groupName,
       streamName,
       deepLink: `${rt.publicUrl()}/_/codebuild/logs/${encodeURIComponent(id)}`,
-      cloudWatchLogsArn: `arn:aws:logs:${ctx.region}:${ctx.accountId}:log-group:${groupName}:log-stream:${streamName}`,
+      cloudWatchLogsArn: logStreamArn(ctx.region, ctx.accountId, groupName, streamName),
       ...logsConfig,
     },
     timeoutInMinutes: input.timeoutInMinutesOverride ?? spec.timeoutInMinutes,

@@ -2,14 +2,8 @@ import type { Selectable } from "kysely";
 import { z } from "zod";
 import { ServiceError } from "../../core/index.js";
 import type { Database } from "../../platform/store/index.js";
-import {
-  awsEnum,
-  awsString,
-  operation,
-  type AnyOperation,
-  type OperationContext,
-  type RequestContext,
-} from "../kit/index.js";
+import { awsEnum, awsString, operation, type AnyOperation, type OperationContext } from "../kit/index.js";
+import { targetUserArn } from "./arns.js";
 import {
   CODECOMMIT_SERVICE_NAME,
   hashServicePassword,
@@ -102,12 +96,6 @@ async function freeServiceUserName(ctx: OperationContext, user: string): Promise
   }
 }
 
-/** The IAM resource of a credential operation: the user it acts on. */
-function userArn(ctx: RequestContext, name: string | undefined): string {
-  if (name === undefined || name === ctx.principal.userName) return ctx.principal.arn;
-  return `arn:aws:iam::${ctx.accountId}:user/${name}`;
-}
-
 /**
  * Service-specific credentials (HTTPS git user name and password for `codecommit.amazonaws.com`):
  * CreateServiceSpecificCredential, ListServiceSpecificCredentials, ResetServiceSpecificCredential,
@@ -117,7 +105,7 @@ export function gitCredentialOperations(deps: IamDeps): AnyOperation[] {
   const create = operation({
     name: "CreateServiceSpecificCredential",
     input: z.object({ UserName: userName, ServiceName: z.string() }),
-    resource: (input, ctx) => userArn(ctx, input.UserName),
+    resource: (input, ctx) => targetUserArn(ctx, input.UserName),
     handler: async (input, ctx) => {
       checkServiceName(input.ServiceName);
       const user = targetUser(ctx, input.UserName);
@@ -159,7 +147,7 @@ export function gitCredentialOperations(deps: IamDeps): AnyOperation[] {
       ServiceName: z.string().optional(),
       AllUsers: z.enum(["true", "false"]).optional(),
     }),
-    resource: (input, ctx) => userArn(ctx, input.UserName),
+    resource: (input, ctx) => targetUserArn(ctx, input.UserName),
     handler: async (input, ctx) => {
       if (input.ServiceName !== undefined) checkServiceName(input.ServiceName);
       const allUsers = input.AllUsers === "true";
@@ -183,7 +171,7 @@ export function gitCredentialOperations(deps: IamDeps): AnyOperation[] {
   const reset = operation({
     name: "ResetServiceSpecificCredential",
     input: z.object({ UserName: userName, ServiceSpecificCredentialId: credentialId }),
-    resource: (input, ctx) => userArn(ctx, input.UserName),
+    resource: (input, ctx) => targetUserArn(ctx, input.UserName),
     handler: async (input, ctx) => {
       const user = targetUser(ctx, input.UserName);
       const row = await requireCredential(ctx, user, input.ServiceSpecificCredentialId);
@@ -207,7 +195,7 @@ export function gitCredentialOperations(deps: IamDeps): AnyOperation[] {
       // The model's enum also lists Expired, which only IAM itself sets.
       Status: awsEnum(["Active", "Inactive"]),
     }),
-    resource: (input, ctx) => userArn(ctx, input.UserName),
+    resource: (input, ctx) => targetUserArn(ctx, input.UserName),
     handler: async (input, ctx) => {
       const user = targetUser(ctx, input.UserName);
       const row = await requireCredential(ctx, user, input.ServiceSpecificCredentialId);
@@ -224,7 +212,7 @@ export function gitCredentialOperations(deps: IamDeps): AnyOperation[] {
   const remove = operation({
     name: "DeleteServiceSpecificCredential",
     input: z.object({ UserName: userName, ServiceSpecificCredentialId: credentialId }),
-    resource: (input, ctx) => userArn(ctx, input.UserName),
+    resource: (input, ctx) => targetUserArn(ctx, input.UserName),
     handler: async (input, ctx) => {
       const user = targetUser(ctx, input.UserName);
       const row = await requireCredential(ctx, user, input.ServiceSpecificCredentialId);

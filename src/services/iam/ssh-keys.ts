@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from "kysely";
 import { z } from "zod";
-import { formatArn, randomKeyChars, ServiceError } from "../../core/index.js";
+import { randomKeyChars, ServiceError } from "../../core/index.js";
 import type { Database } from "../../platform/store/index.js";
 import {
   awsEnum,
@@ -9,7 +9,9 @@ import {
   operation,
   type AnyOperation,
   type OperationContext,
+  type RequestContext,
 } from "../kit/index.js";
+import { targetUserArn } from "./arns.js";
 import type { IamDeps } from "./service.js";
 import { encodeSshPublicKey, parseSshPublicKeyBody } from "./ssh-key-format.js";
 
@@ -44,18 +46,8 @@ function noSuchKey(id: string, user: string): ServiceError {
   });
 }
 
-function userArn(
-  input: { UserName?: string | undefined },
-  ctx: { accountId: string; principal: { arn: string } },
-) {
-  if (input.UserName === undefined) return ctx.principal.arn;
-  return formatArn({
-    service: "iam",
-    region: "",
-    accountId: ctx.accountId,
-    resource: `user/${input.UserName}`,
-  });
-}
+const userArn = (input: { UserName?: string | undefined }, ctx: RequestContext): string =>
+  targetUserArn(ctx, input.UserName);
 
 /**
  * The user `name` in the caller's account: today only the root user exists (named as in

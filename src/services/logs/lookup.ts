@@ -1,3 +1,4 @@
+import { formatArn } from "../../core/index.js";
 import type { OperationContext } from "../kit/index.js";
 import { groupNotFound, logsError, streamNotFound } from "./errors.js";
 
@@ -44,5 +45,10 @@ export async function requireStream(ctx: OperationContext, group: string, stream
 
 /** `arn:aws:logs:<region>:<account>:log-group:<name>`. */
 export function groupArn(region: string, accountId: string, group: string): string {
-  return `arn:aws:logs:${region}:${accountId}:log-group:${group}`;
+  return formatArn({ service: "logs", region, accountId, resource: `log-group:${group}` });
+}
+
+/** `arn:aws:logs:<region>:<account>:log-group:<group>:log-stream:<stream>`. */
+export function streamArn(region: string, accountId: string, group: string, stream: string): string {
+  return `${groupArn(region, accountId, group)}:log-stream:${stream}`;
 }
