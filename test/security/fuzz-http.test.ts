@@ -151,9 +151,10 @@ describe("the server under hostile requests", () => {
           });
           await expectClientError(put, "xml");
           // A path node's URL parser refuses is answered before routing: skip what fetch itself refuses.
+          const rooted = path.startsWith("/") ? path : `/${path}`;
           const get = await signedFetch(server, {
             method: "GET",
-            path: path.startsWith("/") ? path : `/${path}`,
+            path: rooted,
             service: "s3",
             headers: { "x-amz-content-sha256": "UNSIGNED-PAYLOAD" },
             signal: answerWithin(),
@@ -161,8 +162,12 @@ describe("the server under hostile requests", () => {
             if (err.name === "TimeoutError") throw err;
             return undefined;
           });
-          // Pipewright's own paths (/_/…, git's /v1/repos/…) answer in text, not S3's XML.
-          const own = /^\/(_|v1\/repos)\//.test(path.startsWith("/") ? path : `/${path}`);
+          // Pipewright's own paths (/_/…, git's /v1/repos/…) answer in text, not S3's XML. Judged on
+          // the path as sent: the URL parser drops tabs and line breaks, so "\r_/" arrives as "/_/".
+          const sent = URL.canParse(`${server.url}${rooted}`)
+            ? new URL(`${server.url}${rooted}`).pathname
+            : "";
+          const own = /^\/(_|v1\/repos)\//.test(sent);
           if (get) await expectClientError(get, own ? "any" : "xml");
         },
       ),
