@@ -1,10 +1,10 @@
 import type { AnyOperation } from "../kit/index.js";
-import { batchGetCommits, getCommit } from "./commits.js";
-import { createCommit } from "./create-commit.js";
+import { batchGetCommits, getCommit } from "./content/operations-commits.js";
+import { createCommit } from "./content/operations-create-commit.js";
 import type { CodeCommitRuntime } from "./deps.js";
-import { getDifferences } from "./differences.js";
-import { deleteFile, putFile } from "./file-changes.js";
-import { getBlob, getFile, getFolder } from "./files.js";
+import { getDifferences } from "./content/operations-differences.js";
+import { deleteFile, putFile } from "./content/operations-file-changes.js";
+import { getBlob, getFile, getFolder } from "./content/operations-files.js";
 
 /**
  * Files, folders, blobs, commits and differences: GetFile, GetFolder, GetBlob, PutFile, DeleteFile,

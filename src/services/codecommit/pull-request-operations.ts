@@ -1,13 +1,13 @@
 import type { AnyOperation } from "../kit/index.js";
-import { approvalOperations } from "./approval-operations.js";
-import { approvalRuleOperations } from "./approval-rule-operations.js";
-import { commentOperations } from "./comments.js";
+import { approvalOperations } from "./approvals/operations-states.js";
+import { approvalRuleOperations } from "./approvals/operations.js";
+import { commentOperations } from "./comments/operations.js";
 import type { CodeCommitRuntime } from "./deps.js";
-import { mergeQueryOperations } from "./merge-operations.js";
-import { mergePullRequestOperations } from "./merge-pull-requests.js";
-import { pullRequestCoreOperations } from "./pull-requests.js";
+import { mergeQueryOperations } from "./merges/operations.js";
+import { mergePullRequestOperations } from "./merges/merging.js";
+import { pullRequestCoreOperations } from "./pull-requests/operations.js";
 
-export { pullRequestSyncSubscription } from "./pull-requests-sync.js";
+export { pullRequestSyncSubscription } from "./pull-requests/sync.js";
 
 /** Pull requests, comments, approvals and merges, with GetMergeConflicts and GetMergeOptions. */
 export function pullRequestOperations(rt: CodeCommitRuntime): AnyOperation[] {

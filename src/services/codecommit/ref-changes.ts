@@ -2,7 +2,7 @@ import type { Kysely } from "kysely";
 import { listRefs, setHead } from "../../platform/git/index.js";
 import type { Database } from "../../platform/store/index.js";
 import type { CodeCommitRuntime } from "./deps.js";
-import { gitDirOfRow, lockRepository, repositoryArn, type RepositoryRow } from "./repository-rows.js";
+import { gitDirOfRow, lockRepository, repositoryArn, type RepositoryRow } from "./repositories/rows.js";
 
 /** One branch or tag that moved: created (no old), deleted (no new) or updated. */
 export interface RefChange {

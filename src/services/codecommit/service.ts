@@ -1,6 +1,12 @@
 import { createLogger, systemClock } from "../../core/index.js";
 import { jsonService, type ServiceModule } from "../kit/index.js";
-import { createBranch, deleteBranch, getBranch, listBranches, updateDefaultBranch } from "./branches.js";
+import {
+  createBranch,
+  deleteBranch,
+  getBranch,
+  listBranches,
+  updateDefaultBranch,
+} from "./branches/operations.js";
 import { contentOperations } from "./content-operations.js";
 import type { CodeCommitDeps, CodeCommitRuntime } from "./deps.js";
 import { createGitAccess, type CodeCommitGit } from "./git-access.js";
@@ -14,10 +20,10 @@ import {
   listRepositories,
   updateRepositoryDescription,
   updateRepositoryName,
-} from "./repositories.js";
-import { listTagsForResource, tagResource, untagResource } from "./tags.js";
-import { runTriggerJob, triggerSubscription, TRIGGER_JOB_KIND } from "./trigger-delivery.js";
-import { triggerOperations } from "./triggers.js";
+} from "./repositories/operations.js";
+import { listTagsForResource, tagResource, untagResource } from "./repositories/operations-tags.js";
+import { runTriggerJob, triggerSubscription, TRIGGER_JOB_KIND } from "./triggers/delivery.js";
+import { triggerOperations } from "./triggers/operations.js";
 
 /**
  * CodeCommit as a module: its API, the trigger-delivery jobs, its two subscribers (triggers, and
