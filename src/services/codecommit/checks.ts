@@ -58,3 +58,15 @@ export function checkBranchName(name: string | undefined, field = "branchName"):
 export function branchRef(branch: string): string {
   return `refs/heads/${branch}`;
 }
+
+/** A full 40-hex commit id, or `InvalidCommitIdException` / `CommitIdRequiredException`. */
+export function checkCommitId(value: string | undefined, field = "commitId"): string {
+  const id = required(value, "CommitIdRequiredException", field);
+  if (!/^[0-9a-fA-F]{40}$/.test(id)) {
+    throw codecommitError(
+      "InvalidCommitIdException",
+      `${field} ${JSON.stringify(id)} is not a full 40-character commit ID.`,
+    );
+  }
+  return id.toLowerCase();
+}

@@ -1,5 +1,5 @@
-import type { CodeCommitRuntime } from "./deps.js";
 import { checkRepositoryName } from "./checks.js";
+import type { CodeCommitRuntime } from "./deps.js";
 import { recordRefChangesNow, type RefChange } from "./ref-changes.js";
 import { findRepository, gitDirOfRow, repositoryArn } from "./repositories/rows.js";
 

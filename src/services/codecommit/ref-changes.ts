@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import { listRefs, setHead } from "../../platform/git/index.js";
 import type { Database } from "../../platform/store/index.js";
+import { type OperationContext } from "../kit/index.js";
 import type { CodeCommitRuntime } from "./deps.js";
 import { gitDirOfRow, lockRepository, repositoryArn, type RepositoryRow } from "./repositories/rows.js";
 
@@ -147,4 +148,9 @@ function firstDefaultBranch(changes: readonly RefChange[]): string | undefined {
     .filter((c) => c.commitId !== undefined && c.ref.startsWith("refs/heads/"))
     .map((c) => c.ref.slice("refs/heads/".length));
   return created.find((b) => b === "main") ?? created.find((b) => b === "master") ?? created[0];
+}
+
+/** Who made a change, for the events it causes. */
+export function actorOf(ctx: OperationContext): { callerUserArn: string } {
+  return { callerUserArn: ctx.principal.arn };
 }

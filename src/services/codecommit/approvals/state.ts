@@ -1,9 +1,6 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../../../platform/store/index.js";
 import type { OperationContext } from "../../kit/index.js";
-import { MAX_APPROVALS, parseApprovalRuleContent, ruleSatisfied } from "./rule-content.js";
-
-export { MAX_APPROVALS };
 import type { CodeCommitRuntime } from "../deps.js";
 import { codecommitError, required } from "../errors.js";
 import {
@@ -17,6 +14,9 @@ import {
   type PullRequestKey,
   type PullRequestRow,
 } from "../pull-requests/rows.js";
+import { MAX_APPROVALS, parseApprovalRuleContent, ruleSatisfied } from "./rule-content.js";
+
+export { MAX_APPROVALS };
 
 // Quotas ("Quotas in AWS CodeCommit"): 25 approval rules per pull request; 200 approvals per pull
 // request is MAX_APPROVALS, beside the rule parser that also checks it.

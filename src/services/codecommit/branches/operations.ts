@@ -6,47 +6,16 @@ import {
   setHead,
   updateRef,
 } from "../../../platform/git/index.js";
-import { operation, type OperationContext } from "../../kit/index.js";
+import { operation } from "../../kit/index.js";
+import { branchRef, checkBranchName, checkCommitId } from "../checks.js";
 import type { CodeCommitRuntime } from "../deps.js";
-import { codecommitError, required } from "../errors.js";
-import { branchRef, checkBranchName } from "../checks.js";
+import { codecommitError } from "../errors.js";
 import { page } from "../pagination.js";
-import { recordRefChanges } from "../ref-changes.js";
-import { gitDirOfRow, repositoryArn, requireRepository, type RepositoryRow } from "../repositories/rows.js";
+import { actorOf, recordRefChanges } from "../ref-changes.js";
+import { gitDirOfRow, repositoryArn, requireRepository } from "../repositories/rows.js";
+import { branchCommit, branchNotFound } from "./git.js";
 
 const Name = z.string().optional();
-
-/** A full 40-hex commit id, or `InvalidCommitIdException` / `CommitIdRequiredException`. */
-export function checkCommitId(value: string | undefined, field = "commitId"): string {
-  const id = required(value, "CommitIdRequiredException", field);
-  if (!/^[0-9a-fA-F]{40}$/.test(id)) {
-    throw codecommitError(
-      "InvalidCommitIdException",
-      `${field} ${JSON.stringify(id)} is not a full 40-character commit ID.`,
-    );
-  }
-  return id.toLowerCase();
-}
-
-/** The commit a branch points at, or undefined when the branch does not exist. */
-export async function branchCommit(
-  rt: CodeCommitRuntime,
-  repo: RepositoryRow,
-  branch: string,
-): Promise<string | undefined> {
-  const ref = branchRef(branch);
-  return (await listRefs(gitDirOfRow(rt, repo))).find((r) => r.name === ref)?.commitId;
-}
-
-/** `BranchDoesNotExistException`, naming the branch. */
-export function branchNotFound(branch: string) {
-  return codecommitError("BranchDoesNotExistException", `Branch ${branch} does not exist.`);
-}
-
-/** Who made a change, for the events it causes. */
-export function actorOf(ctx: OperationContext): { callerUserArn: string } {
-  return { callerUserArn: ctx.principal.arn };
-}
 
 /** CreateBranch: a new branch at an existing commit. */
 export function createBranch(rt: CodeCommitRuntime) {

@@ -8,14 +8,14 @@ import {
   type TreeEntry,
 } from "../../../platform/git/index.js";
 import type { OperationContext } from "../../kit/index.js";
-import { actorOf, branchNotFound } from "../branches/operations.js";
-import { treeOf } from "./specifiers.js";
+import { branchNotFound } from "../branches/git.js";
+import { branchRef, checkBranchName } from "../checks.js";
 import type { CodeCommitRuntime } from "../deps.js";
 import { codecommitError } from "../errors.js";
-import { branchRef, checkBranchName } from "../checks.js";
-import { ancestorsOf } from "./checks.js";
-import { recordRefChanges } from "../ref-changes.js";
+import { actorOf, recordRefChanges } from "../ref-changes.js";
 import { gitDirOfRow, requireRepository, type RepositoryRow } from "../repositories/rows.js";
+import { ancestorsOf } from "./checks.js";
+import { treeOf } from "./specifiers.js";
 
 /** A branch about to get a commit from PutFile, DeleteFile or CreateCommit. */
 export interface BranchWrite {

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { readCommits, type CommitObject } from "../../../platform/git/index.js";
 import { operation } from "../../kit/index.js";
-import { checkCommitId } from "../branches/operations.js";
+import { checkCommitId } from "../checks.js";
 import type { CodeCommitRuntime } from "../deps.js";
 import { codecommitError } from "../errors.js";
 import { gitDirOfRow, repositoryArn, requireRepository } from "../repositories/rows.js";

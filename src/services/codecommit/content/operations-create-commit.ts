@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { baseName, parentDir, writeBlob, type TreeEntry } from "../../../platform/git/index.js";
 import { operation } from "../../kit/index.js";
-import { checkAuthor, checkWritablePath, commitOnBranch, openBranchWrite } from "./commit-writer.js";
 import type { CodeCommitRuntime } from "../deps.js";
 import { codecommitError } from "../errors.js";
+import { repositoryArn } from "../repositories/rows.js";
 import {
   ancestorsOf,
   checkFileMode,
@@ -12,7 +12,7 @@ import {
   fileModeOf,
   MAX_FILE_BYTES,
 } from "./checks.js";
-import { repositoryArn } from "../repositories/rows.js";
+import { checkAuthor, checkWritablePath, commitOnBranch, openBranchWrite } from "./commit-writer.js";
 
 const Text = z.string().optional();
 

@@ -7,12 +7,12 @@ import {
   type TreeEntry,
 } from "../../../platform/git/index.js";
 import { operation } from "../../kit/index.js";
-import { resolveInRepository, treeOf } from "./specifiers.js";
 import type { CodeCommitRuntime } from "../deps.js";
 import { codecommitError } from "../errors.js";
 import { page } from "../pagination.js";
-import { checkPath } from "./checks.js";
 import { gitDirOfRow, repositoryArn, requireRepository } from "../repositories/rows.js";
+import { checkPath } from "./checks.js";
+import { resolveInRepository, treeOf } from "./specifiers.js";
 
 const Text = z.string().optional();
 const DEFAULT_PAGE = 100;

@@ -1,11 +1,11 @@
 import { z } from "zod";
 import { writeBlob } from "../../../platform/git/index.js";
 import { operation } from "../../kit/index.js";
-import { checkAuthor, checkWritablePath, commitOnBranch, openBranchWrite } from "./commit-writer.js";
 import type { CodeCommitRuntime } from "../deps.js";
 import { codecommitError, required } from "../errors.js";
-import { checkFileMode, checkPath, decodeContent, fileModeOf } from "./checks.js";
 import { repositoryArn } from "../repositories/rows.js";
+import { checkFileMode, checkPath, decodeContent, fileModeOf } from "./checks.js";
+import { checkAuthor, checkWritablePath, commitOnBranch, openBranchWrite } from "./commit-writer.js";
 
 const Text = z.string().optional();
 

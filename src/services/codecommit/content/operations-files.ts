@@ -1,11 +1,11 @@
 import { z } from "zod";
 import { objectInfo, readBlob, TreeEditor, type TreeEntry } from "../../../platform/git/index.js";
 import { operation } from "../../kit/index.js";
-import { resolveInRepository, treeOf } from "./specifiers.js";
 import type { CodeCommitRuntime } from "../deps.js";
 import { codecommitError, required } from "../errors.js";
-import { checkPath, fileModeOf, MAX_FILE_BYTES } from "./checks.js";
 import { gitDirOfRow, repositoryArn, requireRepository } from "../repositories/rows.js";
+import { checkPath, fileModeOf, MAX_FILE_BYTES } from "./checks.js";
+import { resolveInRepository, treeOf } from "./specifiers.js";
 
 const Text = z.string().optional();
 

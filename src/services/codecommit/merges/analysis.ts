@@ -1,7 +1,7 @@
 import {
   changedPaths,
-  EMPTY_TREE,
   editTree,
+  EMPTY_TREE,
   gitText,
   isAncestor,
   mergeBase,
@@ -10,9 +10,9 @@ import {
   readBlob,
   treeEntry,
   writeBlob,
-  type MergeTreeEntry as TreeEntry,
   type PathChange,
   type TreeEdit,
+  type MergeTreeEntry as TreeEntry,
 } from "../../../platform/git/index.js";
 import { codecommitError } from "../errors.js";
 

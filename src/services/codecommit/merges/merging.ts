@@ -1,13 +1,10 @@
 import { z } from "zod";
 import { commitTree, RefConflictError, updateRef } from "../../../platform/git/index.js";
-import { operation, type AnyOperation, type OperationContext } from "../../kit/index.js";
+import { type OperationContext } from "../../kit/index.js";
 import { evaluateApprovalRules } from "../approvals/state.js";
-import { actorOf, branchCommit } from "../branches/operations.js";
+import { branchCommit } from "../branches/git.js";
 import type { CodeCommitRuntime } from "../deps.js";
 import { codecommitError } from "../errors.js";
-import { analyzeMerge, keepEmptyFolders, type MergeOption } from "./analysis.js";
-import { checkCommitDetails, checkMergeSettings, ConflictResolutionInput } from "./checks.js";
-import { updatePullRequest } from "../pull-requests/operations.js";
 import { recordPullRequestEvent } from "../pull-requests/events.js";
 import {
   mergeMetadataOf,
@@ -15,14 +12,17 @@ import {
   repositoryOfPullRequest,
   requireOpen,
   requirePullRequest,
+  updatePullRequest,
 } from "../pull-requests/rows.js";
-import { recordRefChanges } from "../ref-changes.js";
+import { actorOf, recordRefChanges } from "../ref-changes.js";
 import { gitDirOfRow, requireRepository } from "../repositories/rows.js";
+import { analyzeMerge, keepEmptyFolders, type MergeOption } from "./analysis.js";
+import { checkCommitDetails, checkMergeSettings, ConflictResolutionInput } from "./checks.js";
 
 const S = z.string().optional();
 
-const FastForwardInput = z.object({ pullRequestId: S, repositoryName: S, sourceCommitId: S });
-const MergeInput = FastForwardInput.extend({
+export const FastForwardInput = z.object({ pullRequestId: S, repositoryName: S, sourceCommitId: S });
+export const MergeInput = FastForwardInput.extend({
   conflictDetailLevel: S,
   conflictResolutionStrategy: S,
   commitMessage: S,
@@ -41,7 +41,7 @@ const MANUAL_MERGE =
  * rules satisfied or overridden), makes the merge commit, moves the destination branch by
  * compare-and-swap, records the ref change and closes the pull request as merged.
  */
-async function mergePullRequest(
+export async function mergePullRequest(
   rt: CodeCommitRuntime,
   ctx: OperationContext,
   input: MergeInputT,
@@ -184,23 +184,4 @@ async function mergePullRequest(
   return { pullRequest: await pullRequestShape(ctx.trx, merged) };
 }
 
-/** MergePullRequestByFastForward, MergePullRequestBySquash and MergePullRequestByThreeWay. */
-export function mergePullRequestOperations(rt: CodeCommitRuntime): AnyOperation[] {
-  return [
-    operation({
-      name: "MergePullRequestByFastForward",
-      input: FastForwardInput,
-      handler: (input, ctx) => mergePullRequest(rt, ctx, input, "FAST_FORWARD_MERGE"),
-    }),
-    operation({
-      name: "MergePullRequestBySquash",
-      input: MergeInput,
-      handler: (input, ctx) => mergePullRequest(rt, ctx, input, "SQUASH_MERGE"),
-    }),
-    operation({
-      name: "MergePullRequestByThreeWay",
-      input: MergeInput,
-      handler: (input, ctx) => mergePullRequest(rt, ctx, input, "THREE_WAY_MERGE"),
-    }),
-  ];
-}
+// MergePullRequestByFastForward, MergePullRequestBySquash and MergePullRequestByThreeWay.

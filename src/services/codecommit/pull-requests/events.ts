@@ -1,8 +1,8 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../../../platform/store/index.js";
 import type { CodeCommitRuntime } from "../deps.js";
-import type { PullRequestRow } from "./rows.js";
 import { repositoryArn, type RepositoryRow } from "../repositories/rows.js";
+import type { PullRequestRow } from "./rows.js";
 
 export const PULL_REQUEST_STATE_CHANGE = "CodeCommit Pull Request State Change";
 export const COMMENT_ON_PULL_REQUEST = "CodeCommit Comment on Pull Request";

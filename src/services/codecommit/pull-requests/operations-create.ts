@@ -1,79 +1,21 @@
 import { z } from "zod";
 import { mergeBase } from "../../../platform/git/index.js";
 import { operation } from "../../kit/index.js";
-import { branchCommit } from "../branches/operations.js";
+import { branchCommit } from "../branches/git.js";
+import { checkRepositoryName } from "../checks.js";
 import type { CodeCommitRuntime } from "../deps.js";
 import { codecommitError, required } from "../errors.js";
-import { branchNameProblem, checkRepositoryName } from "../checks.js";
-import { recordPullRequestEvent } from "./events.js";
-import { newRevisionId, nextPullRequestNumber, pullRequestShape, sha256Hex } from "./rows.js";
+import { checkClientRequestToken, sha256Hex } from "../idempotency.js";
 import { gitDirOfRow, repositoryArn, requireRepository } from "../repositories/rows.js";
+import { checkDescription, checkReference, checkTitle } from "./checks.js";
+import { recordPullRequestEvent } from "./events.js";
+import { newRevisionId, nextPullRequestNumber, pullRequestShape } from "./rows.js";
 
 const S = z.string().optional();
 
-// Quotas ("Quotas in AWS CodeCommit"): titles up to 150 characters, descriptions up to 10,240, and
-// at most 1,000 open pull requests per repository.
-const MAX_TITLE = 150;
-const MAX_DESCRIPTION = 10_240;
+// Quotas ("Quotas in AWS CodeCommit"): at most 1,000 open pull requests per repository (titles and
+// descriptions: see ./checks.ts).
 const MAX_OPEN = 1000;
-
-/** Checks a title (`TitleRequiredException` / `InvalidTitleException`). */
-export function checkTitle(value: string | undefined): string {
-  const title = required(value, "TitleRequiredException", "title");
-  if (title.length > MAX_TITLE) {
-    throw codecommitError(
-      "InvalidTitleException",
-      `title is ${title.length} characters long; at most ${MAX_TITLE} are allowed.`,
-    );
-  }
-  return title;
-}
-
-export function checkDescription(value: string | undefined): string | null {
-  if (value === undefined) return null;
-  if (value.length > MAX_DESCRIPTION) {
-    throw codecommitError(
-      "InvalidDescriptionException",
-      `description is ${value.length} characters long; at most ${MAX_DESCRIPTION} are allowed.`,
-    );
-  }
-  return value;
-}
-
-/** Checks a client request token (`InvalidClientRequestTokenException`): 1 to 64 printable characters. */
-export function checkClientRequestToken(value: string | undefined): string | undefined {
-  if (value === undefined) return undefined;
-  if (value.length < 1 || value.length > 64 || /[^\x21-\x7e]/.test(value)) {
-    throw codecommitError(
-      "InvalidClientRequestTokenException",
-      "clientRequestToken is not valid: use 1 to 64 printable characters without spaces.",
-    );
-  }
-  return value;
-}
-
-/**
- * A branch a pull request target names, as a full ref: `main` or `refs/heads/main`. Only branches
- * are supported (`ReferenceTypeNotSupportedException` for tags and other refs).
- */
-export function checkReference(value: string | undefined, field: string): string {
-  const ref = required(value, "ReferenceNameRequiredException", field);
-  if (ref.startsWith("refs/") && !ref.startsWith("refs/heads/")) {
-    throw codecommitError(
-      "ReferenceTypeNotSupportedException",
-      `${field} ${JSON.stringify(ref)} is not a branch: pull requests are between branches (refs/heads/…).`,
-    );
-  }
-  const branch = ref.replace(/^refs\/heads\//, "");
-  const problem = branchNameProblem(branch);
-  if (problem) {
-    throw codecommitError(
-      "InvalidReferenceNameException",
-      `${field} ${JSON.stringify(ref)} is not a valid branch name: it ${problem}.`,
-    );
-  }
-  return `refs/heads/${branch}`;
-}
 
 const Target = z.object({ repositoryName: S, sourceReference: S, destinationReference: S });
 

@@ -1,7 +1,7 @@
-import { createHash, randomBytes } from "node:crypto";
 import type { Kysely, Selectable } from "kysely";
+import { randomBytes } from "node:crypto";
 import type { Database } from "../../../platform/store/index.js";
-import type { OperationContext } from "../../kit/index.js";
+import { type OperationContext } from "../../kit/index.js";
 import type { CodeCommitRuntime } from "../deps.js";
 import { codecommitError, required } from "../errors.js";
 import { lockRepository, type RepositoryRow } from "../repositories/rows.js";
@@ -106,11 +106,6 @@ export function newRevisionId(): string {
   return randomBytes(32).toString("hex");
 }
 
-/** SHA-256 hex of a string (approval rule content, idempotency fingerprints). */
-export function sha256Hex(value: string): string {
-  return createHash("sha256").update(value).digest("hex");
-}
-
 /** The next pull request number of an account and region (AWS numbers them there, from 1). */
 export async function nextPullRequestNumber(
   trx: Kysely<Database>,
@@ -201,14 +196,18 @@ export function mergeMetadataOf(pr: PullRequestRow) {
   };
 }
 
-/** Checks `maxResults` (`InvalidMaxResultsException`): 1 to `max`, default `fallback`. */
-export function checkMaxResults(value: number | undefined, max: number, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (!Number.isInteger(value) || value < 1 || value > max) {
-    throw codecommitError(
-      "InvalidMaxResultsException",
-      `maxResults ${value} is not valid: use a whole number from 1 to ${max}.`,
-    );
-  }
-  return value;
+/** Updates a pull request row and returns it as it is now. */
+export async function updatePullRequest(
+  ctx: OperationContext,
+  pr: PullRequestRow,
+  changes: Partial<Omit<PullRequestRow, "account_id" | "region" | "pull_request_id">>,
+): Promise<PullRequestRow> {
+  return ctx.trx
+    .updateTable("codecommit_pull_requests")
+    .set(changes)
+    .where("account_id", "=", pr.account_id)
+    .where("region", "=", pr.region)
+    .where("pull_request_id", "=", pr.pull_request_id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
 }

@@ -1,13 +1,13 @@
 import type { Kysely } from "kysely";
-import { isAncestor, mergeBase } from "../../../platform/git/index.js";
 import type { BusEvent } from "../../../platform/bus/index.js";
+import { isAncestor, mergeBase } from "../../../platform/git/index.js";
 import type { Database } from "../../../platform/store/index.js";
 import type { SubscriptionDeclaration } from "../../kit/index.js";
 import type { CodeCommitRuntime } from "../deps.js";
-import { recordPullRequestEvent } from "./events.js";
-import { mergeMetadataOf, newRevisionId, type PullRequestRow } from "./rows.js";
 import { REPOSITORY_STATE_CHANGE } from "../ref-changes.js";
 import { gitDirOfRow, lockRepository } from "../repositories/rows.js";
+import { recordPullRequestEvent } from "./events.js";
+import { mergeMetadataOf, newRevisionId, type PullRequestRow } from "./rows.js";
 
 /** The subscriber's name; its progress is stored under it. */
 export const PULL_REQUEST_SYNC = "codecommit.pull-requests";

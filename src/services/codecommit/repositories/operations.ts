@@ -2,27 +2,24 @@ import { z } from "zod";
 import { newUuid } from "../../../core/index.js";
 import { initBareRepository, removeRepository } from "../../../platform/git/index.js";
 import { operation } from "../../kit/index.js";
-import { gitDirOf, type CodeCommitRuntime } from "../deps.js";
-import { codecommitError } from "../errors.js";
 import { checkRepositoryName } from "../checks.js";
+import { gitDirOf, type CodeCommitRuntime } from "../deps.js";
+import { codecommitError, required } from "../errors.js";
 import { page } from "../pagination.js";
-import { findRepository, repositoryArn, repositoryMetadata, requireRepository, scopeOf } from "./rows.js";
-import { checkTags } from "./operations-tags.js";
+import { checkDescription, checkTags } from "./checks.js";
+import {
+  findRepository,
+  repositoryArn,
+  repositoryByArn,
+  repositoryMetadata,
+  requireRepository,
+  scopeOf,
+  tagsOf,
+  writeTags,
+} from "./rows.js";
 
 const Name = z.string().optional();
 const Description = z.string().optional();
-
-/** Descriptions are at most 1,000 characters (`InvalidRepositoryDescriptionException`). */
-function checkDescription(description: string | undefined): string | null {
-  if (description === undefined) return null;
-  if (description.length > 1000) {
-    throw codecommitError(
-      "InvalidRepositoryDescriptionException",
-      `repositoryDescription is ${description.length} characters long; at most 1000 are allowed.`,
-    );
-  }
-  return description;
-}
 
 /** CreateRepository: a row and an empty bare repository named by the row's id. */
 export function createRepository(rt: CodeCommitRuntime) {
@@ -114,7 +111,7 @@ export function batchGetRepositories(rt: CodeCommitRuntime) {
 }
 
 /** ListRepositories: by name or last modification, either order, 1,000 a page (as AWS). */
-export function listRepositories() {
+export function listRepositories(_rt: CodeCommitRuntime) {
   return operation({
     name: "ListRepositories",
     input: z.object({
@@ -218,5 +215,50 @@ export function updateRepositoryDescription(rt: CodeCommitRuntime) {
         .execute();
       return {};
     },
+  });
+}
+
+/** TagResource. */
+export function tagResource(_rt: CodeCommitRuntime) {
+  return operation({
+    name: "TagResource",
+    input: z.object({
+      resourceArn: z.string().optional(),
+      tags: z.record(z.string(), z.string()).optional(),
+    }),
+    resource: (input) => input.resourceArn ?? "*",
+    handler: async (input, ctx) => {
+      const row = await repositoryByArn(ctx.trx, ctx, input.resourceArn);
+      const added = required(input.tags, "TagsMapRequiredException", "tags");
+      await writeTags(ctx, row, checkTags({ ...tagsOf(row), ...checkTags(added) }));
+      return {};
+    },
+  });
+}
+
+/** UntagResource. */
+export function untagResource(_rt: CodeCommitRuntime) {
+  return operation({
+    name: "UntagResource",
+    input: z.object({ resourceArn: z.string().optional(), tagKeys: z.array(z.string()).optional() }),
+    resource: (input) => input.resourceArn ?? "*",
+    handler: async (input, ctx) => {
+      const row = await repositoryByArn(ctx.trx, ctx, input.resourceArn);
+      const keys = required(input.tagKeys, "TagKeysListRequiredException", "tagKeys");
+      const tags = tagsOf(row);
+      for (const key of keys) delete tags[key];
+      await writeTags(ctx, row, tags);
+      return {};
+    },
+  });
+}
+
+/** ListTagsForResource. */
+export function listTagsForResource(_rt: CodeCommitRuntime) {
+  return operation({
+    name: "ListTagsForResource",
+    input: z.object({ resourceArn: z.string().optional(), nextToken: z.string().optional() }),
+    resource: (input) => input.resourceArn ?? "*",
+    handler: async (input, ctx) => ({ tags: tagsOf(await repositoryByArn(ctx.trx, ctx, input.resourceArn)) }),
   });
 }

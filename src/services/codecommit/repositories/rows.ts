@@ -1,10 +1,11 @@
 import type { Kysely, Selectable } from "kysely";
-import { formatArn } from "../../../core/index.js";
+import { formatArn, parseArn } from "../../../core/index.js";
 import type { Database } from "../../../platform/store/index.js";
-import type { OperationContext, RequestContext } from "../../kit/index.js";
-import { gitDirOf, type CodeCommitRuntime } from "../deps.js";
-import { repositoryNotFound } from "../errors.js";
+import type { RequestContext } from "../../kit/index.js";
+import { type OperationContext } from "../../kit/index.js";
 import { checkRepositoryName } from "../checks.js";
+import { gitDirOf, type CodeCommitRuntime } from "../deps.js";
+import { codecommitError, repositoryNotFound, required } from "../errors.js";
 
 /** A stored repository. */
 export type RepositoryRow = Selectable<Database["codecommit_repositories"]>;
@@ -96,4 +97,44 @@ export function repositoryMetadata(rt: CodeCommitRuntime, row: RepositoryRow) {
 /** The scope of a request, for helpers that take only account and region. */
 export function scopeOf(ctx: RequestContext): { accountId: string; region: string } {
   return { accountId: ctx.accountId, region: ctx.region };
+}
+
+/** The repository a resource ARN names (`ResourceArnRequiredException`, `InvalidResourceArnException`). */
+export async function repositoryByArn(
+  trx: Kysely<Database>,
+  ctx: OperationContext,
+  arn: string | undefined,
+): Promise<RepositoryRow> {
+  const value = required(arn, "ResourceArnRequiredException", "resourceArn");
+  const parsed = parseArn(value);
+  if (
+    !parsed ||
+    parsed.service !== "codecommit" ||
+    parsed.accountId !== ctx.accountId ||
+    parsed.region !== ctx.region
+  ) {
+    throw codecommitError(
+      "InvalidResourceArnException",
+      `resourceArn ${value} is not the ARN of a repository of account ${ctx.accountId} in ${ctx.region}.`,
+    );
+  }
+  const row = await findRepository(trx, ctx, parsed.resource);
+  if (!row) throw repositoryNotFound(parsed.resource);
+  return row;
+}
+
+export function tagsOf(row: RepositoryRow): Record<string, string> {
+  return JSON.parse(row.tags) as Record<string, string>;
+}
+
+export async function writeTags(
+  ctx: OperationContext,
+  row: RepositoryRow,
+  tags: Record<string, string>,
+): Promise<void> {
+  await ctx.trx
+    .updateTable("codecommit_repositories")
+    .set({ tags: JSON.stringify(tags) })
+    .where("repository_id", "=", row.repository_id)
+    .execute();
 }

@@ -1,13 +1,13 @@
-import { createHash } from "node:crypto";
 import type { Kysely } from "kysely";
+import { createHash } from "node:crypto";
 import { z } from "zod";
-import type { Database } from "../../../platform/store/index.js";
 import { newUuid } from "../../../core/index.js";
 import type { BusEvent } from "../../../platform/bus/index.js";
 import type { Job } from "../../../platform/queue/index.js";
+import type { Database } from "../../../platform/store/index.js";
+import type { SubscriptionDeclaration } from "../../kit/index.js";
 import type { CodeCommitRuntime } from "../deps.js";
 import { REPOSITORY_STATE_CHANGE } from "../ref-changes.js";
-import type { SubscriptionDeclaration } from "../../kit/index.js";
 import type { RepositoryTrigger } from "./operations.js";
 
 /** Queue job kind: one trigger record to one destination. */

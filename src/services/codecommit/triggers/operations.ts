@@ -1,10 +1,10 @@
 import { z } from "zod";
 import { newUuid } from "../../../core/index.js";
-import { operation, type AnyOperation } from "../../kit/index.js";
+import { listRefs } from "../../../platform/git/index.js";
+import { operation } from "../../kit/index.js";
+import { branchNameProblem } from "../checks.js";
 import type { CodeCommitRuntime } from "../deps.js";
 import { codecommitError, required } from "../errors.js";
-import { branchNameProblem } from "../checks.js";
-import { listRefs } from "../../../platform/git/index.js";
 import { gitDirOfRow, repositoryArn, requireRepository } from "../repositories/rows.js";
 import {
   isHttpDestination,
@@ -113,89 +113,94 @@ function checkTriggers(list: z.output<typeof TriggerInput>[] | undefined): Repos
 
 const Input = z.object({ repositoryName: z.string().optional(), triggers: z.array(TriggerInput).optional() });
 
-/** PutRepositoryTriggers, GetRepositoryTriggers and TestRepositoryTriggers. */
-export function triggerOperations(rt: CodeCommitRuntime): AnyOperation[] {
-  return [
-    operation({
-      name: "PutRepositoryTriggers",
-      input: Input,
-      resource: (input, ctx) => repositoryArn(ctx, input.repositoryName ?? ""),
-      handler: async (input, ctx) => {
-        const repo = await requireRepository(ctx, input.repositoryName);
-        const triggers = checkTriggers(input.triggers);
-        const configurationId = newUuid();
-        await ctx.trx
-          .updateTable("codecommit_repositories")
-          .set({
-            triggers: JSON.stringify(triggers),
-            triggers_config_id: configurationId,
-            last_modified_at: rt.clock.now(),
-          })
-          .where("repository_id", "=", repo.repository_id)
-          .execute();
-        return { configurationId };
-      },
-    }),
-    operation({
-      name: "GetRepositoryTriggers",
-      input: z.object({ repositoryName: z.string().optional() }),
-      resource: (input, ctx) => repositoryArn(ctx, input.repositoryName ?? ""),
-      handler: async (input, ctx) => {
-        const repo = await requireRepository(ctx, input.repositoryName);
-        return {
-          configurationId: repo.triggers_config_id,
-          triggers: JSON.parse(repo.triggers) as RepositoryTrigger[],
-        };
-      },
-    }),
-    operation({
-      name: "TestRepositoryTriggers",
-      input: Input,
-      // It waits for each destination to answer: that must not hold the store.
-      transactional: false,
-      resource: (input, ctx) => repositoryArn(ctx, input.repositoryName ?? ""),
-      // AWS sends each trigger a test record (eventName TriggerEventTest) naming the default
-      // branch's tip, and reports which destinations took it.
-      handler: async (input, ctx) => {
-        const repo = await requireRepository(ctx, input.repositoryName);
-        const triggers = checkTriggers(input.triggers);
-        const refs = await listRefs(gitDirOfRow(rt, repo));
-        const head = refs.find((r) => r.name === `refs/heads/${repo.default_branch ?? ""}`) ?? refs[0];
-        const successfulExecutions: string[] = [];
-        const failedExecutions: { trigger: string; failureMessage: string }[] = [];
-        await Promise.all(
-          triggers.map(async (trigger) => {
-            const problem = await undeliverableReason(rt, ctx.trx, trigger.destinationArn, ctx);
-            if (problem !== undefined) {
-              failedExecutions.push({ trigger: trigger.name, failureMessage: problem });
-              return;
-            }
-            // A CodeBuild project is tested by finding it; starting a build would not be a test.
-            if (!isHttpDestination(trigger.destinationArn)) {
-              successfulExecutions.push(trigger.name);
-              return;
-            }
-            const record = triggerRecord({
-              region: ctx.region,
-              repositoryArn: repositoryArn(ctx, repo.name),
-              trigger,
-              configurationId: repo.triggers_config_id,
-              eventId: testEventId(),
-              eventName: "TriggerEventTest",
-              time: rt.clock.now(),
-              userArn: ctx.principal.arn,
-              references: head ? [{ commit: head.commitId, ref: head.name }] : [],
-            });
-            try {
-              await postRecord(trigger.destinationArn, record);
-              successfulExecutions.push(trigger.name);
-            } catch (err) {
-              failedExecutions.push({ trigger: trigger.name, failureMessage: (err as Error).message });
-            }
-          }),
-        );
-        return { successfulExecutions, failedExecutions };
-      },
-    }),
-  ];
+// PutRepositoryTriggers, GetRepositoryTriggers and TestRepositoryTriggers.
+
+export function putRepositoryTriggers(rt: CodeCommitRuntime) {
+  return operation({
+    name: "PutRepositoryTriggers",
+    input: Input,
+    resource: (input, ctx) => repositoryArn(ctx, input.repositoryName ?? ""),
+    handler: async (input, ctx) => {
+      const repo = await requireRepository(ctx, input.repositoryName);
+      const triggers = checkTriggers(input.triggers);
+      const configurationId = newUuid();
+      await ctx.trx
+        .updateTable("codecommit_repositories")
+        .set({
+          triggers: JSON.stringify(triggers),
+          triggers_config_id: configurationId,
+          last_modified_at: rt.clock.now(),
+        })
+        .where("repository_id", "=", repo.repository_id)
+        .execute();
+      return { configurationId };
+    },
+  });
+}
+
+export function getRepositoryTriggers(_rt: CodeCommitRuntime) {
+  return operation({
+    name: "GetRepositoryTriggers",
+    input: z.object({ repositoryName: z.string().optional() }),
+    resource: (input, ctx) => repositoryArn(ctx, input.repositoryName ?? ""),
+    handler: async (input, ctx) => {
+      const repo = await requireRepository(ctx, input.repositoryName);
+      return {
+        configurationId: repo.triggers_config_id,
+        triggers: JSON.parse(repo.triggers) as RepositoryTrigger[],
+      };
+    },
+  });
+}
+
+export function testRepositoryTriggers(rt: CodeCommitRuntime) {
+  return operation({
+    name: "TestRepositoryTriggers",
+    input: Input,
+    // It waits for each destination to answer: that must not hold the store.
+    transactional: false,
+    resource: (input, ctx) => repositoryArn(ctx, input.repositoryName ?? ""),
+    // AWS sends each trigger a test record (eventName TriggerEventTest) naming the default
+    // branch's tip, and reports which destinations took it.
+    handler: async (input, ctx) => {
+      const repo = await requireRepository(ctx, input.repositoryName);
+      const triggers = checkTriggers(input.triggers);
+      const refs = await listRefs(gitDirOfRow(rt, repo));
+      const head = refs.find((r) => r.name === `refs/heads/${repo.default_branch ?? ""}`) ?? refs[0];
+      const successfulExecutions: string[] = [];
+      const failedExecutions: { trigger: string; failureMessage: string }[] = [];
+      await Promise.all(
+        triggers.map(async (trigger) => {
+          const problem = await undeliverableReason(rt, ctx.trx, trigger.destinationArn, ctx);
+          if (problem !== undefined) {
+            failedExecutions.push({ trigger: trigger.name, failureMessage: problem });
+            return;
+          }
+          // A CodeBuild project is tested by finding it; starting a build would not be a test.
+          if (!isHttpDestination(trigger.destinationArn)) {
+            successfulExecutions.push(trigger.name);
+            return;
+          }
+          const record = triggerRecord({
+            region: ctx.region,
+            repositoryArn: repositoryArn(ctx, repo.name),
+            trigger,
+            configurationId: repo.triggers_config_id,
+            eventId: testEventId(),
+            eventName: "TriggerEventTest",
+            time: rt.clock.now(),
+            userArn: ctx.principal.arn,
+            references: head ? [{ commit: head.commitId, ref: head.name }] : [],
+          });
+          try {
+            await postRecord(trigger.destinationArn, record);
+            successfulExecutions.push(trigger.name);
+          } catch (err) {
+            failedExecutions.push({ trigger: trigger.name, failureMessage: (err as Error).message });
+          }
+        }),
+      );
+      return { successfulExecutions, failedExecutions };
+    },
+  });
 }
