@@ -33,7 +33,7 @@ import {
 } from "../../src/platform/archive/index.js";
 import { parseCucumber, parseJUnit } from "../../src/runner/build/test-reports.js";
 import { parseListing } from "../../src/runner/workspace/file-list.js";
-import { parseApprovalRuleContent } from "../../src/services/codecommit/approval-rules.js";
+import { parseApprovalRuleContent } from "../../src/services/codecommit/approvals/rule-content.js";
 import { parseSshPublicKeyBody } from "../../src/services/iam/ssh-key-format.js";
 import { parseParameterRef } from "../../src/services/ssm/names.js";
 import { budget, hostileBytes, hostileText, onlyExpectedErrors } from "./fuzz-support.js";

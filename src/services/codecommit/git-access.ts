@@ -1,7 +1,7 @@
+import { checkRepositoryName } from "./checks.js";
 import type { CodeCommitRuntime } from "./deps.js";
-import { checkRepositoryName } from "./names.js";
 import { recordRefChangesNow, type RefChange } from "./ref-changes.js";
-import { findRepository, gitDirOfRow, repositoryArn } from "./repository-rows.js";
+import { findRepository, gitDirOfRow, repositoryArn } from "./repositories/rows.js";
 
 /** A repository as the git transports (HTTP and SSH) see it. */
 export interface GitRepositoryHandle {

@@ -40,3 +40,15 @@ export function page<T>(
   const next = start + size < items.length ? encodeToken(listing, start + size) : undefined;
   return { items: slice, ...(next !== undefined ? { nextToken: next } : {}) };
 }
+
+/** Checks `maxResults` (`InvalidMaxResultsException`): 1 to `max`, default `fallback`. */
+export function checkMaxResults(value: number | undefined, max: number, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isInteger(value) || value < 1 || value > max) {
+    throw codecommitError(
+      "InvalidMaxResultsException",
+      `maxResults ${value} is not valid: use a whole number from 1 to ${max}.`,
+    );
+  }
+  return value;
+}

@@ -1,8 +1,9 @@
 import type { Kysely } from "kysely";
 import { listRefs, setHead } from "../../platform/git/index.js";
 import type { Database } from "../../platform/store/index.js";
+import { type OperationContext } from "../kit/index.js";
 import type { CodeCommitRuntime } from "./deps.js";
-import { gitDirOfRow, lockRepository, repositoryArn, type RepositoryRow } from "./repository-rows.js";
+import { gitDirOfRow, lockRepository, repositoryArn, type RepositoryRow } from "./repositories/rows.js";
 
 /** One branch or tag that moved: created (no old), deleted (no new) or updated. */
 export interface RefChange {
@@ -147,4 +148,9 @@ function firstDefaultBranch(changes: readonly RefChange[]): string | undefined {
     .filter((c) => c.commitId !== undefined && c.ref.startsWith("refs/heads/"))
     .map((c) => c.ref.slice("refs/heads/".length));
   return created.find((b) => b === "main") ?? created.find((b) => b === "master") ?? created[0];
+}
+
+/** Who made a change, for the events it causes. */
+export function actorOf(ctx: OperationContext): { callerUserArn: string } {
+  return { callerUserArn: ctx.principal.arn };
 }

@@ -1,0 +1,230 @@
+import { z } from "zod";
+import { operation, type OperationContext } from "../../kit/index.js";
+import type { CodeCommitRuntime } from "../deps.js";
+import { codecommitError, required } from "../errors.js";
+import { checkMaxResults, page } from "../pagination.js";
+import { actorOf } from "../ref-changes.js";
+import { repositoryArn, requireRepository } from "../repositories/rows.js";
+import { PULL_REQUEST_EVENT_TYPES, recordPullRequestEvent } from "./events.js";
+import {
+  pullRequestShape,
+  repositoryOfPullRequest,
+  requireOpen,
+  requirePullRequest,
+  updatePullRequest,
+} from "./rows.js";
+
+import { checkDescription, checkTitle } from "./checks.js";
+
+const S = z.string().optional();
+
+const PR_STATUSES = new Set(["OPEN", "CLOSED"]);
+
+/** Checks an ARN filter (`InvalidAuthorArnException`-style codes) and that a user has it. */
+async function checkUserArn(
+  ctx: OperationContext,
+  value: string | undefined,
+  invalid: string,
+  missing: string,
+  field: string,
+) {
+  if (value === undefined) return undefined;
+  if (!/^arn:aws[\w-]*:(iam|sts)::\d{12}:\S+$/.test(value)) {
+    throw codecommitError(
+      invalid,
+      `${field} ${JSON.stringify(value)} is not an IAM ARN such as arn:aws:iam::111122223333:user/Name.`,
+    );
+  }
+  const user = await ctx.trx
+    .selectFrom("iam_users")
+    .select("arn")
+    .where("arn", "=", value)
+    .executeTakeFirst();
+  if (!user) throw codecommitError(missing, `${field} ${value} names no user of this server.`);
+  return value;
+}
+
+// The operations on pull requests themselves.
+const byId = z.object({ pullRequestId: S });
+
+export function getPullRequest(_rt: CodeCommitRuntime) {
+  return operation({
+    name: "GetPullRequest",
+    input: byId,
+    handler: async (input, ctx) => ({
+      pullRequest: await pullRequestShape(ctx.trx, await requirePullRequest(ctx, input.pullRequestId)),
+    }),
+  });
+}
+
+export function listPullRequests(_rt: CodeCommitRuntime) {
+  return operation({
+    name: "ListPullRequests",
+    input: z.object({
+      repositoryName: S,
+      authorArn: S,
+      pullRequestStatus: S,
+      nextToken: S,
+      maxResults: z.number().optional(),
+    }),
+    resource: (input, ctx) => repositoryArn(ctx, input.repositoryName ?? ""),
+    handler: async (input, ctx) => {
+      const status = input.pullRequestStatus;
+      if (status !== undefined && !PR_STATUSES.has(status)) {
+        throw codecommitError(
+          "InvalidPullRequestStatusException",
+          `pullRequestStatus ${JSON.stringify(status)} is not valid: use OPEN or CLOSED.`,
+        );
+      }
+      const author = await checkUserArn(
+        ctx,
+        input.authorArn,
+        "InvalidAuthorArnException",
+        "AuthorDoesNotExistException",
+        "authorArn",
+      );
+      const max = checkMaxResults(input.maxResults, 1000, 100);
+      const repo = await requireRepository(ctx, input.repositoryName);
+      let query = ctx.trx
+        .selectFrom("codecommit_pull_requests")
+        .select("pull_request_id")
+        .where("repository_id", "=", repo.repository_id)
+        .orderBy("number", "desc");
+      if (status !== undefined) query = query.where("status", "=", status);
+      if (author !== undefined) query = query.where("author_arn", "=", author);
+      const ids = (await query.execute()).map((r) => r.pull_request_id);
+      const listing = `prs:${repo.repository_id}:${status ?? ""}:${author ?? ""}`;
+      const { items, nextToken } = page(listing, ids, input.nextToken, max);
+      return { pullRequestIds: items, ...(nextToken !== undefined ? { nextToken } : {}) };
+    },
+  });
+}
+
+export function updatePullRequestStatus(rt: CodeCommitRuntime) {
+  return operation({
+    name: "UpdatePullRequestStatus",
+    input: z.object({ pullRequestId: S, pullRequestStatus: S }),
+    handler: async (input, ctx) => {
+      const pr = await requirePullRequest(ctx, input.pullRequestId, { lock: true, rt });
+      const status = required(
+        input.pullRequestStatus,
+        "PullRequestStatusRequiredException",
+        "pullRequestStatus",
+      );
+      if (!PR_STATUSES.has(status)) {
+        throw codecommitError(
+          "InvalidPullRequestStatusException",
+          `pullRequestStatus ${JSON.stringify(status)} is not valid: use OPEN or CLOSED.`,
+        );
+      }
+      // "The only valid update is from OPEN to CLOSED." (InvalidPullRequestStatusUpdateException)
+      if (pr.status !== "OPEN" || status !== "CLOSED") {
+        throw codecommitError(
+          "InvalidPullRequestStatusUpdateException",
+          `Pull request ${pr.pull_request_id} is ${pr.status}; the only valid status update is from OPEN to CLOSED.`,
+        );
+      }
+      const repo = await repositoryOfPullRequest(rt, ctx.trx, pr);
+      const updated = await updatePullRequest(ctx, pr, {
+        status: "CLOSED",
+        last_activity_at: rt.clock.now(),
+      });
+      await recordPullRequestEvent(rt, ctx.trx, repo, updated, {
+        type: "PULL_REQUEST_STATUS_CHANGED",
+        busEvent: "pullRequestStatusChanged",
+        actorArn: actorOf(ctx).callerUserArn,
+        metadata: { pullRequestStatus: "CLOSED" },
+        summary: "Updated the pull request status to CLOSED",
+      });
+      return { pullRequest: await pullRequestShape(ctx.trx, updated) };
+    },
+  });
+}
+
+export function updatePullRequestTitle(rt: CodeCommitRuntime) {
+  return operation({
+    name: "UpdatePullRequestTitle",
+    input: z.object({ pullRequestId: S, title: S }),
+    handler: async (input, ctx) => {
+      const pr = await requirePullRequest(ctx, input.pullRequestId);
+      const title = checkTitle(input.title);
+      requireOpen(pr);
+      const updated = await updatePullRequest(ctx, pr, { title, last_activity_at: rt.clock.now() });
+      return { pullRequest: await pullRequestShape(ctx.trx, updated) };
+    },
+  });
+}
+
+export function updatePullRequestDescription(rt: CodeCommitRuntime) {
+  return operation({
+    name: "UpdatePullRequestDescription",
+    input: z.object({ pullRequestId: S, description: S }),
+    handler: async (input, ctx) => {
+      const pr = await requirePullRequest(ctx, input.pullRequestId);
+      const description = checkDescription(
+        required(input.description, "InvalidDescriptionException", "description"),
+      );
+      requireOpen(pr);
+      const updated = await updatePullRequest(ctx, pr, { description, last_activity_at: rt.clock.now() });
+      return { pullRequest: await pullRequestShape(ctx.trx, updated) };
+    },
+  });
+}
+
+export function describePullRequestEvents(_rt: CodeCommitRuntime) {
+  return operation({
+    name: "DescribePullRequestEvents",
+    input: z.object({
+      pullRequestId: S,
+      pullRequestEventType: S,
+      actorArn: S,
+      nextToken: S,
+      maxResults: z.number().optional(),
+    }),
+    handler: async (input, ctx) => {
+      const pr = await requirePullRequest(ctx, input.pullRequestId);
+      const type = input.pullRequestEventType;
+      if (type !== undefined && !(type in PULL_REQUEST_EVENT_TYPES)) {
+        throw codecommitError(
+          "InvalidPullRequestEventTypeException",
+          `pullRequestEventType ${JSON.stringify(type)} is not valid: use one of ${Object.keys(PULL_REQUEST_EVENT_TYPES).join(", ")}.`,
+        );
+      }
+      const actor = await checkUserArn(
+        ctx,
+        input.actorArn,
+        "InvalidActorArnException",
+        "ActorDoesNotExistException",
+        "actorArn",
+      );
+      // "The default is 100 events, which is also the maximum number of events that can be returned."
+      const max = checkMaxResults(input.maxResults, 100, 100);
+      let query = ctx.trx
+        .selectFrom("codecommit_pull_request_events")
+        .selectAll()
+        .where("account_id", "=", pr.account_id)
+        .where("region", "=", pr.region)
+        .where("pull_request_id", "=", pr.pull_request_id)
+        .orderBy("seq");
+      if (type !== undefined) query = query.where("event_type", "=", type);
+      if (actor !== undefined) query = query.where("actor_arn", "=", actor);
+      const rows = await query.execute();
+      const { items, nextToken } = page(
+        `pr-events:${pr.pull_request_id}:${type ?? ""}:${actor ?? ""}`,
+        rows,
+        input.nextToken,
+        max,
+      );
+      return {
+        pullRequestEvents: items.map((row) => ({
+          pullRequestId: row.pull_request_id,
+          eventDate: new Date(Number(row.event_date)),
+          pullRequestEventType: row.event_type,
+          ...(row.actor_arn !== null ? { actorArn: row.actor_arn } : {}),
+          ...(JSON.parse(row.metadata) as Record<string, unknown>),
+        })),
+        ...(nextToken !== undefined ? { nextToken } : {}),
+      };
+    },
+  });
+}
