@@ -67,6 +67,22 @@ export default tseslint.config(
   },
   ...layerRules,
   {
+    // One way to declare an operation: `export function <awsName>(deps) { return operation({…}); }`,
+    // found by its AWS name with one search and listed by name in the service's service.ts.
+    files: ["src/services/**/*.ts"],
+    rules: {
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector:
+            "CallExpression[callee.name='operation']:not(ExportNamedDeclaration > FunctionDeclaration > BlockStatement > ReturnStatement > CallExpression)",
+          message:
+            "Declare each operation as `export function <awsName>(deps) { return operation({ … }); }` and list it in service.ts.",
+        },
+      ],
+    },
+  },
+  {
     files: ["**/*.mjs", "**/*.js"],
     ...tseslint.configs.disableTypeChecked,
   },

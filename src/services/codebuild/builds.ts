@@ -6,24 +6,27 @@ import { buildOutput, docOf, findBuild, writeBuild } from "./build-rows.js";
 import type { CodeBuildRuntime } from "./deps.js";
 import { buildNotFound, projectNotFound } from "./errors.js";
 import { endBuild } from "./lifecycle.js";
-import { decodePage, encodePage, findProject } from "./projects.js";
+import { decodePage, encodePage } from "./pagination.js";
+import { findProject } from "./projects.js";
 import { StartBuildInput, submitBuild } from "./start-build.js";
 
 /** BatchGetBuilds: by id (`project:uuid`) or ARN; unknown ones are listed in `buildsNotFound`. */
-export const batchGetBuilds = operation({
-  name: "BatchGetBuilds",
-  input: z.object({ ids: awsList(awsString(1), 1, 100) }),
-  handler: async (input, ctx) => {
-    const builds: Record<string, unknown>[] = [];
-    const buildsNotFound: string[] = [];
-    for (const id of input.ids) {
-      const row = await findBuild(ctx.trx, ctx, id);
-      if (row) builds.push(buildOutput(row));
-      else buildsNotFound.push(id);
-    }
-    return { builds, buildsNotFound };
-  },
-});
+export function batchGetBuilds() {
+  return operation({
+    name: "BatchGetBuilds",
+    input: z.object({ ids: awsList(awsString(1), 1, 100) }),
+    handler: async (input, ctx) => {
+      const builds: Record<string, unknown>[] = [];
+      const buildsNotFound: string[] = [];
+      for (const id of input.ids) {
+        const row = await findBuild(ctx.trx, ctx, id);
+        if (row) builds.push(buildOutput(row));
+        else buildsNotFound.push(id);
+      }
+      return { builds, buildsNotFound };
+    },
+  });
+}
 
 /**
  * StopBuild. A queued build ends STOPPED at once. A running one is marked, its queue job cancelled
@@ -73,106 +76,115 @@ const PAGE = 100;
 const SortOrder = awsEnum(["ASCENDING", "DESCENDING"]).optional();
 
 /** ListBuilds: every build id, newest first by default. */
-export const listBuilds = operation({
-  name: "ListBuilds",
-  input: z.object({ sortOrder: SortOrder, nextToken: z.string().optional() }),
-  handler: async (input, ctx) => {
-    const offset = decodePage(input.nextToken || undefined);
-    const dir = input.sortOrder === "ASCENDING" ? "asc" : "desc";
-    const rows = await ctx.trx
-      .selectFrom("codebuild_builds")
-      .select("id")
-      .where("account_id", "=", ctx.accountId)
-      .where("region", "=", ctx.region)
-      .orderBy("start_time", dir)
-      .orderBy("id", dir)
-      .limit(PAGE + 1)
-      .offset(offset)
-      .execute();
-    return page(rows, offset);
-  },
-});
+export function listBuilds() {
+  return operation({
+    name: "ListBuilds",
+    input: z.object({ sortOrder: SortOrder, nextToken: z.string().optional() }),
+    handler: async (input, ctx) => {
+      const offset = decodePage("ListBuilds", input.nextToken);
+      const dir = input.sortOrder === "ASCENDING" ? "asc" : "desc";
+      const rows = await ctx.trx
+        .selectFrom("codebuild_builds")
+        .select("id")
+        .where("account_id", "=", ctx.accountId)
+        .where("region", "=", ctx.region)
+        .orderBy("start_time", dir)
+        .orderBy("id", dir)
+        .limit(PAGE + 1)
+        .offset(offset)
+        .execute();
+      return page("ListBuilds", rows, offset);
+    },
+  });
+}
 
 /** ListBuildsForProject: a project's build ids, newest first by default. */
-export const listBuildsForProject = operation({
-  name: "ListBuildsForProject",
-  input: z.object({ projectName: awsString(1), sortOrder: SortOrder, nextToken: z.string().optional() }),
-  handler: async (input, ctx) => {
-    const project = await findProject(ctx.trx, ctx, input.projectName);
-    if (!project) throw projectNotFound(input.projectName);
-    const offset = decodePage(input.nextToken || undefined);
-    const dir = input.sortOrder === "ASCENDING" ? "asc" : "desc";
-    const rows = await ctx.trx
-      .selectFrom("codebuild_builds")
-      .select("id")
-      .where("account_id", "=", ctx.accountId)
-      .where("region", "=", ctx.region)
-      .where("project_name", "=", project.name)
-      .orderBy("build_number", dir)
-      .limit(PAGE + 1)
-      .offset(offset)
-      .execute();
-    return page(rows, offset);
-  },
-});
+export function listBuildsForProject() {
+  return operation({
+    name: "ListBuildsForProject",
+    input: z.object({ projectName: awsString(1), sortOrder: SortOrder, nextToken: z.string().optional() }),
+    handler: async (input, ctx) => {
+      const project = await findProject(ctx.trx, ctx, input.projectName);
+      if (!project) throw projectNotFound(input.projectName);
+      const listing = `ListBuildsForProject/${project.name}`;
+      const offset = decodePage(listing, input.nextToken);
+      const dir = input.sortOrder === "ASCENDING" ? "asc" : "desc";
+      const rows = await ctx.trx
+        .selectFrom("codebuild_builds")
+        .select("id")
+        .where("account_id", "=", ctx.accountId)
+        .where("region", "=", ctx.region)
+        .where("project_name", "=", project.name)
+        .orderBy("build_number", dir)
+        .limit(PAGE + 1)
+        .offset(offset)
+        .execute();
+      return page(listing, rows, offset);
+    },
+  });
+}
 
-function page(rows: Array<{ id: string }>, offset: number) {
+function page(listing: string, rows: Array<{ id: string }>, offset: number) {
   return {
     ids: rows.slice(0, PAGE).map((r) => r.id),
-    ...(rows.length > PAGE ? { nextToken: encodePage(offset + PAGE) } : {}),
+    ...(rows.length > PAGE ? { nextToken: encodePage(listing, offset + PAGE) } : {}),
   };
 }
 
 /** BatchDeleteBuilds: ended builds are deleted; running ones and unknown ids are reported back. */
-export const batchDeleteBuilds = operation({
-  name: "BatchDeleteBuilds",
-  input: z.object({ ids: awsList(awsString(1), 1, 100) }),
-  handler: async (input, ctx) => {
-    const buildsDeleted: string[] = [];
-    const buildsNotDeleted: Array<{ id: string; statusCode: string }> = [];
-    for (const id of input.ids) {
-      const row = await findBuild(ctx.trx, ctx, id);
-      if (!row) buildsNotDeleted.push({ id, statusCode: "BUILD_NOT_FOUND" });
-      else if (row.state !== "done") buildsNotDeleted.push({ id, statusCode: "BUILD_IN_PROGRESS" });
-      else {
-        await ctx.trx.deleteFrom("codebuild_builds").where("id", "=", row.id).execute();
-        buildsDeleted.push(id);
+export function batchDeleteBuilds() {
+  return operation({
+    name: "BatchDeleteBuilds",
+    input: z.object({ ids: awsList(awsString(1), 1, 100) }),
+    handler: async (input, ctx) => {
+      const buildsDeleted: string[] = [];
+      const buildsNotDeleted: Array<{ id: string; statusCode: string }> = [];
+      for (const id of input.ids) {
+        const row = await findBuild(ctx.trx, ctx, id);
+        if (!row) buildsNotDeleted.push({ id, statusCode: "BUILD_NOT_FOUND" });
+        else if (row.state !== "done") buildsNotDeleted.push({ id, statusCode: "BUILD_IN_PROGRESS" });
+        else {
+          await ctx.trx.deleteFrom("codebuild_builds").where("id", "=", row.id).execute();
+          buildsDeleted.push(id);
+        }
       }
-    }
-    return { buildsDeleted, buildsNotDeleted };
-  },
-});
+      return { buildsDeleted, buildsNotDeleted };
+    },
+  });
+}
 
 /**
  * ListCuratedEnvironmentImages: what this server really provides. Builds run with the host's own
  * tools (no container images yet), so there is one platform, the host's, with one image.
  */
-export const listCuratedEnvironmentImages = operation({
-  name: "ListCuratedEnvironmentImages",
-  input: z.object({}),
-  handler: async () => {
-    const os = hostOs();
-    return {
-      platforms: [
-        {
-          platform: os.platform,
-          languages: [
-            {
-              language: "BASE",
-              images: [
-                {
-                  name: "pipewright/host",
-                  description: `The server's own machine (${os.pretty}): builds run with the tools installed on the host, in a sandbox. Any image name is accepted and reported, but none is pulled.`,
-                  versions: [`pipewright/host:${os.version}`],
-                },
-              ],
-            },
-          ],
-        },
-      ],
-    };
-  },
-});
+export function listCuratedEnvironmentImages() {
+  return operation({
+    name: "ListCuratedEnvironmentImages",
+    input: z.object({}),
+    handler: async () => {
+      const os = hostOs();
+      return {
+        platforms: [
+          {
+            platform: os.platform,
+            languages: [
+              {
+                language: "BASE",
+                images: [
+                  {
+                    name: "pipewright/host",
+                    description: `The server's own machine (${os.pretty}): builds run with the tools installed on the host, in a sandbox. Any image name is accepted and reported, but none is pulled.`,
+                    versions: [`pipewright/host:${os.version}`],
+                  },
+                ],
+              },
+            ],
+          },
+        ],
+      };
+    },
+  });
+}
 
 function hostOs(): { platform: string; pretty: string; version: string } {
   let text = "";

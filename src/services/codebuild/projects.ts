@@ -3,9 +3,10 @@ import type { Kysely } from "kysely";
 import type { Database } from "../../platform/store/index.js";
 import { awsEnum, awsList, awsString, operation } from "../kit/index.js";
 import type { CodeBuildRuntime } from "./deps.js";
-import { codebuildError, invalidInput, projectNotFound } from "./errors.js";
+import { codebuildError, projectNotFound } from "./errors.js";
 import { completeProject, projectOutput, type ProjectRow, type ProjectSpec } from "./project-spec.js";
 import { projectArn } from "./arns.js";
+import { decodePage, encodePage } from "./pagination.js";
 import { ProjectFields, ProjectName } from "./shapes.js";
 
 /** The project row by name (or ARN), or undefined; `db` may be the caller's transaction. */
@@ -96,23 +97,25 @@ export function updateProject(rt: CodeBuildRuntime) {
 }
 
 /** DeleteProject: deleting a project that does not exist succeeds, as on AWS. Its builds stay readable. */
-export const deleteProject = operation({
-  name: "DeleteProject",
-  input: z.object({ name: awsString(1) }),
-  resource: (input, ctx) => projectArn(ctx, input.name),
-  handler: async (input, ctx) => {
-    const row = await findProject(ctx.trx, ctx, input.name);
-    if (row) {
-      await ctx.trx
-        .deleteFrom("codebuild_projects")
-        .where("account_id", "=", ctx.accountId)
-        .where("region", "=", ctx.region)
-        .where("name", "=", row.name)
-        .execute();
-    }
-    return {};
-  },
-});
+export function deleteProject() {
+  return operation({
+    name: "DeleteProject",
+    input: z.object({ name: awsString(1) }),
+    resource: (input, ctx) => projectArn(ctx, input.name),
+    handler: async (input, ctx) => {
+      const row = await findProject(ctx.trx, ctx, input.name);
+      if (row) {
+        await ctx.trx
+          .deleteFrom("codebuild_projects")
+          .where("account_id", "=", ctx.accountId)
+          .where("region", "=", ctx.region)
+          .where("name", "=", row.name)
+          .execute();
+      }
+      return {};
+    },
+  });
+}
 
 /** BatchGetProjects: by name or ARN; unknown ones are listed in `projectsNotFound`. */
 export function batchGetProjects(rt: CodeBuildRuntime) {
@@ -135,45 +138,34 @@ export function batchGetProjects(rt: CodeBuildRuntime) {
 const PAGE = 100;
 
 /** ListProjects: names sorted by NAME, CREATED_TIME or LAST_MODIFIED_TIME, 100 a page. */
-export const listProjects = operation({
-  name: "ListProjects",
-  input: z.object({
-    sortBy: awsEnum(["NAME", "CREATED_TIME", "LAST_MODIFIED_TIME"]).optional(),
-    sortOrder: awsEnum(["ASCENDING", "DESCENDING"]).optional(),
-    nextToken: awsString(1).optional(),
-  }),
-  handler: async (input, ctx) => {
-    const offset = decodePage(input.nextToken);
-    const column = (
-      { NAME: "name", CREATED_TIME: "created_at", LAST_MODIFIED_TIME: "last_modified_at" } as const
-    )[input.sortBy ?? "NAME"];
-    const dir = input.sortOrder === "DESCENDING" ? "desc" : "asc";
-    const rows = await ctx.trx
-      .selectFrom("codebuild_projects")
-      .select("name")
-      .where("account_id", "=", ctx.accountId)
-      .where("region", "=", ctx.region)
-      .orderBy(column, dir)
-      .orderBy("name", dir)
-      .limit(PAGE + 1)
-      .offset(offset)
-      .execute();
-    return {
-      projects: rows.slice(0, PAGE).map((r) => r.name),
-      ...(rows.length > PAGE ? { nextToken: encodePage(offset + PAGE) } : {}),
-    };
-  },
-});
-
-/** A listing token: the offset of the next page. */
-export function encodePage(offset: number): string {
-  return Buffer.from(`page:${offset}`).toString("base64url");
-}
-
-/** The offset a listing token holds; InvalidInputException for one this service did not hand out. */
-export function decodePage(token: string | undefined): number {
-  if (token === undefined) return 0;
-  const m = /^page:(\d+)$/.exec(Buffer.from(token, "base64url").toString());
-  if (!m) throw invalidInput(`Invalid next token: ${token}`);
-  return Number(m[1]);
+export function listProjects() {
+  return operation({
+    name: "ListProjects",
+    input: z.object({
+      sortBy: awsEnum(["NAME", "CREATED_TIME", "LAST_MODIFIED_TIME"]).optional(),
+      sortOrder: awsEnum(["ASCENDING", "DESCENDING"]).optional(),
+      nextToken: awsString(1).optional(),
+    }),
+    handler: async (input, ctx) => {
+      const offset = decodePage("ListProjects", input.nextToken);
+      const column = (
+        { NAME: "name", CREATED_TIME: "created_at", LAST_MODIFIED_TIME: "last_modified_at" } as const
+      )[input.sortBy ?? "NAME"];
+      const dir = input.sortOrder === "DESCENDING" ? "desc" : "asc";
+      const rows = await ctx.trx
+        .selectFrom("codebuild_projects")
+        .select("name")
+        .where("account_id", "=", ctx.accountId)
+        .where("region", "=", ctx.region)
+        .orderBy(column, dir)
+        .orderBy("name", dir)
+        .limit(PAGE + 1)
+        .offset(offset)
+        .execute();
+      return {
+        projects: rows.slice(0, PAGE).map((r) => r.name),
+        ...(rows.length > PAGE ? { nextToken: encodePage("ListProjects", offset + PAGE) } : {}),
+      };
+    },
+  });
 }

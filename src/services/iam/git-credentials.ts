@@ -2,7 +2,7 @@ import type { Selectable } from "kysely";
 import { z } from "zod";
 import { ServiceError } from "../../core/index.js";
 import type { Database } from "../../platform/store/index.js";
-import { awsEnum, awsString, operation, type AnyOperation, type OperationContext } from "../kit/index.js";
+import { awsEnum, awsString, operation, type OperationContext } from "../kit/index.js";
 import { targetUserArn } from "./arns.js";
 import {
   CODECOMMIT_SERVICE_NAME,
@@ -96,13 +96,10 @@ async function freeServiceUserName(ctx: OperationContext, user: string): Promise
   }
 }
 
-/**
- * Service-specific credentials (HTTPS git user name and password for `codecommit.amazonaws.com`):
- * CreateServiceSpecificCredential, ListServiceSpecificCredentials, ResetServiceSpecificCredential,
- * UpdateServiceSpecificCredential, DeleteServiceSpecificCredential.
- */
-export function gitCredentialOperations(deps: IamDeps): AnyOperation[] {
-  const create = operation({
+// Service-specific credentials: the HTTPS git user name and password for `codecommit.amazonaws.com`.
+
+export function createServiceSpecificCredential(deps: IamDeps) {
+  return operation({
     name: "CreateServiceSpecificCredential",
     input: z.object({ UserName: userName, ServiceName: z.string() }),
     resource: (input, ctx) => targetUserArn(ctx, input.UserName),
@@ -139,8 +136,10 @@ export function gitCredentialOperations(deps: IamDeps): AnyOperation[] {
       return { ServiceSpecificCredential: { ...metadata(row, user.userName), ServicePassword: password } };
     },
   });
+}
 
-  const list = operation({
+export function listServiceSpecificCredentials() {
+  return operation({
     name: "ListServiceSpecificCredentials",
     input: z.object({
       UserName: userName,
@@ -167,8 +166,10 @@ export function gitCredentialOperations(deps: IamDeps): AnyOperation[] {
       };
     },
   });
+}
 
-  const reset = operation({
+export function resetServiceSpecificCredential() {
+  return operation({
     name: "ResetServiceSpecificCredential",
     input: z.object({ UserName: userName, ServiceSpecificCredentialId: credentialId }),
     resource: (input, ctx) => targetUserArn(ctx, input.UserName),
@@ -186,8 +187,10 @@ export function gitCredentialOperations(deps: IamDeps): AnyOperation[] {
       return { ServiceSpecificCredential: { ...metadata(row, user.userName), ServicePassword: password } };
     },
   });
+}
 
-  const update = operation({
+export function updateServiceSpecificCredential() {
+  return operation({
     name: "UpdateServiceSpecificCredential",
     input: z.object({
       UserName: userName,
@@ -208,8 +211,10 @@ export function gitCredentialOperations(deps: IamDeps): AnyOperation[] {
       return undefined;
     },
   });
+}
 
-  const remove = operation({
+export function deleteServiceSpecificCredential() {
+  return operation({
     name: "DeleteServiceSpecificCredential",
     input: z.object({ UserName: userName, ServiceSpecificCredentialId: credentialId }),
     resource: (input, ctx) => targetUserArn(ctx, input.UserName),
@@ -224,6 +229,4 @@ export function gitCredentialOperations(deps: IamDeps): AnyOperation[] {
       return undefined;
     },
   });
-
-  return [create, list, reset, update, remove];
 }

@@ -1,7 +1,19 @@
 import type { Clock } from "../../core/index.js";
 import { queryService, type ServiceModule } from "../kit/index.js";
-import { gitCredentialOperations } from "./git-credentials.js";
-import { sshKeyOperations } from "./ssh-keys.js";
+import {
+  createServiceSpecificCredential,
+  deleteServiceSpecificCredential,
+  listServiceSpecificCredentials,
+  resetServiceSpecificCredential,
+  updateServiceSpecificCredential,
+} from "./git-credentials.js";
+import {
+  deleteSSHPublicKey,
+  getSSHPublicKey,
+  listSSHPublicKeys,
+  updateSSHPublicKey,
+  uploadSSHPublicKey,
+} from "./ssh-keys.js";
 
 /** What the IAM API needs. */
 export interface IamDeps {
@@ -15,7 +27,18 @@ export function createIam(deps: IamDeps): ServiceModule {
     actionPrefix: "iam",
     xmlNamespace: "https://iam.amazonaws.com/doc/2010-05-08/",
     validationErrorCode: "ValidationError",
-    operations: [...gitCredentialOperations(deps), ...sshKeyOperations(deps)],
+    operations: [
+      createServiceSpecificCredential(deps),
+      listServiceSpecificCredentials(),
+      resetServiceSpecificCredential(),
+      updateServiceSpecificCredential(),
+      deleteServiceSpecificCredential(),
+      uploadSSHPublicKey(deps),
+      getSSHPublicKey(),
+      listSSHPublicKeys(),
+      updateSSHPublicKey(),
+      deleteSSHPublicKey(),
+    ],
   });
   return { name: "iam", query };
 }

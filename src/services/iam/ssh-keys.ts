@@ -7,7 +7,6 @@ import {
   awsInt,
   awsString,
   operation,
-  type AnyOperation,
   type OperationContext,
   type RequestContext,
 } from "../kit/index.js";
@@ -100,143 +99,151 @@ function sshPublicKey(row: SshKeyRow, user: string, encoding: "SSH" | "PEM" | un
   };
 }
 
-/** SSH public keys for git over SSH: UploadSSHPublicKey, GetSSHPublicKey, ListSSHPublicKeys, UpdateSSHPublicKey, DeleteSSHPublicKey. */
-export function sshKeyOperations(deps: IamDeps): AnyOperation[] {
-  return [
-    operation({
-      name: "UploadSSHPublicKey",
-      input: z.object({ UserName: userName, SSHPublicKeyBody: awsString(1, 16384) }),
-      resource: userArn,
-      handler: async (input, ctx) => {
-        const user = await requireUser(ctx, input.UserName);
-        const key = parseSshPublicKeyBody(input.SSHPublicKeyBody);
-        const existing = await ctx.trx
-          .selectFrom("iam_ssh_public_keys")
-          .select(["ssh_public_key_id", "fingerprint"])
-          .where("user_id", "=", user.id)
-          .execute();
-        const same = existing.find((k) => k.fingerprint === key.fingerprint);
-        if (same) {
-          throw new ServiceError(
-            "DuplicateSSHPublicKey",
-            `The SSH public key is already associated with user ${user.name} as ${same.ssh_public_key_id}.`,
-          );
+// SSH public keys for git over SSH.
+
+export function uploadSSHPublicKey(deps: IamDeps) {
+  return operation({
+    name: "UploadSSHPublicKey",
+    input: z.object({ UserName: userName, SSHPublicKeyBody: awsString(1, 16384) }),
+    resource: userArn,
+    handler: async (input, ctx) => {
+      const user = await requireUser(ctx, input.UserName);
+      const key = parseSshPublicKeyBody(input.SSHPublicKeyBody);
+      const existing = await ctx.trx
+        .selectFrom("iam_ssh_public_keys")
+        .select(["ssh_public_key_id", "fingerprint"])
+        .where("user_id", "=", user.id)
+        .execute();
+      const same = existing.find((k) => k.fingerprint === key.fingerprint);
+      if (same) {
+        throw new ServiceError(
+          "DuplicateSSHPublicKey",
+          `The SSH public key is already associated with user ${user.name} as ${same.ssh_public_key_id}.`,
+        );
+      }
+      if (existing.length >= MAX_SSH_KEYS_PER_USER) {
+        throw new ServiceError(
+          "LimitExceeded",
+          `Cannot exceed quota for PublicKeysPerUser: ${MAX_SSH_KEYS_PER_USER}`,
+          { status: 409 },
+        );
+      }
+      const row: SshKeyRow = {
+        ssh_public_key_id: newSshPublicKeyId(),
+        user_id: user.id,
+        key_type: key.type,
+        key_blob: key.blob.toString("base64"),
+        body: input.SSHPublicKeyBody.trim(),
+        fingerprint: key.fingerprint,
+        status: "Active",
+        // Milliseconds, so keys list in upload order; responses show whole seconds, as IAM's do.
+        uploaded_at: deps.clock.now(),
+      };
+      await ctx.trx.insertInto("iam_ssh_public_keys").values(row).execute();
+      return { SSHPublicKey: sshPublicKey(row, user.name, undefined) };
+    },
+  });
+}
+
+export function getSSHPublicKey() {
+  return operation({
+    name: "GetSSHPublicKey",
+    input: z.object({ UserName: userName, SSHPublicKeyId: keyId, Encoding: awsEnum(["SSH", "PEM"]) }),
+    resource: userArn,
+    handler: async (input, ctx) => {
+      const user = await requireUser(ctx, input.UserName);
+      const row = await requireKey(ctx.trx, user, input.SSHPublicKeyId);
+      return { SSHPublicKey: sshPublicKey(row, user.name, input.Encoding) };
+    },
+  });
+}
+
+export function listSSHPublicKeys() {
+  return operation({
+    name: "ListSSHPublicKeys",
+    input: z.object({
+      // "If none is specified, the UserName field is determined implicitly based on the AWS
+      // access key used to sign the request."
+      UserName: userName.optional(),
+      Marker: awsString(1, 320).optional(),
+      MaxItems: maxItems.optional(),
+    }),
+    resource: userArn,
+    handler: async (input, ctx) => {
+      const user = await requireUser(ctx, input.UserName);
+      const rows = await ctx.trx
+        .selectFrom("iam_ssh_public_keys")
+        .selectAll()
+        .where("user_id", "=", user.id)
+        .orderBy("uploaded_at")
+        .orderBy("ssh_public_key_id")
+        .execute();
+      let start = 0;
+      if (input.Marker !== undefined) {
+        start = rows.findIndex((r) => r.ssh_public_key_id === input.Marker);
+        if (start < 0) {
+          throw new ServiceError("ValidationError", `Marker '${input.Marker}' is not one this API returned`);
         }
-        if (existing.length >= MAX_SSH_KEYS_PER_USER) {
-          throw new ServiceError(
-            "LimitExceeded",
-            `Cannot exceed quota for PublicKeysPerUser: ${MAX_SSH_KEYS_PER_USER}`,
-            { status: 409 },
-          );
-        }
-        const row: SshKeyRow = {
-          ssh_public_key_id: newSshPublicKeyId(),
-          user_id: user.id,
-          key_type: key.type,
-          key_blob: key.blob.toString("base64"),
-          body: input.SSHPublicKeyBody.trim(),
-          fingerprint: key.fingerprint,
-          status: "Active",
-          // Milliseconds, so keys list in upload order; responses show whole seconds, as IAM's do.
-          uploaded_at: deps.clock.now(),
-        };
-        await ctx.trx.insertInto("iam_ssh_public_keys").values(row).execute();
-        return { SSHPublicKey: sshPublicKey(row, user.name, undefined) };
-      },
+      }
+      const limit = input.MaxItems ?? 100;
+      const page = rows.slice(start, start + limit);
+      const next = rows[start + limit];
+      return {
+        SSHPublicKeys: page.map((r) => ({
+          UserName: user.name,
+          SSHPublicKeyId: r.ssh_public_key_id,
+          Status: r.status,
+          UploadDate: uploadDate(r),
+        })),
+        IsTruncated: next !== undefined,
+        ...(next ? { Marker: next.ssh_public_key_id } : {}),
+      };
+    },
+  });
+}
+
+export function updateSSHPublicKey() {
+  return operation({
+    name: "UpdateSSHPublicKey",
+    input: z.object({
+      UserName: userName,
+      SSHPublicKeyId: keyId,
+      Status: awsEnum(["Active", "Inactive", "Expired"]),
     }),
-    operation({
-      name: "GetSSHPublicKey",
-      input: z.object({ UserName: userName, SSHPublicKeyId: keyId, Encoding: awsEnum(["SSH", "PEM"]) }),
-      resource: userArn,
-      handler: async (input, ctx) => {
-        const user = await requireUser(ctx, input.UserName);
-        const row = await requireKey(ctx.trx, user, input.SSHPublicKeyId);
-        return { SSHPublicKey: sshPublicKey(row, user.name, input.Encoding) };
-      },
-    }),
-    operation({
-      name: "ListSSHPublicKeys",
-      input: z.object({
-        // "If none is specified, the UserName field is determined implicitly based on the AWS
-        // access key used to sign the request."
-        UserName: userName.optional(),
-        Marker: awsString(1, 320).optional(),
-        MaxItems: maxItems.optional(),
-      }),
-      resource: userArn,
-      handler: async (input, ctx) => {
-        const user = await requireUser(ctx, input.UserName);
-        const rows = await ctx.trx
-          .selectFrom("iam_ssh_public_keys")
-          .selectAll()
-          .where("user_id", "=", user.id)
-          .orderBy("uploaded_at")
-          .orderBy("ssh_public_key_id")
-          .execute();
-        let start = 0;
-        if (input.Marker !== undefined) {
-          start = rows.findIndex((r) => r.ssh_public_key_id === input.Marker);
-          if (start < 0) {
-            throw new ServiceError(
-              "ValidationError",
-              `Marker '${input.Marker}' is not one this API returned`,
-            );
-          }
-        }
-        const limit = input.MaxItems ?? 100;
-        const page = rows.slice(start, start + limit);
-        const next = rows[start + limit];
-        return {
-          SSHPublicKeys: page.map((r) => ({
-            UserName: user.name,
-            SSHPublicKeyId: r.ssh_public_key_id,
-            Status: r.status,
-            UploadDate: uploadDate(r),
-          })),
-          IsTruncated: next !== undefined,
-          ...(next ? { Marker: next.ssh_public_key_id } : {}),
-        };
-      },
-    }),
-    operation({
-      name: "UpdateSSHPublicKey",
-      input: z.object({
-        UserName: userName,
-        SSHPublicKeyId: keyId,
-        Status: awsEnum(["Active", "Inactive", "Expired"]),
-      }),
-      resource: userArn,
-      handler: async (input, ctx) => {
-        const user = await requireUser(ctx, input.UserName);
-        await requireKey(ctx.trx, user, input.SSHPublicKeyId);
-        // "Sets the status of an IAM user's SSH public key to active or inactive": Expired is a
-        // status IAM reports, never one a caller sets.
-        if (input.Status === "Expired") {
-          throw new ServiceError("InvalidInput", "Status must be Active or Inactive; Expired cannot be set");
-        }
-        await ctx.trx
-          .updateTable("iam_ssh_public_keys")
-          .set({ status: input.Status })
-          .where("ssh_public_key_id", "=", input.SSHPublicKeyId)
-          .execute();
-        // AWS answers this operation with the response metadata alone.
-        return undefined;
-      },
-    }),
-    operation({
-      name: "DeleteSSHPublicKey",
-      input: z.object({ UserName: userName, SSHPublicKeyId: keyId }),
-      resource: userArn,
-      handler: async (input, ctx) => {
-        const user = await requireUser(ctx, input.UserName);
-        await requireKey(ctx.trx, user, input.SSHPublicKeyId);
-        await ctx.trx
-          .deleteFrom("iam_ssh_public_keys")
-          .where("ssh_public_key_id", "=", input.SSHPublicKeyId)
-          .execute();
-        // AWS answers this operation with the response metadata alone.
-        return undefined;
-      },
-    }),
-  ];
+    resource: userArn,
+    handler: async (input, ctx) => {
+      const user = await requireUser(ctx, input.UserName);
+      await requireKey(ctx.trx, user, input.SSHPublicKeyId);
+      // "Sets the status of an IAM user's SSH public key to active or inactive": Expired is a
+      // status IAM reports, never one a caller sets.
+      if (input.Status === "Expired") {
+        throw new ServiceError("InvalidInput", "Status must be Active or Inactive; Expired cannot be set");
+      }
+      await ctx.trx
+        .updateTable("iam_ssh_public_keys")
+        .set({ status: input.Status })
+        .where("ssh_public_key_id", "=", input.SSHPublicKeyId)
+        .execute();
+      // AWS answers this operation with the response metadata alone.
+      return undefined;
+    },
+  });
+}
+
+export function deleteSSHPublicKey() {
+  return operation({
+    name: "DeleteSSHPublicKey",
+    input: z.object({ UserName: userName, SSHPublicKeyId: keyId }),
+    resource: userArn,
+    handler: async (input, ctx) => {
+      const user = await requireUser(ctx, input.UserName);
+      await requireKey(ctx.trx, user, input.SSHPublicKeyId);
+      await ctx.trx
+        .deleteFrom("iam_ssh_public_keys")
+        .where("ssh_public_key_id", "=", input.SSHPublicKeyId)
+        .execute();
+      // AWS answers this operation with the response metadata alone.
+      return undefined;
+    },
+  });
 }

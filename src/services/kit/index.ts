@@ -11,3 +11,4 @@ export {
 export { formatValidationIssues } from "./validation.js";
 export { awsString, awsEnum, awsInt, awsList } from "./schema.js";
 export type { ServiceModule, JobDeclaration, JobPool, SubscriptionDeclaration } from "./module.js";
+export { encodePageToken, decodePageToken, isOffset, isKey, type PagePosition } from "./page-token.js";

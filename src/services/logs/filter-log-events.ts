@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { awsInt, awsList, awsString, operation } from "../kit/index.js";
+import { awsInt, awsList, awsString, decodePageToken, encodePageToken, operation } from "../kit/index.js";
 import { unpackChunk } from "./chunks.js";
 import { invalidToken } from "./errors.js";
 import { groupNameOf, requireGroup } from "./lookup.js";
@@ -30,20 +30,15 @@ function compareLines(a: Cursor, b: Cursor): number {
 }
 
 /** Where a listing resumes: the last event returned, in (timestamp, stream, seq) order. */
-interface Cursor {
+type Cursor = {
   t: number;
   s: number;
   q: number;
-}
+};
 
-function decodeCursor(token: string): Cursor {
-  try {
-    const c = JSON.parse(Buffer.from(token, "base64url").toString()) as Cursor;
-    if ([c.t, c.s, c.q].every((n) => Number.isInteger(n))) return c;
-  } catch {
-    // fall through: not one of ours
-  }
-  throw invalidToken(token);
+function isCursor(position: unknown): position is Cursor {
+  const c = position as Partial<Cursor> | null;
+  return typeof c === "object" && c !== null && [c.t, c.s, c.q].every((n) => Number.isInteger(n));
 }
 
 /**
@@ -65,111 +60,116 @@ export function compileFilterPattern(pattern: string | undefined): (message: str
  * does now). `aws logs tail` and `--follow` use this: they poll with a moving `startTime` and
  * de-duplicate by `eventId`, so ids are stable (`<stream>-<seq>`).
  */
-export const filterLogEvents = operation({
-  name: "FilterLogEvents",
-  input: FilterLogEventsInput,
-  handler: async (input, ctx) => {
-    const group = groupNameOf(input);
-    await requireGroup(ctx, group);
-    const limit = input.limit ?? 10000;
-    const matches = compileFilterPattern(input.filterPattern);
-    const cursor = input.nextToken ? decodeCursor(input.nextToken) : undefined;
-    let query = ctx.trx
-      .selectFrom("logs_chunks as c")
-      .innerJoin("logs_streams as s", "s.id", "c.stream_id")
-      .selectAll("c")
-      .select("s.name as stream_name")
-      .where("s.account_id", "=", ctx.accountId)
-      .where("s.region", "=", ctx.region)
-      .where("s.group_name", "=", group);
-    if (input.logStreamNames) query = query.where("s.name", "in", input.logStreamNames);
-    if (input.logStreamNamePrefix) {
-      const prefix = input.logStreamNamePrefix;
-      query = query.where("s.name", ">=", prefix).where("s.name", "<", `${prefix}\u{10FFFF}`);
-    }
-    const from = Math.max(input.startTime ?? 0, cursor?.t ?? 0);
-    if (from > 0) query = query.where("c.last_timestamp", ">=", from);
-    if (input.endTime !== undefined) query = query.where("c.first_timestamp", "<=", input.endTime);
-    const inRange = (e: Line): boolean =>
-      (input.startTime === undefined || e.t >= input.startTime) &&
-      (input.endTime === undefined || e.t <= input.endTime) &&
-      (cursor === undefined || compareLines(e, cursor) > 0);
+export function filterLogEvents() {
+  return operation({
+    name: "FilterLogEvents",
+    input: FilterLogEventsInput,
+    handler: async (input, ctx) => {
+      const group = groupNameOf(input);
+      await requireGroup(ctx, group);
+      const limit = input.limit ?? 10000;
+      const matches = compileFilterPattern(input.filterPattern);
+      const listing = `FilterLogEvents/${group}`;
+      const cursor = decodePageToken(input.nextToken, listing, isCursor, () =>
+        invalidToken(input.nextToken ?? ""),
+      );
+      let query = ctx.trx
+        .selectFrom("logs_chunks as c")
+        .innerJoin("logs_streams as s", "s.id", "c.stream_id")
+        .selectAll("c")
+        .select("s.name as stream_name")
+        .where("s.account_id", "=", ctx.accountId)
+        .where("s.region", "=", ctx.region)
+        .where("s.group_name", "=", group);
+      if (input.logStreamNames) query = query.where("s.name", "in", input.logStreamNames);
+      if (input.logStreamNamePrefix) {
+        const prefix = input.logStreamNamePrefix;
+        query = query.where("s.name", ">=", prefix).where("s.name", "<", `${prefix}\u{10FFFF}`);
+      }
+      const from = Math.max(input.startTime ?? 0, cursor?.t ?? 0);
+      if (from > 0) query = query.where("c.last_timestamp", ">=", from);
+      if (input.endTime !== undefined) query = query.where("c.first_timestamp", "<=", input.endTime);
+      const inRange = (e: Line): boolean =>
+        (input.startTime === undefined || e.t >= input.startTime) &&
+        (input.endTime === undefined || e.t <= input.endTime) &&
+        (cursor === undefined || compareLines(e, cursor) > 0);
 
-    const events: Array<{
-      logStreamName: string;
-      timestamp: number;
-      message: string;
-      ingestionTime: number;
-      eventId: string;
-    }> = [];
-    // Chunks are read in order of their first timestamp; a line can be returned once no chunk
-    // still unread could hold an earlier one, so lines of interleaved streams come out in
-    // (timestamp, stream, seq) order however their chunks overlap.
-    let pending: Line[] = [];
-    let next: { t: number; s: number; q: number } | undefined;
-    let last: Cursor | undefined;
-    let full = false;
-    for (;;) {
-      let page = query;
-      if (next) {
-        const n = next;
-        page = page.where((eb) =>
-          eb.or([
-            eb("c.first_timestamp", ">", n.t),
-            eb.and([eb("c.first_timestamp", "=", n.t), eb("c.stream_id", ">", n.s)]),
-            eb.and([
-              eb("c.first_timestamp", "=", n.t),
-              eb("c.stream_id", "=", n.s),
-              eb("c.first_seq", ">", n.q),
+      const events: Array<{
+        logStreamName: string;
+        timestamp: number;
+        message: string;
+        ingestionTime: number;
+        eventId: string;
+      }> = [];
+      // Chunks are read in order of their first timestamp; a line can be returned once no chunk
+      // still unread could hold an earlier one, so lines of interleaved streams come out in
+      // (timestamp, stream, seq) order however their chunks overlap.
+      let pending: Line[] = [];
+      let next: { t: number; s: number; q: number } | undefined;
+      let last: Cursor | undefined;
+      let full = false;
+      for (;;) {
+        let page = query;
+        if (next) {
+          const n = next;
+          page = page.where((eb) =>
+            eb.or([
+              eb("c.first_timestamp", ">", n.t),
+              eb.and([eb("c.first_timestamp", "=", n.t), eb("c.stream_id", ">", n.s)]),
+              eb.and([
+                eb("c.first_timestamp", "=", n.t),
+                eb("c.stream_id", "=", n.s),
+                eb("c.first_seq", ">", n.q),
+              ]),
             ]),
-          ]),
-        );
-      }
-      const chunks = await page
-        .orderBy("c.first_timestamp")
-        .orderBy("c.stream_id")
-        .orderBy("c.first_seq")
-        .limit(64)
-        .execute();
-      for (const chunk of chunks) {
-        for (const e of unpackChunk(chunk)) {
-          const line = {
-            t: e.timestamp,
-            s: chunk.stream_id,
-            q: e.seq,
-            m: e.message,
-            i: e.ingestionTime,
-            n: chunk.stream_name,
-          };
-          if (inRange(line)) pending.push(line);
+          );
         }
-        next = { t: chunk.first_timestamp, s: chunk.stream_id, q: chunk.first_seq };
-      }
-      const done = chunks.length < 64;
-      const frontier = done ? Number.POSITIVE_INFINITY : next!.t;
-      pending.sort(compareLines);
-      const ready = pending.findIndex((l) => l.t >= frontier);
-      const emit = ready === -1 ? pending : pending.slice(0, ready);
-      pending = ready === -1 ? [] : pending.slice(ready);
-      for (const l of emit) {
-        last = { t: l.t, s: l.s, q: l.q };
-        if (!matches(l.m)) continue;
-        events.push({
-          logStreamName: l.n,
-          timestamp: l.t,
-          message: l.m,
-          ingestionTime: l.i,
-          eventId: `${l.s}-${l.q}`,
-        });
-        if (events.length >= limit) {
-          full = true;
-          break;
+        const chunks = await page
+          .orderBy("c.first_timestamp")
+          .orderBy("c.stream_id")
+          .orderBy("c.first_seq")
+          .limit(64)
+          .execute();
+        for (const chunk of chunks) {
+          for (const e of unpackChunk(chunk)) {
+            const line = {
+              t: e.timestamp,
+              s: chunk.stream_id,
+              q: e.seq,
+              m: e.message,
+              i: e.ingestionTime,
+              n: chunk.stream_name,
+            };
+            if (inRange(line)) pending.push(line);
+          }
+          next = { t: chunk.first_timestamp, s: chunk.stream_id, q: chunk.first_seq };
         }
+        const done = chunks.length < 64;
+        const frontier = done ? Number.POSITIVE_INFINITY : next!.t;
+        pending.sort(compareLines);
+        const ready = pending.findIndex((l) => l.t >= frontier);
+        const emit = ready === -1 ? pending : pending.slice(0, ready);
+        pending = ready === -1 ? [] : pending.slice(ready);
+        for (const l of emit) {
+          last = { t: l.t, s: l.s, q: l.q };
+          if (!matches(l.m)) continue;
+          events.push({
+            logStreamName: l.n,
+            timestamp: l.t,
+            message: l.m,
+            ingestionTime: l.i,
+            eventId: `${l.s}-${l.q}`,
+          });
+          if (events.length >= limit) {
+            full = true;
+            break;
+          }
+        }
+        if (full || done) break;
       }
-      if (full || done) break;
-    }
-    // A full page may have more behind it; the token resumes after the last event returned.
-    const nextToken = full && last ? Buffer.from(JSON.stringify(last)).toString("base64url") : undefined;
-    return { events, searchedLogStreams: [], ...(nextToken ? { nextToken } : {}) };
-  },
-});
+      // A full page may have more behind it; the token resumes after the last event returned.
+      const nextToken = full && last ? encodePageToken(listing, last) : undefined;
+      return { events, searchedLogStreams: [], ...(nextToken ? { nextToken } : {}) };
+    },
+  });
+}

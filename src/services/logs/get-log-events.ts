@@ -32,50 +32,52 @@ function parseToken(token: string): Token {
  * events before seq); a forward token at the end comes back unchanged, which is how the CLI and SDK
  * paginators know they have caught up.
  */
-export const getLogEvents = operation({
-  name: "GetLogEvents",
-  input: GetLogEventsInput,
-  handler: async (input, ctx) => {
-    const group = groupNameOf(input);
-    const streamId = await requireStream(ctx, group, input.logStreamName);
-    const limit = input.limit ?? 10000;
-    const token: Token = input.nextToken
-      ? parseToken(input.nextToken)
-      : input.startFromHead
-        ? { direction: "f", seq: 0 }
-        : { direction: "b", seq: Number.MAX_SAFE_INTEGER };
-    const rows = await readRange(ctx, streamId, token, limit, input.startTime, input.endTime);
-    // Trim to the byte cap from the far end of the reading direction, so the next token resumes there.
-    let bytes = 0;
-    let kept = rows;
-    if (token.direction === "f") {
-      const cut = rows.findIndex((r) => (bytes += Buffer.byteLength(r.message) + 26) > MAX_RESPONSE_BYTES);
-      if (cut > 0) kept = rows.slice(0, cut);
-    } else {
-      let start = rows.length;
-      while (start > 0 && (bytes += Buffer.byteLength(rows[start - 1]!.message) + 26) <= MAX_RESPONSE_BYTES)
-        start--;
-      if (start > 0 && start < rows.length) kept = rows.slice(start);
-    }
-    const first = kept[0];
-    const last = kept[kept.length - 1];
-    const forward = last
-      ? last.seq + 1
-      : token.direction === "f"
-        ? token.seq
-        : Math.min(token.seq, await nextSeq(ctx, streamId));
-    const backward = first ? first.seq : token.direction === "b" ? Math.min(token.seq, forward) : token.seq;
-    return {
-      events: kept.map((r) => ({
-        timestamp: r.timestamp,
-        message: r.message,
-        ingestionTime: r.ingestion_time,
-      })),
-      nextForwardToken: `f/${String(forward).padStart(20, "0")}`,
-      nextBackwardToken: `b/${String(backward).padStart(20, "0")}`,
-    };
-  },
-});
+export function getLogEvents() {
+  return operation({
+    name: "GetLogEvents",
+    input: GetLogEventsInput,
+    handler: async (input, ctx) => {
+      const group = groupNameOf(input);
+      const streamId = await requireStream(ctx, group, input.logStreamName);
+      const limit = input.limit ?? 10000;
+      const token: Token = input.nextToken
+        ? parseToken(input.nextToken)
+        : input.startFromHead
+          ? { direction: "f", seq: 0 }
+          : { direction: "b", seq: Number.MAX_SAFE_INTEGER };
+      const rows = await readRange(ctx, streamId, token, limit, input.startTime, input.endTime);
+      // Trim to the byte cap from the far end of the reading direction, so the next token resumes there.
+      let bytes = 0;
+      let kept = rows;
+      if (token.direction === "f") {
+        const cut = rows.findIndex((r) => (bytes += Buffer.byteLength(r.message) + 26) > MAX_RESPONSE_BYTES);
+        if (cut > 0) kept = rows.slice(0, cut);
+      } else {
+        let start = rows.length;
+        while (start > 0 && (bytes += Buffer.byteLength(rows[start - 1]!.message) + 26) <= MAX_RESPONSE_BYTES)
+          start--;
+        if (start > 0 && start < rows.length) kept = rows.slice(start);
+      }
+      const first = kept[0];
+      const last = kept[kept.length - 1];
+      const forward = last
+        ? last.seq + 1
+        : token.direction === "f"
+          ? token.seq
+          : Math.min(token.seq, await nextSeq(ctx, streamId));
+      const backward = first ? first.seq : token.direction === "b" ? Math.min(token.seq, forward) : token.seq;
+      return {
+        events: kept.map((r) => ({
+          timestamp: r.timestamp,
+          message: r.message,
+          ingestionTime: r.ingestion_time,
+        })),
+        nextForwardToken: `f/${String(forward).padStart(20, "0")}`,
+        nextBackwardToken: `b/${String(backward).padStart(20, "0")}`,
+      };
+    },
+  });
+}
 
 async function nextSeq(ctx: OperationContext, streamId: number): Promise<number> {
   const row = await ctx.trx

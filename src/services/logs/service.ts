@@ -13,7 +13,7 @@ export function createLogs(): ServiceModule {
     signingName: "logs",
     actionPrefix: "logs",
     validationErrorCode: "InvalidParameterException",
-    operations: [getLogEvents, filterLogEvents, describeLogStreams, describeLogGroups],
+    operations: [getLogEvents(), filterLogEvents(), describeLogStreams(), describeLogGroups()],
   });
   return { name: "logs", json };
 }

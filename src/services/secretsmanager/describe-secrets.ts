@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { systemClock } from "../../core/index.js";
-import { operation } from "../kit/index.js";
+import { decodePageToken, encodePageToken, isOffset, operation } from "../kit/index.js";
 import type { SecretsManagerDeps } from "./deps.js";
 import { invalidNextToken } from "./errors.js";
 import { compileSecretFilters, FILTER_KEYS } from "./filters.js";
@@ -64,7 +64,7 @@ export function listSecrets(deps: SecretsManagerDeps) {
       const rows = (await listSecretRows(ctx.trx, scope))
         .filter((s) => (input.IncludePlannedDeletion || s.deleted_at === null) && matches(s))
         .sort((a, b) => direction * compare(sortKey(a), sortKey(b)) || compare(a.arn, b.arn));
-      const start = decodeOffset(input.NextToken);
+      const start = decodeOffset("ListSecrets", input.NextToken);
       const max = input.MaxResults ?? 100;
       const page = rows.slice(start, start + max);
       const versions = await listVersions(
@@ -76,7 +76,7 @@ export function listSecrets(deps: SecretsManagerDeps) {
           ...secretMetadata(s),
           SecretVersionsToStages: versionsToStages(versions.filter((v) => v.secret_arn === s.arn)),
         })),
-        ...(start + max < rows.length ? { NextToken: encodeOffset(start + max) } : {}),
+        ...(start + max < rows.length ? { NextToken: encodePageToken("ListSecrets", start + max) } : {}),
       };
     },
   });
@@ -99,7 +99,8 @@ export function listSecretVersionIds(deps: SecretsManagerDeps) {
       const versions = (await listVersions(ctx.trx, [secret.arn])).filter(
         (v) => input.IncludeDeprecated || stagesOf(v).length > 0,
       );
-      const start = decodeOffset(input.NextToken);
+      const listing = `ListSecretVersionIds/${secret.arn}`;
+      const start = decodeOffset(listing, input.NextToken);
       const max = input.MaxResults ?? 100;
       return {
         ARN: secret.arn,
@@ -110,7 +111,7 @@ export function listSecretVersionIds(deps: SecretsManagerDeps) {
           ...(v.last_accessed_at !== null ? { LastAccessedDate: new Date(v.last_accessed_at) } : {}),
           CreatedDate: new Date(v.created_at),
         })),
-        ...(start + max < versions.length ? { NextToken: encodeOffset(start + max) } : {}),
+        ...(start + max < versions.length ? { NextToken: encodePageToken(listing, start + max) } : {}),
       };
     },
   });
@@ -134,17 +135,6 @@ function compare(a: string | number, b: string | number): number {
 }
 
 // Offsets are enough here: a listing is sorted in memory per request and secrets are few.
-function encodeOffset(offset: number): string {
-  return Buffer.from(JSON.stringify({ o: offset })).toString("base64url");
-}
-
-function decodeOffset(token: string | undefined): number {
-  if (token === undefined) return 0;
-  try {
-    const body = JSON.parse(Buffer.from(token, "base64url").toString("utf8")) as { o?: unknown };
-    if (typeof body.o === "number" && Number.isInteger(body.o) && body.o >= 0) return body.o;
-  } catch {
-    // fall through to the error below
-  }
-  throw invalidNextToken();
+function decodeOffset(listing: string, token: string | undefined): number {
+  return decodePageToken(token, listing, isOffset, invalidNextToken) ?? 0;
 }

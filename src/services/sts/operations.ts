@@ -2,15 +2,17 @@ import { z } from "zod";
 import { operation, queryService, type ServiceModule } from "../kit/index.js";
 
 /** STS GetCallerIdentity: who am I? The first command a new user types. */
-export const getCallerIdentity = operation({
-  name: "GetCallerIdentity",
-  input: z.object({}).passthrough(),
-  handler: async (_input, ctx) => ({
-    UserId: ctx.principal.isRoot ? ctx.accountId : ctx.principal.userId,
-    Account: ctx.accountId,
-    Arn: ctx.principal.arn,
-  }),
-});
+export function getCallerIdentity() {
+  return operation({
+    name: "GetCallerIdentity",
+    input: z.object({}).passthrough(),
+    handler: async (_input, ctx) => ({
+      UserId: ctx.principal.isRoot ? ctx.accountId : ctx.principal.userId,
+      Account: ctx.accountId,
+      Arn: ctx.principal.arn,
+    }),
+  });
+}
 
 /** STS over the Query protocol (version 2011-06-15). */
 export function createSts(): ServiceModule {
@@ -19,7 +21,7 @@ export function createSts(): ServiceModule {
     actionPrefix: "sts",
     xmlNamespace: "https://sts.amazonaws.com/doc/2011-06-15/",
     validationErrorCode: "ValidationError",
-    operations: [getCallerIdentity],
+    operations: [getCallerIdentity()],
   });
   return { name: "sts", query };
 }
