@@ -70,3 +70,15 @@ export function checkCommitId(value: string | undefined, field = "commitId"): st
   }
   return id.toLowerCase();
 }
+
+/** Checks a client request token (`InvalidClientRequestTokenException`): 1 to 64 printable characters. */
+export function checkClientRequestToken(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (value.length < 1 || value.length > 64 || /[^\x21-\x7e]/.test(value)) {
+    throw codecommitError(
+      "InvalidClientRequestTokenException",
+      "clientRequestToken is not valid: use 1 to 64 printable characters without spaces.",
+    );
+  }
+  return value;
+}

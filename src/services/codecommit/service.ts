@@ -5,8 +5,11 @@
 //   operations.ts         the resource's AWS operations, one `export function <awsName>(rt)` each
 //                         returning `operation({ name: "<AwsName>", … })`; split as
 //                         operations-<topic>.ts only when one file would pass ~400 lines
-//   rows.ts               reads and writes of the resource's tables, and rows in AWS's shapes
-//   checks.ts             input validators (`check*`, `require*`) of the resource's fields
+//   rows.ts               reads and writes of the resource's tables, and rows in AWS's shapes;
+//                         lookups that load a row or throw its `…DoesNotExistException`
+//                         (`requireRepository`, `requirePullRequest`, `requireComment`)
+//   checks.ts             input validators (`check*`, `require*`) of the resource's fields, and
+//                         the input shapes they check
 //   events.ts             the bus events the resource emits
 //   git.ts                reads of the resource's git data
 //   <domain>.ts           a named piece of domain logic (merges/analysis.ts, merges/merging.ts,
@@ -14,8 +17,8 @@
 //                         content/specifiers.ts, pull-requests/sync.ts, triggers/delivery.ts)
 // Top level, what every folder uses: service.ts (this: every operation is registered here, by
 // name), index.ts (the public entry point), deps.ts, errors.ts, checks.ts (repository and branch
-// names, commit ids), pagination.ts (tokens, maxResults), idempotency.ts (client request tokens,
-// request fingerprints), git-access.ts (the git transports' view), ref-changes.ts (recording ref
+// names, commit ids, client request tokens), pagination.ts (tokens, maxResults), idempotency.ts
+// (request fingerprints), git-access.ts (the git transports' view), ref-changes.ts (recording ref
 // changes and their events).
 
 import { createLogger, systemClock } from "../../core/index.js";

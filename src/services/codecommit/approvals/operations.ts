@@ -4,26 +4,12 @@ import { operation, type OperationContext } from "../../kit/index.js";
 import type { CodeCommitRuntime } from "../deps.js";
 import { codecommitError, required } from "../errors.js";
 import { sha256Hex } from "../idempotency.js";
-import {
-  approvalRuleShape,
-  approvalRulesOf,
-  checkRevision,
-  requireOpen,
-  requirePullRequest,
-  type ApprovalRuleRow,
-  type PullRequestRow,
-} from "../pull-requests/rows.js";
+import { checkRevision, requireOpen } from "../pull-requests/checks.js";
+import { requirePullRequest, type PullRequestRow } from "../pull-requests/rows.js";
+import { checkRuleName } from "./checks.js";
+import { approvalRuleShape, approvalRulesOf, approversOf, overrideOf, type ApprovalRuleRow } from "./rows.js";
 import { parseApprovalRuleContent } from "./rule-content.js";
-import {
-  approversOf,
-  checkRuleName,
-  evaluateApprovalRules,
-  findRule,
-  MAX_APPROVALS,
-  MAX_RULES,
-  overrideOf,
-  record,
-} from "./state.js";
+import { evaluateApprovalRules, findRule, MAX_APPROVALS, MAX_RULES, record } from "./state.js";
 
 const S = z.string().optional();
 

@@ -2,28 +2,22 @@ import { z } from "zod";
 import { newUuid } from "../../../core/index.js";
 import { treeEntry } from "../../../platform/git/index.js";
 import { operation, type OperationContext } from "../../kit/index.js";
-import { checkCommitId } from "../checks.js";
+import { checkClientRequestToken, checkCommitId } from "../checks.js";
 import type { CodeCommitRuntime } from "../deps.js";
 import { codecommitError } from "../errors.js";
-import { checkClientRequestToken, sha256Hex } from "../idempotency.js";
+import { sha256Hex } from "../idempotency.js";
 import { checkMaxResults, page } from "../pagination.js";
-import { emitCommentEvent } from "../pull-requests/events.js";
-import { requirePullRequest } from "../pull-requests/rows.js";
+import { requirePullRequest, updatePullRequest } from "../pull-requests/rows.js";
 import { gitDirOfRow, requireRepository } from "../repositories/rows.js";
-
 import {
   checkCommitExists,
   checkContent,
   checkLocation,
-  commentContext,
-  commentShape,
   LocationInput,
-  nextSeq,
-  replayed,
-  repositoryName,
-  requireComment,
   requireSameRepository,
-} from "./rows.js";
+} from "./checks.js";
+import { emitCommentEvent } from "./events.js";
+import { commentContext, commentShape, nextSeq, replayed, repositoryName, requireComment } from "./rows.js";
 
 const S = z.string().optional();
 
@@ -89,13 +83,7 @@ export function postCommentForPullRequest(rt: CodeCommitRuntime) {
         })
         .returningAll()
         .executeTakeFirstOrThrow();
-      await ctx.trx
-        .updateTable("codecommit_pull_requests")
-        .set({ last_activity_at: now })
-        .where("account_id", "=", pr.account_id)
-        .where("region", "=", pr.region)
-        .where("pull_request_id", "=", pr.pull_request_id)
-        .execute();
+      await updatePullRequest(ctx.trx, pr, { last_activity_at: now });
       await emitCommentEvent(rt, ctx.trx, repo, {
         event: "commentOnPullRequestCreated",
         commentId: row.comment_id,

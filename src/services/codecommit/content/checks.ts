@@ -1,7 +1,10 @@
+import { parentDir, type TreeEditor, type TreeEntry } from "../../../platform/git/index.js";
 import { codecommitError, required } from "../errors.js";
 
-/** CodeCommit quotas: one file added through the API is at most 6 MB. */
+/** CodeCommit quotas: one file added through the API is at most 6 MB… */
 export const MAX_FILE_BYTES = 6 * 1024 * 1024;
+/** …and "the combined file content change size is 7 MB" of one commit made through the API. */
+const MAX_COMMIT_CONTENT_BYTES = 7 * 1024 * 1024;
 
 /** The file modes of the API and the git modes they stand for. */
 export const FILE_MODES = { NORMAL: "100644", EXECUTABLE: "100755", SYMLINK: "120000" } as const;
@@ -77,4 +80,96 @@ export function decodeContent(value: string, field: string): Buffer {
     );
   }
   return content;
+}
+
+/** The 7 MB limit of a commit's new content, and the 6 MB limit of what one folder receives. */
+export function checkContentSizes(plans: { filePath: string; content?: Buffer | undefined }[]): void {
+  let total = 0;
+  const perFolder = new Map<string, number>();
+  for (const plan of plans) {
+    const size = plan.content?.length ?? 0;
+    total += size;
+    const dir = parentDir(plan.filePath);
+    perFolder.set(dir, (perFolder.get(dir) ?? 0) + size);
+  }
+  if (total > MAX_COMMIT_CONTENT_BYTES) {
+    throw codecommitError(
+      "FileContentSizeLimitExceededException",
+      `The commit adds ${total} bytes of content; at most 7 MB (${MAX_COMMIT_CONTENT_BYTES} bytes) can change in one commit. Split it, or use a Git client.`,
+    );
+  }
+  for (const [dir, size] of perFolder) {
+    if (size > MAX_FILE_BYTES) {
+      throw codecommitError(
+        "FolderContentSizeLimitExceededException",
+        `The commit adds ${size} bytes to folder ${JSON.stringify(dir === "" ? "/" : dir)}; one folder can receive at most 6 MB (${MAX_FILE_BYTES} bytes) in one commit.`,
+      );
+    }
+  }
+}
+
+/**
+ * The entry at `filePath` if a file may be written there: no file or submodule may sit where a
+ * folder of the path is, and the path itself may not be a folder or a submodule.
+ */
+export async function checkWritablePath(tree: TreeEditor, filePath: string): Promise<TreeEntry | undefined> {
+  for (const dir of ancestorsOf(filePath)) {
+    const entry = await tree.entry(dir);
+    if (entry?.type === "commit") throw submoduleConflict(filePath, dir);
+    if (entry?.type === "blob") {
+      throw codecommitError(
+        "DirectoryNameConflictsWithFileNameException",
+        `${filePath} cannot be added: ${dir} is a file, not a folder.`,
+      );
+    }
+  }
+  const entry = await tree.entry(filePath);
+  if (entry?.type === "commit") throw submoduleConflict(filePath, filePath);
+  if (entry?.type === "tree") {
+    throw codecommitError(
+      "FileNameConflictsWithDirectoryNameException",
+      `${filePath} cannot be a file: a folder of that name exists.`,
+    );
+  }
+  return entry;
+}
+
+function submoduleConflict(filePath: string, at: string) {
+  return codecommitError(
+    "FilePathConflictsWithSubmodulePathException",
+    `${filePath} cannot be written: ${at} is a submodule.`,
+  );
+}
+
+/** The author of an API commit, checked: AWS uses the caller's ARN when no name is given. */
+export interface Author {
+  name?: string | undefined;
+  email?: string | undefined;
+  message?: string | undefined;
+}
+
+const MAX_MESSAGE_BYTES = 256 * 1024;
+const MAX_NAME_BYTES = 1024;
+
+/** Checks author fields (NameLengthExceededException, InvalidEmailException, CommitMessageLengthExceededException). */
+export function checkAuthor(author: Author, nameField = "name"): void {
+  if (author.name !== undefined && Buffer.byteLength(author.name) > MAX_NAME_BYTES) {
+    throw codecommitError(
+      "NameLengthExceededException",
+      `${nameField} is longer than ${MAX_NAME_BYTES} bytes.`,
+    );
+  }
+  // eslint-disable-next-line no-control-regex
+  if (author.email !== undefined && (author.email.length > 320 || /[<>\s\x00-\x1f]/.test(author.email))) {
+    throw codecommitError(
+      "InvalidEmailException",
+      `email ${JSON.stringify(author.email)} is not valid: at most 320 characters, without spaces, '<' or '>'.`,
+    );
+  }
+  if (author.message !== undefined && Buffer.byteLength(author.message) > MAX_MESSAGE_BYTES) {
+    throw codecommitError(
+      "CommitMessageLengthExceededException",
+      `commitMessage is longer than 256 KB (${MAX_MESSAGE_BYTES} bytes).`,
+    );
+  }
 }

@@ -5,7 +5,6 @@ import {
   TreeEditor,
   updateRef,
   writeCommit,
-  type TreeEntry,
 } from "../../../platform/git/index.js";
 import type { OperationContext } from "../../kit/index.js";
 import { branchNotFound } from "../branches/git.js";
@@ -14,7 +13,7 @@ import type { CodeCommitRuntime } from "../deps.js";
 import { codecommitError } from "../errors.js";
 import { actorOf, recordRefChanges } from "../ref-changes.js";
 import { gitDirOfRow, requireRepository, type RepositoryRow } from "../repositories/rows.js";
-import { ancestorsOf } from "./checks.js";
+import type { Author } from "./checks.js";
 import { treeOf } from "./specifiers.js";
 
 /** A branch about to get a commit from PutFile, DeleteFile or CreateCommit. */
@@ -89,72 +88,6 @@ export async function openBranchWrite(
   }
   const rootTree = tip === undefined ? undefined : await treeOf(gitDir, tip);
   return { repo, gitDir, branch, tip, tree: new TreeEditor(gitDir, rootTree), rootTree };
-}
-
-/**
- * The entry at `filePath` if a file may be written there: no file or submodule may sit where a
- * folder of the path is, and the path itself may not be a folder or a submodule.
- */
-export async function checkWritablePath(tree: TreeEditor, filePath: string): Promise<TreeEntry | undefined> {
-  for (const dir of ancestorsOf(filePath)) {
-    const entry = await tree.entry(dir);
-    if (entry?.type === "commit") throw submoduleConflict(filePath, dir);
-    if (entry?.type === "blob") {
-      throw codecommitError(
-        "DirectoryNameConflictsWithFileNameException",
-        `${filePath} cannot be added: ${dir} is a file, not a folder.`,
-      );
-    }
-  }
-  const entry = await tree.entry(filePath);
-  if (entry?.type === "commit") throw submoduleConflict(filePath, filePath);
-  if (entry?.type === "tree") {
-    throw codecommitError(
-      "FileNameConflictsWithDirectoryNameException",
-      `${filePath} cannot be a file: a folder of that name exists.`,
-    );
-  }
-  return entry;
-}
-
-function submoduleConflict(filePath: string, at: string) {
-  return codecommitError(
-    "FilePathConflictsWithSubmodulePathException",
-    `${filePath} cannot be written: ${at} is a submodule.`,
-  );
-}
-
-/** The author of an API commit, checked: AWS uses the caller's ARN when no name is given. */
-export interface Author {
-  name?: string | undefined;
-  email?: string | undefined;
-  message?: string | undefined;
-}
-
-const MAX_MESSAGE_BYTES = 256 * 1024;
-const MAX_NAME_BYTES = 1024;
-
-/** Checks author fields (NameLengthExceededException, InvalidEmailException, CommitMessageLengthExceededException). */
-export function checkAuthor(author: Author, nameField = "name"): void {
-  if (author.name !== undefined && Buffer.byteLength(author.name) > MAX_NAME_BYTES) {
-    throw codecommitError(
-      "NameLengthExceededException",
-      `${nameField} is longer than ${MAX_NAME_BYTES} bytes.`,
-    );
-  }
-  // eslint-disable-next-line no-control-regex
-  if (author.email !== undefined && (author.email.length > 320 || /[<>\s\x00-\x1f]/.test(author.email))) {
-    throw codecommitError(
-      "InvalidEmailException",
-      `email ${JSON.stringify(author.email)} is not valid: at most 320 characters, without spaces, '<' or '>'.`,
-    );
-  }
-  if (author.message !== undefined && Buffer.byteLength(author.message) > MAX_MESSAGE_BYTES) {
-    throw codecommitError(
-      "CommitMessageLengthExceededException",
-      `commitMessage is longer than 256 KB (${MAX_MESSAGE_BYTES} bytes).`,
-    );
-  }
 }
 
 /**

@@ -1,25 +1,25 @@
 import { z } from "zod";
-import { baseName, parentDir, writeBlob, type TreeEntry } from "../../../platform/git/index.js";
+import { baseName, writeBlob, type TreeEntry } from "../../../platform/git/index.js";
 import { operation } from "../../kit/index.js";
 import type { CodeCommitRuntime } from "../deps.js";
 import { codecommitError } from "../errors.js";
 import { repositoryArn } from "../repositories/rows.js";
 import {
   ancestorsOf,
+  checkAuthor,
+  checkContentSizes,
   checkFileMode,
   checkPath,
+  checkWritablePath,
   decodeContent,
   fileModeOf,
-  MAX_FILE_BYTES,
 } from "./checks.js";
-import { checkAuthor, checkWritablePath, commitOnBranch, openBranchWrite } from "./commit-writer.js";
+import { commitOnBranch, openBranchWrite } from "./commit-writer.js";
 
 const Text = z.string().optional();
 
-/** CodeCommit quotas: at most 100 file changes in one commit made through the API… */
+/** CodeCommit quotas: at most 100 file changes in one commit made through the API. */
 const MAX_FILE_ENTRIES = 100;
-/** …and "the combined file content change size is 7 MB". */
-const MAX_COMMIT_CONTENT_BYTES = 7 * 1024 * 1024;
 
 const PutFileEntry = z.object({
   filePath: Text,
@@ -215,30 +215,4 @@ export function createCommit(rt: CodeCommitRuntime) {
       return { commitId, treeId, filesAdded, filesUpdated, filesDeleted };
     },
   });
-}
-
-/** The 7 MB limit of a commit's new content, and the 6 MB limit of what one folder receives. */
-function checkContentSizes(plans: { filePath: string; content?: Buffer | undefined }[]): void {
-  let total = 0;
-  const perFolder = new Map<string, number>();
-  for (const plan of plans) {
-    const size = plan.content?.length ?? 0;
-    total += size;
-    const dir = parentDir(plan.filePath);
-    perFolder.set(dir, (perFolder.get(dir) ?? 0) + size);
-  }
-  if (total > MAX_COMMIT_CONTENT_BYTES) {
-    throw codecommitError(
-      "FileContentSizeLimitExceededException",
-      `The commit adds ${total} bytes of content; at most 7 MB (${MAX_COMMIT_CONTENT_BYTES} bytes) can change in one commit. Split it, or use a Git client.`,
-    );
-  }
-  for (const [dir, size] of perFolder) {
-    if (size > MAX_FILE_BYTES) {
-      throw codecommitError(
-        "FolderContentSizeLimitExceededException",
-        `The commit adds ${size} bytes to folder ${JSON.stringify(dir === "" ? "/" : dir)}; one folder can receive at most 6 MB (${MAX_FILE_BYTES} bytes) in one commit.`,
-      );
-    }
-  }
 }

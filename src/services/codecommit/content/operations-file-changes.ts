@@ -4,8 +4,15 @@ import { operation } from "../../kit/index.js";
 import type { CodeCommitRuntime } from "../deps.js";
 import { codecommitError, required } from "../errors.js";
 import { repositoryArn } from "../repositories/rows.js";
-import { checkFileMode, checkPath, decodeContent, fileModeOf } from "./checks.js";
-import { checkAuthor, checkWritablePath, commitOnBranch, openBranchWrite } from "./commit-writer.js";
+import {
+  checkAuthor,
+  checkFileMode,
+  checkPath,
+  checkWritablePath,
+  decodeContent,
+  fileModeOf,
+} from "./checks.js";
+import { commitOnBranch, openBranchWrite } from "./commit-writer.js";
 
 const Text = z.string().optional();
 

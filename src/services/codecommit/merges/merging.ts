@@ -5,12 +5,12 @@ import { evaluateApprovalRules } from "../approvals/state.js";
 import { branchCommit } from "../branches/git.js";
 import type { CodeCommitRuntime } from "../deps.js";
 import { codecommitError } from "../errors.js";
+import { requireOpen } from "../pull-requests/checks.js";
 import { recordPullRequestEvent } from "../pull-requests/events.js";
 import {
   mergeMetadataOf,
   pullRequestShape,
   repositoryOfPullRequest,
-  requireOpen,
   requirePullRequest,
   updatePullRequest,
 } from "../pull-requests/rows.js";
@@ -160,7 +160,7 @@ export async function mergePullRequest(
         }
       : undefined,
   );
-  const merged = await updatePullRequest(ctx, pr, {
+  const merged = await updatePullRequest(ctx.trx, pr, {
     status: "CLOSED",
     is_merged: 1,
     merged_by: ctx.principal.arn,

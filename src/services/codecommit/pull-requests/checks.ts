@@ -1,5 +1,7 @@
+import type { OperationContext } from "../../kit/index.js";
 import { branchNameProblem } from "../checks.js";
 import { codecommitError, required } from "../errors.js";
+import type { PullRequestRow } from "./rows.js";
 
 // Quotas ("Quotas in AWS CodeCommit"): titles up to 150 characters, descriptions up to 10,240.
 const MAX_TITLE = 150;
@@ -49,4 +51,68 @@ export function checkReference(value: string | undefined, field: string): string
     );
   }
   return `refs/heads/${branch}`;
+}
+
+/** Checks a pull request id (`PullRequestIdRequiredException` / `InvalidPullRequestIdException`). */
+export function checkPullRequestId(value: string | undefined): string {
+  const id = required(value, "PullRequestIdRequiredException", "pullRequestId");
+  if (!/^[1-9]\d{0,18}$/.test(id)) {
+    throw codecommitError(
+      "InvalidPullRequestIdException",
+      `pullRequestId ${JSON.stringify(id)} is not valid: pull request IDs are positive whole numbers, e.g. "42".`,
+    );
+  }
+  return id;
+}
+
+/** Checks a revision id against the pull request's current one (`RevisionNotCurrentException`). */
+export function checkRevision(pr: PullRequestRow, value: string | undefined, mustBeCurrent = true): string {
+  const revisionId = required(value, "RevisionIdRequiredException", "revisionId");
+  if (!/^[0-9a-f]{64}$/.test(revisionId)) {
+    throw codecommitError(
+      "InvalidRevisionIdException",
+      `revisionId ${JSON.stringify(revisionId)} is not valid: it is the 64-character revisionId GetPullRequest returns.`,
+    );
+  }
+  if (mustBeCurrent && revisionId !== pr.revision_id) {
+    throw codecommitError(
+      "RevisionNotCurrentException",
+      `revisionId ${revisionId} is not the current revision of pull request ${pr.pull_request_id}; GetPullRequest returns the current one.`,
+    );
+  }
+  return revisionId;
+}
+
+/** `PullRequestAlreadyClosedException` unless the pull request is open. */
+export function requireOpen(pr: PullRequestRow): void {
+  if (pr.status !== "OPEN") {
+    throw codecommitError(
+      "PullRequestAlreadyClosedException",
+      `Pull request ${pr.pull_request_id} is already closed.`,
+    );
+  }
+}
+
+/** Checks an ARN filter (`InvalidAuthorArnException`-style codes) and that a user has it. */
+export async function checkUserArn(
+  ctx: OperationContext,
+  value: string | undefined,
+  invalid: string,
+  missing: string,
+  field: string,
+) {
+  if (value === undefined) return undefined;
+  if (!/^arn:aws[\w-]*:(iam|sts)::\d{12}:\S+$/.test(value)) {
+    throw codecommitError(
+      invalid,
+      `${field} ${JSON.stringify(value)} is not an IAM ARN such as arn:aws:iam::111122223333:user/Name.`,
+    );
+  }
+  const user = await ctx.trx
+    .selectFrom("iam_users")
+    .select("arn")
+    .where("arn", "=", value)
+    .executeTakeFirst();
+  if (!user) throw codecommitError(missing, `${field} ${value} names no user of this server.`);
+  return value;
 }

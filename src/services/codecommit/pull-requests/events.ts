@@ -5,7 +5,6 @@ import { repositoryArn, type RepositoryRow } from "../repositories/rows.js";
 import type { PullRequestRow } from "./rows.js";
 
 export const PULL_REQUEST_STATE_CHANGE = "CodeCommit Pull Request State Change";
-export const COMMENT_ON_PULL_REQUEST = "CodeCommit Comment on Pull Request";
 
 /** DescribePullRequestEvents' event types, each with the metadata member AWS fills for it. */
 export const PULL_REQUEST_EVENT_TYPES = {
@@ -113,40 +112,4 @@ function notificationBody(
     `User: ${actorArn ?? "unknown"}. Event: ${summary}. Pull request name: ${pr.pull_request_id}. ` +
     `Additional information: ${summary} (pull request ${pr.pull_request_id}, "${pr.title}").`
   );
-}
-
-/** Emits a "CodeCommit Comment on Pull Request" event in `trx`. */
-export async function emitCommentEvent(
-  rt: CodeCommitRuntime,
-  trx: Kysely<Database>,
-  repo: RepositoryRow,
-  comment: {
-    event: "commentOnPullRequestCreated" | "commentOnPullRequestUpdated";
-    commentId: string;
-    pullRequestId: string;
-    beforeCommitId: string;
-    afterCommitId: string;
-    callerUserArn: string;
-    inReplyTo?: string;
-  },
-): Promise<void> {
-  const { event, inReplyTo, ...rest } = comment;
-  await rt.bus.emit(trx, {
-    source: "aws.codecommit",
-    detailType: COMMENT_ON_PULL_REQUEST,
-    account: repo.account_id,
-    region: repo.region,
-    resources: [repositoryArn({ accountId: repo.account_id, region: repo.region }, repo.name)],
-    detail: {
-      ...rest,
-      event,
-      ...(inReplyTo !== undefined ? { inReplyTo } : {}),
-      notificationBody:
-        `A pull request event occurred in the following AWS CodeCommit repository: ${repo.name}. ` +
-        `User: ${comment.callerUserArn}. Event: ${event === "commentOnPullRequestCreated" ? "Commented" : "Updated a comment"}. ` +
-        `Pull request name: ${comment.pullRequestId}.`,
-      repositoryId: repo.repository_id,
-      repositoryName: repo.name,
-    },
-  });
 }

@@ -1,48 +1,17 @@
 import { z } from "zod";
-import { operation, type OperationContext } from "../../kit/index.js";
+import { operation } from "../../kit/index.js";
 import type { CodeCommitRuntime } from "../deps.js";
 import { codecommitError, required } from "../errors.js";
 import { checkMaxResults, page } from "../pagination.js";
 import { actorOf } from "../ref-changes.js";
 import { repositoryArn, requireRepository } from "../repositories/rows.js";
+import { checkDescription, checkTitle, checkUserArn, requireOpen } from "./checks.js";
 import { PULL_REQUEST_EVENT_TYPES, recordPullRequestEvent } from "./events.js";
-import {
-  pullRequestShape,
-  repositoryOfPullRequest,
-  requireOpen,
-  requirePullRequest,
-  updatePullRequest,
-} from "./rows.js";
-
-import { checkDescription, checkTitle } from "./checks.js";
+import { pullRequestShape, repositoryOfPullRequest, requirePullRequest, updatePullRequest } from "./rows.js";
 
 const S = z.string().optional();
 
 const PR_STATUSES = new Set(["OPEN", "CLOSED"]);
-
-/** Checks an ARN filter (`InvalidAuthorArnException`-style codes) and that a user has it. */
-async function checkUserArn(
-  ctx: OperationContext,
-  value: string | undefined,
-  invalid: string,
-  missing: string,
-  field: string,
-) {
-  if (value === undefined) return undefined;
-  if (!/^arn:aws[\w-]*:(iam|sts)::\d{12}:\S+$/.test(value)) {
-    throw codecommitError(
-      invalid,
-      `${field} ${JSON.stringify(value)} is not an IAM ARN such as arn:aws:iam::111122223333:user/Name.`,
-    );
-  }
-  const user = await ctx.trx
-    .selectFrom("iam_users")
-    .select("arn")
-    .where("arn", "=", value)
-    .executeTakeFirst();
-  if (!user) throw codecommitError(missing, `${field} ${value} names no user of this server.`);
-  return value;
-}
 
 // The operations on pull requests themselves.
 const byId = z.object({ pullRequestId: S });
@@ -125,7 +94,7 @@ export function updatePullRequestStatus(rt: CodeCommitRuntime) {
         );
       }
       const repo = await repositoryOfPullRequest(rt, ctx.trx, pr);
-      const updated = await updatePullRequest(ctx, pr, {
+      const updated = await updatePullRequest(ctx.trx, pr, {
         status: "CLOSED",
         last_activity_at: rt.clock.now(),
       });
@@ -149,7 +118,7 @@ export function updatePullRequestTitle(rt: CodeCommitRuntime) {
       const pr = await requirePullRequest(ctx, input.pullRequestId);
       const title = checkTitle(input.title);
       requireOpen(pr);
-      const updated = await updatePullRequest(ctx, pr, { title, last_activity_at: rt.clock.now() });
+      const updated = await updatePullRequest(ctx.trx, pr, { title, last_activity_at: rt.clock.now() });
       return { pullRequest: await pullRequestShape(ctx.trx, updated) };
     },
   });
@@ -165,7 +134,7 @@ export function updatePullRequestDescription(rt: CodeCommitRuntime) {
         required(input.description, "InvalidDescriptionException", "description"),
       );
       requireOpen(pr);
-      const updated = await updatePullRequest(ctx, pr, { description, last_activity_at: rt.clock.now() });
+      const updated = await updatePullRequest(ctx.trx, pr, { description, last_activity_at: rt.clock.now() });
       return { pullRequest: await pullRequestShape(ctx.trx, updated) };
     },
   });

@@ -2,32 +2,20 @@ import type { Kysely, Selectable } from "kysely";
 import { randomBytes } from "node:crypto";
 import type { Database } from "../../../platform/store/index.js";
 import { type OperationContext } from "../../kit/index.js";
+import { approvalRuleShape, approvalRulesOf } from "../approvals/rows.js";
 import type { CodeCommitRuntime } from "../deps.js";
-import { codecommitError, required } from "../errors.js";
+import { codecommitError } from "../errors.js";
 import { lockRepository, type RepositoryRow } from "../repositories/rows.js";
+import { checkPullRequestId } from "./checks.js";
 
 /** A stored pull request. */
 export type PullRequestRow = Selectable<Database["codecommit_pull_requests"]>;
-/** A stored approval rule. */
-export type ApprovalRuleRow = Selectable<Database["codecommit_approval_rules"]>;
 
 /** A pull request's key: AWS numbers pull requests per account and region. */
 export interface PullRequestKey {
   account_id: string;
   region: string;
   pull_request_id: string;
-}
-
-/** Checks a pull request id (`PullRequestIdRequiredException` / `InvalidPullRequestIdException`). */
-export function checkPullRequestId(value: string | undefined): string {
-  const id = required(value, "PullRequestIdRequiredException", "pullRequestId");
-  if (!/^[1-9]\d{0,18}$/.test(id)) {
-    throw codecommitError(
-      "InvalidPullRequestIdException",
-      `pullRequestId ${JSON.stringify(id)} is not valid: pull request IDs are positive whole numbers, e.g. "42".`,
-    );
-  }
-  return id;
 }
 
 /**
@@ -73,34 +61,6 @@ export async function repositoryOfPullRequest(
   return repo;
 }
 
-/** `PullRequestAlreadyClosedException` unless the pull request is open. */
-export function requireOpen(pr: PullRequestRow): void {
-  if (pr.status !== "OPEN") {
-    throw codecommitError(
-      "PullRequestAlreadyClosedException",
-      `Pull request ${pr.pull_request_id} is already closed.`,
-    );
-  }
-}
-
-/** Checks a revision id against the pull request's current one (`RevisionNotCurrentException`). */
-export function checkRevision(pr: PullRequestRow, value: string | undefined, mustBeCurrent = true): string {
-  const revisionId = required(value, "RevisionIdRequiredException", "revisionId");
-  if (!/^[0-9a-f]{64}$/.test(revisionId)) {
-    throw codecommitError(
-      "InvalidRevisionIdException",
-      `revisionId ${JSON.stringify(revisionId)} is not valid: it is the 64-character revisionId GetPullRequest returns.`,
-    );
-  }
-  if (mustBeCurrent && revisionId !== pr.revision_id) {
-    throw codecommitError(
-      "RevisionNotCurrentException",
-      `revisionId ${revisionId} is not the current revision of pull request ${pr.pull_request_id}; GetPullRequest returns the current one.`,
-    );
-  }
-  return revisionId;
-}
-
 /** A fresh revision id: 64 hex characters, as AWS's look. */
 export function newRevisionId(): string {
   return randomBytes(32).toString("hex");
@@ -125,32 +85,6 @@ export async function nextPullRequestNumber(
     .returning("last_id")
     .executeTakeFirstOrThrow();
   return Number(row.last_id);
-}
-
-/** The rows of a pull request's approval rules, oldest first. */
-export async function approvalRulesOf(trx: Kysely<Database>, pr: PullRequestKey): Promise<ApprovalRuleRow[]> {
-  return trx
-    .selectFrom("codecommit_approval_rules")
-    .selectAll()
-    .where("account_id", "=", pr.account_id)
-    .where("region", "=", pr.region)
-    .where("pull_request_id", "=", pr.pull_request_id)
-    .orderBy("created_at")
-    .orderBy("name")
-    .execute();
-}
-
-/** `ApprovalRule` as AWS returns it. */
-export function approvalRuleShape(row: ApprovalRuleRow) {
-  return {
-    approvalRuleId: row.approval_rule_id,
-    approvalRuleName: row.name,
-    approvalRuleContent: row.content,
-    ruleContentSha256: row.content_sha256,
-    lastModifiedDate: new Date(Number(row.last_modified_at)),
-    creationDate: new Date(Number(row.created_at)),
-    lastModifiedUser: row.last_modified_user,
-  };
 }
 
 /** `PullRequest` as AWS returns it. */
@@ -196,13 +130,13 @@ export function mergeMetadataOf(pr: PullRequestRow) {
   };
 }
 
-/** Updates a pull request row and returns it as it is now. */
+/** Updates a pull request row in `trx` and returns it as it is now. */
 export async function updatePullRequest(
-  ctx: OperationContext,
-  pr: PullRequestRow,
+  trx: Kysely<Database>,
+  pr: PullRequestKey,
   changes: Partial<Omit<PullRequestRow, "account_id" | "region" | "pull_request_id">>,
 ): Promise<PullRequestRow> {
-  return ctx.trx
+  return trx
     .updateTable("codecommit_pull_requests")
     .set(changes)
     .where("account_id", "=", pr.account_id)

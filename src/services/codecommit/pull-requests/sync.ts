@@ -7,7 +7,7 @@ import type { CodeCommitRuntime } from "../deps.js";
 import { REPOSITORY_STATE_CHANGE } from "../ref-changes.js";
 import { gitDirOfRow, lockRepository } from "../repositories/rows.js";
 import { recordPullRequestEvent } from "./events.js";
-import { mergeMetadataOf, newRevisionId, type PullRequestRow } from "./rows.js";
+import { mergeMetadataOf, newRevisionId, updatePullRequest, type PullRequestRow } from "./rows.js";
 
 /** The subscriber's name; its progress is stored under it. */
 export const PULL_REQUEST_SYNC = "codecommit.pull-requests";
@@ -91,18 +91,9 @@ async function syncOne(
   const gitDir = gitDirOfRow(rt, repo);
   const base = (await mergeBase(gitDir, source, destination)) ?? null;
   const now = rt.clock.now();
-  const update = (changes: Partial<PullRequestRow>) =>
-    trx
-      .updateTable("codecommit_pull_requests")
-      .set(changes)
-      .where("account_id", "=", pr.account_id)
-      .where("region", "=", pr.region)
-      .where("pull_request_id", "=", pr.pull_request_id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
 
   if (source !== pr.source_commit) {
-    const current = await update({
+    const current = await updatePullRequest(trx, pr, {
       source_commit: source,
       destination_commit: destination,
       merge_base: base,
@@ -124,12 +115,12 @@ async function syncOne(
       summary: "Updated the source branch",
     });
   } else {
-    await update({ destination_commit: destination, merge_base: base });
+    await updatePullRequest(trx, pr, { destination_commit: destination, merge_base: base });
   }
 
   // Merged outside the pull request: everything on the source branch is now in the destination.
   if (await isAncestor(gitDir, source, destination)) {
-    const merged = await update({
+    const merged = await updatePullRequest(trx, pr, {
       status: "CLOSED",
       is_merged: 1,
       merged_by: actor ?? null,

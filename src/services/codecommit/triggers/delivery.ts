@@ -8,7 +8,7 @@ import type { Database } from "../../../platform/store/index.js";
 import type { SubscriptionDeclaration } from "../../kit/index.js";
 import type { CodeCommitRuntime } from "../deps.js";
 import { REPOSITORY_STATE_CHANGE } from "../ref-changes.js";
-import type { RepositoryTrigger } from "./operations.js";
+import type { RepositoryTrigger } from "./checks.js";
 
 /** Queue job kind: one trigger record to one destination. */
 export const TRIGGER_JOB_KIND = "codecommit.trigger";
