@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import {
@@ -7,6 +7,7 @@ import {
   CodeBuildClient,
   CreateProjectCommand,
   StartBuildCommand,
+  StopBuildCommand,
   type Build,
 } from "@aws-sdk/client-codebuild";
 import { fmtMs, fmtRatio, percentile, type BenchRow } from "./stats.js";
@@ -51,18 +52,12 @@ interface CodeBuildBench {
   dir: string;
 }
 
-async function openBench(): Promise<CodeBuildBench> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), "pw-bench-cb-"));
-  const server = await startServerProcess(path.join(dir, "data"));
-  const client = new CodeBuildClient({
-    endpoint: server.url,
-    region: "us-east-1",
-    credentials: server.credentials,
-  });
+/** A NO_SOURCE project that runs `buildspec`. */
+async function createProject(client: CodeBuildClient, name: string, buildspec: string): Promise<void> {
   await client.send(
     new CreateProjectCommand({
-      name: "echo",
-      source: { type: "NO_SOURCE", buildspec: BUILDSPEC },
+      name,
+      source: { type: "NO_SOURCE", buildspec },
       artifacts: { type: "NO_ARTIFACTS" },
       environment: {
         type: "LINUX_CONTAINER",
@@ -72,6 +67,17 @@ async function openBench(): Promise<CodeBuildBench> {
       serviceRole: "arn:aws:iam::000000000000:role/codebuild",
     }),
   );
+}
+
+async function openBench(): Promise<CodeBuildBench> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "pw-bench-cb-"));
+  const server = await startServerProcess(path.join(dir, "data"));
+  const client = new CodeBuildClient({
+    endpoint: server.url,
+    region: "us-east-1",
+    credentials: server.credentials,
+  });
+  await createProject(client, "echo", BUILDSPEC);
   return { server, client, dir };
 }
 
@@ -223,5 +229,104 @@ export async function benchLocalBuild(runs = 15): Promise<BenchRow[]> {
     ];
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Running (not zombie) processes whose command line contains `token`. */
+function processesWithToken(token: string): number {
+  let found = 0;
+  for (const name of readdirSync("/proc")) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const cmdline = readFileSync(`/proc/${name}/cmdline`, "utf8");
+      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
+      if (cmdline.includes(token) && stat[stat.lastIndexOf(")") + 2] !== "Z") found++;
+    } catch {
+      // Gone while we looked.
+    }
+  }
+  return found;
+}
+
+/** Polls every 5 ms until `done()`; resolves to the ms it took, or rejects after `limitMs`. */
+async function timeUntil(done: () => boolean | Promise<boolean>, limitMs = 30_000): Promise<number> {
+  const t = performance.now();
+  while (!(await done())) {
+    if (performance.now() - t > limitMs) throw new Error(`not done within ${limitMs} ms`);
+    await sleep(5);
+  }
+  return performance.now() - t;
+}
+
+/** Two background sleeps named `token` (argv[0]), and a wait on them: a small process tree. */
+const sleepers = (token: string) => `(exec -a ${token} sleep 600) & (exec -a ${token} sleep 600) & wait`;
+
+/**
+ * StopBuild on a build whose command left a process tree running: ms from the StopBuild call until
+ * no process of the tree is left on the machine, and until BatchGetBuilds says STOPPED — against
+ * `kill -KILL` of the same tree's process group started by plain bash. The promise is "gone within
+ * 2 seconds"; the tests only check that it happens.
+ */
+export async function benchBuildStop(runs = 10): Promise<BenchRow[]> {
+  const b = await openBench();
+  try {
+    await createProject(
+      b.client,
+      "sleepers",
+      'version: 0.2\nphases:\n  build:\n    commands:\n      - bash -c "$SLEEPERS"\n',
+    );
+    const gone: number[] = [];
+    const stopped: number[] = [];
+    const bash: number[] = [];
+    for (let i = -1; i < runs; i++) {
+      const token = `pwbenchstop${process.pid}x${i + 1}`;
+      const { build } = await b.client.send(
+        new StartBuildCommand({
+          projectName: "sleepers",
+          environmentVariablesOverride: [{ name: "SLEEPERS", value: sleepers(token) }],
+        }),
+      );
+      await timeUntil(() => processesWithToken(token) >= 2);
+      const t = performance.now();
+      await b.client.send(new StopBuildCommand({ id: build!.id! }));
+      const [treeGone, statusStopped] = await Promise.all([
+        timeUntil(() => processesWithToken(token) === 0).then(() => performance.now() - t),
+        timeUntil(async () => {
+          const { builds } = await b.client.send(new BatchGetBuildsCommand({ ids: [build!.id!] }));
+          return builds?.[0]?.buildStatus === "STOPPED";
+        }).then(() => performance.now() - t),
+      ]);
+
+      const baseToken = `${token}b`;
+      const child = spawn("bash", ["-c", sleepers(baseToken)], { detached: true, stdio: "ignore" });
+      await timeUntil(() => processesWithToken(baseToken) >= 2);
+      const tb = performance.now();
+      process.kill(-child.pid!, "SIGKILL");
+      await timeUntil(() => processesWithToken(baseToken) === 0);
+      const baseMs = performance.now() - tb;
+      if (i < 0) continue;
+      gone.push(treeGone);
+      stopped.push(statusStopped);
+      bash.push(baseMs);
+    }
+    const base = `${fmtMs(percentile(bash, 50))} kill -KILL of the same tree from bash`;
+    return [
+      {
+        name: `StopBuild → the build's process tree gone, p50 / max (${runs} builds)`,
+        value: `${fmtMs(percentile(gone, 50))} / ${fmtMs(Math.max(...gone))}`,
+        baseline: base,
+        ratio: fmtRatio(percentile(gone, 50), percentile(bash, 50)),
+        target: "< 2 s",
+      },
+      {
+        name: `StopBuild → BatchGetBuilds says STOPPED, p50 (${runs} builds)`,
+        value: fmtMs(percentile(stopped, 50)),
+        baseline: base,
+        ratio: fmtRatio(percentile(stopped, 50), percentile(bash, 50)),
+        target: "< 2 s",
+      },
+    ];
+  } finally {
+    await closeBench(b);
   }
 }

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { benchApiLatency } from "./api-latency.js";
 import { benchBuildLogs } from "./build-logs.js";
-import { benchBuildLatency, benchBuildThroughput, benchLocalBuild } from "./codebuild.js";
+import { benchBuildLatency, benchBuildStop, benchBuildThroughput, benchLocalBuild } from "./codebuild.js";
 import { benchGitEventLatency, benchGitThroughput } from "./codecommit.js";
 import { benchS3Throughput } from "./s3-throughput.js";
 import { benchStartup } from "./startup.js";
@@ -26,6 +26,7 @@ const suites: Array<[string, () => Promise<BenchRow[]>]> = [
   ["s3", () => benchS3Throughput()],
   ["codebuild", () => benchBuildLatency()],
   ["codebuild-burst", () => benchBuildThroughput()],
+  ["codebuild-stop", () => benchBuildStop()],
   ["cli-build", () => benchLocalBuild()],
   ["build-logs", () => benchBuildLogs()],
   ["codecommit", async () => [...(await benchGitThroughput()), ...(await benchGitEventLatency())]],
