@@ -20,6 +20,7 @@ export const codepipelineExecutionsMigration: Migration = {
       .addColumn("variables", "text", (c) => c.notNull())
       .addColumn("source_revisions", "text", (c) => c.notNull())
       .addColumn("waiting_for_stage", "text")
+      .addColumn("stop_reason", "text")
       .addColumn("rollback_metadata", "text")
       .addColumn("ordinal", "bigint", (c) => c.notNull())
       .addColumn("started_at", "bigint", (c) => c.notNull())

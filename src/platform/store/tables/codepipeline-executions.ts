@@ -27,6 +27,8 @@ export interface CodePipelineExecutionTables {
     source_revisions: string;
     /** The stage this execution waits to enter (a lock or a disabled transition holds it). */
     waiting_for_stage: string | null;
+    /** StopPipelineExecution's reason (`stopTrigger`), or null. */
+    stop_reason: string | null;
     /** JSON: ROLLBACK executions' `rollbackMetadata`, or null. */
     rollback_metadata: string | null;
     /** Order of start within the pipeline: larger is newer. */
