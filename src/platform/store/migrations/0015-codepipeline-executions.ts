@@ -19,6 +19,7 @@ export const codepipelineExecutionsMigration: Migration = {
       .addColumn("trigger_detail", "text", (c) => c.notNull())
       .addColumn("variables", "text", (c) => c.notNull())
       .addColumn("source_revisions", "text", (c) => c.notNull())
+      .addColumn("client_token", "text")
       .addColumn("waiting_for_stage", "text")
       .addColumn("stop_reason", "text")
       .addColumn("rollback_metadata", "text")

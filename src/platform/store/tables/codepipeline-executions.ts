@@ -25,6 +25,11 @@ export interface CodePipelineExecutionTables {
     variables: string;
     /** JSON: `sourceRevisions` overrides given to StartPipelineExecution (or taken from a push). */
     source_revisions: string;
+    /**
+     * What started it, once: StartPipelineExecution's `clientRequestToken`, or the id of the event
+     * (a push) that did, so a repeated request or a redelivered event starts nothing twice.
+     */
+    client_token: string | null;
     /** The stage this execution waits to enter (a lock or a disabled transition holds it). */
     waiting_for_stage: string | null;
     /** StopPipelineExecution's reason (`stopTrigger`), or null. */

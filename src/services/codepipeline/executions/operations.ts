@@ -140,6 +140,7 @@ export function startPipelineExecution(rt: ExecutionRuntime) {
         trigger: { triggerType: "StartPipelineExecution", triggerDetail: ctx.principal.arn },
         variables: input.variables,
         sourceRevisions: input.sourceRevisions,
+        clientToken: input.clientRequestToken,
       });
       return { pipelineExecutionId };
     },

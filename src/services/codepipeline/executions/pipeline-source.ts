@@ -33,6 +33,29 @@ export interface EnginePipeline {
   readonly pipelineType?: string | undefined;
   readonly variables?:
     readonly { readonly name: string; readonly defaultValue?: string | undefined }[] | undefined;
+  readonly triggers?: readonly EngineTrigger[] | undefined;
+}
+
+/** Include and exclude globs of one trigger filter criterion. */
+export interface FilterCriteria {
+  readonly includes?: readonly string[] | undefined;
+  readonly excludes?: readonly string[] | undefined;
+}
+
+/** A V2 pipeline trigger (`PipelineTriggerDeclaration`). */
+export interface EngineTrigger {
+  readonly providerType: string;
+  readonly gitConfiguration: {
+    readonly sourceActionName: string;
+    readonly push?:
+      | readonly {
+          readonly tags?: FilterCriteria | undefined;
+          readonly branches?: FilterCriteria | undefined;
+          readonly filePaths?: FilterCriteria | undefined;
+        }[]
+      | undefined;
+    readonly pullRequest?: readonly unknown[] | undefined;
+  };
 }
 
 export interface PipelineScope {
@@ -57,6 +80,8 @@ export interface PipelineSource {
   lock(trx: Kysely<Database>, scope: PipelineScope, name: string): Promise<PipelineHead | undefined>;
   /** The pipeline without a lock, for reads. */
   head(trx: Kysely<Database>, scope: PipelineScope, name: string): Promise<PipelineHead | undefined>;
+  /** Every pipeline of the scope at its current version, for triggers to match a change against. */
+  current(trx: Kysely<Database>, scope: PipelineScope): Promise<EnginePipeline[]>;
   /** The declaration of one version. */
   declaration(
     trx: Kysely<Database>,

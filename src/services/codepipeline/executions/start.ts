@@ -21,6 +21,8 @@ export interface StartRequest {
   /** V2 pipeline variables given for this execution. */
   variables?: ReadonlyArray<{ name: string; value: string }> | undefined;
   sourceRevisions?: readonly SourceRevisionOverride[] | undefined;
+  /** Starts at most one execution per pipeline: a client request token, or an event's id. */
+  clientToken?: string | undefined;
 }
 
 /** The revision types a source provider takes. */
@@ -112,6 +114,17 @@ export async function startExecution(
   if (!head) throw pipelineNotFound(pipelineName);
   const pipeline = await rt.pipelines.declaration(trx, scope, pipelineName, head.version);
   if (!pipeline) throw pipelineNotFound(pipelineName);
+  if (request.clientToken !== undefined) {
+    const earlier = await trx
+      .selectFrom("codepipeline_executions")
+      .select("execution_id")
+      .where("account_id", "=", scope.accountId)
+      .where("region", "=", scope.region)
+      .where("pipeline_name", "=", pipelineName)
+      .where("client_token", "=", request.clientToken)
+      .executeTakeFirst();
+    if (earlier) return earlier.execution_id;
+  }
   const variables = resolveVariables(pipeline, request.variables);
   checkSourceRevisions(pipeline, request.sourceRevisions);
   const last = await trx
@@ -139,6 +152,7 @@ export async function startExecution(
       trigger_detail: request.trigger.triggerDetail,
       variables: JSON.stringify(variables),
       source_revisions: JSON.stringify(request.sourceRevisions ?? []),
+      client_token: request.clientToken ?? null,
       waiting_for_stage: null,
       stop_reason: null,
       rollback_metadata: null,
