@@ -7,7 +7,7 @@ import { createQueue, createWorker } from "../../../platform/queue/index.js";
 import type { Store } from "../../../platform/store/index.js";
 import { ActionFailure, type ActionRun, type SyncProvider } from "../providers/types.js";
 import { createActionHandler, createApprovalTimeoutHandler, finishAction } from "./actions.js";
-import { advance } from "./advance.js";
+import { advance, enqueueAdvance } from "./advance.js";
 import type { EnginePipeline, PipelineSource } from "./pipeline-source.js";
 import { actionsOf, findExecution, stagesOf } from "./rows.js";
 import { ACTION_JOB, ADVANCE_JOB, APPROVAL_TIMEOUT_JOB, type ExecutionRuntime } from "./runtime.js";
@@ -53,7 +53,11 @@ describe.each(dialects())("execution engine on %s", (dialect) => {
     teardown.length = 0;
   });
 
-  async function setup(pipelines: EnginePipeline[], held = new HeldProvider()) {
+  async function setup(
+    pipelines: EnginePipeline[],
+    held = new HeldProvider(),
+    approvalTimeoutMs = 7 * 24 * 3600_000,
+  ) {
     const t = await openTestStore(dialect);
     teardown.push(t.cleanup);
     const store: Store = t.store;
@@ -83,7 +87,7 @@ describe.each(dialects())("execution engine on %s", (dialect) => {
         "Build/Custom/Fake/1": instant,
         "Build/Custom/Held/1": held,
       },
-      approvalTimeoutMs: 7 * 24 * 3600_000,
+      approvalTimeoutMs,
     };
     const worker = createWorker({
       queue,
@@ -250,5 +254,89 @@ describe.each(dialects())("execution engine on %s", (dialect) => {
     );
     expect([once, twice]).toEqual([true, false]);
     for (const r of held.runs) r.end();
+  });
+  it("QUEUED: executions wait their turn at a held stage and go through in the order they started", async () => {
+    const queued: EnginePipeline = {
+      ...parallel,
+      name: "queued",
+      pipelineType: "V2",
+      executionMode: "QUEUED",
+    };
+    const { held, start, status } = await setup([queued]);
+    const first = await start();
+    await expect.poll(() => held.runs.length, waiting("the first to hold Build")).toBe(2);
+    const second = await start();
+    const third = await start();
+    const endAll = () => held.runs.forEach((r) => r.end());
+    const order = [first, second, third];
+    for (const [n, id] of order.entries()) {
+      // This execution's A and B run (the others wait); end them, then its C, and the next goes in.
+      const before = held.runs.length;
+      expect(held.runs.slice(-2).map((r) => r.run.executionId)).toEqual([id, id]);
+      endAll();
+      await expect.poll(() => held.runs.length, waiting(`C of execution ${n + 1}`)).toBe(before + 1);
+      endAll();
+      await expect.poll(() => status(id), waiting(`execution ${n + 1} to succeed`)).toBe("Succeeded");
+      if (n < order.length - 1) {
+        await expect
+          .poll(() => held.runs.length, waiting(`execution ${n + 2} to enter Build`))
+          .toBe(before + 3);
+      }
+    }
+  });
+
+  it("a disabled transition holds executions at the stage's entrance until it is enabled", async () => {
+    const { rt, store, start, status } = await setup([linear]);
+    const now = Date.now();
+    await store.db
+      .insertInto("codepipeline_transitions")
+      .values({
+        account_id: SCOPE.accountId,
+        region: SCOPE.region,
+        pipeline_name: "linear",
+        stage_name: "Build",
+        enabled: 0,
+        disabled_reason: "freeze",
+        last_changed_by: "test",
+        last_changed_at: now,
+      })
+      .execute();
+    const id = await start();
+    await expect
+      .poll(
+        async () => (await findExecution(store.db, id))?.waiting_for_stage,
+        waiting("the execution to wait at Build"),
+      )
+      .toBe("Build");
+    await store.db.updateTable("codepipeline_transitions").set({ enabled: 1 }).execute();
+    await store.transaction((trx) => enqueueAdvance(rt, trx, id));
+    await expect.poll(() => status(id), waiting("the execution to succeed")).toBe("Succeeded");
+  });
+
+  it("a manual approval that nobody answers fails when its time is up", async () => {
+    const approval: EnginePipeline = {
+      ...linear,
+      name: "approval",
+      stages: [
+        linear.stages[0]!,
+        {
+          name: "Approve",
+          actions: [
+            {
+              name: "Ok",
+              actionTypeId: { category: "Approval", owner: "AWS", provider: "Manual", version: "1" },
+            },
+          ],
+        },
+      ],
+    };
+    const { store, start, status } = await setup([approval], new HeldProvider(), 300);
+    const id = await start();
+    await expect.poll(() => status(id), waiting("the approval to expire")).toBe("Failed");
+    const ok = (await actionsOf(store.db, id)).find((a) => a.action_name === "Ok")!;
+    expect([ok.error_message, ok.token]).toEqual([
+      "The approval request expired before anyone approved or rejected it.",
+      null,
+    ]);
   });
 });
