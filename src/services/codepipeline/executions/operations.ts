@@ -12,7 +12,7 @@ import {
 import { codepipelineError, pipelineNotFound } from "../errors.js";
 import { finishAction } from "./actions.js";
 import { endExecution, enqueueAdvance } from "./advance.js";
-import { emitPipelineEvent } from "./events.js";
+import { emitPipelineEvent, emitStageEvent } from "./events.js";
 import type { EnginePipeline, PipelineHead } from "./pipeline-source.js";
 import {
   actionsOf,
@@ -730,6 +730,77 @@ export function enableStageTransition(rt: ExecutionRuntime) {
         .execute();
       for (const w of waiters) await enqueueAdvance(rt, ctx.trx, w.execution_id);
       return {};
+    },
+  });
+}
+
+/** RetryStageExecution: runs a failed stage again, its failed actions or all of them. */
+export function retryStageExecution(rt: ExecutionRuntime) {
+  return operation({
+    name: "RetryStageExecution",
+    input: z.object({
+      pipelineName: PipelineName,
+      stageName: StageName,
+      pipelineExecutionId: ExecutionId,
+      retryMode: z.enum(["FAILED_ACTIONS", "ALL_ACTIONS"]),
+    }),
+    handler: async (input, ctx) => {
+      await requirePipeline(rt, ctx, input.pipelineName);
+      await rt.pipelines.lock(ctx.trx, ctx, input.pipelineName);
+      const row = await requireExecution(ctx, input.pipelineName, input.pipelineExecutionId);
+      const pipeline = await rt.pipelines.declaration(ctx.trx, ctx, row.pipeline_name, row.pipeline_version);
+      if (!pipeline) throw pipelineNotFound(input.pipelineName);
+      requireStage(pipeline, input.stageName);
+      const stage = (await stagesOf(ctx.trx, row.execution_id)).find((s) => s.stage_name === input.stageName);
+      if (
+        !stage ||
+        (stage.status !== "Failed" && stage.status !== "Stopped") ||
+        row.status === "InProgress"
+      ) {
+        throw codepipelineError(
+          "StageNotRetryableException",
+          `Stage ${input.stageName} of execution ${row.execution_id} is ${stage?.status ?? "not run"}; only a failed or stopped stage of an execution that has ended can be retried.`,
+        );
+      }
+      const latest = await ctx.trx
+        .selectFrom("codepipeline_stage_executions as s")
+        .innerJoin("codepipeline_executions as e", "e.execution_id", "s.execution_id")
+        .select("s.execution_id")
+        .where("s.account_id", "=", ctx.accountId)
+        .where("s.region", "=", ctx.region)
+        .where("s.pipeline_name", "=", input.pipelineName)
+        .where("s.stage_name", "=", input.stageName)
+        .orderBy("e.ordinal", "desc")
+        .limit(1)
+        .executeTakeFirst();
+      if (latest?.execution_id !== row.execution_id) {
+        throw codepipelineError(
+          "NotLatestPipelineExecutionException",
+          `A newer execution (${latest?.execution_id}) has run stage ${input.stageName}; only the latest execution in a stage can retry it.`,
+        );
+      }
+      const now = rt.clock.now();
+      await ctx.trx
+        .updateTable("codepipeline_stage_executions")
+        .set({
+          status: "InProgress",
+          attempt: stage.attempt + 1,
+          retry_mode: input.retryMode,
+          updated_at: now,
+        })
+        .where("execution_id", "=", row.execution_id)
+        .where("stage_name", "=", input.stageName)
+        .execute();
+      await ctx.trx
+        .updateTable("codepipeline_executions")
+        .set({ status: "InProgress", status_summary: null, stop_reason: null, updated_at: now })
+        .where("execution_id", "=", row.execution_id)
+        .execute();
+      const resumed = { ...row, status: "InProgress" };
+      await emitPipelineEvent(rt.bus, ctx.trx, resumed, "RESUMED");
+      await emitStageEvent(rt.bus, ctx.trx, resumed, input.stageName, "RESUMED");
+      await enqueueAdvance(rt, ctx.trx, row.execution_id);
+      return { pipelineExecutionId: row.execution_id };
     },
   });
 }
