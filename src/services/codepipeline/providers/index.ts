@@ -1,0 +1,47 @@
+/**
+ * CodePipeline's synchronous action providers: the actions the engine runs in-process, keyed by
+ * `<category>/<owner>/<provider>` of their action type id.
+ */
+import type { Clock, Logger } from "../../../core/index.js";
+import type { CodeCommitGit } from "../../codecommit/index.js";
+import type { S3Service } from "../../s3/index.js";
+import { codeCommitSource } from "./codecommit-source.js";
+import type { SyncProvider } from "./types.js";
+
+export {
+  ActionFailure,
+  type ActionFailureCode,
+  type ActionResult,
+  type ActionRevision,
+  type ActionRun,
+  type ArtifactLocation,
+  type SyncProvider,
+} from "./types.js";
+export {
+  ARTIFACT_FORMAT_METADATA,
+  CLONE_REF_FORMAT,
+  isCloneRef,
+  parseCloneRef,
+  type CloneRef,
+} from "./clone-ref.js";
+
+/** The action types built in here. */
+export type SyncProviderId = "Source/AWS/CodeCommit";
+
+/** What the providers need from the server. */
+export interface ProviderDeps {
+  s3: S3Service;
+  /** Absent when the server runs without CodeCommit: its source action then fails with SystemUnavailable. */
+  codecommit?: CodeCommitGit;
+  /** The server's base URL (known once it listens), for clone URLs and revision links. */
+  publicUrl: () => string;
+  logger?: Logger;
+  /** Not used by these providers yet; accepted so the engine can pass one set of deps to all. */
+  clock?: Clock;
+}
+
+export function createProviders(deps: ProviderDeps): Record<SyncProviderId, SyncProvider> {
+  return {
+    "Source/AWS/CodeCommit": codeCommitSource(deps),
+  };
+}
