@@ -6,6 +6,7 @@ import type { Clock, Logger } from "../../../core/index.js";
 import type { CodeCommitGit } from "../../codecommit/index.js";
 import type { S3Service } from "../../s3/index.js";
 import { codeCommitSource } from "./codecommit-source.js";
+import { s3Source } from "./s3-source.js";
 import type { SyncProvider } from "./types.js";
 
 export {
@@ -26,7 +27,7 @@ export {
 } from "./clone-ref.js";
 
 /** The action types built in here. */
-export type SyncProviderId = "Source/AWS/CodeCommit";
+export type SyncProviderId = "Source/AWS/CodeCommit" | "Source/AWS/S3";
 
 /** What the providers need from the server. */
 export interface ProviderDeps {
@@ -43,5 +44,6 @@ export interface ProviderDeps {
 export function createProviders(deps: ProviderDeps): Record<SyncProviderId, SyncProvider> {
   return {
     "Source/AWS/CodeCommit": codeCommitSource(deps),
+    "Source/AWS/S3": s3Source(deps),
   };
 }
