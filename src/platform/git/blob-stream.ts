@@ -60,7 +60,8 @@ export class BlobReader {
     child.stdin.on("error", () => undefined);
     this.exited = new Promise((resolve) => {
       child.on("error", () => resolve(null));
-      child.on("close", (code) => resolve(code));
+      // "exit", not "close": a reader closed halfway leaves unread output that would hold "close" back.
+      child.on("exit", (code) => resolve(code));
     });
   }
 
@@ -87,11 +88,13 @@ export class BlobReader {
     this.child.stdin.write(`${oid}\n`);
     const header = await this.line();
     const [, type, sizeText] = header.split(" ");
-    if (type !== "blob" || sizeText === undefined) {
+    const size = Number(sizeText);
+    if (type !== "blob" || !Number.isSafeInteger(size)) {
+      // Another kind of object still comes with its bytes: skip them, to stay in step with git.
+      if (sizeText !== undefined && Number.isSafeInteger(size)) for await (const _ of this.body(size));
       this.busy = false;
       throw new Error(`${oid} is not a blob in this repository (${header.trim()})`);
     }
-    const size = Number(sizeText);
     const stream = Readable.from(this.body(size), { objectMode: false });
     return { size, stream };
   }
@@ -99,7 +102,10 @@ export class BlobReader {
   /** Ends git and waits for it. */
   async close(): Promise<void> {
     this.child.stdin.end();
-    if (this.busy) this.child.kill("SIGKILL");
+    if (this.busy) {
+      this.child.kill("SIGKILL");
+      this.child.stdout.destroy();
+    }
     await this.exited;
   }
 
