@@ -132,7 +132,7 @@ export async function downloadInputArtifact(
   try {
     await pipeline(opened.body, createWriteStream(file, { mode: 0o600, flags: "wx" }), { signal });
   } catch (err) {
-    if (signal.aborted) throw err;
+    if (signal.aborted) throw signal.reason;
     throw inputFailure(artifact, err);
   }
   return opened.info;

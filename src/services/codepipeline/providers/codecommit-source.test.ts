@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import type { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   actionRun,
@@ -226,6 +227,39 @@ describe("Source / AWS / CodeCommit", () => {
     expect(Object.keys(unzipped)).toHaveLength(301);
     expect(unzipped["f/299.txt"]?.content).toBe("file 299\n".repeat(20));
     expect(unzipped["large.bin"]?.content.length).toBe(8 * 1024 * 1024);
+  });
+
+  it("stops midway when the execution is stopped while the zip is streaming, leaving no artifact", async () => {
+    const big = new TestRepository(root, "midway");
+    const files: Record<string, string> = {};
+    for (let i = 0; i < 50; i++) files[`part-${i}.bin`] = `${i}`.repeat(512 * 1024);
+    big.commit(files, "Large enough to be stopped halfway");
+    const controller = new AbortController();
+    // The store aborts the run once the first bytes of the zip reach it.
+    const s3 = {
+      ...h.s3,
+      putObject: (input: Parameters<typeof h.s3.putObject>[0]) => {
+        const stream = input.body.stream as Readable;
+        stream.once("data", () => controller.abort(new Error("stopped by the engine")));
+        return h.s3.putObject(input);
+      },
+    };
+    const provider = createProviders({ s3, codecommit: codeCommitOver([big]), publicUrl: () => PUBLIC_URL })[
+      "Source/AWS/CodeCommit"
+    ];
+    const out = artifact("Stopped");
+    await expect(
+      provider.run(
+        actionRun({
+          configuration: { RepositoryName: "midway", BranchName: "main" },
+          outputArtifacts: [out],
+          signal: controller.signal,
+        }),
+      ),
+    ).rejects.toThrow("stopped by the engine");
+    await expect(h.s3.headObject({ bucket: out.bucket, key: out.key })).rejects.toMatchObject({
+      code: "NoSuchKey",
+    });
   });
 
   it("stops when the execution is stopped", async () => {

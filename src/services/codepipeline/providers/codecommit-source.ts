@@ -198,7 +198,7 @@ async function writeCommitZip(
             size: blob.size,
           });
         } catch (err) {
-          if (signal.aborted) throw err;
+          if (signal.aborted) throw signal.reason;
           throw new ActionFailure(
             "JobFailed",
             `The file ${JSON.stringify(file.path)} of commit ${commit.commitId} could not be added to the zip: ${(err as Error).message}`,
@@ -207,6 +207,9 @@ async function writeCommitZip(
         }
       }
     });
+  } catch (err) {
+    // Stopping kills git too: the stop is the reason, not git's failure.
+    throw signal.aborted ? signal.reason : err;
   } finally {
     await blobs.close();
   }

@@ -359,6 +359,32 @@ describe("Deploy / AWS / S3", () => {
     expect((await h.get(bucket, "zeros.bin")).length).toBe(1024 * 1024);
   });
 
+  it("stops between files when the execution is stopped, with the stop as the reason", async () => {
+    const { bucket, input } = await setUp(
+      rawZip(Array.from({ length: 10 }, (_, i) => ({ name: `f${i}.txt`, data: `${i}` }))),
+    );
+    const controller = new AbortController();
+    const s3 = {
+      ...h.s3,
+      putObject: async (input: Parameters<typeof h.s3.putObject>[0]) => {
+        const out = await h.s3.putObject(input);
+        if (input.bucket === bucket) controller.abort(new Error("stopped by the engine"));
+        return out;
+      },
+    };
+    const provider = createProviders({ s3, publicUrl: () => PUBLIC_URL, workDir: h.dir })["Deploy/AWS/S3"];
+    await expect(
+      provider.run(
+        actionRun({
+          configuration: { BucketName: bucket, Extract: "true" },
+          inputArtifacts: [input],
+          signal: controller.signal,
+        }),
+      ),
+    ).rejects.toThrow("stopped by the engine");
+    expect(await h.keys(bucket)).toEqual(["f0.txt"]);
+  });
+
   it("refuses an entry whose key would be longer than S3 allows, before writing anything", async () => {
     // 1,025 bytes with the prefix: one more than S3's limit on a key.
     const long = `${["d", "e", "f", "g"].map((c) => c.repeat(250)).join("/")}/${"h".repeat(16)}`;

@@ -230,6 +230,7 @@ async function extractZip(
       }
     }
   } catch (err) {
+    if (run.signal.aborted) throw run.signal.reason;
     if (err instanceof UnsafeEntryNameError || err instanceof UnsafeZipError) throw refused(err.message, err);
     throw err;
   }
@@ -252,7 +253,7 @@ async function extractZip(
       written++;
     });
   } catch (err) {
-    if (run.signal.aborted) throw err;
+    if (run.signal.aborted) throw run.signal.reason;
     throw new ActionFailure(
       "JobFailed",
       `Deploying input artifact ${input.name} to ${where} stopped at zip entry ${JSON.stringify(current)} after ${written} of ${files} files were written: ${(err as Error).message}`,
