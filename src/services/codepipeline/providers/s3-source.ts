@@ -13,8 +13,7 @@
  * object's bytes as they are (a single file that is not a zip is passed on, as on AWS; actions
  * that need a zip refuse it then). PollForSourceChanges is the engine's business and ignored here.
  */
-import type { S3Service } from "../../s3/index.js";
-import type { ObjectInfo } from "../../s3/index.js";
+import type { ObjectInfo, S3Service } from "../../s3/index.js";
 import { s3ErrorCode, s3Url } from "./artifacts.js";
 import { requiredSetting, soleOutput } from "./configuration.js";
 import { ActionFailure, type ActionRun, type ArtifactLocation, type SyncProvider } from "./types.js";
