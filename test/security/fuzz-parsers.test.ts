@@ -23,11 +23,14 @@ import { parseTarget } from "../../src/http/s3/request.js";
 import { parseXml, XmlSyntaxError } from "../../src/http/s3/xml-parse.js";
 import { verifySigV4 } from "../../src/http/sigv4.js";
 import {
+  canonicalEntryName,
+  checkZip,
   forEachTarEntry,
   forEachZipEntry,
   readAll,
   safeEntryName,
   UnsafeEntryNameError,
+  UnsafeZipError,
   ZipWriter,
   zipToTar,
 } from "../../src/platform/archive/index.js";
@@ -350,6 +353,43 @@ describe("archives under hostile input", () => {
         expect(contained(safe)).toBe(true);
       }),
       budget(),
+    );
+  });
+
+  it("canonical entry names: the name itself, contained and without control characters, or UnsafeEntryNameError", () => {
+    fc.assert(
+      fc.property(hostileText(["a/b.txt", "dir/", "a//b", "./a", "a\u0001b", "C:\\w"]), (name) => {
+        let canonical: string;
+        try {
+          canonical = canonicalEntryName(name);
+        } catch (err) {
+          if (err instanceof UnsafeEntryNameError) return;
+          throw err;
+        }
+        expect(contained(canonical)).toBe(true);
+        expect(name === canonical || name === `${canonical}/`).toBe(true);
+        expect(canonical.split("/")).not.toContain("");
+        expect([...canonical].some((c) => c.charCodeAt(0) < 0x20 || c === "\u007f" || c === "\\")).toBe(
+          false,
+        );
+      }),
+      budget(),
+    );
+  });
+
+  it("whole-zip checks: canonical entries, or UnsafeZipError / UnsafeEntryNameError and nothing else", async () => {
+    let n = 0;
+    await fc.assert(
+      fc.asyncProperty(hostileBytes(seeds), async (bytes) => {
+        const file = path.join(dir, `c${n++}.zip`);
+        writeFileSync(file, bytes);
+        const entries = await onlyExpectedErrors(
+          () => checkZip(file, { symlinks: "allow", verifyData: true }),
+          (err) => err instanceof UnsafeZipError || err instanceof UnsafeEntryNameError,
+        );
+        for (const entry of entries ?? []) expect(canonicalEntryName(entry.name)).toBe(entry.name);
+      }),
+      budget(0.5),
     );
   });
 

@@ -15,10 +15,28 @@ export interface ZipEntry {
   size: number;
   /** The entry's bytes; for a symlink, its target. Call at most once, and consume before the next entry. */
   open(): Promise<Readable>;
+  /** What the central directory says about the entry, for checks of the archive as a whole. */
+  stored: StoredEntry;
+}
+
+/** An entry's central-directory record, as far as checks need it. */
+export interface StoredEntry {
+  /** The name as the archive spells it (decoded; backslashes read as `/`), before any normalisation. */
+  name: string;
+  /** File type bits of the Unix attributes: regular, directory, link or something else (a device, a FIFO). */
+  unixType: "none" | "file" | "directory" | "symlink" | "other";
+  compressionMethod: number;
+  compressedSize: number;
+  crc32: number;
+  encrypted: boolean;
+  /** Where the entry's local header starts in the file. */
+  localHeaderOffset: number;
 }
 
 const S_IFMT = 0o170000;
 const S_IFLNK = 0o120000;
+const S_IFDIR = 0o040000;
+const S_IFREG = 0o100000;
 
 /**
  * Calls `onEntry` for each entry of `file`, in order, waiting for it before reading the next.
@@ -60,7 +78,7 @@ export async function forEachZipEntry(
 }
 
 /** yauzl checks names too, before we see them: its refusals get the same error as ours. */
-function asUnsafeName(err: Error): Error {
+export function asUnsafeName(err: Error): Error {
   const refused = /^(?:absolute path|invalid relative path|invalid characters in fileName): (.*)$/s.exec(
     err.message,
   );
@@ -83,6 +101,15 @@ function toEntry(zip: yauzl.ZipFile, raw: yauzl.Entry): ZipEntry {
     mode: unix & 0o777 ? unix & 0o777 : undefined,
     mtime: raw.getLastModDate(),
     size: raw.uncompressedSize,
+    stored: {
+      name: raw.fileName,
+      unixType: unixTypeOf(unix),
+      compressionMethod: raw.compressionMethod,
+      compressedSize: raw.compressedSize,
+      crc32: raw.crc32,
+      encrypted: raw.isEncrypted(),
+      localHeaderOffset: raw.relativeOffsetOfLocalHeader,
+    },
     open: () =>
       new Promise<Readable>((resolve, reject) =>
         zip.openReadStream(raw, (err, stream) => {
@@ -94,4 +121,19 @@ function toEntry(zip: yauzl.ZipFile, raw: yauzl.Entry): ZipEntry {
         }),
       ),
   };
+}
+
+function unixTypeOf(unix: number): StoredEntry["unixType"] {
+  switch (unix & S_IFMT) {
+    case 0:
+      return "none";
+    case S_IFREG:
+      return "file";
+    case S_IFDIR:
+      return "directory";
+    case S_IFLNK:
+      return "symlink";
+    default:
+      return "other";
+  }
 }

@@ -1,7 +1,7 @@
-/** Writing zip files (yazl) entry by entry, to a file. */
+/** Writing zip files (yazl) entry by entry, to a file or as a stream. */
 import { createWriteStream } from "node:fs";
 import type { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
+import { finished, pipeline } from "node:stream/promises";
 import type yazl from "yazl";
 
 /** A zip file being written. Add entries in order, then {@link ZipWriter.close}. */
@@ -26,6 +26,22 @@ export class ZipWriter {
     // Failures surface from close(); until then they must not be unhandled.
     written.catch(() => undefined);
     return new ZipWriter(zip, written);
+  }
+
+  /**
+   * Starts a zip whose bytes are read from `output` as entries are added (into an object store,
+   * say), so no archive is ever held whole. Whoever reads `output` sets the pace; close() resolves
+   * once it has read the end. Destroying `output` fails the writer's pending and later calls.
+   */
+  static async toStream(): Promise<{ writer: ZipWriter; output: Readable }> {
+    const { default: lib } = await import("yazl");
+    const zip = new lib.ZipFile();
+    const output = zip.outputStream as Readable;
+    // A stream that did not deliver its declared size fails the zip: the reader hears it.
+    zip.once("error", (err: Error) => output.destroy(err));
+    const written = finished(output);
+    written.catch(() => undefined);
+    return { writer: new ZipWriter(zip, written), output };
   }
 
   /** Adds a file whose bytes come from `stream`; resolves once the stream has been read whole. */

@@ -43,3 +43,4 @@ export {
   type TreeEdit,
   type TreeEntry as MergeTreeEntry,
 } from "./merge.js";
+export { BlobReader, listTreeFiles, type BlobContent, type TreeFile } from "./blob-stream.js";
