@@ -174,6 +174,54 @@ describe.each(dialects)("CodePipeline pipeline definitions through the SDK on %s
     );
   });
 
+  it("keeps a V2 pipeline's variables, triggers, conditions and Commands action", async () => {
+    const v2 = samplePipeline("v2");
+    v2.pipelineType = "V2";
+    v2.executionMode = "QUEUED";
+    v2.variables = [{ name: "env", defaultValue: "dev", description: "where to deploy" }];
+    v2.triggers = [
+      {
+        providerType: "CodeStarSourceConnection",
+        gitConfiguration: {
+          sourceActionName: "Checkout",
+          push: [{ branches: { includes: ["main"] }, filePaths: { excludes: ["docs/**"] } }],
+        },
+      },
+    ];
+    v2.stages![2]!.onFailure = { result: "RETRY", retryConfiguration: { retryMode: "FAILED_ACTIONS" } };
+    v2.stages![2]!.actions!.push({
+      name: "Smoke",
+      actionTypeId: { category: "Compute", owner: "AWS", provider: "Commands", version: "1" },
+      runOrder: 2,
+      inputArtifacts: [{ name: "BuildOutput" }],
+      outputArtifacts: [{ name: "Report", files: ["report/**"] }],
+      commands: ["./smoke.sh #{variables.env}"],
+      outputVariables: ["RESULT"],
+      environmentVariables: [{ name: "TARGET", value: "#{variables.env}", type: "PLAINTEXT" }],
+    });
+    const created = await cp.send(new CreatePipelineCommand({ pipeline: v2 }));
+    expect(created.pipeline).toMatchObject({
+      pipelineType: "V2",
+      executionMode: "QUEUED",
+      variables: v2.variables,
+    });
+    const got = await cp.send(new GetPipelineCommand({ name: "v2" }));
+    expect(got.pipeline?.triggers).toEqual(v2.triggers);
+    expect(got.pipeline?.stages?.[2]?.actions?.[1]).toMatchObject({
+      commands: ["./smoke.sh #{variables.env}"],
+    });
+    // An update that leaves the type and mode out (an older client) keeps them.
+    const { pipelineType: _t, executionMode: _m, ...rest } = got.pipeline!;
+    const updated = await cp.send(new UpdatePipelineCommand({ pipeline: rest }));
+    expect(updated.pipeline).toMatchObject({ version: 2, pipelineType: "V2", executionMode: "QUEUED" });
+    const listed = await cp.send(new ListPipelinesCommand({}));
+    expect(listed.pipelines?.find((p) => p.name === "v2")).toMatchObject({
+      pipelineType: "V2",
+      executionMode: "QUEUED",
+    });
+    await cp.send(new DeletePipelineCommand({ name: "v2" }));
+  });
+
   it("lists pipelines a page at a time", async () => {
     for (const name of ["p-a", "p-b", "p-c", "p-d", "p-e"])
       await cp.send(new CreatePipelineCommand({ pipeline: samplePipeline(name) }));

@@ -30,6 +30,7 @@ async function checkDeclaration(
   rt: CodePipelineRuntime,
   ctx: OperationContext,
   declaration: PipelineDeclarationInput,
+  current?: PipelineRow,
 ): Promise<CheckedPipeline> {
   const catalogue = actionTypeCatalogue(ctx.trx, ctx);
   const actionTypes = new Map<string, ActionTypeDefinition>();
@@ -47,6 +48,9 @@ async function checkDeclaration(
     region: ctx.region,
     actionTypes,
     known: await catalogue.list(),
+    ...(current
+      ? { current: { pipelineType: current.pipeline_type, executionMode: current.execution_mode } }
+      : {}),
   });
   await checkArtifactBuckets(ctx.trx, rt.artifactBuckets, checked);
   return checked;
@@ -169,7 +173,7 @@ export function updatePipeline(rt: CodePipelineRuntime) {
           `Pipeline "${input.pipeline.name}" does not exist in this account and region; create it with CreatePipeline (a pipeline cannot be renamed by UpdatePipeline).`,
         );
       }
-      const checked = await checkDeclaration(rt, ctx, input.pipeline);
+      const checked = await checkDeclaration(rt, ctx, input.pipeline, row);
       const now = rt.clock.now();
       const version = row.version + 1;
       const updated = await ctx.trx

@@ -97,6 +97,17 @@ describe("pipeline structure: a valid pipeline", () => {
     expect(checked.pipelineType).toBe("V2");
   });
 
+  it("keeps the current type and mode on update when the declaration leaves them out", () => {
+    const current = { pipelineType: "V2", executionMode: "QUEUED" };
+    const updated = checkPipelineStructure(PipelineDeclarationShape.parse(pipeline()), { ...ctx, current });
+    expect(updated).toMatchObject({ pipelineType: "V2", executionMode: "QUEUED" });
+    const toV1 = checkPipelineStructure(PipelineDeclarationShape.parse(pipeline({ pipelineType: "V1" })), {
+      ...ctx,
+      current,
+    });
+    expect(toV1).toMatchObject({ pipelineType: "V1", executionMode: "SUPERSEDED" });
+  });
+
   it("lets later actions of a stage read earlier ones' artifacts and variables", () => {
     const p = pipeline();
     p.stages[1].actions.push(

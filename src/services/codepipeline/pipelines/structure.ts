@@ -38,6 +38,11 @@ export interface StructureContext {
   actionTypes: ReadonlyMap<string, ActionTypeDefinition>;
   /** Every action type there is, for messages naming what exists. */
   known: readonly ActionTypeDefinition[];
+  /**
+   * The pipeline as it is, when updating: a declaration that leaves out pipelineType or
+   * executionMode keeps them (so an older client that does not know them changes nothing).
+   */
+  current?: { pipelineType: string; executionMode: string };
 }
 
 /** A declaration that passed, with AWS's defaults filled in. */
@@ -123,7 +128,10 @@ export function checkPipelineStructure(p: PipelineDeclarationInput, ctx: Structu
     );
   }
   const pipelineType = resolvePipelineType(p, ctx);
-  const executionMode = p.executionMode ?? "SUPERSEDED";
+  const inherited =
+    pipelineType === "V2" && ctx.current?.pipelineType === "V2" ? ctx.current.executionMode : undefined;
+  const executionMode =
+    p.executionMode ?? (inherited as CheckedPipeline["executionMode"] | undefined) ?? "SUPERSEDED";
 
   checkStageNames(p);
   const places = checkStagesAndActions(p, ctx, pipelineType);
@@ -191,9 +199,9 @@ function checkArtifactStores(p: PipelineDeclarationInput, ctx: StructureContext)
 }
 
 /**
- * The pipeline's type: as declared, or — undeclared — V1 unless the declaration uses V2 features,
- * which (as AWS's API reference says) makes it a V2 pipeline. A declared V1 pipeline with V2
- * features is refused.
+ * The pipeline's type: as declared, or — undeclared — V2 if the declaration uses V2 features
+ * (AWS's API reference: including them makes the pipeline V2), else the current type when
+ * updating, else V1. A declared V1 pipeline with V2 features is refused.
  */
 function resolvePipelineType(p: PipelineDeclarationInput, ctx: StructureContext): "V1" | "V2" {
   const features = v2Features(p, ctx);
@@ -203,7 +211,8 @@ function resolvePipelineType(p: PipelineDeclarationInput, ctx: StructureContext)
       `The pipeline is of type V1, which does not support ${nameList(features, 5)}: set pipelineType to V2 or remove ${features.length === 1 ? "it" : "them"}.`,
     );
   }
-  return p.pipelineType ?? (features.length > 0 ? "V2" : "V1");
+  const current = ctx.current?.pipelineType === "V2" ? "V2" : "V1";
+  return p.pipelineType ?? (features.length > 0 ? "V2" : current);
 }
 
 function checkStageNames(p: PipelineDeclarationInput): void {
