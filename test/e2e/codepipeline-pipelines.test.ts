@@ -157,6 +157,16 @@ describe.each(dialects)("CodePipeline pipeline definitions through the SDK on %s
     expect(missing.name).toBe("InvalidStructureException");
     expect(missing.message).toContain('"no-such-bucket"');
     expect(missing.message).toContain("aws s3 mb s3://no-such-bucket");
+    const elsewhere = samplePipeline("far");
+    delete elsewhere.artifactStore;
+    elsewhere.artifactStores = {
+      "us-east-1": { type: "S3", location: "pipeline-artifacts" },
+      "eu-west-1": { type: "S3", location: "pipeline-artifacts" },
+    };
+    elsewhere.stages![2]!.actions![0]!.region = "eu-west-1";
+    const wrongRegion = await failure(cp.send(new CreatePipelineCommand({ pipeline: elsewhere })));
+    expect(wrongRegion).toMatchObject({ name: "InvalidStructureException" });
+    expect(wrongRegion.message).toContain("is in region us-east-1");
     await cp.send(new DeletePipelineCommand({ name: "taken" }));
   });
 

@@ -146,6 +146,39 @@ describe("pipeline structure: stages", () => {
     );
   });
 
+  it("needs artifactStores for cross-region actions, with a bucket for each region", () => {
+    const crossRegion = withStage(2, { name: "Deploy", actions: [deploy({ region: "eu-west-1" })] });
+    expectRefused(
+      crossRegion,
+      "InvalidActionDeclarationException",
+      'Stage "Deploy", action "ToBucket"',
+      "artifactStores",
+    );
+    const stores = { "us-east-1": { type: "S3", location: "bucket-1" } };
+    expectRefused(
+      { ...crossRegion, artifactStore: undefined, artifactStores: stores },
+      "InvalidActionDeclarationException",
+      "eu-west-1",
+      "no bucket",
+    );
+    const both = { ...stores, "eu-west-1": { type: "S3", location: "bucket-2" } };
+    expect(check({ ...crossRegion, artifactStore: undefined, artifactStores: both }).artifactBuckets).toEqual(
+      [
+        { region: "us-east-1", bucket: "bucket-1" },
+        { region: "eu-west-1", bucket: "bucket-2" },
+      ],
+    );
+    expectRefused(
+      withStage(
+        0,
+        { name: "Source", actions: [source({ region: "eu-west-1" })] },
+        { artifactStore: undefined, artifactStores: both },
+      ),
+      "InvalidActionDeclarationException",
+      "cannot run in another region",
+    );
+  });
+
   it("needs at least two stages and at most 50", () => {
     expectRefused(
       pipeline({ stages: [{ name: "Source", actions: [source()] }] }),

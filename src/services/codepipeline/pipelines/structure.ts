@@ -170,7 +170,19 @@ function checkArtifactStores(p: PipelineDeclarationInput, ctx: StructureContext)
       'The pipeline has no artifact store: add artifactStore {"type": "S3", "location": "<bucket>"} naming an S3 bucket that holds the pipeline\'s artifacts.',
     );
   }
-  if (p.artifactStore) return [{ region: ctx.region, bucket: p.artifactStore.location }];
+  if (p.artifactStore) {
+    for (const stage of p.stages) {
+      for (const action of stage.actions) {
+        if (action.region !== undefined && action.region !== ctx.region) {
+          throw actionError(
+            { stage: stage.name, action: action.name },
+            `it runs in region ${action.region}, and a pipeline with cross-region actions declares artifactStores (one bucket per region, ${ctx.region} included) instead of artifactStore.`,
+          );
+        }
+      }
+    }
+    return [{ region: ctx.region, bucket: p.artifactStore.location }];
+  }
   const stores = p.artifactStores!;
   const regions = Object.keys(stores);
   if (!regions.includes(ctx.region)) {
