@@ -2,6 +2,7 @@ import type { BusTables } from "./tables/bus.js";
 import type { CodeBuildTables } from "./tables/codebuild.js";
 import type { CodeCommitPullRequestTables } from "./tables/codecommit-pull-requests.js";
 import type { CodeCommitTables } from "./tables/codecommit.js";
+import type { CodePipelineTables } from "./tables/codepipeline.js";
 import type { IamGitCredentialTables } from "./tables/iam-git-credentials.js";
 import type { IamSshKeyTables } from "./tables/iam-ssh-keys.js";
 import type { IamTables } from "./tables/iam.js";
@@ -27,4 +28,5 @@ export type Database = IamTables &
   CodeCommitTables &
   CodeCommitPullRequestTables &
   IamGitCredentialTables &
-  IamSshKeyTables;
+  IamSshKeyTables &
+  CodePipelineTables;
