@@ -17,6 +17,7 @@ import {
 } from "../services/iam/index.js";
 import { createCodeBuild, type CodeBuild, type RunBuild } from "../services/codebuild/index.js";
 import { createCodeCommit, type CodeCommit } from "../services/codecommit/index.js";
+import { createCodePipeline } from "../services/codepipeline/index.js";
 import type { JobPool, JsonService, QueryService, ServiceModule } from "../services/kit/index.js";
 import { createLogs } from "../services/logs/index.js";
 import { createSecretsManager } from "../services/secretsmanager/index.js";
@@ -179,6 +180,12 @@ export async function startServer(
       // Builds a previous process left running end before a recovered push could start another.
       codebuild,
       codecommit,
+      createCodePipeline({
+        store,
+        // A pipeline's artifact store must be a bucket of this server's S3.
+        artifactBuckets: { bucketRegion: (executor, name) => s3.service.bucketRegion(name, executor) },
+        logger,
+      }),
     ];
     const wired = wireModules(modules, bus);
     const app = buildApp({

@@ -39,6 +39,43 @@ const JSON_CALLS: Array<{ service: string; target: string; body: object }> = [
     target: "CodeCommit_20150413.GetFile",
     body: { repositoryName: "fuzz-repo", filePath: "a/../b.txt", commitSpecifier: "main" },
   },
+  {
+    service: "codepipeline",
+    target: "CodePipeline_20150709.CreatePipeline",
+    body: {
+      pipeline: {
+        name: "fuzz",
+        roleArn: "arn:aws:iam::123456789012:role/r",
+        artifactStore: { type: "S3", location: "fuzz-bucket" },
+        stages: [
+          {
+            name: "Source",
+            actions: [
+              {
+                name: "Src",
+                actionTypeId: { category: "Source", owner: "AWS", provider: "CodeCommit", version: "1" },
+                configuration: { RepositoryName: "fuzz-repo", BranchName: "main" },
+                outputArtifacts: [{ name: "Out" }],
+                namespace: "SourceVariables",
+              },
+            ],
+          },
+          {
+            name: "Build",
+            actions: [
+              {
+                name: "Make",
+                actionTypeId: { category: "Build", owner: "AWS", provider: "CodeBuild", version: "1" },
+                configuration: { ProjectName: "fuzz-#{SourceVariables.BranchName}" },
+                inputArtifacts: [{ name: "Out" }],
+              },
+            ],
+          },
+        ],
+      },
+      tags: [{ key: "k", value: "v" }],
+    },
+  },
   { service: "ssm", target: "AmazonSSM.PutParameter", body: { Name: "/fuzz/a", Value: "v", Type: "String" } },
   {
     service: "secretsmanager",

@@ -2,6 +2,7 @@ import type { BusTables } from "./tables/bus.js";
 import type { CodeBuildTables } from "./tables/codebuild.js";
 import type { CodeCommitPullRequestTables } from "./tables/codecommit-pull-requests.js";
 import type { CodeCommitTables } from "./tables/codecommit.js";
+import type { CodePipelineTables } from "./tables/codepipeline.js";
 import type { CodePipelineExecutionTables } from "./tables/codepipeline-executions.js";
 import type { IamGitCredentialTables } from "./tables/iam-git-credentials.js";
 import type { IamSshKeyTables } from "./tables/iam-ssh-keys.js";
@@ -29,4 +30,5 @@ export type Database = IamTables &
   CodeCommitPullRequestTables &
   IamGitCredentialTables &
   IamSshKeyTables &
+  CodePipelineTables &
   CodePipelineExecutionTables;

@@ -1,3 +1,5 @@
+import type { Kysely } from "kysely";
+import type { Database } from "../../platform/store/index.js";
 import { noSuchBucket, s3Error } from "./errors.js";
 import { validateBucketName } from "./names.js";
 import { deleteBlobs, lockBucket, ownerOf } from "./rows.js";
@@ -93,6 +95,24 @@ export async function getBucket(deps: S3Deps, bucket: string): Promise<BucketInf
     .executeTakeFirst();
   if (!row) throw noSuchBucket(bucket);
   return { name: row.name, region: row.region, createdAt: Number(row.created_at) };
+}
+
+/**
+ * The region of bucket `bucket`, or undefined when there is none: the existence check other
+ * services make (a pipeline's artifact store). `executor` is the caller's transaction when it has
+ * one (SQLite has one connection: a query beside an open transaction would wait for it forever).
+ */
+export async function bucketRegion(
+  deps: S3Deps,
+  bucket: string,
+  executor: Kysely<Database> = deps.store.db,
+): Promise<string | undefined> {
+  const row = await executor
+    .selectFrom("s3_buckets")
+    .select("region")
+    .where("name", "=", bucket)
+    .executeTakeFirst();
+  return row?.region;
 }
 
 /** What ListBuckets returns. */

@@ -1,4 +1,4 @@
-import { createBucket, deleteBucket, getBucket, listBuckets } from "./buckets.js";
+import { bucketRegion, createBucket, deleteBucket, getBucket, listBuckets } from "./buckets.js";
 import { copyObject } from "./copy.js";
 import { listObjects } from "./listing.js";
 import { abortMultipartUpload, completeMultipartUpload, createMultipartUpload } from "./multipart.js";
@@ -24,6 +24,7 @@ const operations = {
   createBucket,
   deleteBucket,
   getBucket,
+  bucketRegion,
   listBuckets,
   putObject,
   getObject,

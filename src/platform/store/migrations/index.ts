@@ -10,6 +10,7 @@ import { codecommitPullRequestsMigration } from "./0009-codecommit-pull-requests
 import { iamGitCredentialsMigration } from "./0010-iam-git-credentials.js";
 import { iamSshKeysMigration } from "./0012-iam-ssh-keys.js";
 import { logsChunksMigration } from "./0013-logs-chunks.js";
+import { codepipelineMigration } from "./0014-codepipeline.js";
 import { codepipelineExecutionsMigration } from "./0015-codepipeline-executions.js";
 import type { Migration } from "./types.js";
 
@@ -27,6 +28,7 @@ export const migrations: readonly Migration[] = [
   iamGitCredentialsMigration,
   iamSshKeysMigration,
   logsChunksMigration,
+  codepipelineMigration,
   codepipelineExecutionsMigration,
 ];
 

@@ -9,7 +9,7 @@ import {
   operation,
   type OperationContext,
 } from "../../kit/index.js";
-import { codepipelineError, pipelineNotFound } from "../errors.js";
+import { codepipelineError, invalidNextToken, pipelineNotFound } from "../errors.js";
 import { finishAction } from "./actions.js";
 import { endExecution, enqueueAdvance } from "./advance.js";
 import { emitPipelineEvent, emitStageEvent } from "./events.js";

@@ -1,0 +1,2 @@
+export { createCodePipeline } from "./service.js";
+export type { ArtifactBuckets, CodePipelineDeps } from "./deps.js";
