@@ -193,8 +193,7 @@ export function listPipelineExecutions(rt: ExecutionRuntime) {
         input.nextToken,
         listing,
         (p): p is number => typeof p === "number" && Number.isSafeInteger(p),
-        () =>
-          codepipelineError("InvalidNextTokenException", "The next token was not issued for this listing."),
+        invalidNextToken,
       );
       const limit = input.maxResults ?? 100;
       let query = ctx.trx
@@ -405,8 +404,7 @@ export function listActionExecutions(rt: ExecutionRuntime) {
           p !== null &&
           typeof (p as { t?: unknown }).t === "number" &&
           typeof (p as { id?: unknown }).id === "string",
-        () =>
-          codepipelineError("InvalidNextTokenException", "The next token was not issued for this listing."),
+        invalidNextToken,
       );
       const limit = input.maxResults ?? 100;
       let query = ctx.trx
