@@ -266,7 +266,7 @@ async function admitWaiters(
 
 /** Where an output artifact goes: `<pipeline>/<artifact>/<random>` in the artifact bucket, as on AWS. */
 function outputKey(pipelineName: string, artifactName: string): string {
-  return `${pipelineName.slice(0, 20)}/${artifactName.slice(0, 20)}/${randomKeyChars(7)}`;
+  return `${pipelineName.slice(0, 20)}/${artifactName.slice(0, 10)}/${randomKeyChars(7)}`;
 }
 
 /** The variables an action may use: earlier actions', the execution's own, the pipeline's. */

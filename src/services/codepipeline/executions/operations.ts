@@ -512,7 +512,7 @@ export function stopPipelineExecution(rt: ExecutionRuntime) {
       const now = rt.clock.now();
       await ctx.trx
         .updateTable("codepipeline_executions")
-        .set({ status: "Stopping", stop_reason: input.reason ?? null, updated_at: now })
+        .set({ status: "Stopping", stop_reason: input.reason ?? row.stop_reason, updated_at: now })
         .where("execution_id", "=", row.execution_id)
         .execute();
       if (row.status !== "Stopping")
