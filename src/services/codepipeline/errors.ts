@@ -27,7 +27,8 @@ export type CodePipelineErrorCode =
   | "ActionNotFoundException"
   | "ApprovalAlreadyCompletedException"
   | "InvalidApprovalTokenException"
-  | "ConflictException";
+  | "ConflictException"
+  | "UnableToRollbackStageException";
 
 /** A {@link ServiceError} with one of CodePipeline's codes (all client errors). */
 export function codepipelineError(code: CodePipelineErrorCode, message: string): ServiceError {

@@ -33,6 +33,7 @@ import {
   listPipelineExecutions,
   putApprovalResult,
   retryStageExecution,
+  rollbackStage,
   startPipelineExecution,
   stopPipelineExecution,
 } from "./executions/operations.js";
@@ -113,6 +114,7 @@ export function createCodePipeline(deps: CodePipelineDeps): ServiceModule {
         getPipelineState(rt),
         listActionExecutions(rt),
         retryStageExecution(rt),
+        rollbackStage(rt),
         putApprovalResult(rt),
         enableStageTransition(rt),
         disableStageTransition(rt),

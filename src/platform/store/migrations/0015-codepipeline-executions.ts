@@ -53,6 +53,8 @@ export const codepipelineExecutionsMigration: Migration = {
       .addColumn("status", "text", (c) => c.notNull())
       .addColumn("attempt", "integer", (c) => c.notNull())
       .addColumn("retry_mode", "text")
+      .addColumn("auto_retries", "integer", (c) => c.notNull().defaultTo(0))
+      .addColumn("manual_retries", "integer", (c) => c.notNull().defaultTo(0))
       .addColumn("started_at", "bigint", (c) => c.notNull())
       .addColumn("updated_at", "bigint", (c) => c.notNull())
       .addPrimaryKeyConstraint("codepipeline_stage_executions_pk", ["execution_id", "stage_name"])

@@ -55,6 +55,9 @@ export interface CodePipelineExecutionTables {
     attempt: number;
     /** `FAILED_ACTIONS` or `ALL_ACTIONS` for a retried stage, else null. */
     retry_mode: string | null;
+    /** Retries made by the stage's `onFailure` RETRY (AWS allows one) and by RetryStageExecution. */
+    auto_retries: number;
+    manual_retries: number;
     started_at: number;
     updated_at: number;
   };

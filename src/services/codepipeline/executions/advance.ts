@@ -64,7 +64,7 @@ export async function advance(rt: ExecutionRuntime, executionId: string): Promis
       }
       const stages = await stagesOf(trx, executionId);
       const actions = await actionsOf(trx, executionId);
-      const step = nextStep(pipeline.stages, viewOf(execution, stages, actions));
+      const step = nextStep(stagesToRun(execution, pipeline), viewOf(execution, stages, actions));
       if (step.type === "wait") return;
       const more = await take(rt, trx, scope, execution, pipeline, step);
       if (!more) return;
@@ -99,7 +99,10 @@ async function take(
       const stageRow = (await stagesOf(trx, execution.execution_id)).find(
         (s) => s.stage_name === step.stage,
       )!;
-      const produced = producedBy(await actionsOf(trx, execution.execution_id));
+      const produced = producedBy([
+        ...(await inheritedActions(trx, execution, pipeline)),
+        ...(await actionsOf(trx, execution.execution_id)),
+      ]);
       for (const name of step.actions) {
         const action = stage.actions.find((a) => a.name === name)!;
         await startAction(
@@ -117,6 +120,8 @@ async function take(
       return true;
     }
     case "end-stage": {
+      if (step.status === "Failed" && (await retryOnFailure(rt, trx, execution, pipeline, step.stage)))
+        return true;
       await trx
         .updateTable("codepipeline_stage_executions")
         .set({ status: step.status, updated_at: now })
@@ -124,6 +129,7 @@ async function take(
         .where("stage_name", "=", step.stage)
         .execute();
       await emitStageEvent(rt.bus, trx, execution, step.stage, eventState(step.status));
+      if (step.status === "Failed") await rollBackOnFailure(rt, trx, execution, pipeline, step.stage);
       // The stage is free: whoever waits to enter it may.
       await admitWaiters(rt, trx, execution, pipeline, step.stage);
       return true;
@@ -249,6 +255,8 @@ async function admitWaiters(
         status: "InProgress",
         attempt: 1,
         retry_mode: null,
+        auto_retries: 0,
+        manual_retries: 0,
         started_at: now,
         updated_at: now,
       })
@@ -372,4 +380,164 @@ async function startAction(
   } else {
     await rt.queue.enqueue(trx, { kind: ACTION_JOB, payload: { actionExecutionId: id } });
   }
+}
+
+/** What a ROLLBACK execution's metadata holds. */
+export interface RollbackMetadata {
+  rollbackTargetPipelineExecutionId: string;
+  /** The stage it rolls back. */
+  stageName: string;
+}
+
+export function rollbackOf(execution: ExecutionRow): RollbackMetadata | undefined {
+  return execution.rollback_metadata === null
+    ? undefined
+    : (JSON.parse(execution.rollback_metadata) as RollbackMetadata);
+}
+
+/** The stages an execution runs: all of them, or the one a ROLLBACK execution runs again. */
+function stagesToRun(execution: ExecutionRow, pipeline: EnginePipeline) {
+  const rollback = rollbackOf(execution);
+  return rollback ? pipeline.stages.filter((s) => s.name === rollback.stageName) : pipeline.stages;
+}
+
+/**
+ * A ROLLBACK execution's inputs: what its target execution's actions of the stages before the
+ * rolled-back one produced (artifacts and output variables), as that execution left them.
+ */
+async function inheritedActions(trx: Kysely<Database>, execution: ExecutionRow, pipeline: EnginePipeline) {
+  const rollback = rollbackOf(execution);
+  if (!rollback) return [];
+  const index = pipeline.stages.findIndex((s) => s.name === rollback.stageName);
+  const earlier = new Set(pipeline.stages.slice(0, Math.max(index, 0)).map((s) => s.name));
+  return (await actionsOf(trx, rollback.rollbackTargetPipelineExecutionId)).filter((a) =>
+    earlier.has(a.stage_name),
+  );
+}
+
+/** A stage's `onFailure` RETRY: runs it again once, instead of failing. True when it did. */
+async function retryOnFailure(
+  rt: ExecutionRuntime,
+  trx: Kysely<Database>,
+  execution: ExecutionRow,
+  pipeline: EnginePipeline,
+  stageName: string,
+): Promise<boolean> {
+  const onFailure = pipeline.stages.find((s) => s.name === stageName)?.onFailure;
+  if (onFailure?.result !== "RETRY" || execution.status !== "InProgress") return false;
+  const stage = (await stagesOf(trx, execution.execution_id)).find((s) => s.stage_name === stageName);
+  if (!stage || stage.auto_retries >= 1) return false;
+  await trx
+    .updateTable("codepipeline_stage_executions")
+    .set({
+      attempt: stage.attempt + 1,
+      retry_mode: onFailure.retryConfiguration?.retryMode ?? "FAILED_ACTIONS",
+      auto_retries: stage.auto_retries + 1,
+      updated_at: rt.clock.now(),
+    })
+    .where("execution_id", "=", execution.execution_id)
+    .where("stage_name", "=", stageName)
+    .execute();
+  await emitStageEvent(rt.bus, trx, execution, stageName, "RESUMED");
+  return true;
+}
+
+/**
+ * A stage's `onFailure` ROLLBACK: once the stage has failed, it runs again with what the last
+ * execution that succeeded in it carried (an `AutomatedRollback` execution), if there is one.
+ */
+async function rollBackOnFailure(
+  rt: ExecutionRuntime,
+  trx: Kysely<Database>,
+  execution: ExecutionRow,
+  pipeline: EnginePipeline,
+  stageName: string,
+): Promise<void> {
+  if (pipeline.stages.find((s) => s.name === stageName)?.onFailure?.result !== "ROLLBACK") return;
+  if (execution.execution_type === "ROLLBACK") return; // a failed rollback does not roll back again
+  const target = await lastSucceededIn(trx, execution, stageName);
+  if (!target) {
+    rt.logger.info(
+      { pipeline: execution.pipeline_name, stage: stageName },
+      "codepipeline: nothing to roll back to",
+    );
+    return;
+  }
+  await startRollback(rt, trx, execution, stageName, target, {
+    triggerType: "AutomatedRollback",
+    triggerDetail: execution.execution_id,
+  });
+}
+
+/** The newest execution of the same pipeline version that succeeded in `stageName`. */
+export async function lastSucceededIn(
+  trx: Kysely<Database>,
+  like: { account_id: string; region: string; pipeline_name: string; pipeline_version: number },
+  stageName: string,
+): Promise<string | undefined> {
+  const row = await trx
+    .selectFrom("codepipeline_stage_executions as s")
+    .innerJoin("codepipeline_executions as e", "e.execution_id", "s.execution_id")
+    .select("e.execution_id")
+    .where("e.account_id", "=", like.account_id)
+    .where("e.region", "=", like.region)
+    .where("e.pipeline_name", "=", like.pipeline_name)
+    .where("e.pipeline_version", "=", like.pipeline_version)
+    .where("s.stage_name", "=", stageName)
+    .where("s.status", "=", "Succeeded")
+    .orderBy("s.updated_at", "desc")
+    .orderBy("e.ordinal", "desc")
+    .limit(1)
+    .executeTakeFirst();
+  return row?.execution_id;
+}
+
+/** Starts a ROLLBACK execution of one stage, to what `targetId` carried there. */
+export async function startRollback(
+  rt: ExecutionRuntime,
+  trx: Kysely<Database>,
+  like: ExecutionRow,
+  stageName: string,
+  targetId: string,
+  trigger: { triggerType: string; triggerDetail: string },
+): Promise<string> {
+  const target = (await findExecution(trx, targetId))!;
+  const last = await trx
+    .selectFrom("codepipeline_executions")
+    .select((eb) => eb.fn.max("ordinal").as("ordinal"))
+    .where("account_id", "=", like.account_id)
+    .where("region", "=", like.region)
+    .where("pipeline_name", "=", like.pipeline_name)
+    .executeTakeFirst();
+  const now = rt.clock.now();
+  const id = newUuid();
+  const metadata: RollbackMetadata = { rollbackTargetPipelineExecutionId: targetId, stageName };
+  await trx
+    .insertInto("codepipeline_executions")
+    .values({
+      execution_id: id,
+      account_id: target.account_id,
+      region: target.region,
+      pipeline_name: target.pipeline_name,
+      pipeline_version: target.pipeline_version,
+      execution_mode: like.execution_mode,
+      execution_type: "ROLLBACK",
+      status: "InProgress",
+      status_summary: null,
+      trigger_type: trigger.triggerType,
+      trigger_detail: trigger.triggerDetail,
+      variables: target.variables,
+      source_revisions: target.source_revisions,
+      client_token: null,
+      waiting_for_stage: null,
+      stop_reason: null,
+      rollback_metadata: JSON.stringify(metadata),
+      ordinal: Number(last?.ordinal ?? 0) + 1,
+      started_at: now,
+      updated_at: now,
+    })
+    .execute();
+  await emitPipelineEvent(rt.bus, trx, (await findExecution(trx, id))!, "STARTED");
+  await enqueueAdvance(rt, trx, id);
+  return id;
 }

@@ -11,7 +11,7 @@ import {
 } from "../../kit/index.js";
 import { codepipelineError, invalidNextToken, pipelineNotFound } from "../errors.js";
 import { finishAction } from "./actions.js";
-import { endExecution, enqueueAdvance } from "./advance.js";
+import { endExecution, enqueueAdvance, rollbackOf, startRollback } from "./advance.js";
 import { emitPipelineEvent, emitStageEvent } from "./events.js";
 import type { EnginePipeline, PipelineHead } from "./pipeline-source.js";
 import {
@@ -112,6 +112,14 @@ function sourceRevisions(actions: readonly ActionRow[]) {
   });
 }
 
+/** `rollbackMetadata` of a ROLLBACK execution. */
+function rollbackShape(row: ExecutionRow) {
+  const rollback = rollbackOf(row);
+  return rollback
+    ? { rollbackMetadata: { rollbackTargetPipelineExecutionId: rollback.rollbackTargetPipelineExecutionId } }
+    : {};
+}
+
 function trigger(row: ExecutionRow) {
   return { triggerType: row.trigger_type, triggerDetail: row.trigger_detail };
 }
@@ -168,6 +176,7 @@ export function getPipelineExecution(rt: ExecutionRuntime) {
           trigger: trigger(row),
           executionMode: row.execution_mode,
           executionType: row.execution_type,
+          ...rollbackShape(row),
         },
       };
     },
@@ -231,6 +240,7 @@ export function listPipelineExecutions(rt: ExecutionRuntime) {
           ...(row.stop_reason !== null ? { stopTrigger: { reason: row.stop_reason } } : {}),
           executionMode: row.execution_mode,
           executionType: row.execution_type,
+          ...rollbackShape(row),
         });
       }
       return {
@@ -278,7 +288,7 @@ export function getPipelineState(rt: ExecutionRuntime) {
         const latest = await ctx.trx
           .selectFrom("codepipeline_stage_executions as s")
           .innerJoin("codepipeline_executions as e", "e.execution_id", "s.execution_id")
-          .select(["s.execution_id", "s.status", "e.execution_type"])
+          .select(["s.execution_id", "s.status", "s.auto_retries", "s.manual_retries", "e.execution_type"])
           .where("s.account_id", "=", ctx.accountId)
           .where("s.region", "=", ctx.region)
           .where("s.pipeline_name", "=", input.name)
@@ -357,6 +367,16 @@ export function getPipelineState(rt: ExecutionRuntime) {
                   pipelineExecutionId: latest.execution_id,
                   status: latest.status,
                   type: latest.execution_type,
+                },
+              }
+            : {}),
+          ...(latest && latest.auto_retries + latest.manual_retries > 0
+            ? {
+                retryStageMetadata: {
+                  autoStageRetryAttempt: latest.auto_retries,
+                  manualStageRetryAttempt: latest.manual_retries,
+                  // A manual retry can only follow the automatic one (it needs a failed execution).
+                  latestRetryTrigger: latest.manual_retries > 0 ? "ManualStageRetry" : "AutomatedStageRetry",
                 },
               }
             : {}),
@@ -799,6 +819,68 @@ export function retryStageExecution(rt: ExecutionRuntime) {
       await emitStageEvent(rt.bus, ctx.trx, resumed, input.stageName, "RESUMED");
       await enqueueAdvance(rt, ctx.trx, row.execution_id);
       return { pipelineExecutionId: row.execution_id };
+    },
+  });
+}
+
+/** RollbackStage: runs a stage again with what an earlier execution that succeeded there carried. */
+export function rollbackStage(rt: ExecutionRuntime) {
+  return operation({
+    name: "RollbackStage",
+    input: z.object({
+      pipelineName: PipelineName,
+      stageName: StageName,
+      targetPipelineExecutionId: ExecutionId,
+    }),
+    handler: async (input, ctx) => {
+      const { head, pipeline } = await requirePipeline(rt, ctx, input.pipelineName);
+      requireStage(pipeline, input.stageName);
+      await rt.pipelines.lock(ctx.trx, ctx, input.pipelineName);
+      const target = await requireExecution(ctx, input.pipelineName, input.targetPipelineExecutionId);
+      const unable = (why: string) =>
+        codepipelineError(
+          "UnableToRollbackStageException",
+          `Stage ${input.stageName} cannot be rolled back to execution ${target.execution_id}: ${why}`,
+        );
+      if (pipeline.executionMode === "PARALLEL")
+        throw unable("pipelines in PARALLEL mode have no stage rollback.");
+      if (pipeline.stages[0]?.name === input.stageName)
+        throw unable("the first stage holds the sources; start an execution with sourceRevisions instead.");
+      if (target.pipeline_version !== head.version) {
+        throw unable(
+          `it ran version ${target.pipeline_version} of the pipeline, which is now at version ${head.version}.`,
+        );
+      }
+      const stage = (await stagesOf(ctx.trx, target.execution_id)).find(
+        (s) => s.stage_name === input.stageName,
+      );
+      if (stage?.status !== "Succeeded")
+        throw unable(`it did not succeed in that stage (${stage?.status ?? "it never ran there"}).`);
+      const running = await ctx.trx
+        .selectFrom("codepipeline_stage_executions")
+        .select("execution_id")
+        .where("account_id", "=", ctx.accountId)
+        .where("region", "=", ctx.region)
+        .where("pipeline_name", "=", input.pipelineName)
+        .where("stage_name", "=", input.stageName)
+        .where("status", "in", ["InProgress", "Stopping"])
+        .executeTakeFirst();
+      if (running)
+        throw unable(
+          `execution ${running.execution_id} is running in the stage; stop it or wait for it first.`,
+        );
+      const pipelineExecutionId = await startRollback(
+        rt,
+        ctx.trx,
+        target,
+        input.stageName,
+        target.execution_id,
+        {
+          triggerType: "ManualRollback",
+          triggerDetail: ctx.principal.arn,
+        },
+      );
+      return { pipelineExecutionId };
     },
   });
 }

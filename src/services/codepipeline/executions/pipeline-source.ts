@@ -21,6 +21,13 @@ export interface EngineAction {
 export interface EngineStage {
   readonly name: string;
   readonly actions: readonly EngineAction[];
+  /** V2: what a failure of the stage does (FAIL, the default; RETRY once; ROLLBACK). */
+  readonly onFailure?:
+    | {
+        readonly result?: string | undefined;
+        readonly retryConfiguration?: { readonly retryMode?: string | undefined } | undefined;
+      }
+    | undefined;
 }
 
 export interface EnginePipeline {
