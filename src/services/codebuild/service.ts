@@ -88,6 +88,10 @@ export interface BuildOutcome {
   logsDeepLink: string;
   /** What the phase that failed said, when one did. */
   failure?: string;
+  /** Who started it (`codepipeline/<pipeline>` for a pipeline's build). */
+  initiator: string;
+  /** The idempotency token it was started with, if any. */
+  idempotencyToken?: string;
 }
 
 /** A build another service starts. */
@@ -215,6 +219,8 @@ export function createCodeBuild(deps: CodeBuildDeps): CodeBuild {
         exportedEnvironmentVariables: doc.exportedEnvironmentVariables,
         logsDeepLink: doc.logs.deepLink,
         ...(failure ? { failure: `${failed!.phaseType}: ${failure}` } : {}),
+        initiator: doc.initiator,
+        ...(row.idempotency_token !== null ? { idempotencyToken: row.idempotency_token } : {}),
       };
     },
   };

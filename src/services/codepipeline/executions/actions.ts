@@ -236,6 +236,15 @@ async function startBuildAction(rt: ExecutionRuntime, row: ActionRow): Promise<v
   await rt.store.transaction(async (trx) => {
     const scope = { accountId: row.account_id, region: input.region };
     const outcome = await rt.builds!.buildOutcome(trx, scope, buildId);
+    if (outcome && outcome.initiator !== `codepipeline/${row.pipeline_name}`) {
+      // Someone's StartBuild took this action's idempotency token first: never take its result.
+      await finishAction(rt, trx, row.action_execution_id, {
+        status: "Failed",
+        code: "JobFailed",
+        message: `Build ${buildId} was not started by this pipeline (its idempotency token was used by another StartBuild); retry the stage.`,
+      });
+      return;
+    }
     await trx
       .updateTable("codepipeline_action_executions")
       .set({
@@ -270,48 +279,34 @@ function buildActionOutcome(outcome: BuildOutcome): ActionOutcome {
   };
 }
 
-/** Bus subscriber: a pipeline's build ended, so its action does. */
+/**
+ * Bus subscriber: a pipeline's build ended, so its action does. The build carries its action
+ * execution's id as idempotency token (and only a pipeline can make a build whose initiator is
+ * `codepipeline/<name>`), so the action is found even before its job recorded the build's id.
+ */
 export function createBuildStateHandler(rt: ExecutionRuntime) {
   return async (event: BusEvent): Promise<void> => {
     const arn = typeof event.detail["build-id"] === "string" ? event.detail["build-id"] : "";
     const buildId = parseArn(arn)?.resource.replace(/^build\//, "");
     const builds = rt.builds;
     if (!buildId || !builds) return;
-    const initiator = (event.detail["additional-information"] as { initiator?: unknown } | undefined)
-      ?.initiator;
     await rt.store.transaction(async (trx) => {
-      const row = await trx
-        .selectFrom("codepipeline_action_executions")
-        .select("action_execution_id")
-        .where("external_execution_id", "=", buildId)
-        .where("status", "=", "InProgress")
-        .executeTakeFirst();
-      if (!row) {
-        // A pipeline build whose id is not recorded yet (its job is between StartBuild and the
-        // record): the job finishes the action itself if the build is over by then, and on
-        // PostgreSQL the record may be a moment from committing — try again shortly.
-        if (typeof initiator === "string" && initiator.startsWith("codepipeline/")) {
-          const pending = await trx
-            .selectFrom("codepipeline_action_executions")
-            .select("action_execution_id")
-            .where("pipeline_name", "=", initiator.slice("codepipeline/".length))
-            .where("account_id", "=", event.account)
-            .where("status", "=", "InProgress")
-            .where("external_execution_id", "is", null)
-            .where("action_type", "in", ["Build/AWS/CodeBuild/1", "Test/AWS/CodeBuild/1"])
-            .executeTakeFirst();
-          if (pending)
-            throw new Error(`build ${buildId} ended before its pipeline action recorded it; retrying`);
-        }
-        return;
-      }
       const outcome = await builds.buildOutcome(
         trx,
         { accountId: event.account, region: event.region },
         buildId,
       );
-      if (outcome?.complete)
-        await finishAction(rt, trx, row.action_execution_id, buildActionOutcome(outcome));
+      if (!outcome?.complete || !outcome.idempotencyToken) return;
+      const row = await trx
+        .selectFrom("codepipeline_action_executions")
+        .select(["action_execution_id", "pipeline_name", "external_execution_id"])
+        .where("action_execution_id", "=", outcome.idempotencyToken)
+        .where("account_id", "=", event.account)
+        .where("status", "=", "InProgress")
+        .executeTakeFirst();
+      if (!row || outcome.initiator !== `codepipeline/${row.pipeline_name}`) return;
+      if (row.external_execution_id !== null && row.external_execution_id !== outcome.id) return;
+      await finishAction(rt, trx, row.action_execution_id, buildActionOutcome(outcome));
     });
   };
 }
