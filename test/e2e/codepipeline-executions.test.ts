@@ -11,6 +11,7 @@ import {
   ListPipelineExecutionsCommand,
   PutApprovalResultCommand,
   RetryStageExecutionCommand,
+  RollbackStageCommand,
   StartPipelineExecutionCommand,
   StopPipelineExecutionCommand,
   type PipelineDeclaration,
@@ -110,6 +111,8 @@ describe("CodePipeline executions", () => {
   let s3: S3Client;
   let work: string;
   let url: string;
+  /** The first release, which deployed version 1.0. */
+  let firstRelease: string;
 
   beforeAll(async () => {
     server = await startTestServer();
@@ -198,6 +201,7 @@ describe("CodePipeline executions", () => {
       )
       .toBe("Succeeded");
     expect(await page("index.html")).toBe("<h1>version 1.0 of prod-main</h1>\n");
+    firstRelease = created!.pipelineExecutionId!;
     const done = await execution("web", created!.pipelineExecutionId!);
     expect(done.artifactRevisions).toEqual([
       expect.objectContaining({ name: "SourceOutput", revisionId: first }),
@@ -404,5 +408,41 @@ describe("CodePipeline executions", () => {
     await expect(
       cp.send(new StopPipelineExecutionCommand({ pipelineName: "web", pipelineExecutionId: waitId })),
     ).rejects.toMatchObject({ name: "PipelineExecutionNotStoppableException" });
+  });
+
+  it("rolls the Deploy stage back to what the first release deployed", async () => {
+    expect(await page("index.html")).toBe("<h1>version 2.0 of prod-main</h1>\n");
+    const { pipelineExecutionSummaries } = await cp.send(
+      new ListPipelineExecutionsCommand({ pipelineName: "web" }),
+    );
+    const stopped = pipelineExecutionSummaries!.find((e) => e.status === "Stopped")!;
+    await expect(
+      cp.send(
+        new RollbackStageCommand({
+          pipelineName: "web",
+          stageName: "Deploy",
+          targetPipelineExecutionId: stopped.pipelineExecutionId,
+        }),
+      ),
+    ).rejects.toMatchObject({
+      name: "UnableToRollbackStageException",
+      message: expect.stringContaining("did not succeed"),
+    });
+    const { pipelineExecutionId } = await cp.send(
+      new RollbackStageCommand({
+        pipelineName: "web",
+        stageName: "Deploy",
+        targetPipelineExecutionId: firstRelease,
+      }),
+    );
+    await expect
+      .poll(async () => (await execution("web", pipelineExecutionId!)).status, waiting("the rollback"))
+      .toBe("Succeeded");
+    expect(await execution("web", pipelineExecutionId!)).toMatchObject({
+      executionType: "ROLLBACK",
+      trigger: { triggerType: "ManualRollback" },
+      rollbackMetadata: { rollbackTargetPipelineExecutionId: firstRelease },
+    });
+    expect(await page("index.html")).toBe("<h1>version 1.0 of prod-main</h1>\n");
   });
 });

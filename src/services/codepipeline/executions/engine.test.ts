@@ -38,8 +38,27 @@ class HeldProvider implements SyncProvider {
 const instant: SyncProvider = {
   run: (run) =>
     Promise.resolve({
-      outputVariables: { CommitId: `commit-of-${run.actionName}`, Config: JSON.stringify(run.configuration) },
+      outputVariables: {
+        CommitId: `commit-of-${run.actionName}`,
+        Run: run.executionId,
+        Config: JSON.stringify(run.configuration),
+      },
     }),
+};
+
+/** A deploy that fails while its configuration's `Fail` names a failing run, and records what it deployed. */
+const deployed: Array<{ executionId: string; configuration: Readonly<Record<string, string>> }> = [];
+const failing = new Set<string>();
+const flaky: SyncProvider = {
+  run: (run) => {
+    deployed.push({ executionId: run.executionId, configuration: run.configuration });
+    const key = run.configuration["Release"] ?? "";
+    if (failing.has(key)) {
+      failing.delete(key);
+      return Promise.reject(new ActionFailure("JobFailed", `deploy of ${key} failed`));
+    }
+    return Promise.resolve({});
+  },
 };
 
 function action(name: string, category: string, provider: string, extra: Record<string, unknown> = {}) {
@@ -86,6 +105,7 @@ describe.each(dialects())("execution engine on %s", (dialect) => {
         "Source/Custom/Fake/1": instant,
         "Build/Custom/Fake/1": instant,
         "Build/Custom/Held/1": held,
+        "Deploy/Custom/Flaky/1": flaky,
       },
       approvalTimeoutMs,
     };
@@ -337,6 +357,65 @@ describe.each(dialects())("execution engine on %s", (dialect) => {
     expect([ok.error_message, ok.token]).toEqual([
       "The approval request expired before anyone approved or rejected it.",
       null,
+    ]);
+  });
+  const deploying = (onFailure: { result: string }): EnginePipeline => ({
+    name: "deploying",
+    pipelineType: "V2",
+    artifactStore: { type: "S3", location: "artifacts" },
+    stages: [
+      {
+        name: "Source",
+        actions: [action("Src", "Source", "Fake", { outputArtifacts: [{ name: "Code" }], namespace: "Src" })],
+      },
+      {
+        name: "Deploy",
+        onFailure,
+        actions: [
+          action("Ship", "Deploy", "Flaky", {
+            inputArtifacts: [{ name: "Code" }],
+            configuration: { Release: "#{Src.Run}" },
+          }),
+        ],
+      },
+    ],
+  });
+
+  it("onFailure RETRY runs a failed stage once more by itself", async () => {
+    const { store, start, status } = await setup([deploying({ result: "RETRY" })]);
+    const id = await start();
+    failing.add(id);
+    await expect.poll(() => status(id), waiting("the retried execution to succeed")).toBe("Succeeded");
+    const stage = (await stagesOf(store.db, id)).find((s) => s.stage_name === "Deploy")!;
+    expect([stage.attempt, stage.auto_retries]).toEqual([2, 1]);
+    expect(deployed.filter((d) => d.executionId === id)).toHaveLength(2);
+  });
+
+  it("onFailure ROLLBACK deploys again what the last good execution deployed", async () => {
+    const { store, start, status } = await setup([deploying({ result: "ROLLBACK" })]);
+    const good = await start();
+    await expect.poll(() => status(good), waiting("the good execution")).toBe("Succeeded");
+    const bad = await start();
+    failing.add(bad);
+    await expect.poll(() => status(bad), waiting("the bad execution to fail")).toBe("Failed");
+    const rollbacks = () =>
+      store.db
+        .selectFrom("codepipeline_executions")
+        .selectAll()
+        .where("execution_type", "=", "ROLLBACK")
+        .execute();
+    await expect.poll(async () => (await rollbacks()).length, waiting("a rollback execution")).toBe(1);
+    const [row] = await rollbacks();
+    expect(row).toMatchObject({ trigger_type: "AutomatedRollback", trigger_detail: bad });
+    expect(JSON.parse(row!.rollback_metadata!)).toEqual({
+      rollbackTargetPipelineExecutionId: good,
+      stageName: "Deploy",
+    });
+    await expect.poll(() => status(row!.execution_id), waiting("the rollback to succeed")).toBe("Succeeded");
+    // It ran only the Deploy stage, with the good execution's variables and artifacts.
+    expect((await stagesOf(store.db, row!.execution_id)).map((s) => s.stage_name)).toEqual(["Deploy"]);
+    expect(deployed.filter((d) => d.executionId === row!.execution_id).map((d) => d.configuration)).toEqual([
+      { Release: good },
     ]);
   });
 });
