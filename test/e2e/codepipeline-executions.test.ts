@@ -18,6 +18,7 @@ import {
 } from "@aws-sdk/client-codepipeline";
 import { CreateBucketCommand, GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { spawnPipewright } from "../support/cli.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 import { PROJECT_BASICS } from "./codebuild-support.js";
 import { cloneUrl, createGitCredential, GitClient } from "./codecommit-git-http-support.js";
@@ -444,5 +445,53 @@ describe("CodePipeline executions", () => {
       rollbackMetadata: { rollbackTargetPipelineExecutionId: firstRelease },
     });
     expect(await page("index.html")).toBe("<h1>version 1.0 of prod-main</h1>\n");
+  });
+
+  it("pipewright pipeline watch follows an execution, shows the approval command, and exits with its outcome", async () => {
+    const { pipelineExecutionId } = await cp.send(new StartPipelineExecutionCommand({ name: "web" }));
+    const watch = spawnPipewright([
+      "pipeline",
+      "watch",
+      "web",
+      "--execution",
+      pipelineExecutionId!,
+      "--endpoint",
+      server.url,
+      "--data-dir",
+      server.dataDir,
+      "--interval",
+      "100",
+    ]);
+    const [, token] = await watch.waitFor(
+      /put-approval-result --pipeline-name web --stage-name Approve --action-name Release --token (\S+)/,
+      60_000,
+    );
+    await cp.send(
+      new PutApprovalResultCommand({
+        pipelineName: "web",
+        stageName: "Approve",
+        actionName: "Release",
+        token: token!,
+        result: { status: "Approved", summary: "from the watch" },
+      }),
+    );
+    expect(await watch.exited, watch.output()).toBe(0);
+    const out = watch.output();
+    expect(out).toContain(`web · execution ${pipelineExecutionId} · StartPipelineExecution`);
+    expect(out).toMatch(/Build\/✓ Compile +Succeeded +\d+s +http/);
+    expect(out).toMatch(/execution Succeeded/);
+
+    // A pipeline that does not exist: a clear error and exit code 1.
+    const missing = spawnPipewright([
+      "pipeline",
+      "watch",
+      "nope",
+      "--endpoint",
+      server.url,
+      "--data-dir",
+      server.dataDir,
+    ]);
+    expect(await missing.exited).toBe(1);
+    expect(missing.output()).toMatch(/PipelineNotFoundException: Pipeline "nope" does not exist/);
   });
 });
