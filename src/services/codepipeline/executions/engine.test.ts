@@ -4,7 +4,7 @@ import { dialects, openTestStore } from "../../../../test/support/stores.js";
 import { createLogger, systemClock } from "../../../core/index.js";
 import { createBus } from "../../../platform/bus/index.js";
 import { createQueue, createWorker } from "../../../platform/queue/index.js";
-import type { Store } from "../../../platform/store/index.js";
+import { openStore, type Store } from "../../../platform/store/index.js";
 import { ActionFailure, type ActionRun, type SyncProvider } from "../providers/types.js";
 import { createActionHandler, createApprovalTimeoutHandler, finishAction } from "./actions.js";
 import { advance, enqueueAdvance } from "./advance.js";
@@ -79,7 +79,16 @@ describe.each(dialects())("execution engine on %s", (dialect) => {
   ) {
     const t = await openTestStore(dialect);
     teardown.push(t.cleanup);
-    const store: Store = t.store;
+    return engineOn(t.store, pipelines, held, approvalTimeoutMs);
+  }
+
+  /** An engine — queue, bus, worker — over `store`, as one server runs it. */
+  function engineOn(
+    store: Store,
+    pipelines: EnginePipeline[],
+    held = new HeldProvider(),
+    approvalTimeoutMs = 7 * 24 * 3600_000,
+  ) {
     const queue = createQueue({ store });
     const bus = createBus({ store, pollMs: 50 });
     const versions = new Map(pipelines.map((p) => [p.name, p]));
@@ -418,4 +427,49 @@ describe.each(dialects())("execution engine on %s", (dialect) => {
       { Release: good },
     ]);
   });
+
+  it.skipIf(dialect !== "postgres")(
+    "two engines on one database (two servers) run every execution, each step once",
+    async () => {
+      const t = await openTestStore(dialect);
+      teardown.push(t.cleanup);
+      const other = await openStore({ databaseUrl: t.databaseUrl });
+      teardown.push(() => other.close());
+      const parallelRuns: EnginePipeline = {
+        ...linear,
+        name: "shared",
+        pipelineType: "V2",
+        executionMode: "PARALLEL",
+      };
+      const engines = [engineOn(t.store, [parallelRuns]), engineOn(other, [parallelRuns])];
+      const ids = await Promise.all(Array.from({ length: 16 }, (_, i) => engines[i % 2]!.start()));
+      // More wake-ups than needed, on both: engines racing for the same execution's next step.
+      for (const id of ids) {
+        for (const { rt } of [...engines, ...engines])
+          await rt.store.transaction((trx) => enqueueAdvance(rt, trx, id));
+      }
+      for (const id of ids) {
+        await expect.poll(() => engines[1]!.status(id), waiting(`execution ${id}`)).toBe("Succeeded");
+      }
+      const actions = await t.store.db
+        .selectFrom("codepipeline_action_executions")
+        .select("status")
+        .execute();
+      expect(actions).toHaveLength(16 * 3);
+      const events = await t.store.db
+        .selectFrom("events")
+        .select(["detail_type", "detail"])
+        .where("source", "=", "aws.codepipeline")
+        .execute();
+      const told = new Map<string, number>();
+      for (const e of events) {
+        const d = JSON.parse(e.detail) as Record<string, string>;
+        const key = [e.detail_type, d["execution-id"], d["stage"], d["action"], d["state"]].join("/");
+        told.set(key, (told.get(key) ?? 0) + 1);
+      }
+      // Each execution, stage and action started and ended once: 2 + 2×2 + 3×2 events each.
+      expect([...told].filter(([, n]) => n !== 1)).toEqual([]);
+      expect(told.size).toBe(16 * 12);
+    },
+  );
 });
