@@ -4,6 +4,7 @@ import type { CodeCommitPullRequestTables } from "./tables/codecommit-pull-reque
 import type { CodeCommitTables } from "./tables/codecommit.js";
 import type { CodePipelineTables } from "./tables/codepipeline.js";
 import type { CodePipelineExecutionTables } from "./tables/codepipeline-executions.js";
+import type { CodePipelineJobTables } from "./tables/codepipeline-jobs.js";
 import type { IamGitCredentialTables } from "./tables/iam-git-credentials.js";
 import type { IamSshKeyTables } from "./tables/iam-ssh-keys.js";
 import type { IamTables } from "./tables/iam.js";
@@ -31,4 +32,5 @@ export type Database = IamTables &
   IamGitCredentialTables &
   IamSshKeyTables &
   CodePipelineTables &
-  CodePipelineExecutionTables;
+  CodePipelineExecutionTables &
+  CodePipelineJobTables;

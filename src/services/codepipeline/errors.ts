@@ -28,7 +28,11 @@ export type CodePipelineErrorCode =
   | "ApprovalAlreadyCompletedException"
   | "InvalidApprovalTokenException"
   | "ConflictException"
-  | "UnableToRollbackStageException";
+  | "UnableToRollbackStageException"
+  | "JobNotFoundException"
+  | "InvalidNonceException"
+  | "InvalidJobStateException"
+  | "OutputVariablesSizeExceededException";
 
 /** A {@link ServiceError} with one of CodePipeline's codes (all client errors). */
 export function codepipelineError(code: CodePipelineErrorCode, message: string): ServiceError {

@@ -39,8 +39,16 @@ import {
 } from "./executions/operations.js";
 import { ACTION_JOB, ADVANCE_JOB, APPROVAL_TIMEOUT_JOB } from "./executions/runtime.js";
 import { createPushHandler } from "./executions/triggers.js";
+import {
+  acknowledgeJob,
+  getJobDetails,
+  pollForJobs,
+  putJobFailureResult,
+  putJobSuccessResult,
+} from "./jobs/operations.js";
 import { storedPipelines } from "./pipelines/source.js";
 import { createProviders } from "./providers/index.js";
+import { createCustomActionType, deleteCustomActionType } from "./action-types/operations-custom.js";
 import { getActionType, listActionTypes } from "./action-types/operations.js";
 import type { CodePipelineDeps, CodePipelineRuntime } from "./deps.js";
 import { z } from "zod";
@@ -106,6 +114,14 @@ export function createCodePipeline(deps: CodePipelineDeps): ServiceModule {
         // action-types
         listActionTypes(rt),
         getActionType(rt),
+        createCustomActionType(rt),
+        deleteCustomActionType(rt),
+        // jobs (custom actions' workers)
+        pollForJobs(rt),
+        acknowledgeJob(rt),
+        getJobDetails(rt),
+        putJobSuccessResult(rt),
+        putJobFailureResult(rt),
         // executions
         startPipelineExecution(rt),
         getPipelineExecution(rt),

@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import { newUuid, randomKeyChars } from "../../../core/index.js";
 import type { Database } from "../../../platform/store/index.js";
+import { jobData, queueJob } from "../jobs/rows.js";
 import { emitActionEvent, emitPipelineEvent, emitStageEvent, type EventState } from "./events.js";
 import {
   actionTypeKey,
@@ -371,7 +372,10 @@ async function startAction(
     await emitActionEvent(rt.bus, trx, execution, row, input, "FAILED");
     return;
   }
-  if (approval) {
+  if (action.actionTypeId.owner === "Custom") {
+    // The account's own job workers run it: they find the job with PollForJobs.
+    await queueJob(trx, row, jobData(execution, stageName, action.name, id, input), now);
+  } else if (approval) {
     await rt.queue.enqueue(trx, {
       kind: APPROVAL_TIMEOUT_JOB,
       payload: { actionExecutionId: id },
