@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { DEFAULT_ENDPOINT, resolveAws, type ResolvedAws } from "./aws-config.js";
+import { DEFAULT_ENDPOINT, exitWith, resolveAws, serverOptions, type ResolvedAws } from "./aws-config.js";
 import { signedHeaders } from "./signed-request.js";
 
 interface WatchFlags {
@@ -39,31 +39,13 @@ export function registerPipelineCommand(program: Command): void {
   const pipeline = program
     .command("pipeline")
     .description("follow CodePipeline pipelines on a Pipewright server");
-  pipeline
-    .command("watch <name>")
-    .description("follow the latest execution of a pipeline until it ends; exit 0 only if it Succeeded")
-    .option("-e, --execution <id>", "follow this execution instead of the latest")
-    .option(
-      "--endpoint <url>",
-      `server URL (default AWS_ENDPOINT_URL, the profile's endpoint_url, or ${DEFAULT_ENDPOINT})`,
-    )
-    .option(
-      "-d, --data-dir <dir>",
-      "sign with this server data directory's `credentials` file (default: credentials as the " +
-        "AWS CLI finds them, then ./.pipewright)",
-    )
-    .option("--interval <ms>", "how often to look, in milliseconds", "500")
-    .action(async (name: string, flags: WatchFlags) => {
-      let code: number;
-      try {
-        code = await watch(name, flags);
-      } catch (err) {
-        process.stderr.write(`pipewright: ${err instanceof Error ? err.message : String(err)}\n`);
-        code = 1;
-      }
-      await new Promise<void>((resolve) => process.stdout.write("", () => resolve()));
-      process.exit(code);
-    });
+  serverOptions(
+    pipeline
+      .command("watch <name>")
+      .description("follow the latest execution of a pipeline until it ends; exit 0 only if it Succeeded")
+      .option("-e, --execution <id>", "follow this execution instead of the latest")
+      .option("--interval <ms>", "how often to look, in milliseconds", "500"),
+  ).action((name: string, flags: WatchFlags) => exitWith(() => watch(name, flags)));
 }
 
 /** One CodePipeline API call over the JSON protocol, signed as the SDK signs it. */

@@ -99,14 +99,21 @@ describe("a server killed mid-execution", () => {
     cli.child.kill("SIGKILL");
     await cli.exited;
   }
+  /** SIGKILL, then a new server on the same data directory, and new clients of it. */
+  async function restart(cp: CodePipelineClient, s3: S3Client) {
+    await kill();
+    cp.destroy();
+    s3.destroy();
+    const config = await start();
+    return { cp: new CodePipelineClient(config), client: new S3Client({ ...config, forcePathStyle: true }) };
+  }
   const state = async (cp: CodePipelineClient) =>
     (await cp.send(new GetPipelineStateCommand({ name: "durable" }))).stageStates!;
 
   it("carries on after a restart: an approval still waits, and a build cut short fails its action with the reason", async () => {
-    let config = await start();
+    const config = await start();
     let cp = new CodePipelineClient(config);
-    const s3 = () => new S3Client({ ...config, forcePathStyle: true });
-    let client = s3();
+    let client = new S3Client({ ...config, forcePathStyle: true });
     for (const bucket of ["durable-artifacts", "durable-source", "durable-site"]) {
       await client.send(new CreateBucketCommand({ Bucket: bucket }));
     }
@@ -134,12 +141,7 @@ describe("a server killed mid-execution", () => {
       .toBe("InProgress");
     const first = (await state(cp))[0]!.latestExecution!.pipelineExecutionId!;
 
-    await kill();
-    cp.destroy();
-    client.destroy();
-    config = await start();
-    cp = new CodePipelineClient(config);
-    client = s3();
+    ({ cp, client } = await restart(cp, client));
     const token = (await approval()).latestExecution!.token!;
     await cp.send(
       new PutApprovalResultCommand({
@@ -176,12 +178,7 @@ describe("a server killed mid-execution", () => {
         waiting("the build"),
       )
       .toBe("InProgress");
-    await kill();
-    cp.destroy();
-    client.destroy();
-    config = await start();
-    cp = new CodePipelineClient(config);
-    client = s3();
+    ({ cp, client } = await restart(cp, client));
     await expect
       .poll(async () => (await status(second!)).status, waiting("the execution to fail"))
       .toBe("Failed");

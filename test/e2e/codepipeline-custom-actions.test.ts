@@ -86,6 +86,22 @@ describe("CodePipeline custom actions and job workers", () => {
         }),
       )
     ).jobs?.[0];
+  /** Polls until a job of execution `id` comes, as a worker would; it is then Dispatched to us. */
+  async function jobOf(id: string): Promise<Job> {
+    let job: Job | undefined;
+    await expect
+      .poll(
+        async () => {
+          const jobs =
+            (await cp.send(new PollForJobsCommand({ actionTypeId: ROCKET, maxBatchSize: 10 }))).jobs ?? [];
+          job = jobs.find((j) => j.data?.pipelineContext?.pipelineExecutionId === id) ?? job;
+          return job?.id;
+        },
+        waiting(`a job of execution ${id}`),
+      )
+      .toBeDefined();
+    return job!;
+  }
   const status = async (id: string) =>
     (await cp.send(new GetPipelineExecutionCommand({ pipelineName: "launch", pipelineExecutionId: id })))
       .pipelineExecution!;
@@ -146,16 +162,8 @@ describe("CodePipeline custom actions and job workers", () => {
 
   it("runs a job to the end: acknowledge, details, continue, succeed; and refuses what does not fit", async () => {
     const { pipelineExecutionId } = await cp.send(new StartPipelineExecutionCommand({ name: "launch" }));
-    let job: Job | undefined;
-    await expect
-      .poll(async () => {
-        const jobs =
-          (await cp.send(new PollForJobsCommand({ actionTypeId: ROCKET, maxBatchSize: 10 }))).jobs ?? [];
-        job = jobs.find((j) => j.data?.pipelineContext?.pipelineExecutionId === pipelineExecutionId) ?? job;
-        return job?.id;
-      }, waiting("this execution's job"))
-      .toBeDefined();
-    expect(job!.data).toMatchObject({
+    const job = await jobOf(pipelineExecutionId!);
+    expect(job.data).toMatchObject({
       actionTypeId: ROCKET,
       actionConfiguration: { configuration: { Pad: "prod", Countdown: pipelineExecutionId } },
       pipelineContext: { pipelineName: "launch", stage: { name: "Launch" }, action: { name: "Rocket" } },
@@ -164,39 +172,32 @@ describe("CodePipeline custom actions and job workers", () => {
       ],
     });
     await expect(
-      cp.send(new AcknowledgeJobCommand({ jobId: job!.id!, nonce: "wrong" })),
+      cp.send(new AcknowledgeJobCommand({ jobId: job.id!, nonce: "wrong" })),
     ).rejects.toMatchObject({
       name: "InvalidNonceException",
     });
-    expect((await cp.send(new AcknowledgeJobCommand({ jobId: job!.id!, nonce: job!.nonce! }))).status).toBe(
+    expect((await cp.send(new AcknowledgeJobCommand({ jobId: job.id!, nonce: job.nonce! }))).status).toBe(
       "InProgress",
     );
-    expect((await cp.send(new GetJobDetailsCommand({ jobId: job!.id! }))).jobDetails!.id).toBe(job!.id);
+    expect((await cp.send(new GetJobDetailsCommand({ jobId: job.id! }))).jobDetails!.id).toBe(job.id);
 
     // Halfway: the action goes on as a new job that carries the continuation token.
     await cp.send(
       new PutJobSuccessResultCommand({
-        jobId: job!.id!,
+        jobId: job.id!,
         continuationToken: "stage-2",
         executionDetails: { summary: "ignition", externalExecutionId: "launch-42", percentComplete: 50 },
       }),
     );
-    await expect(cp.send(new PutJobSuccessResultCommand({ jobId: job!.id! }))).rejects.toMatchObject({
+    await expect(cp.send(new PutJobSuccessResultCommand({ jobId: job.id! }))).rejects.toMatchObject({
       name: "InvalidJobStateException",
     });
-    let next: Job | undefined;
-    await expect
-      .poll(async () => {
-        next = (await cp.send(new PollForJobsCommand({ actionTypeId: ROCKET, maxBatchSize: 10 }))).jobs?.find(
-          (j) => j.data?.pipelineContext?.pipelineExecutionId === pipelineExecutionId,
-        );
-        return next?.data?.continuationToken;
-      }, waiting("the continued job"))
-      .toBe("stage-2");
-    await cp.send(new AcknowledgeJobCommand({ jobId: next!.id!, nonce: next!.nonce! }));
+    const next = await jobOf(pipelineExecutionId!);
+    expect(next.data?.continuationToken).toBe("stage-2");
+    await cp.send(new AcknowledgeJobCommand({ jobId: next.id!, nonce: next.nonce! }));
     await cp.send(
       new PutJobSuccessResultCommand({
-        jobId: next!.id!,
+        jobId: next.id!,
         executionDetails: { summary: "in orbit", externalExecutionId: "launch-42" },
         outputVariables: { Orbit: "LEO" },
       }),
@@ -222,18 +223,10 @@ describe("CodePipeline custom actions and job workers", () => {
 
   it("a worker's failure fails the action with its reason", async () => {
     const { pipelineExecutionId } = await cp.send(new StartPipelineExecutionCommand({ name: "launch" }));
-    let job: Job | undefined;
-    await expect
-      .poll(async () => {
-        job = (await cp.send(new PollForJobsCommand({ actionTypeId: ROCKET, maxBatchSize: 10 }))).jobs?.find(
-          (j) => j.data?.pipelineContext?.pipelineExecutionId === pipelineExecutionId,
-        );
-        return job?.id;
-      }, waiting("the job"))
-      .toBeDefined();
+    const job = await jobOf(pipelineExecutionId!);
     await cp.send(
       new PutJobFailureResultCommand({
-        jobId: job!.id!,
+        jobId: job.id!,
         failureDetails: { type: "JobFailed", message: "weather on the pad" },
       }),
     );

@@ -153,6 +153,17 @@ describe("CodePipeline executions", () => {
     const { stageStates } = await cp.send(new GetPipelineStateCommand({ name }));
     return stageStates!.find((s) => s.stageName === "Approve")!.actionStates![0]!.latestExecution;
   };
+  /** PutApprovalResult for the release's approval. */
+  const answer = (token: string, status: "Approved" | "Rejected", summary: string) =>
+    cp.send(
+      new PutApprovalResultCommand({
+        pipelineName: "web",
+        stageName: "Approve",
+        actionName: "Release",
+        token,
+        result: { status, summary },
+      }),
+    );
   const page = async (key: string) =>
     (await s3.send(new GetObjectCommand({ Bucket: "web-site", Key: key }))).Body!.transformToString();
   const push = async (files: Record<string, string>) => {
@@ -174,26 +185,10 @@ describe("CodePipeline executions", () => {
     const waitingFor = (await approval("web"))!;
     expect(waitingFor.token).toMatch(/^[0-9a-f-]{36}$/);
     // The wrong token, then the right one.
-    await expect(
-      cp.send(
-        new PutApprovalResultCommand({
-          pipelineName: "web",
-          stageName: "Approve",
-          actionName: "Release",
-          token: "00000000-0000-0000-0000-000000000000",
-          result: { status: "Approved", summary: "ok" },
-        }),
-      ),
-    ).rejects.toMatchObject({ name: "InvalidApprovalTokenException" });
-    const { approvedAt } = await cp.send(
-      new PutApprovalResultCommand({
-        pipelineName: "web",
-        stageName: "Approve",
-        actionName: "Release",
-        token: waitingFor.token!,
-        result: { status: "Approved", summary: "ship it" },
-      }),
-    );
+    await expect(answer("00000000-0000-0000-0000-000000000000", "Approved", "ok")).rejects.toMatchObject({
+      name: "InvalidApprovalTokenException",
+    });
+    const { approvedAt } = await answer(waitingFor.token!, "Approved", "ship it");
     expect(approvedAt).toBeInstanceOf(Date);
     await expect
       .poll(
@@ -209,17 +204,9 @@ describe("CodePipeline executions", () => {
     ]);
 
     // The same token again: the approval is over.
-    await expect(
-      cp.send(
-        new PutApprovalResultCommand({
-          pipelineName: "web",
-          stageName: "Approve",
-          actionName: "Release",
-          token: waitingFor.token!,
-          result: { status: "Approved", summary: "again" },
-        }),
-      ),
-    ).rejects.toMatchObject({ name: "ApprovalAlreadyCompletedException" });
+    await expect(answer(waitingFor.token!, "Approved", "again")).rejects.toMatchObject({
+      name: "ApprovalAlreadyCompletedException",
+    });
 
     const second = await push({ VERSION: "2.0" });
     await expect
@@ -236,15 +223,7 @@ describe("CodePipeline executions", () => {
     await expect
       .poll(async () => (await approval("web"))?.status, waiting("the second approval"))
       .toBe("InProgress");
-    await cp.send(
-      new PutApprovalResultCommand({
-        pipelineName: "web",
-        stageName: "Approve",
-        actionName: "Release",
-        token: (await approval("web"))!.token!,
-        result: { status: "Approved", summary: "" },
-      }),
-    );
+    await answer((await approval("web"))!.token!, "Approved", "");
     await expect
       .poll(
         async () => (await execution("web", pushed!.pipelineExecutionId!)).status,
@@ -280,15 +259,7 @@ describe("CodePipeline executions", () => {
     await expect
       .poll(async () => (await approval("web"))?.status, waiting("the approval"))
       .toBe("InProgress");
-    await cp.send(
-      new PutApprovalResultCommand({
-        pipelineName: "web",
-        stageName: "Approve",
-        actionName: "Release",
-        token: (await approval("web"))!.token!,
-        result: { status: "Rejected", summary: "not today" },
-      }),
-    );
+    await answer((await approval("web"))!.token!, "Rejected", "not today");
     await expect
       .poll(async () => (await execution("web", pipelineExecutionId!)).status, waiting("the failure"))
       .toBe("Failed");
@@ -314,15 +285,7 @@ describe("CodePipeline executions", () => {
     await expect
       .poll(async () => (await approval("web"))?.status, waiting("the approval again"))
       .toBe("InProgress");
-    await cp.send(
-      new PutApprovalResultCommand({
-        pipelineName: "web",
-        stageName: "Approve",
-        actionName: "Release",
-        token: (await approval("web"))!.token!,
-        result: { status: "Approved", summary: "ok now" },
-      }),
-    );
+    await answer((await approval("web"))!.token!, "Approved", "ok now");
     await expect
       .poll(
         async () => (await execution("web", pipelineExecutionId!)).status,
@@ -344,15 +307,7 @@ describe("CodePipeline executions", () => {
     await expect
       .poll(async () => (await approval("web"))?.status, waiting("the approval"))
       .toBe("InProgress");
-    await cp.send(
-      new PutApprovalResultCommand({
-        pipelineName: "web",
-        stageName: "Approve",
-        actionName: "Release",
-        token: (await approval("web"))!.token!,
-        result: { status: "Approved", summary: "" },
-      }),
-    );
+    await answer((await approval("web"))!.token!, "Approved", "");
     const deployState = async () =>
       (await cp.send(new GetPipelineStateCommand({ name: "web" }))).stageStates!.find(
         (s) => s.stageName === "Deploy",
@@ -466,15 +421,7 @@ describe("CodePipeline executions", () => {
       /put-approval-result --pipeline-name web --stage-name Approve --action-name Release --token (\S+)/,
       60_000,
     );
-    await cp.send(
-      new PutApprovalResultCommand({
-        pipelineName: "web",
-        stageName: "Approve",
-        actionName: "Release",
-        token: token!,
-        result: { status: "Approved", summary: "from the watch" },
-      }),
-    );
+    await answer(token!, "Approved", "from the watch");
     expect(await watch.exited, watch.output()).toBe(0);
     const out = watch.output();
     expect(out).toContain(`web · execution ${pipelineExecutionId} · StartPipelineExecution`);

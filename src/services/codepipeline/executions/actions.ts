@@ -5,7 +5,7 @@ import type { BusEvent } from "../../../platform/bus/index.js";
 import type { Job } from "../../../platform/queue/index.js";
 import type { Database } from "../../../platform/store/index.js";
 import { ActionFailure, type ActionResult } from "../providers/types.js";
-import { enqueueAdvance } from "./advance.js";
+import { enqueueAdvance } from "./wake.js";
 import { emitActionEvent } from "./events.js";
 import { findExecution, inputOf, type ActionOutputDoc, type ActionRow } from "./rows.js";
 import type { BuildOutcome } from "../../codebuild/index.js";

@@ -20,8 +20,11 @@ import {
   type ActionInputDoc,
   type ArtifactLocation,
   type ExecutionRow,
+  rollbackOf,
 } from "./rows.js";
-import { ACTION_JOB, ADVANCE_JOB, APPROVAL_TIMEOUT_JOB, type ExecutionRuntime } from "./runtime.js";
+import { ACTION_JOB, APPROVAL_TIMEOUT_JOB, type ExecutionRuntime } from "./runtime.js";
+import { startRollback } from "./start.js";
+import { enqueueAdvance } from "./wake.js";
 import { substituteAll, UnresolvedVariableError } from "./variables.js";
 
 /**
@@ -31,15 +34,6 @@ import { substituteAll, UnresolvedVariableError } from "./variables.js";
  * and enqueues an advance in the same transaction, so the next step is never lost to a crash and
  * never taken twice.
  */
-
-/** Wakes an execution's engine once `trx` commits. */
-export async function enqueueAdvance(
-  rt: ExecutionRuntime,
-  trx: Kysely<Database>,
-  executionId: string,
-): Promise<void> {
-  await rt.queue.enqueue(trx, { kind: ADVANCE_JOB, payload: { executionId } });
-}
 
 /** Steps one execution can take in one transaction before it yields to others. */
 const MAX_STEPS = 500;
@@ -386,19 +380,6 @@ async function startAction(
   }
 }
 
-/** What a ROLLBACK execution's metadata holds. */
-export interface RollbackMetadata {
-  rollbackTargetPipelineExecutionId: string;
-  /** The stage it rolls back. */
-  stageName: string;
-}
-
-export function rollbackOf(execution: ExecutionRow): RollbackMetadata | undefined {
-  return execution.rollback_metadata === null
-    ? undefined
-    : (JSON.parse(execution.rollback_metadata) as RollbackMetadata);
-}
-
 /** The stages an execution runs: all of them, or the one a ROLLBACK execution runs again. */
 function stagesToRun(execution: ExecutionRow, pipeline: EnginePipeline) {
   const rollback = rollbackOf(execution);
@@ -494,54 +475,4 @@ export async function lastSucceededIn(
     .limit(1)
     .executeTakeFirst();
   return row?.execution_id;
-}
-
-/** Starts a ROLLBACK execution of one stage, to what `targetId` carried there. */
-export async function startRollback(
-  rt: ExecutionRuntime,
-  trx: Kysely<Database>,
-  like: ExecutionRow,
-  stageName: string,
-  targetId: string,
-  trigger: { triggerType: string; triggerDetail: string },
-): Promise<string> {
-  const target = (await findExecution(trx, targetId))!;
-  const last = await trx
-    .selectFrom("codepipeline_executions")
-    .select((eb) => eb.fn.max("ordinal").as("ordinal"))
-    .where("account_id", "=", like.account_id)
-    .where("region", "=", like.region)
-    .where("pipeline_name", "=", like.pipeline_name)
-    .executeTakeFirst();
-  const now = rt.clock.now();
-  const id = newUuid();
-  const metadata: RollbackMetadata = { rollbackTargetPipelineExecutionId: targetId, stageName };
-  await trx
-    .insertInto("codepipeline_executions")
-    .values({
-      execution_id: id,
-      account_id: target.account_id,
-      region: target.region,
-      pipeline_name: target.pipeline_name,
-      pipeline_version: target.pipeline_version,
-      execution_mode: like.execution_mode,
-      execution_type: "ROLLBACK",
-      status: "InProgress",
-      status_summary: null,
-      trigger_type: trigger.triggerType,
-      trigger_detail: trigger.triggerDetail,
-      variables: target.variables,
-      source_revisions: target.source_revisions,
-      client_token: null,
-      waiting_for_stage: null,
-      stop_reason: null,
-      rollback_metadata: JSON.stringify(metadata),
-      ordinal: Number(last?.ordinal ?? 0) + 1,
-      started_at: now,
-      updated_at: now,
-    })
-    .execute();
-  await emitPipelineEvent(rt.bus, trx, (await findExecution(trx, id))!, "STARTED");
-  await enqueueAdvance(rt, trx, id);
-  return id;
 }

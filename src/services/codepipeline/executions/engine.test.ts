@@ -7,7 +7,8 @@ import { createQueue, createWorker } from "../../../platform/queue/index.js";
 import { openStore, type Store } from "../../../platform/store/index.js";
 import { ActionFailure, type ActionRun, type SyncProvider } from "../providers/types.js";
 import { createActionHandler, createApprovalTimeoutHandler, finishAction } from "./actions.js";
-import { advance, enqueueAdvance } from "./advance.js";
+import { advance } from "./advance.js";
+import { enqueueAdvance } from "./wake.js";
 import type { EnginePipeline, PipelineSource } from "./pipeline-source.js";
 import { actionsOf, findExecution, stagesOf } from "./rows.js";
 import { ACTION_JOB, ADVANCE_JOB, APPROVAL_TIMEOUT_JOB, type ExecutionRuntime } from "./runtime.js";
@@ -61,8 +62,9 @@ const flaky: SyncProvider = {
   },
 };
 
+/** An action of a made-up AWS-owned type the test provides (Custom types go to job workers instead). */
 function action(name: string, category: string, provider: string, extra: Record<string, unknown> = {}) {
-  return { name, actionTypeId: { category, owner: "Custom", provider, version: "1" }, ...extra };
+  return { name, actionTypeId: { category, owner: "AWS", provider, version: "1" }, ...extra };
 }
 
 describe.each(dialects())("execution engine on %s", (dialect) => {
@@ -111,10 +113,10 @@ describe.each(dialects())("execution engine on %s", (dialect) => {
       logger: createLogger({ level: "silent" }),
       pipelines: source,
       providers: {
-        "Source/Custom/Fake/1": instant,
-        "Build/Custom/Fake/1": instant,
-        "Build/Custom/Held/1": held,
-        "Deploy/Custom/Flaky/1": flaky,
+        "Source/AWS/Fake/1": instant,
+        "Build/AWS/Fake/1": instant,
+        "Build/AWS/Held/1": held,
+        "Deploy/AWS/Flaky/1": flaky,
       },
       approvalTimeoutMs,
     };

@@ -11,7 +11,9 @@ import {
 } from "../../kit/index.js";
 import { codepipelineError, invalidNextToken, pipelineNotFound } from "../errors.js";
 import { finishAction } from "./actions.js";
-import { endExecution, enqueueAdvance, rollbackOf, startRollback } from "./advance.js";
+import { endExecution } from "./advance.js";
+import { startRollback } from "./start.js";
+import { enqueueAdvance } from "./wake.js";
 import { emitPipelineEvent, emitStageEvent } from "./events.js";
 import type { EnginePipeline, PipelineHead } from "./pipeline-source.js";
 import {
@@ -23,6 +25,7 @@ import {
   stagesOf,
   type ActionRow,
   type ExecutionRow,
+  rollbackOf,
 } from "./rows.js";
 import type { ExecutionRuntime } from "./runtime.js";
 import { startExecution } from "./start.js";

@@ -143,3 +143,16 @@ export function producedBy(actions: readonly ActionRow[]): {
   }
   return { artifacts, variables };
 }
+
+/** What a ROLLBACK execution's metadata holds. */
+export interface RollbackMetadata {
+  rollbackTargetPipelineExecutionId: string;
+  /** The stage it rolls back. */
+  stageName: string;
+}
+
+export function rollbackOf(execution: ExecutionRow): RollbackMetadata | undefined {
+  return execution.rollback_metadata === null
+    ? undefined
+    : (JSON.parse(execution.rollback_metadata) as RollbackMetadata);
+}

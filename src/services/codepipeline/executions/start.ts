@@ -1,11 +1,11 @@
-import type { Kysely } from "kysely";
+import type { Insertable, Kysely } from "kysely";
 import { newUuid } from "../../../core/index.js";
 import type { Database } from "../../../platform/store/index.js";
 import { codepipelineError, pipelineNotFound } from "../errors.js";
-import { enqueueAdvance } from "./advance.js";
+import { enqueueAdvance } from "./wake.js";
 import { emitPipelineEvent } from "./events.js";
 import type { EnginePipeline, PipelineScope } from "./pipeline-source.js";
-import { findExecution } from "./rows.js";
+import { findExecution, type ExecutionRow, type RollbackMetadata } from "./rows.js";
 import type { ExecutionRuntime } from "./runtime.js";
 
 /** AWS's `SourceRevisionOverride`. */
@@ -127,35 +127,58 @@ export async function startExecution(
   }
   const variables = resolveVariables(pipeline, request.variables);
   checkSourceRevisions(pipeline, request.sourceRevisions);
+  return insertExecution(rt, trx, {
+    account_id: scope.accountId,
+    region: scope.region,
+    pipeline_name: pipelineName,
+    pipeline_version: head.version,
+    execution_mode: pipeline.executionMode ?? "SUPERSEDED",
+    execution_type: "STANDARD",
+    trigger_type: request.trigger.triggerType,
+    trigger_detail: request.trigger.triggerDetail,
+    variables: JSON.stringify(variables),
+    source_revisions: JSON.stringify(request.sourceRevisions ?? []),
+    client_token: request.clientToken ?? null,
+    rollback_metadata: null,
+  });
+}
+
+type NewExecution = Omit<
+  Insertable<Database["codepipeline_executions"]>,
+  | "execution_id"
+  | "status"
+  | "status_summary"
+  | "waiting_for_stage"
+  | "stop_reason"
+  | "ordinal"
+  | "started_at"
+  | "updated_at"
+>;
+
+/** Records a new execution, InProgress and next in its pipeline's order, and sets the engine on it. */
+async function insertExecution(
+  rt: ExecutionRuntime,
+  trx: Kysely<Database>,
+  execution: NewExecution,
+): Promise<string> {
   const last = await trx
     .selectFrom("codepipeline_executions")
     .select((eb) => eb.fn.max("ordinal").as("ordinal"))
-    .where("account_id", "=", scope.accountId)
-    .where("region", "=", scope.region)
-    .where("pipeline_name", "=", pipelineName)
+    .where("account_id", "=", execution.account_id)
+    .where("region", "=", execution.region)
+    .where("pipeline_name", "=", execution.pipeline_name)
     .executeTakeFirst();
   const now = rt.clock.now();
   const id = newUuid();
   await trx
     .insertInto("codepipeline_executions")
     .values({
+      ...execution,
       execution_id: id,
-      account_id: scope.accountId,
-      region: scope.region,
-      pipeline_name: pipelineName,
-      pipeline_version: head.version,
-      execution_mode: pipeline.executionMode ?? "SUPERSEDED",
-      execution_type: "STANDARD",
       status: "InProgress",
       status_summary: null,
-      trigger_type: request.trigger.triggerType,
-      trigger_detail: request.trigger.triggerDetail,
-      variables: JSON.stringify(variables),
-      source_revisions: JSON.stringify(request.sourceRevisions ?? []),
-      client_token: request.clientToken ?? null,
       waiting_for_stage: null,
       stop_reason: null,
-      rollback_metadata: null,
       ordinal: Number(last?.ordinal ?? 0) + 1,
       started_at: now,
       updated_at: now,
@@ -164,4 +187,31 @@ export async function startExecution(
   await emitPipelineEvent(rt.bus, trx, (await findExecution(trx, id))!, "STARTED");
   await enqueueAdvance(rt, trx, id);
   return id;
+}
+
+/** Starts a ROLLBACK execution of one stage, to what `targetId` carried there. */
+export async function startRollback(
+  rt: ExecutionRuntime,
+  trx: Kysely<Database>,
+  like: ExecutionRow,
+  stageName: string,
+  targetId: string,
+  trigger: { triggerType: string; triggerDetail: string },
+): Promise<string> {
+  const target = (await findExecution(trx, targetId))!;
+  const metadata: RollbackMetadata = { rollbackTargetPipelineExecutionId: targetId, stageName };
+  return insertExecution(rt, trx, {
+    account_id: target.account_id,
+    region: target.region,
+    pipeline_name: target.pipeline_name,
+    pipeline_version: target.pipeline_version,
+    execution_mode: like.execution_mode,
+    execution_type: "ROLLBACK",
+    trigger_type: trigger.triggerType,
+    trigger_detail: trigger.triggerDetail,
+    variables: target.variables,
+    source_revisions: target.source_revisions,
+    client_token: null,
+    rollback_metadata: JSON.stringify(metadata),
+  });
 }
