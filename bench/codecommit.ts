@@ -28,7 +28,7 @@ const GIT_ENV = {
 };
 
 /** Runs git; resolves with the wall time in ms from spawn to exit, rejects on failure. */
-function git(args: string[], cwd?: string): Promise<number> {
+export function git(args: string[], cwd?: string): Promise<number> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
     const child = spawn("git", args, { cwd, env: GIT_ENV, stdio: ["ignore", "ignore", "pipe"] });
@@ -70,7 +70,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const mibps = (bytes: number, ms: number) => `${(bytes / 2 ** 20 / (ms / 1000)).toFixed(1)} MiB/s`;
 
 /** A service-specific credential's clone URL for `name`. */
-async function credentialUrl(
+export async function credentialUrl(
   endpoint: string,
   clientConfig: IAMClientConfig,
 ): Promise<(name: string) => string> {

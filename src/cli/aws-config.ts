@@ -1,3 +1,4 @@
+import type { Command } from "commander";
 /**
  * Where the `pipewright` commands that talk to a server find credentials, region and endpoint: as
  * the AWS CLI does, so one setup serves both, from any directory and any terminal.
@@ -178,4 +179,31 @@ export function withIniSection(text: string, section: string, entries: Record<st
   while (last > start + 1 && lines[last - 1]!.trim() === "") last--;
   lines.splice(last, 0, ...[...missing].map(render));
   return `${lines.join("\n")}\n`;
+}
+
+/** The options every command that talks to a server takes: where it is, and whose key signs. */
+export function serverOptions(command: Command): Command {
+  return command
+    .option(
+      "--endpoint <url>",
+      `server URL (default AWS_ENDPOINT_URL, the profile's endpoint_url, or ${DEFAULT_ENDPOINT})`,
+    )
+    .option(
+      "-d, --data-dir <dir>",
+      "sign with this server data directory's `credentials` file (default: credentials as the " +
+        "AWS CLI finds them, then ./.pipewright)",
+    );
+}
+
+/** Runs a command's work and exits with its code once stdout is flushed; an error is one line. */
+export async function exitWith(work: () => Promise<number>): Promise<never> {
+  let code: number;
+  try {
+    code = await work();
+  } catch (err) {
+    process.stderr.write(`pipewright: ${err instanceof Error ? err.message : String(err)}\n`);
+    code = 1;
+  }
+  await new Promise<void>((resolve) => process.stdout.write("", () => resolve()));
+  process.exit(code);
 }

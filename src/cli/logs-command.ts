@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { DEFAULT_ENDPOINT, resolveAws } from "./aws-config.js";
+import { DEFAULT_ENDPOINT, exitWith, resolveAws, serverOptions } from "./aws-config.js";
 import { signedHeaders, type SigningKey } from "./signed-request.js";
 
 interface LogsFlags {
@@ -24,30 +24,12 @@ const MAX_RETRIES = 5;
  */
 export function registerLogsCommand(program: Command): void {
   const logs = program.command("logs").description("read logs from a Pipewright server");
-  logs
-    .command("build <id>")
-    .description("print a build's log (project:uuid or build ARN); --follow streams it until it ends")
-    .option("-f, --follow", "keep printing new lines until the build ends; exit 0 only if it SUCCEEDED")
-    .option(
-      "--endpoint <url>",
-      `server URL (default AWS_ENDPOINT_URL, the profile's endpoint_url, or ${DEFAULT_ENDPOINT})`,
-    )
-    .option(
-      "-d, --data-dir <dir>",
-      "sign with this server data directory's `credentials` file (default: credentials as the " +
-        "AWS CLI finds them, then ./.pipewright)",
-    )
-    .action(async (id: string, flags: LogsFlags) => {
-      let code: number;
-      try {
-        code = await printBuildLog(id, flags);
-      } catch (err) {
-        process.stderr.write(`pipewright: ${err instanceof Error ? err.message : String(err)}\n`);
-        code = 1;
-      }
-      await new Promise<void>((resolve) => process.stdout.write("", () => resolve()));
-      process.exit(code);
-    });
+  serverOptions(
+    logs
+      .command("build <id>")
+      .description("print a build's log (project:uuid or build ARN); --follow streams it until it ends")
+      .option("-f, --follow", "keep printing new lines until the build ends; exit 0 only if it SUCCEEDED"),
+  ).action((id: string, flags: LogsFlags) => exitWith(() => printBuildLog(id, flags)));
 }
 
 async function printBuildLog(id: string, given: LogsFlags): Promise<number> {

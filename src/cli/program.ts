@@ -3,6 +3,7 @@ import { ConfigError } from "../core/index.js";
 import { registerBuildCommand } from "./build-command.js";
 import { registerConfigureCommand } from "./configure-command.js";
 import { registerLogsCommand } from "./logs-command.js";
+import { registerPipelineCommand } from "./pipeline-command.js";
 import { registerServerCommand } from "./server-command.js";
 
 const program = new Command()
@@ -13,6 +14,7 @@ const program = new Command()
 registerServerCommand(program);
 registerBuildCommand(program);
 registerLogsCommand(program);
+registerPipelineCommand(program);
 registerConfigureCommand(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {

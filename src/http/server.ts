@@ -182,8 +182,18 @@ export async function startServer(
       codecommit,
       createCodePipeline({
         store,
-        // A pipeline's artifact store must be a bucket of this server's S3.
+        queue,
+        bus,
+        // A pipeline's artifact store must be a bucket of this server's S3; artifacts go through it.
         artifactBuckets: { bucketRegion: (executor, name) => s3.service.bucketRegion(name, executor) },
+        s3: s3.service,
+        codecommit: codecommit.git,
+        // Build and Test actions run builds of this server's CodeBuild.
+        builds: {
+          startBuildFor: (request) => codebuild.startBuildFor(request),
+          buildOutcome: (executor, scope, id) => codebuild.buildOutcome(executor, scope, id),
+        },
+        publicUrl: () => publicUrl,
         logger,
       }),
     ];

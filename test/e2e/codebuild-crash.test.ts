@@ -1,14 +1,9 @@
 import { randomUUID } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
-import {
-  CodeBuildClient,
-  CreateProjectCommand,
-  StartBuildCommand,
-  type CodeBuildClientConfig,
-} from "@aws-sdk/client-codebuild";
+import { CodeBuildClient, CreateProjectCommand, StartBuildCommand } from "@aws-sdk/client-codebuild";
 import { CloudWatchLogsClient, GetLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { afterAll, describe, expect, it } from "vitest";
-import { spawnPipewright, type CliProcess } from "../support/cli.js";
+import { startServerProcess, type CliProcess } from "../support/cli.js";
 import { tempDir } from "../support/stores.js";
 import { PROJECT_BASICS, waitForBuild } from "./codebuild-support.js";
 
@@ -33,27 +28,6 @@ async function until(check: () => boolean, timeoutMs: number): Promise<boolean> 
     await new Promise((r) => setTimeout(r, 50));
   }
   return true;
-}
-
-/** `pipewright server` as a child process on a free port; resolves once it prints its URL. */
-async function startServerProcess(
-  dataDir: string,
-): Promise<{ cli: CliProcess; config: CodeBuildClientConfig }> {
-  const cli = spawnPipewright(["server", "--port", "0", "--data-dir", dataDir]);
-  const [, url] = await cli.waitFor(/running at (http:\/\/\S+)/);
-  const file = readFileSync(`${dataDir}/credentials`, "utf8");
-  const value = (key: string) => new RegExp(`${key} = (\\S+)`).exec(file)![1]!;
-  return {
-    cli,
-    config: {
-      endpoint: url!,
-      region: value("region"),
-      credentials: {
-        accessKeyId: value("aws_access_key_id"),
-        secretAccessKey: value("aws_secret_access_key"),
-      },
-    },
-  };
 }
 
 /** The server process killed with SIGKILL in the middle of a build, then started again. */

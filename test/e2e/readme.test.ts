@@ -210,7 +210,10 @@ describe.skipIf(!built || clis.length === 0)("README.md, pasted into new termina
       const log = execFileSync("git", ["-C", path.join(work!, "app"), "log", "--format=%s", "main"], {
         encoding: "utf8",
       });
-      expect(log.split("\n").slice(0, 2)).toEqual(["More", "First commit"]); // merged by fast-forward
+      // Merged by fast-forward, then the pipeline's buildspec on top.
+      expect(log.split("\n").slice(0, 3)).toEqual(["Build the site", "More", "First commit"]);
+      // The pipeline built that commit, was approved, and deployed the page.
+      expect(all).toContain("<h1>hello\nmore</h1>");
       expect(readFileSync(path.join(work!, "app-over-ssh", "README.md"), "utf8")).toBe("hello\n");
 
       // A terminal without the AWS_PROFILE export, elsewhere: git's helper and pipewright's own

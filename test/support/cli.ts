@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
 import path from "node:path";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -65,6 +66,34 @@ export function spawnPipewright(args: string[], env: NodeJS.ProcessEnv = {}): Cl
         void exited.then(() => setTimeout(check, 10));
         check();
       });
+    },
+  };
+}
+
+/** What an AWS SDK client needs to reach a server. */
+export interface ClientConfig {
+  endpoint: string;
+  region: string;
+  credentials: { accessKeyId: string; secretAccessKey: string };
+}
+
+/** `pipewright server` as a child process on a free port; resolves once it prints its URL. */
+export async function startServerProcess(
+  dataDir: string,
+): Promise<{ cli: CliProcess; config: ClientConfig }> {
+  const cli = spawnPipewright(["server", "--port", "0", "--data-dir", dataDir]);
+  const [, url] = await cli.waitFor(/running at (http:\/\/\S+)/);
+  const file = readFileSync(`${dataDir}/credentials`, "utf8");
+  const value = (key: string) => new RegExp(`${key} = (\\S+)`).exec(file)![1]!;
+  return {
+    cli,
+    config: {
+      endpoint: url!,
+      region: value("region"),
+      credentials: {
+        accessKeyId: value("aws_access_key_id"),
+        secretAccessKey: value("aws_secret_access_key"),
+      },
     },
   };
 }

@@ -3,6 +3,8 @@ import type { CodeBuildTables } from "./tables/codebuild.js";
 import type { CodeCommitPullRequestTables } from "./tables/codecommit-pull-requests.js";
 import type { CodeCommitTables } from "./tables/codecommit.js";
 import type { CodePipelineTables } from "./tables/codepipeline.js";
+import type { CodePipelineExecutionTables } from "./tables/codepipeline-executions.js";
+import type { CodePipelineJobTables } from "./tables/codepipeline-jobs.js";
 import type { IamGitCredentialTables } from "./tables/iam-git-credentials.js";
 import type { IamSshKeyTables } from "./tables/iam-ssh-keys.js";
 import type { IamTables } from "./tables/iam.js";
@@ -29,4 +31,6 @@ export type Database = IamTables &
   CodeCommitPullRequestTables &
   IamGitCredentialTables &
   IamSshKeyTables &
-  CodePipelineTables;
+  CodePipelineTables &
+  CodePipelineExecutionTables &
+  CodePipelineJobTables;

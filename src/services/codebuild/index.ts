@@ -1,4 +1,4 @@
-export { createCodeBuild, type CodeBuild, type ServiceBuildRequest } from "./service.js";
+export { createCodeBuild, type BuildOutcome, type CodeBuild, type ServiceBuildRequest } from "./service.js";
 export type { CodeBuildDeps } from "./deps.js";
 export { BUILD_JOB_KIND, QUEUED_TIMEOUT_JOB_KIND } from "./deps.js";
 export type { RunBuild } from "./build-handler.js";

@@ -12,6 +12,7 @@ import {
   stopBuild,
 } from "./builds.js";
 import { createBuildHandler, createQueuedTimeoutHandler } from "./build-handler.js";
+import { docOf, findBuild } from "./build-rows.js";
 import {
   BUILD_JOB_KIND,
   QUEUED_TIMEOUT_JOB_KIND,
@@ -63,6 +64,34 @@ export interface CodeBuild extends ServiceModule {
     scope: { accountId: string; region: string },
     projectName: string,
   ): Promise<boolean>;
+  /**
+   * How a build stands, for a pipeline's build action waiting on it; `executor` is the caller's
+   * transaction. Undefined for a build that does not exist.
+   */
+  buildOutcome(
+    executor: Kysely<Database>,
+    scope: { accountId: string; region: string },
+    buildId: string,
+  ): Promise<BuildOutcome | undefined>;
+}
+
+/** A build as the pipeline action that started it needs to know it. */
+export interface BuildOutcome {
+  /** `project:uuid`. */
+  id: string;
+  /** `StatusType`: IN_PROGRESS, SUCCEEDED, FAILED, FAULT, TIMED_OUT, STOPPED. */
+  status: string;
+  complete: boolean;
+  /** The build's `exported-variables`, which become the action's output variables. */
+  exportedEnvironmentVariables: Array<{ name: string; value: string }>;
+  /** The build's logs, as the action's external execution URL. */
+  logsDeepLink: string;
+  /** What the phase that failed said, when one did. */
+  failure?: string;
+  /** Who started it (`codepipeline/<pipeline>` for a pipeline's build). */
+  initiator: string;
+  /** The idempotency token it was started with, if any. */
+  idempotencyToken?: string;
 }
 
 /** A build another service starts. */
@@ -176,6 +205,23 @@ export function createCodeBuild(deps: CodeBuildDeps): CodeBuild {
     },
     async projectExists(executor, scope, projectName) {
       return (await findProject(executor, scope, projectName)) !== undefined;
+    },
+    async buildOutcome(executor, scope, buildId) {
+      const row = await findBuild(executor, scope, buildId);
+      if (!row) return undefined;
+      const doc = docOf(row);
+      const failed = doc.phases.find((p) => p.phaseStatus && p.phaseStatus !== "SUCCEEDED");
+      const failure = failed?.contexts.map((c) => c.message).find((m) => m);
+      return {
+        id: row.id,
+        status: row.status,
+        complete: row.state === "done",
+        exportedEnvironmentVariables: doc.exportedEnvironmentVariables,
+        logsDeepLink: doc.logs.deepLink,
+        ...(failure ? { failure: `${failed!.phaseType}: ${failure}` } : {}),
+        initiator: doc.initiator,
+        ...(row.idempotency_token !== null ? { idempotencyToken: row.idempotency_token } : {}),
+      };
     },
   };
 }

@@ -17,7 +17,22 @@ export type CodePipelineErrorCode =
   | "ResourceNotFoundException"
   | "LimitExceededException"
   | "ConcurrentModificationException"
-  | "ActionTypeNotFoundException";
+  | "ActionTypeNotFoundException"
+  | "PipelineExecutionNotFoundException"
+  | "PipelineExecutionNotStoppableException"
+  | "DuplicatedStopRequestException"
+  | "StageNotFoundException"
+  | "StageNotRetryableException"
+  | "NotLatestPipelineExecutionException"
+  | "ActionNotFoundException"
+  | "ApprovalAlreadyCompletedException"
+  | "InvalidApprovalTokenException"
+  | "ConflictException"
+  | "UnableToRollbackStageException"
+  | "JobNotFoundException"
+  | "InvalidNonceException"
+  | "InvalidJobStateException"
+  | "OutputVariablesSizeExceededException";
 
 /** A {@link ServiceError} with one of CodePipeline's codes (all client errors). */
 export function codepipelineError(code: CodePipelineErrorCode, message: string): ServiceError {

@@ -18,8 +18,40 @@
 
 import { createLogger, systemClock } from "../../core/index.js";
 import { jsonService, type ServiceModule } from "../kit/index.js";
+import {
+  createActionHandler,
+  createApprovalTimeoutHandler,
+  createBuildStateHandler,
+} from "./executions/actions.js";
+import { advance } from "./executions/advance.js";
+import {
+  disableStageTransition,
+  enableStageTransition,
+  getPipelineExecution,
+  getPipelineState,
+  listActionExecutions,
+  listPipelineExecutions,
+  putApprovalResult,
+  retryStageExecution,
+  rollbackStage,
+  startPipelineExecution,
+  stopPipelineExecution,
+} from "./executions/operations.js";
+import { ACTION_JOB, ADVANCE_JOB, APPROVAL_TIMEOUT_JOB } from "./executions/runtime.js";
+import { createPushHandler } from "./executions/triggers.js";
+import {
+  acknowledgeJob,
+  getJobDetails,
+  pollForJobs,
+  putJobFailureResult,
+  putJobSuccessResult,
+} from "./jobs/operations.js";
+import { storedPipelines } from "./pipelines/source.js";
+import { createProviders } from "./providers/index.js";
+import { createCustomActionType, deleteCustomActionType } from "./action-types/operations-custom.js";
 import { getActionType, listActionTypes } from "./action-types/operations.js";
 import type { CodePipelineDeps, CodePipelineRuntime } from "./deps.js";
+import { z } from "zod";
 import { listTagsForResource, tagResource, untagResource } from "./pipelines/operations-tags.js";
 import {
   createPipeline,
@@ -29,13 +61,37 @@ import {
   updatePipeline,
 } from "./pipelines/operations.js";
 
-/** CodePipeline as a module: pipeline definitions and the action-type catalogue (no executions yet). */
+const ADVANCE_PAYLOAD = z.object({ executionId: z.string() });
+const WEEK_MS = 7 * 24 * 3600_000;
+
+/**
+ * CodePipeline as a module: pipeline definitions, the action-type catalogue, and executions — a
+ * durable state machine advanced by jobs on the `background` pool (`codepipeline.advance`, one per
+ * wake-up; `codepipeline.action`, one per action to run; approval timers) and by two bus
+ * subscriptions (builds ending, pushes arriving).
+ */
 export function createCodePipeline(deps: CodePipelineDeps): ServiceModule {
+  const clock = deps.clock ?? systemClock;
+  const logger = deps.logger ?? createLogger({ level: "silent" });
+  const providers = createProviders({
+    s3: deps.s3,
+    ...(deps.codecommit ? { codecommit: deps.codecommit } : {}),
+    publicUrl: deps.publicUrl,
+    logger,
+    clock,
+  });
   const rt: CodePipelineRuntime = {
     store: deps.store,
+    queue: deps.queue,
+    bus: deps.bus,
     artifactBuckets: deps.artifactBuckets,
-    clock: deps.clock ?? systemClock,
-    logger: deps.logger ?? createLogger({ level: "silent" }),
+    clock,
+    logger,
+    pipelines: storedPipelines(deps.store),
+    // The catalogue's version of every built-in type is 1.
+    providers: Object.fromEntries(Object.entries(providers).map(([id, p]) => [`${id}/1`, p])),
+    ...(deps.builds ? { builds: deps.builds } : {}),
+    approvalTimeoutMs: deps.approvalTimeoutMs ?? WEEK_MS,
   };
   return {
     name: "codepipeline",
@@ -58,7 +114,55 @@ export function createCodePipeline(deps: CodePipelineDeps): ServiceModule {
         // action-types
         listActionTypes(rt),
         getActionType(rt),
+        createCustomActionType(rt),
+        deleteCustomActionType(rt),
+        // jobs (custom actions' workers)
+        pollForJobs(rt),
+        acknowledgeJob(rt),
+        getJobDetails(rt),
+        putJobSuccessResult(rt),
+        putJobFailureResult(rt),
+        // executions
+        startPipelineExecution(rt),
+        getPipelineExecution(rt),
+        listPipelineExecutions(rt),
+        stopPipelineExecution(rt),
+        getPipelineState(rt),
+        listActionExecutions(rt),
+        retryStageExecution(rt),
+        rollbackStage(rt),
+        putApprovalResult(rt),
+        enableStageTransition(rt),
+        disableStageTransition(rt),
       ],
     }),
+    jobs: [
+      {
+        kind: ADVANCE_JOB,
+        pool: "background",
+        handler: (job) => advance(rt, ADVANCE_PAYLOAD.parse(job.payload).executionId),
+      },
+      { kind: ACTION_JOB, pool: "background", handler: createActionHandler(rt) },
+      { kind: APPROVAL_TIMEOUT_JOB, pool: "background", handler: createApprovalTimeoutHandler(rt) },
+    ],
+    subscriptions: [
+      {
+        name: "codepipeline.build-state",
+        handler: createBuildStateHandler(rt),
+        options: {
+          filter: (e) => e.source === "aws.codebuild" && e["detail-type"] === "CodeBuild Build State Change",
+          startAt: "latest",
+        },
+      },
+      {
+        name: "codepipeline.source-changes",
+        handler: createPushHandler(rt, deps.codecommit),
+        options: {
+          filter: (e) =>
+            e.source === "aws.codecommit" && e["detail-type"] === "CodeCommit Repository State Change",
+          startAt: "latest",
+        },
+      },
+    ],
   };
 }

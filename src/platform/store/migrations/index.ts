@@ -11,6 +11,8 @@ import { iamGitCredentialsMigration } from "./0010-iam-git-credentials.js";
 import { iamSshKeysMigration } from "./0012-iam-ssh-keys.js";
 import { logsChunksMigration } from "./0013-logs-chunks.js";
 import { codepipelineMigration } from "./0014-codepipeline.js";
+import { codepipelineExecutionsMigration } from "./0015-codepipeline-executions.js";
+import { codepipelineJobsMigration } from "./0016-codepipeline-jobs.js";
 import type { Migration } from "./types.js";
 
 /** Every migration, in order. Append new ones at the end. */
@@ -28,6 +30,8 @@ export const migrations: readonly Migration[] = [
   iamSshKeysMigration,
   logsChunksMigration,
   codepipelineMigration,
+  codepipelineExecutionsMigration,
+  codepipelineJobsMigration,
 ];
 
 export { serialType, binaryType, type Migration } from "./types.js";

@@ -50,6 +50,8 @@ export interface ActionTypeDefinition {
   fields: ActionFields;
   /** Only V2 pipelines may use it (the Commands action). */
   v2Only: boolean;
+  /** A Custom type's `settings` (its URL templates), as CreateCustomActionType was given them. */
+  settings?: CustomActionDefinition["settings"];
   /**
    * A git source a V2 pipeline trigger can name. On AWS only CodeStarSourceConnection actions
    * (which Pipewright does not run) can be; here CodeCommit source actions can.
@@ -359,21 +361,102 @@ export interface ActionTypeCatalogue {
 
 const BUILT_IN_BY_NAME = new Map(BUILT_IN_ACTION_TYPES.map((t) => [actionTypeName(t.id), t]));
 
+/** What CreateCustomActionType stores of a Custom action type. */
+export interface CustomActionDefinition {
+  settings?: {
+    thirdPartyConfigurationUrl?: string | undefined;
+    entityUrlTemplate?: string | undefined;
+    executionUrlTemplate?: string | undefined;
+    revisionUrlTemplate?: string | undefined;
+  };
+  configurationProperties: Array<{
+    name: string;
+    required: boolean;
+    key: boolean;
+    secret: boolean;
+    queryable?: boolean | undefined;
+    description?: string | undefined;
+    type?: "String" | "Number" | "Boolean" | undefined;
+  }>;
+  inputArtifactDetails: { minimumCount: number; maximumCount: number };
+  outputArtifactDetails: { minimumCount: number; maximumCount: number };
+}
+
+/** A stored Custom action type as the rules an action of it follows. */
+export function customActionType(
+  id: ActionTypeKey,
+  definition: CustomActionDefinition,
+): ActionTypeDefinition {
+  return {
+    id,
+    description: `A custom action: a job worker polling with PollForJobs runs it.`,
+    properties: definition.configurationProperties.map((p) => ({
+      name: p.name,
+      required: p.required,
+      key: p.key,
+      secret: p.secret,
+      queryable: p.queryable ?? false,
+      description: p.description ?? "",
+      type: p.type ?? "String",
+    })),
+    inputArtifacts: {
+      min: definition.inputArtifactDetails.minimumCount,
+      max: definition.inputArtifactDetails.maximumCount,
+    },
+    outputArtifacts: {
+      min: definition.outputArtifactDetails.minimumCount,
+      max: definition.outputArtifactDetails.maximumCount,
+    },
+    fields: { compute: false, timeout: false, crossRegion: false },
+    v2Only: false,
+    triggerSource: false,
+    ...(definition.settings ? { settings: definition.settings } : {}),
+  };
+}
+
 /**
- * The catalogue an account sees in a region. Only the built-in types exist yet; Custom types will
- * be read from the store here (`executor` and `scope` are for them), so callers need not change.
+ * The catalogue an account sees in a region: the built-in types, and the Custom types it created
+ * (CreateCustomActionType) and has not deleted.
  */
 export function actionTypeCatalogue(
-  _executor: Kysely<Database>,
-  _scope: { accountId: string; region: string },
+  executor: Kysely<Database>,
+  scope: { accountId: string; region: string },
 ): ActionTypeCatalogue {
+  const custom = async (id?: ActionTypeKey) => {
+    let query = executor
+      .selectFrom("codepipeline_custom_action_types")
+      .selectAll()
+      .where("account_id", "=", scope.accountId)
+      .where("region", "=", scope.region)
+      .where("deleted_at", "is", null)
+      .orderBy("category")
+      .orderBy("provider")
+      .orderBy("version");
+    if (id) {
+      query = query
+        .where("category", "=", id.category)
+        .where("provider", "=", id.provider)
+        .where("version", "=", id.version);
+    }
+    const rows = await query.execute();
+    return rows.map((r) =>
+      customActionType(
+        { category: r.category, owner: "Custom", provider: r.provider, version: r.version },
+        JSON.parse(r.definition) as CustomActionDefinition,
+      ),
+    );
+  };
   return {
-    find: (id) => Promise.resolve(BUILT_IN_BY_NAME.get(actionTypeName(id))),
-    list: (owner) =>
-      Promise.resolve(
+    async find(id) {
+      if (id.owner === "Custom") return (await custom(id))[0];
+      return BUILT_IN_BY_NAME.get(actionTypeName(id));
+    },
+    async list(owner) {
+      const builtIn =
         owner === undefined
           ? BUILT_IN_ACTION_TYPES
-          : BUILT_IN_ACTION_TYPES.filter((t) => t.id.owner === owner),
-      ),
+          : BUILT_IN_ACTION_TYPES.filter((t) => t.id.owner === owner);
+      return owner === undefined || owner === "Custom" ? [...builtIn, ...(await custom())] : builtIn;
+    },
   };
 }

@@ -11,7 +11,7 @@ const LIST_ACTION_TYPES = "ListActionTypes";
 function actionTypeSummary(type: ActionTypeDefinition) {
   return {
     id: { ...type.id },
-    settings: {},
+    settings: { ...type.settings },
     actionConfigurationProperties: type.properties.map((p) => ({
       name: p.name,
       required: p.required,

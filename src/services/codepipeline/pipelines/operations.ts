@@ -1,6 +1,8 @@
 import type { Kysely } from "kysely";
 import { z } from "zod";
 import type { Database } from "../../../platform/store/index.js";
+import { ServiceError } from "../../../core/index.js";
+import { startExecution } from "../executions/start.js";
 import { awsInt, awsString, operation, type OperationContext } from "../../kit/index.js";
 import { actionTypeName, actionTypeCatalogue, type ActionTypeDefinition } from "../action-types/catalogue.js";
 import type { CodePipelineRuntime } from "../deps.js";
@@ -129,6 +131,16 @@ export function createPipeline(rt: CodePipelineRuntime) {
       }
       const declaration = { ...checked.declaration, version: 1 };
       await insertVersion(ctx.trx, ctx, declaration, now);
+      // As on AWS, a new pipeline runs once at once. A V2 variable without a default cannot be
+      // given here: then the pipeline waits for StartPipelineExecution instead.
+      try {
+        await startExecution(rt, ctx.trx, ctx, name, {
+          trigger: { triggerType: "CreatePipeline", triggerDetail: ctx.principal.arn },
+        });
+      } catch (e) {
+        if (!(e instanceof ServiceError)) throw e;
+        rt.logger.info({ pipeline: name, reason: e.message }, "codepipeline: first execution not started");
+      }
       return { pipeline: declaration, ...(input.tags !== undefined ? { tags } : {}) };
     },
   });
@@ -209,6 +221,20 @@ export function deletePipeline(_rt: CodePipelineRuntime) {
     input: z.object({ name: PipelineName }),
     resource: (input, ctx) => pipelineArn(ctx, input.name),
     handler: async (input, ctx) => {
+      // Its history goes with it, as on AWS.
+      for (const table of [
+        "codepipeline_action_executions",
+        "codepipeline_stage_executions",
+        "codepipeline_executions",
+        "codepipeline_transitions",
+      ] as const) {
+        await ctx.trx
+          .deleteFrom(table)
+          .where("account_id", "=", ctx.accountId)
+          .where("region", "=", ctx.region)
+          .where("pipeline_name", "=", input.name)
+          .execute();
+      }
       await ctx.trx
         .deleteFrom("codepipeline_pipeline_versions")
         .where("account_id", "=", ctx.accountId)

@@ -7,7 +7,7 @@ import { awsEnum, awsInt, awsList, awsString } from "../../kit/index.js";
 // action. Members the model does not know are dropped, so they are never stored.
 
 /** A string matching `pattern` in full, with AWS's constraint message. */
-function patterned(min: number, max: number, pattern: string) {
+export function patterned(min: number, max: number, pattern: string) {
   return awsString(min, max).regex(
     new RegExp(`^(?:${pattern})$`),
     `Member must satisfy regular expression pattern: ${pattern}`,
@@ -59,7 +59,7 @@ const ArtifactStore = z.object({
   encryptionKey: z.object({ id: awsString(1, 400), type: awsEnum(["KMS"]) }).optional(),
 });
 
-const ActionTypeId = z.object({
+export const ActionTypeId = z.object({
   category: awsEnum(["Source", "Build", "Deploy", "Test", "Invoke", "Approval", "Compute"]),
   owner: awsEnum(["AWS", "ThirdParty", "Custom"]),
   provider: patterned(1, 35, "[0-9A-Za-z_-]+"),

@@ -1,0 +1,40 @@
+import type { Kysely } from "kysely";
+import type { Clock, Logger } from "../../../core/index.js";
+import type { Bus } from "../../../platform/bus/index.js";
+import type { Queue } from "../../../platform/queue/index.js";
+import type { Database, Store } from "../../../platform/store/index.js";
+import type { BuildOutcome, ServiceBuildRequest } from "../../codebuild/index.js";
+import type { SyncProvider } from "../providers/types.js";
+import type { PipelineSource } from "./pipeline-source.js";
+
+/** Job kinds of the engine. */
+export const ADVANCE_JOB = "codepipeline.advance";
+export const ACTION_JOB = "codepipeline.action";
+export const APPROVAL_TIMEOUT_JOB = "codepipeline.approval-timeout";
+
+/** What the build and test actions need from CodeBuild. */
+export interface PipelineBuilds {
+  startBuildFor(request: ServiceBuildRequest): Promise<string>;
+  /** A build's outcome; `executor` is the caller's transaction. */
+  buildOutcome(
+    executor: Kysely<Database>,
+    scope: { accountId: string; region: string },
+    buildId: string,
+  ): Promise<BuildOutcome | undefined>;
+}
+
+/** What the execution engine runs on. */
+export interface ExecutionRuntime {
+  store: Store;
+  queue: Queue;
+  bus: Bus;
+  clock: Clock;
+  logger: Logger;
+  pipelines: PipelineSource;
+  /** Actions that run to completion in one job, by `Category/Owner/Provider/Version`. */
+  providers: Readonly<Record<string, SyncProvider>>;
+  /** Build and Test actions; without it they fail with a message saying CodeBuild is not available. */
+  builds?: PipelineBuilds;
+  /** How long a manual approval waits: 7 days unless a test shortens it. */
+  approvalTimeoutMs: number;
+}
