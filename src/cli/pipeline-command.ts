@@ -188,14 +188,14 @@ const MARK: Record<string, string> = {
 };
 
 /** The lines of an action: its state, and what to do when it is an approval waiting. */
-function actionLines(name: string, a: ActionLine): string[] {
+function actionLines(name: string, endpoint: string, a: ActionLine, label: string): string[] {
   const lines = [
-    `    ${MARK[a.status] ?? "?"} ${a.action.padEnd(20)} ${a.status.padEnd(11)}${a.seconds !== undefined ? ` ${a.seconds}s` : ""}` +
+    `${MARK[a.status] ?? "?"} ${label.padEnd(20)} ${a.status.padEnd(11)}${a.seconds !== undefined ? ` ${a.seconds}s` : ""}` +
       `${a.link ? `  ${a.link}` : ""}${a.summary && a.status !== "Succeeded" ? `  ${a.summary}` : ""}`,
   ];
   if (a.approvalToken) {
     lines.push(
-      `      waiting for approval: aws codepipeline put-approval-result --pipeline-name ${name} ` +
+      `  waiting for approval: aws --endpoint-url ${endpoint} codepipeline put-approval-result --pipeline-name ${name} ` +
         `--stage-name ${a.stage} --action-name ${a.action} --token ${a.approvalToken} ` +
         `--result summary=ok,status=Approved`,
     );
@@ -203,17 +203,18 @@ function actionLines(name: string, a: ActionLine): string[] {
   return lines;
 }
 
-function render(name: string, view: View): string[] {
+function render(name: string, endpoint: string, view: View): string[] {
   const lines = [view.header, `  ${view.status}${view.summary ? `: ${view.summary}` : ""}`];
   for (const stage of view.stages) {
     lines.push(`  ${MARK[stage.status] ?? " "} ${stage.name}`);
-    for (const a of stage.actions) lines.push(...actionLines(name, a));
+    for (const a of stage.actions)
+      lines.push(...actionLines(name, endpoint, a, a.action).map((l) => `    ${l}`));
   }
   return lines;
 }
 
 /** Each change, once, as a line: for logs and pipes. */
-function changes(name: string, before: View | undefined, view: View): string[] {
+function changes(name: string, endpoint: string, before: View | undefined, view: View): string[] {
   const out: string[] = [];
   if (!before) out.push(view.header);
   const old = new Map(
@@ -225,7 +226,11 @@ function changes(name: string, before: View | undefined, view: View): string[] {
       const was = old.get(`${a.stage}/${a.action}`);
       if (a.status === "—" || (was?.status === a.status && !!was.approvalToken === !!a.approvalToken))
         continue;
-      out.push(...actionLines(name, a).map((l, i) => (i === 0 ? `${stamp} ${a.stage}/${l.trimStart()}` : l)));
+      out.push(
+        ...actionLines(name, endpoint, a, `${a.stage}/${a.action}`).map((l, i) =>
+          i === 0 ? `${stamp} ${l}` : `         ${l}`,
+        ),
+      );
     }
   }
   if (before?.status !== view.status)
@@ -258,12 +263,12 @@ async function watch(name: string, flags: WatchFlags): Promise<number> {
   for (;;) {
     const view = await look(aws, name, executionId);
     if (tty) {
-      const lines = render(name, view);
+      const lines = render(name, aws.endpoint, view);
       // Back to where the last drawing began, then draw over it.
       process.stdout.write(`${drawn ? `\x1b[${drawn}F` : ""}\x1b[J${lines.join("\n")}\n`);
       drawn = lines.length;
     } else {
-      const out = changes(name, before, view);
+      const out = changes(name, aws.endpoint, before, view);
       if (out.length) process.stdout.write(`${out.join("\n")}\n`);
     }
     before = view;

@@ -425,7 +425,7 @@ describe("CodePipeline executions", () => {
     expect(await watch.exited, watch.output()).toBe(0);
     const out = watch.output();
     expect(out).toContain(`web · execution ${pipelineExecutionId} · StartPipelineExecution`);
-    expect(out).toMatch(/Build\/✓ Compile +Succeeded +\d+s +http/);
+    expect(out).toMatch(/✓ Build\/Compile +Succeeded +\d+s +http/);
     expect(out).toMatch(/execution Succeeded/);
 
     // A pipeline that does not exist: a clear error and exit code 1.
