@@ -10,7 +10,7 @@ import {
   ListActionExecutionsCommand,
   StartPipelineExecutionCommand,
 } from "@aws-sdk/client-codepipeline";
-import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
+import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { createLogger, loadServerConfig } from "../src/core/index.js";
 import { startServer } from "../src/http/server.js";
 import { credentialUrl, git } from "./codecommit.js";
@@ -191,6 +191,163 @@ export async function benchPipeline(): Promise<BenchRow[]> {
   } finally {
     cp.destroy();
     cb.destroy();
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Milliseconds between a Source stage ending and the Deploy stage starting, per execution. */
+async function transitions(
+  server: Awaited<ReturnType<typeof startServer>>,
+  ids: readonly string[],
+): Promise<number[]> {
+  const rows = await server.store.db
+    .selectFrom("codepipeline_stage_executions")
+    .select(["execution_id", "stage_name", "started_at", "updated_at"])
+    .where("execution_id", "in", [...ids])
+    .execute();
+  return ids.map((id) => {
+    const source = rows.find((r) => r.execution_id === id && r.stage_name === "Source")!;
+    const deploy = rows.find((r) => r.execution_id === id && r.stage_name === "Deploy")!;
+    return Number(deploy.started_at) - Number(source.updated_at);
+  });
+}
+
+/**
+ * 20 pipelines (S3 source → S3 deploy, QUEUED), each started 5 times at once: every execution
+ * must end Succeeded with each action run once, and the Source → Deploy transition should cost
+ * what it costs one execution alone (measured first, in the same run).
+ */
+export async function benchPipelineBurst(pipelines = 20, starts = 5): Promise<BenchRow[]> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "pw-bench-cp-burst-"));
+  const config = loadServerConfig({ port: 0, sshPort: 0, dataDir: path.join(dir, "data") }, {});
+  const server = await startServer(config, { logger: createLogger({ level: "warn" }) });
+  const clientConfig = { endpoint: server.url, region: config.region, credentials: server.credentials };
+  const cp = new CodePipelineClient(clientConfig);
+  try {
+    const s3 = new S3Client({ ...clientConfig, forcePathStyle: true });
+    for (const Bucket of ["burst-artifacts", "burst-source", "burst-site"])
+      await s3.send(new CreateBucketCommand({ Bucket }));
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: "burst-source",
+        Key: "app.zip",
+        Body: Buffer.from("PK\x05\x06" + "\0".repeat(18), "binary"),
+      }),
+    );
+    s3.destroy();
+    const names = Array.from({ length: pipelines }, (_, i) => `burst-${i}`);
+    for (const name of names) {
+      await cp.send(
+        new CreatePipelineCommand({
+          pipeline: {
+            name,
+            roleArn: "arn:aws:iam::000000000000:role/pipeline",
+            pipelineType: "V2",
+            executionMode: "QUEUED",
+            artifactStore: { type: "S3", location: "burst-artifacts" },
+            stages: [
+              {
+                name: "Source",
+                actions: [
+                  {
+                    name: "Fetch",
+                    actionTypeId: { category: "Source", owner: "AWS", provider: "S3", version: "1" },
+                    configuration: {
+                      S3Bucket: "burst-source",
+                      S3ObjectKey: "app.zip",
+                      PollForSourceChanges: "false",
+                    },
+                    outputArtifacts: [{ name: "Src" }],
+                  },
+                ],
+              },
+              {
+                name: "Deploy",
+                actions: [
+                  {
+                    name: "Put",
+                    actionTypeId: { category: "Deploy", owner: "AWS", provider: "S3", version: "1" },
+                    configuration: {
+                      BucketName: "burst-site",
+                      Extract: "false",
+                      ObjectKey: "#{codepipeline.PipelineExecutionId}.zip",
+                    },
+                    inputArtifacts: [{ name: "Src" }],
+                  },
+                ],
+              },
+            ],
+          },
+        }),
+      );
+    }
+    const waitAll = async (ids: Array<[string, string]>) => {
+      const deadline = Date.now() + 300_000;
+      for (const [name, id] of ids) {
+        for (;;) {
+          const { pipelineExecution: e } = await cp.send(
+            new GetPipelineExecutionCommand({ pipelineName: name, pipelineExecutionId: id }),
+          );
+          if (e!.status === "Succeeded") break;
+          if (e!.status !== "InProgress")
+            throw new Error(`${name} execution ${id} ended ${e!.status}: ${e!.statusSummary}`);
+          if (Date.now() > deadline) throw new Error("executions did not end within 5 minutes");
+          await sleep(20);
+        }
+      }
+    };
+    // Each pipeline's creation run first; then one execution at a time, alone, as the baseline.
+    const created = await server.store.db
+      .selectFrom("codepipeline_executions")
+      .select(["pipeline_name", "execution_id"])
+      .execute();
+    await waitAll(created.map((r) => [r.pipeline_name, r.execution_id]));
+    const alone: string[] = [];
+    for (let i = 0; i < 10; i++) {
+      const { pipelineExecutionId } = await cp.send(new StartPipelineExecutionCommand({ name: names[0] }));
+      await waitAll([[names[0]!, pipelineExecutionId!]]);
+      alone.push(pipelineExecutionId!);
+    }
+    const t = performance.now();
+    const started = await Promise.all(
+      names.flatMap((name) =>
+        Array.from({ length: starts }, async () => {
+          const { pipelineExecutionId } = await cp.send(new StartPipelineExecutionCommand({ name }));
+          return [name, pipelineExecutionId!] as [string, string];
+        }),
+      ),
+    );
+    await waitAll(started);
+    const wall = performance.now() - t;
+    const ids = started.map(([, id]) => id);
+    const actions = await server.store.db
+      .selectFrom("codepipeline_action_executions")
+      .select((eb) => eb.fn.countAll<number | string>().as("n"))
+      .where("execution_id", "in", ids)
+      .executeTakeFirst();
+    if (Number(actions?.n) !== ids.length * 2)
+      throw new Error(`${actions?.n} action runs for ${ids.length} executions`);
+    const burst = await transitions(server, ids);
+    const base = await transitions(server, alone);
+    return [
+      {
+        name: `${pipelines} pipelines × ${starts} starts at once (QUEUED): all ${ids.length} Succeeded, each action once; wall time`,
+        value: fmtMs(wall),
+        baseline: "—",
+        ratio: "—",
+        target: "every execution ends, none twice",
+      },
+      {
+        name: `… Source → Deploy stage transition, p50 / p90 (${ids.length} executions)`,
+        value: `${fmtMs(percentile(burst, 50))} / ${fmtMs(percentile(burst, 90))}`,
+        baseline: `${fmtMs(percentile(base, 50))} one execution alone (p50, 10 runs)`,
+        ratio: fmtRatio(percentile(burst, 50), percentile(base, 50)),
+        target: "flat",
+      },
+    ];
+  } finally {
+    cp.destroy();
     await server.close();
     rmSync(dir, { recursive: true, force: true });
   }

@@ -5,7 +5,7 @@ import { benchApiLatency } from "./api-latency.js";
 import { benchBuildLogs } from "./build-logs.js";
 import { benchBuildLatency, benchBuildStop, benchBuildThroughput, benchLocalBuild } from "./codebuild.js";
 import { benchGitEventLatency, benchGitThroughput } from "./codecommit.js";
-import { benchPipeline } from "./codepipeline.js";
+import { benchPipeline, benchPipelineBurst } from "./codepipeline.js";
 import { benchS3Throughput } from "./s3-throughput.js";
 import { benchStartup } from "./startup.js";
 import { printTable, type BenchRow } from "./stats.js";
@@ -32,6 +32,7 @@ const suites: Array<[string, () => Promise<BenchRow[]>]> = [
   ["build-logs", () => benchBuildLogs()],
   ["codecommit", async () => [...(await benchGitThroughput()), ...(await benchGitEventLatency())]],
   ["codepipeline", () => benchPipeline()],
+  ["codepipeline-burst", () => benchPipelineBurst()],
 ];
 
 const unknown = only.filter((n) => !suites.some(([name]) => name === n));
