@@ -80,8 +80,12 @@ export interface ClientConfig {
 /** `pipewright server` as a child process on a free port; resolves once it prints its URL. */
 export async function startServerProcess(
   dataDir: string,
+  options: { args?: string[]; env?: NodeJS.ProcessEnv } = {},
 ): Promise<{ cli: CliProcess; config: ClientConfig }> {
-  const cli = spawnPipewright(["server", "--port", "0", "--data-dir", dataDir]);
+  const cli = spawnPipewright(
+    ["server", "--port", "0", "--data-dir", dataDir, ...(options.args ?? [])],
+    options.env,
+  );
   const [, url] = await cli.waitFor(/running at (http:\/\/\S+)/);
   const file = readFileSync(`${dataDir}/credentials`, "utf8");
   const value = (key: string) => new RegExp(`${key} = (\\S+)`).exec(file)![1]!;
