@@ -19,13 +19,14 @@ import {
   viewOf,
   type ActionInputDoc,
   type ArtifactLocation,
+  type ComputeInputDoc,
   type ExecutionRow,
   rollbackOf,
 } from "./rows.js";
 import { ACTION_JOB, APPROVAL_TIMEOUT_JOB, type ExecutionRuntime } from "./runtime.js";
 import { startRollback } from "./start.js";
 import { enqueueAdvance } from "./wake.js";
-import { substituteAll, UnresolvedVariableError } from "./variables.js";
+import { substitute, substituteAll, UnresolvedVariableError } from "./variables.js";
 
 /**
  * The engine: one job kind, `codepipeline.advance`, asks an execution for its next steps and takes
@@ -282,6 +283,30 @@ function variableScope(execution: ExecutionRow, produced: Map<string, string>): 
   return scope;
 }
 
+/**
+ * A compute action's commands and environment. Variables are substituted in environment variable
+ * values only: a command is run as written, so a value an earlier action produced (a commit
+ * message, say) reaches it as `$NAME`, never as shell text.
+ */
+function computeInput(
+  action: EngineAction,
+  variables: ReadonlyMap<string, string>,
+  where: string,
+): ComputeInputDoc | undefined {
+  if (action.commands === undefined) return undefined;
+  const output = action.outputArtifacts?.[0];
+  return {
+    commands: [...action.commands],
+    outputVariables: [...(action.outputVariables ?? [])],
+    environmentVariables: (action.environmentVariables ?? []).map((v) => ({
+      name: v.name,
+      value: substitute(v.value, variables, `${where}, environment variable ${v.name}`),
+      type: v.type === "SECRETS_MANAGER" ? "SECRETS_MANAGER" : "PLAINTEXT",
+    })),
+    ...(output ? { files: [...(output.files ?? ["**/*"])] } : {}),
+  };
+}
+
 /** Records an action execution and sets its work going (a job, or an approval's timer). */
 async function startAction(
   rt: ExecutionRuntime,
@@ -301,8 +326,11 @@ async function startAction(
   const bucket = artifactBucket(pipeline, region);
   let problem: { code: string; message: string } | undefined;
   let resolved: Record<string, string> = {};
+  let compute: ComputeInputDoc | undefined;
   try {
-    resolved = substituteAll(action.configuration ?? {}, variableScope(execution, produced.variables), where);
+    const variables = variableScope(execution, produced.variables);
+    resolved = substituteAll(action.configuration ?? {}, variables, where);
+    compute = computeInput(action, variables, where);
   } catch (e) {
     if (!(e instanceof UnresolvedVariableError)) throw e;
     problem = { code: "ConfigurationError", message: e.message };
@@ -334,6 +362,7 @@ async function startAction(
       bucket: bucket ?? "",
       key: outputKey(pipeline.name, a.name),
     })),
+    ...(compute ? { compute } : {}),
   };
   const approval = actionTypeKey(action) === "Approval/AWS/Manual/1";
   const row = {
