@@ -26,7 +26,8 @@ import {
 import { ACTION_JOB, APPROVAL_TIMEOUT_JOB, type ExecutionRuntime } from "./runtime.js";
 import { startRollback } from "./start.js";
 import { enqueueAdvance } from "./wake.js";
-import { substitute, substituteAll, UnresolvedVariableError } from "./variables.js";
+import { computeInput } from "./compute-input.js";
+import { substituteAll, UnresolvedVariableError } from "./variables.js";
 
 /**
  * The engine: one job kind, `codepipeline.advance`, asks an execution for its next steps and takes
@@ -281,30 +282,6 @@ function variableScope(execution: ExecutionRow, produced: Map<string, string>): 
     scope.set(`variables.${v.name}`, v.resolvedValue);
   }
   return scope;
-}
-
-/**
- * A compute action's commands and environment. Variables are substituted in environment variable
- * values only: a command is run as written, so a value an earlier action produced (a commit
- * message, say) reaches it as `$NAME`, never as shell text.
- */
-function computeInput(
-  action: EngineAction,
-  variables: ReadonlyMap<string, string>,
-  where: string,
-): ComputeInputDoc | undefined {
-  if (action.commands === undefined) return undefined;
-  const output = action.outputArtifacts?.[0];
-  return {
-    commands: [...action.commands],
-    outputVariables: [...(action.outputVariables ?? [])],
-    environmentVariables: (action.environmentVariables ?? []).map((v) => ({
-      name: v.name,
-      value: substitute(v.value, variables, `${where}, environment variable ${v.name}`),
-      type: v.type === "SECRETS_MANAGER" ? "SECRETS_MANAGER" : "PLAINTEXT",
-    })),
-    ...(output ? { files: [...(output.files ?? ["**/*"])] } : {}),
-  };
 }
 
 /** Records an action execution and sets its work going (a job, or an approval's timer). */
