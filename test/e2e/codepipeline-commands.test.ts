@@ -22,9 +22,10 @@ import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } fro
 import { CreateSecretCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { rawZip } from "../../src/services/codepipeline/providers/fixtures/providers.fixture.js";
-import { startTestServer, type TestServer } from "../support/server.js";
+import { hasPostgres, startTestServer, type TestServer } from "../support/server.js";
 import { unzip, zipOf } from "./codebuild-support.js";
 
+const dialects = ["sqlite", ...(hasPostgres() ? ["postgres" as const] : [])] as const;
 const ROLE = "arn:aws:iam::000000000000:role/pipeline";
 const SECRET = "s3cr3t-Value-4242";
 const waiting = (what: string) => ({ timeout: 90_000, interval: 200, message: `waiting for ${what}` });
@@ -70,7 +71,7 @@ const commands = (name: string, over: Partial<ActionDeclaration>): ActionDeclara
  * The Commands action as a user runs it: commands really executed in the build sandbox through
  * CodeBuild, with the pipeline's artifacts, variables and secrets — through the SDK.
  */
-describe("CodePipeline Commands action", () => {
+describe.each(dialects)("CodePipeline Commands action (%s)", (dialect) => {
   let server: TestServer;
   let cp: CodePipelineClient;
   let cb: CodeBuildClient;
@@ -78,7 +79,7 @@ describe("CodePipeline Commands action", () => {
   let logs: CloudWatchLogsClient;
 
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestServer({ dialect });
     cp = new CodePipelineClient(server.clientConfig);
     cb = new CodeBuildClient(server.clientConfig);
     s3 = new S3Client({ ...server.clientConfig, forcePathStyle: true });
