@@ -188,9 +188,10 @@ export async function startServer(
         artifactBuckets: { bucketRegion: (executor, name) => s3.service.bucketRegion(name, executor) },
         s3: s3.service,
         codecommit: codecommit.git,
-        // Build and Test actions run builds of this server's CodeBuild.
+        // Build, Test and Commands actions run builds of this server's CodeBuild.
         builds: {
           startBuildFor: (request) => codebuild.startBuildFor(request),
+          startInlineBuild: (request) => codebuild.startInlineBuild(request),
           buildOutcome: (executor, scope, id) => codebuild.buildOutcome(executor, scope, id),
         },
         publicUrl: () => publicUrl,

@@ -43,6 +43,11 @@ export interface BuildDoc {
   encryptionKey: string;
   exportedEnvironmentVariables: Array<{ name: string; value: string }>;
   reportArns: string[];
+  /**
+   * A build without a project, run for a pipeline's Commands action: RetryBuild cannot repeat it
+   * (retrying the pipeline's stage does).
+   */
+  inline?: { pipelineName: string };
   /** The StartBuild request this build came from, so RetryBuild can repeat it. */
   request: Record<string, unknown>;
   /** Queue job ids: the build job, and the queued-timeout timer. */

@@ -4,7 +4,7 @@ import { afterCommit } from "../../platform/store/index.js";
 import { awsEnum, awsList, awsString, operation } from "../kit/index.js";
 import { buildOutput, docOf, findBuild, writeBuild } from "./build-rows.js";
 import type { CodeBuildRuntime } from "./deps.js";
-import { buildNotFound, projectNotFound } from "./errors.js";
+import { buildNotFound, codebuildError, projectNotFound } from "./errors.js";
 import { endBuild } from "./lifecycle.js";
 import { decodePage, encodePage } from "./pagination.js";
 import { findProject } from "./projects.js";
@@ -63,6 +63,13 @@ export function retryBuild(rt: CodeBuildRuntime) {
     handler: async (input, ctx) => {
       const row = input.id ? await findBuild(ctx.trx, ctx, input.id) : undefined;
       if (!row) throw buildNotFound(input.id ?? "");
+      const inline = docOf(row).inline;
+      if (inline) {
+        throw codebuildError(
+          "InvalidInputException",
+          `Build ${row.id} ran a Commands action of pipeline ${inline.pipelineName} and has no project to build again; retry the pipeline's stage (RetryStageExecution) instead`,
+        );
+      }
       const request = StartBuildInput.parse({
         ...docOf(row).request,
         idempotencyToken: input.idempotencyToken,

@@ -6,3 +6,6 @@ export { renderBadge } from "./badges.js";
 export { RunnerApiError } from "./errors.js";
 export { findBuildLogRef, type BuildLogRef } from "./build-log-ref.js";
 export type { PipelineArtifact, PipelineBuildInput } from "./pipeline-build.js";
+export { INLINE_IMAGE, inlineProjectName, type InlineBuildRequest } from "./inline-build.js";
+export { inlineBuildspec, MAX_INLINE_COMMANDS, type InlineSpec } from "./inline-buildspec.js";
+export { COMPUTE_TYPES } from "./shapes.js";

@@ -36,6 +36,7 @@ import {
   listReports,
   listReportsForReportGroup,
 } from "./reports.js";
+import { submitInlineBuild, type InlineBuildRequest } from "./inline-build.js";
 import type { PipelineBuildInput } from "./pipeline-build.js";
 import type { EnvironmentVariableInput } from "./shapes.js";
 import { startBuild, submitBuild } from "./start-build.js";
@@ -54,6 +55,14 @@ export interface CodeBuild extends ServiceModule {
    * five minutes returns the same build, so a redelivered event starts nothing twice.
    */
   startBuildFor(request: ServiceBuildRequest): Promise<string>;
+  /**
+   * Starts a build without a project for a pipeline's Commands action: its buildspec made from the
+   * commands, its sources the input artifacts, its artifact the output artifact. It is listed by
+   * ListBuilds and described by BatchGetBuilds under the project name `codepipeline.<pipeline>`,
+   * which no project can have. Returns the build id; the same `idempotencyToken` within five
+   * minutes returns the same build.
+   */
+  startInlineBuild(request: InlineBuildRequest): Promise<string>;
   /**
    * Whether a project exists, for callers that check a target before they use it; `executor` is
    * the caller's transaction when it has one (SQLite has one connection: a query beside an open
@@ -113,7 +122,10 @@ export interface ServiceBuildRequest {
  * The context of a build another service starts: a principal that is the service itself, named by
  * the initiator (AWS shows `codepipeline/<pipeline>` the same way for pipeline builds).
  */
-function serviceContext(trx: Kysely<Database>, request: ServiceBuildRequest): OperationContext {
+function serviceContext(
+  trx: Kysely<Database>,
+  request: { accountId: string; region: string; initiator: string },
+): OperationContext {
   return {
     trx,
     requestId: newRequestId(),
@@ -200,6 +212,12 @@ export function createCodeBuild(deps: CodeBuildDeps): CodeBuild {
           },
           request.pipeline,
         ),
+      );
+      return row.id;
+    },
+    async startInlineBuild(request) {
+      const row = await rt.store.transaction((trx) =>
+        submitInlineBuild(rt, serviceContext(trx, request), request),
       );
       return row.id;
     },

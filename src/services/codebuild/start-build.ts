@@ -5,13 +5,13 @@ import { awsEnum, awsInt, awsString, operation, type OperationContext } from "..
 import { artifactKey, artifactLocation } from "./artifact-keys.js";
 import { logStreamArn } from "../logs/index.js";
 import { buildArn, projectArn } from "./arns.js";
-import { buildOutput, findBuild, loadBuild, type BuildDoc, type BuildRow } from "./build-rows.js";
-import { BUILD_JOB_KIND, QUEUED_TIMEOUT_JOB_KIND, type CodeBuildRuntime } from "./deps.js";
+import { buildOutput, type BuildDoc, type BuildRow } from "./build-rows.js";
+import type { CodeBuildRuntime } from "./deps.js";
 import { codebuildError, projectNotFound } from "./errors.js";
-import { emitPhaseChanges, emitStateChange } from "./events.js";
 import { pipelineBuildParts, type PipelineBuildInput } from "./pipeline-build.js";
 import { artifactDefaults, type ProjectSpec } from "./project-spec.js";
 import { findProject } from "./projects.js";
+import { queueBuild, recentBuild } from "./queue-build.js";
 import {
   COMPUTE_TYPES,
   ENVIRONMENT_TYPES,
@@ -47,9 +47,6 @@ export const StartBuildInput = z.looseObject({
 });
 export type StartBuildInput = z.output<typeof StartBuildInput>;
 
-/** How long an idempotency token names the build it started, as AWS documents: 5 minutes. */
-const IDEMPOTENCY_MS = 5 * 60_000;
-
 /** StartBuild: records the build (SUBMITTED, then QUEUED) and enqueues its job in one transaction. */
 export function startBuild(rt: CodeBuildRuntime) {
   return operation({
@@ -71,15 +68,8 @@ export async function submitBuild(
   if (!project) throw projectNotFound(input.projectName);
   const now = rt.clock.now();
   if (input.idempotencyToken) {
-    const earlier = await ctx.trx
-      .selectFrom("codebuild_builds")
-      .select("id")
-      .where("account_id", "=", ctx.accountId)
-      .where("region", "=", ctx.region)
-      .where("idempotency_token", "=", input.idempotencyToken)
-      .where("start_time", ">", now - IDEMPOTENCY_MS)
-      .executeTakeFirst();
-    if (earlier) return (await findBuild(ctx.trx, ctx, earlier.id))!;
+    const earlier = await recentBuild(ctx, input.idempotencyToken, now);
+    if (earlier) return earlier;
   }
   const spec = JSON.parse(project.spec) as ProjectSpec;
   if (
@@ -121,48 +111,14 @@ export async function submitBuild(
   const uuid = newUuid();
   const id = `${project.name}:${uuid}`;
   const doc = composeDoc(rt, ctx, spec, project.arn, input, id, uuid, now, pipeline);
-  await ctx.trx
-    .insertInto("codebuild_builds")
-    .values({
-      id,
-      account_id: ctx.accountId,
-      region: ctx.region,
-      project_name: project.name,
-      build_number: buildNumber,
-      status: "IN_PROGRESS",
-      current_phase: "QUEUED",
-      state: "queued",
-      stop_requested: 0,
-      idempotency_token: input.idempotencyToken ?? null,
-      doc: "{}",
-      start_time: now,
-      end_time: null,
-    })
-    .execute();
-  const job = await rt.queue.enqueue(ctx.trx, {
-    kind: BUILD_JOB_KIND,
-    payload: { buildId: id },
-    key: `${BUILD_JOB_KIND}:${id}`,
-    // A second attempt exists only to notice that the first one's process died (then it ends FAULT).
-    maxAttempts: 3,
+  return queueBuild(rt, ctx, {
+    id,
+    projectName: project.name,
+    buildNumber,
+    idempotencyToken: input.idempotencyToken,
+    doc,
+    now,
   });
-  const timer = await rt.queue.enqueue(ctx.trx, {
-    kind: QUEUED_TIMEOUT_JOB_KIND,
-    payload: { buildId: id },
-    key: `${QUEUED_TIMEOUT_JOB_KIND}:${id}`,
-    runAt: now + doc.queuedTimeoutInMinutes * rt.minuteMs,
-  });
-  doc.jobId = job.id;
-  doc.timerJobId = timer.id;
-  await ctx.trx
-    .updateTable("codebuild_builds")
-    .set({ doc: JSON.stringify(doc) })
-    .where("id", "=", id)
-    .execute();
-  const row = (await loadBuild(ctx.trx, id))!;
-  await emitStateChange(rt, ctx.trx, row);
-  await emitPhaseChanges(rt, ctx.trx, row, doc.phases.slice(0, 1));
-  return row;
 }
 
 function composeDoc(

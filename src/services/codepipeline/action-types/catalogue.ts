@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../../../platform/store/index.js";
+import { COMPUTE_TYPES } from "../../codebuild/index.js";
 
 // The action types a pipeline can use: AWS's built-in providers that Pipewright runs (this file),
 // and later the Custom ones an account defines (CreateCustomActionType, from the store). Structure
@@ -341,8 +342,19 @@ export const BUILT_IN_ACTION_TYPES: readonly ActionTypeDefinition[] = [
   {
     id: { category: "Compute", owner: "AWS", provider: "Commands", version: "1" },
     description: "Runs the action's shell commands in a build environment, with the input artifacts.",
-    // The commands are the action's `commands`, not configuration.
-    properties: [],
+    // The commands are the action's `commands`, not configuration. The build environment's image
+    // and compute type are accepted as CodeBuild accepts them and reported by the build; the
+    // commands run in this server's build sandbox whatever they say.
+    properties: [
+      property("ComputeType", "The build environment's compute type (default BUILD_GENERAL1_SMALL)."),
+      property("Image", "The build environment's image."),
+    ],
+    checkConfiguration(configuration) {
+      const computeType = configuration.literal("ComputeType");
+      if (computeType !== undefined && !(COMPUTE_TYPES as readonly string[]).includes(computeType))
+        return `ComputeType ${JSON.stringify(computeType)} is not a CodeBuild compute type; use one of ${COMPUTE_TYPES.join(", ")}.`;
+      return undefined;
+    },
     inputArtifacts: { min: 1, max: 10 },
     outputArtifacts: { min: 0, max: 1 },
     fields: { compute: true, timeout: false, crossRegion: false },

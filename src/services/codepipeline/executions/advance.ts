@@ -19,12 +19,14 @@ import {
   viewOf,
   type ActionInputDoc,
   type ArtifactLocation,
+  type ComputeInputDoc,
   type ExecutionRow,
   rollbackOf,
 } from "./rows.js";
 import { ACTION_JOB, APPROVAL_TIMEOUT_JOB, type ExecutionRuntime } from "./runtime.js";
 import { startRollback } from "./start.js";
 import { enqueueAdvance } from "./wake.js";
+import { computeInput } from "./compute-input.js";
 import { substituteAll, UnresolvedVariableError } from "./variables.js";
 
 /**
@@ -301,8 +303,11 @@ async function startAction(
   const bucket = artifactBucket(pipeline, region);
   let problem: { code: string; message: string } | undefined;
   let resolved: Record<string, string> = {};
+  let compute: ComputeInputDoc | undefined;
   try {
-    resolved = substituteAll(action.configuration ?? {}, variableScope(execution, produced.variables), where);
+    const variables = variableScope(execution, produced.variables);
+    resolved = substituteAll(action.configuration ?? {}, variables, where);
+    compute = computeInput(action, variables, where);
   } catch (e) {
     if (!(e instanceof UnresolvedVariableError)) throw e;
     problem = { code: "ConfigurationError", message: e.message };
@@ -334,6 +339,7 @@ async function startAction(
       bucket: bucket ?? "",
       key: outputKey(pipeline.name, a.name),
     })),
+    ...(compute ? { compute } : {}),
   };
   const approval = actionTypeKey(action) === "Approval/AWS/Manual/1";
   const row = {

@@ -13,9 +13,18 @@ export interface EngineAction {
   readonly runOrder?: number | undefined;
   readonly configuration?: Readonly<Record<string, string>> | undefined;
   readonly inputArtifacts?: readonly { readonly name: string }[] | undefined;
-  readonly outputArtifacts?: readonly { readonly name: string }[] | undefined;
+  readonly outputArtifacts?:
+    readonly { readonly name: string; readonly files?: readonly string[] | undefined }[] | undefined;
   readonly namespace?: string | undefined;
   readonly region?: string | undefined;
+  /** Compute actions (Commands): the shell commands, one line each. */
+  readonly commands?: readonly string[] | undefined;
+  /** Compute actions: environment variables whose values become output variables. */
+  readonly outputVariables?: readonly string[] | undefined;
+  /** Compute actions: the commands' environment. */
+  readonly environmentVariables?:
+    | readonly { readonly name: string; readonly value: string; readonly type?: string | undefined }[]
+    | undefined;
 }
 
 export interface EngineStage {

@@ -31,6 +31,17 @@ export interface ActionInputDoc {
   inputArtifacts: ArtifactLocation[];
   /** Where each output artifact is written, chosen when the action starts. */
   outputArtifacts: ArtifactLocation[];
+  /** A compute action's commands and their environment, variables substituted. */
+  compute?: ComputeInputDoc;
+}
+
+/** What a compute (Commands) action runs, as it started. */
+export interface ComputeInputDoc {
+  commands: string[];
+  outputVariables: string[];
+  environmentVariables: Array<{ name: string; value: string; type: "PLAINTEXT" | "SECRETS_MANAGER" }>;
+  /** The output artifact's `files` globs (all files when it names none); absent without one. */
+  files?: string[];
 }
 
 /** A source action's revision (`ArtifactRevision` / `ActionRevision`). */

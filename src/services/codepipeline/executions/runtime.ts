@@ -3,7 +3,7 @@ import type { Clock, Logger } from "../../../core/index.js";
 import type { Bus } from "../../../platform/bus/index.js";
 import type { Queue } from "../../../platform/queue/index.js";
 import type { Database, Store } from "../../../platform/store/index.js";
-import type { BuildOutcome, ServiceBuildRequest } from "../../codebuild/index.js";
+import type { BuildOutcome, InlineBuildRequest, ServiceBuildRequest } from "../../codebuild/index.js";
 import type { SyncProvider } from "../providers/types.js";
 import type { PipelineSource } from "./pipeline-source.js";
 
@@ -12,9 +12,11 @@ export const ADVANCE_JOB = "codepipeline.advance";
 export const ACTION_JOB = "codepipeline.action";
 export const APPROVAL_TIMEOUT_JOB = "codepipeline.approval-timeout";
 
-/** What the build and test actions need from CodeBuild. */
+/** What the build, test and Commands actions need from CodeBuild. */
 export interface PipelineBuilds {
   startBuildFor(request: ServiceBuildRequest): Promise<string>;
+  /** Commands actions: a build without a project, made from the action's commands. */
+  startInlineBuild(request: InlineBuildRequest): Promise<string>;
   /** A build's outcome; `executor` is the caller's transaction. */
   buildOutcome(
     executor: Kysely<Database>,

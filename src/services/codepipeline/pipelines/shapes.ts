@@ -83,7 +83,8 @@ const ActionDeclaration = z.object({
   actionTypeId: ActionTypeId,
   runOrder: awsInt(1, 999).optional(),
   configuration: awsMap(awsString(1, 50), awsString(1, 1000)).optional(),
-  commands: awsList(awsString(1, 1000), 1, 50).optional(),
+  // At most 50, as AWS's model says: checked with the action's name (pipelines/compute-checks.ts).
+  commands: awsList(awsString(1, 1000), 1).optional(),
   outputArtifacts: z.array(OutputArtifact).optional(),
   inputArtifacts: z.array(InputArtifact).optional(),
   outputVariables: awsList(awsString(1, 128), 1, 15).optional(),

@@ -6,6 +6,7 @@ import {
   type ConfigurationView,
 } from "../action-types/catalogue.js";
 import { codepipelineError } from "../errors.js";
+import { checkComputeFields } from "./compute-checks.js";
 import type {
   ActionInput,
   ConditionInput,
@@ -357,6 +358,7 @@ function checkAction(
   if (type.id.provider === "Commands" && type.fields.compute && action.commands === undefined) {
     throw actionError(place, "a Commands action needs commands: a list of 1 to 50 shell commands to run.");
   }
+  if (type.fields.compute) checkComputeFields(action, place);
   if (action.timeoutInMinutes !== undefined && !type.fields.timeout) {
     throw actionError(place, `timeoutInMinutes can only be set on manual approval actions, not ${provider}.`);
   }
