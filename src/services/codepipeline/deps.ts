@@ -39,8 +39,10 @@ export interface CodePipelineDeps {
   clock?: Clock;
   /** Default a silent logger. */
   logger?: Logger;
-  /** How long a manual approval waits; default 7 days, as on AWS. Tests shorten it. */
+  /** How long a manual approval waits when its action sets no timeoutInMinutes; default 7 days, as on AWS. */
   approvalTimeoutMs?: number;
+  /** How long a custom action waits for its job workers; default 24 hours, as on AWS. Tests shorten it. */
+  customActionTimeoutMs?: number;
 }
 
 /** The dependencies with defaults resolved: the execution engine's, plus what definitions check. */

@@ -18,11 +18,7 @@
 
 import { createLogger, systemClock } from "../../core/index.js";
 import { jsonService, type ServiceModule } from "../kit/index.js";
-import {
-  createActionHandler,
-  createApprovalTimeoutHandler,
-  createBuildStateHandler,
-} from "./executions/actions.js";
+import { createActionHandler, createBuildStateHandler } from "./executions/actions.js";
 import { advance } from "./executions/advance.js";
 import {
   disableStageTransition,
@@ -37,7 +33,13 @@ import {
   startPipelineExecution,
   stopPipelineExecution,
 } from "./executions/operations.js";
-import { ACTION_JOB, ADVANCE_JOB, APPROVAL_TIMEOUT_JOB } from "./executions/runtime.js";
+import { ACTION_JOB, ADVANCE_JOB } from "./executions/runtime.js";
+import {
+  ACTION_TIMEOUT_JOB,
+  createActionTimeoutHandler,
+  DEFAULT_TIMEOUTS_MS,
+  LEGACY_APPROVAL_TIMEOUT_JOB,
+} from "./executions/timeouts.js";
 import { createPushHandler } from "./executions/triggers.js";
 import {
   acknowledgeJob,
@@ -62,12 +64,12 @@ import {
 } from "./pipelines/operations.js";
 
 const ADVANCE_PAYLOAD = z.object({ executionId: z.string() });
-const WEEK_MS = 7 * 24 * 3600_000;
 
 /**
  * CodePipeline as a module: pipeline definitions, the action-type catalogue, and executions — a
  * durable state machine advanced by jobs on the `background` pool (`codepipeline.advance`, one per
- * wake-up; `codepipeline.action`, one per action to run; approval timers) and by two bus
+ * wake-up; `codepipeline.action`, one per action to run; `codepipeline.action-timeout`, one timer per
+ * running action) and by two bus
  * subscriptions (builds ending, pushes arriving).
  */
 export function createCodePipeline(deps: CodePipelineDeps): ServiceModule {
@@ -91,7 +93,11 @@ export function createCodePipeline(deps: CodePipelineDeps): ServiceModule {
     // The catalogue's version of every built-in type is 1.
     providers: Object.fromEntries(Object.entries(providers).map(([id, p]) => [`${id}/1`, p])),
     ...(deps.builds ? { builds: deps.builds } : {}),
-    approvalTimeoutMs: deps.approvalTimeoutMs ?? WEEK_MS,
+    timeoutsMs: {
+      ...DEFAULT_TIMEOUTS_MS,
+      ...(deps.approvalTimeoutMs !== undefined ? { approval: deps.approvalTimeoutMs } : {}),
+      ...(deps.customActionTimeoutMs !== undefined ? { custom: deps.customActionTimeoutMs } : {}),
+    },
   };
   return {
     name: "codepipeline",
@@ -143,7 +149,8 @@ export function createCodePipeline(deps: CodePipelineDeps): ServiceModule {
         handler: (job) => advance(rt, ADVANCE_PAYLOAD.parse(job.payload).executionId),
       },
       { kind: ACTION_JOB, pool: "background", handler: createActionHandler(rt) },
-      { kind: APPROVAL_TIMEOUT_JOB, pool: "background", handler: createApprovalTimeoutHandler(rt) },
+      { kind: ACTION_TIMEOUT_JOB, pool: "background", handler: createActionTimeoutHandler(rt) },
+      { kind: LEGACY_APPROVAL_TIMEOUT_JOB, pool: "background", handler: createActionTimeoutHandler(rt) },
     ],
     subscriptions: [
       {

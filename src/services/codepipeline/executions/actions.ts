@@ -89,17 +89,3 @@ async function runProvider(
     };
   }
 }
-
-/** The approval timer: an approval nobody answered in time fails. */
-export function createApprovalTimeoutHandler(rt: ExecutionRuntime) {
-  return async (job: Job): Promise<void> => {
-    const { actionExecutionId } = ActionPayload.parse(job.payload);
-    await rt.store.transaction((trx) =>
-      finishAction(rt, trx, actionExecutionId, {
-        status: "Failed",
-        code: "JobFailed",
-        message: "The approval request expired before anyone approved or rejected it.",
-      }),
-    );
-  };
-}

@@ -23,7 +23,8 @@ import {
   type ExecutionRow,
   rollbackOf,
 } from "./rows.js";
-import { ACTION_JOB, APPROVAL_TIMEOUT_JOB, type ExecutionRuntime } from "./runtime.js";
+import { ACTION_JOB, type ExecutionRuntime } from "./runtime.js";
+import { startActionTimer } from "./timeouts.js";
 import { startRollback } from "./start.js";
 import { enqueueAdvance } from "./wake.js";
 import { computeInput } from "./compute-input.js";
@@ -372,16 +373,11 @@ async function startAction(
     await emitActionEvent(rt.bus, trx, execution, row, input, "FAILED");
     return;
   }
+  await startActionTimer(rt, trx, action, id, now);
   if (action.actionTypeId.owner === "Custom") {
     // The account's own job workers run it: they find the job with PollForJobs.
     await queueJob(trx, row, jobData(execution, stageName, action.name, id, input), now);
-  } else if (approval) {
-    await rt.queue.enqueue(trx, {
-      kind: APPROVAL_TIMEOUT_JOB,
-      payload: { actionExecutionId: id },
-      runAt: now + rt.approvalTimeoutMs,
-    });
-  } else {
+  } else if (!approval) {
     await rt.queue.enqueue(trx, { kind: ACTION_JOB, payload: { actionExecutionId: id } });
   }
 }

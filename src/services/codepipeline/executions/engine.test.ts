@@ -6,12 +6,13 @@ import { createBus } from "../../../platform/bus/index.js";
 import { createQueue, createWorker } from "../../../platform/queue/index.js";
 import { openStore, type Store } from "../../../platform/store/index.js";
 import { ActionFailure, type ActionRun, type SyncProvider } from "../providers/types.js";
-import { createActionHandler, createApprovalTimeoutHandler, finishAction } from "./actions.js";
+import { createActionHandler, finishAction } from "./actions.js";
 import { advance } from "./advance.js";
 import { enqueueAdvance } from "./wake.js";
 import type { EnginePipeline, PipelineSource } from "./pipeline-source.js";
 import { actionsOf, findExecution, stagesOf } from "./rows.js";
-import { ACTION_JOB, ADVANCE_JOB, APPROVAL_TIMEOUT_JOB, type ExecutionRuntime } from "./runtime.js";
+import { ACTION_JOB, ADVANCE_JOB, type ExecutionRuntime } from "./runtime.js";
+import { ACTION_TIMEOUT_JOB, createActionTimeoutHandler, DEFAULT_TIMEOUTS_MS } from "./timeouts.js";
 import { startExecution } from "./start.js";
 
 // The engine against a real store, queue and bus, with pipelines given directly (the definitions'
@@ -78,10 +79,11 @@ describe.each(dialects())("execution engine on %s", (dialect) => {
     pipelines: EnginePipeline[],
     held = new HeldProvider(),
     approvalTimeoutMs = 7 * 24 * 3600_000,
+    otherTimeoutMs = 3600_000,
   ) {
     const t = await openTestStore(dialect);
     teardown.push(t.cleanup);
-    return engineOn(t.store, pipelines, held, approvalTimeoutMs);
+    return engineOn(t.store, pipelines, held, approvalTimeoutMs, otherTimeoutMs);
   }
 
   /** An engine — queue, bus, worker — over `store`, as one server runs it. */
@@ -90,6 +92,7 @@ describe.each(dialects())("execution engine on %s", (dialect) => {
     pipelines: EnginePipeline[],
     held = new HeldProvider(),
     approvalTimeoutMs = 7 * 24 * 3600_000,
+    otherTimeoutMs = 3600_000,
   ) {
     const queue = createQueue({ store });
     const bus = createBus({ store, pollMs: 50 });
@@ -118,7 +121,7 @@ describe.each(dialects())("execution engine on %s", (dialect) => {
         "Build/AWS/Held/1": held,
         "Deploy/AWS/Flaky/1": flaky,
       },
-      approvalTimeoutMs,
+      timeoutsMs: { ...DEFAULT_TIMEOUTS_MS, approval: approvalTimeoutMs, other: otherTimeoutMs },
     };
     const worker = createWorker({
       queue,
@@ -128,7 +131,7 @@ describe.each(dialects())("execution engine on %s", (dialect) => {
       handlers: {
         [ADVANCE_JOB]: (job) => advance(rt, (job.payload as { executionId: string }).executionId),
         [ACTION_JOB]: createActionHandler(rt),
-        [APPROVAL_TIMEOUT_JOB]: createApprovalTimeoutHandler(rt),
+        [ACTION_TIMEOUT_JOB]: createActionTimeoutHandler(rt),
       },
     });
     worker.start();
@@ -370,6 +373,53 @@ describe.each(dialects())("execution engine on %s", (dialect) => {
       null,
     ]);
   });
+  it("an approval waits its own timeoutInMinutes; an action that outlives its timeout fails; a finished one leaves no timer", async () => {
+    const held: EnginePipeline = {
+      ...linear,
+      name: "held",
+      stages: [
+        linear.stages[0]!,
+        {
+          name: "Build",
+          actions: [
+            action("Slow", "Build", "Held"),
+            {
+              name: "Ok",
+              actionTypeId: { category: "Approval", owner: "AWS", provider: "Manual", version: "1" },
+              timeoutInMinutes: 5,
+            },
+          ],
+        },
+      ],
+    };
+    const { store, start, status } = await setup([held], new HeldProvider(), 300, 300);
+    const id = await start();
+    const slowStatus = async () =>
+      (await actionsOf(store.db, id)).find((a) => a.action_name === "Slow")?.status;
+    await expect.poll(slowStatus, waiting("the held action to time out")).toBe("Failed");
+    // The stage waits for the approval beside it, which still has its own 5 minutes.
+    expect(await status(id)).toBe("InProgress");
+    const actions = await actionsOf(store.db, id);
+    const slow = actions.find((a) => a.action_name === "Slow")!;
+    expect([slow.status, slow.error_message]).toEqual([
+      "Failed",
+      "The action did not finish within 300 ms, CodePipeline's timeout for this action type.",
+    ]);
+    const ok = actions.find((a) => a.action_name === "Ok")!;
+    expect(ok.status).toBe("InProgress");
+    const timer = (actionId: string) =>
+      store.db
+        .selectFrom("jobs")
+        .select(["run_at", "created_at"])
+        .where("key", "=", `${ACTION_TIMEOUT_JOB}:${actionId}`)
+        .executeTakeFirst();
+    const okTimer = await timer(ok.action_execution_id);
+    expect(Number(okTimer!.run_at) - Number(okTimer!.created_at)).toBeGreaterThanOrEqual(5 * 60_000 - 1000);
+    // Actions that ended leave no timer behind.
+    const src = actions.find((a) => a.action_name === "Src")!;
+    expect(await timer(src.action_execution_id)).toBeUndefined();
+  });
+
   const deploying = (onFailure: { result: string }): EnginePipeline => ({
     name: "deploying",
     pipelineType: "V2",

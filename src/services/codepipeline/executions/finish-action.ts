@@ -4,6 +4,7 @@ import type { ActionResult } from "../providers/types.js";
 import { emitActionEvent } from "./events.js";
 import { findExecution, inputOf, type ActionOutputDoc, type ActionRow } from "./rows.js";
 import type { ExecutionRuntime } from "./runtime.js";
+import { cancelActionTimer } from "./timeouts.js";
 import { enqueueAdvance } from "./wake.js";
 
 /** How an action ended. */
@@ -29,6 +30,7 @@ export async function finishAction(
   trx: Kysely<Database>,
   actionExecutionId: string,
   outcome: ActionOutcome,
+  options: { fromTimer?: boolean } = {},
 ): Promise<boolean> {
   const row = await findAction(trx, actionExecutionId);
   if (!row || row.status !== "InProgress") return false;
@@ -87,6 +89,8 @@ export async function finishAction(
     input,
     outcome.status === "Succeeded" ? "SUCCEEDED" : outcome.status === "Failed" ? "FAILED" : "ABANDONED",
   );
+  // The timer's own job ends with its handler; any other end stops the timer.
+  if (!options.fromTimer) await cancelActionTimer(rt, trx, actionExecutionId);
   await enqueueAdvance(rt, trx, row.execution_id);
   return true;
 }

@@ -17,6 +17,8 @@ export interface EngineAction {
     readonly { readonly name: string; readonly files?: readonly string[] | undefined }[] | undefined;
   readonly namespace?: string | undefined;
   readonly region?: string | undefined;
+  /** Manual approvals: how long to wait, in minutes (AWS allows it on approvals only). */
+  readonly timeoutInMinutes?: number | undefined;
   /** Compute actions (Commands): the shell commands, one line each. */
   readonly commands?: readonly string[] | undefined;
   /** Compute actions: environment variables whose values become output variables. */

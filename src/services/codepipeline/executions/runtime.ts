@@ -6,11 +6,11 @@ import type { Database, Store } from "../../../platform/store/index.js";
 import type { BuildOutcome, InlineBuildRequest, ServiceBuildRequest } from "../../codebuild/index.js";
 import type { SyncProvider } from "../providers/types.js";
 import type { PipelineSource } from "./pipeline-source.js";
+import type { TimeoutClass } from "./timeouts.js";
 
 /** Job kinds of the engine. */
 export const ADVANCE_JOB = "codepipeline.advance";
 export const ACTION_JOB = "codepipeline.action";
-export const APPROVAL_TIMEOUT_JOB = "codepipeline.approval-timeout";
 
 /** What the build, test and Commands actions need from CodeBuild. */
 export interface PipelineBuilds {
@@ -37,6 +37,6 @@ export interface ExecutionRuntime {
   providers: Readonly<Record<string, SyncProvider>>;
   /** Build and Test actions; without it they fail with a message saying CodeBuild is not available. */
   builds?: PipelineBuilds;
-  /** How long a manual approval waits: 7 days unless a test shortens it. */
-  approvalTimeoutMs: number;
+  /** How long each class of action may run (AWS's quotas unless a test shortens them); see timeouts.ts. */
+  timeoutsMs: Readonly<Record<TimeoutClass, number>>;
 }
