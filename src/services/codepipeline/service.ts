@@ -37,6 +37,11 @@ import {
   startPipelineExecution,
   stopPipelineExecution,
 } from "./executions/operations.js";
+import {
+  listRuleExecutions,
+  listRuleTypes,
+  overrideStageCondition,
+} from "./executions/operations-conditions.js";
 import { ACTION_JOB, ADVANCE_JOB, APPROVAL_TIMEOUT_JOB } from "./executions/runtime.js";
 import { createPushHandler } from "./executions/triggers.js";
 import {
@@ -134,6 +139,10 @@ export function createCodePipeline(deps: CodePipelineDeps): ServiceModule {
         putApprovalResult(rt),
         enableStageTransition(rt),
         disableStageTransition(rt),
+        // executions: stage conditions
+        listRuleTypes(),
+        listRuleExecutions(rt),
+        overrideStageCondition(rt),
       ],
     }),
     jobs: [
