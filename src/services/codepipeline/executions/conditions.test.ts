@@ -66,7 +66,7 @@ describe.each(dialects())("stage conditions on %s", (dialect) => {
   async function setup(p: EnginePipeline) {
     const t = await openTestStore(dialect);
     teardown.push(t.cleanup);
-    const clock = { shift: 0, now: () => Date.now() + clock.shift } satisfies Clock & { shift: number };
+    const clock: Clock & { shift: number } = { shift: 0, now: () => Date.now() + clock.shift };
     const store = t.store;
     const queue = createQueue({ store, clock });
     const bus = createBus({ store, pollMs: 50 });
