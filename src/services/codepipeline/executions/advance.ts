@@ -3,7 +3,7 @@ import { newUuid, randomKeyChars } from "../../../core/index.js";
 import type { Database } from "../../../platform/store/index.js";
 import { jobData, queueJob } from "../jobs/rows.js";
 import { conditionFailureSummary, conditionsOf, conditionViews } from "./condition-rows.js";
-import { checkConditions, refuseEntry } from "./conditions.js";
+import { abandonConditions, checkConditions, refuseEntry } from "./conditions.js";
 import { emitActionEvent, emitPipelineEvent, emitStageEvent, type EventState } from "./events.js";
 import {
   actionTypeKey,
@@ -196,6 +196,7 @@ export async function endExecution(
     .set({ status, status_summary: summary, waiting_for_stage: null, updated_at: rt.clock.now() })
     .where("execution_id", "=", execution.execution_id)
     .execute();
+  await abandonConditions(trx, execution.execution_id, rt.clock.now());
   await emitPipelineEvent(rt.bus, trx, { ...execution, status }, eventState(status));
 }
 

@@ -1,9 +1,10 @@
-import { sql } from "kysely";
+import { sql, type Kysely } from "kysely";
 import { afterEach, describe, expect, it } from "vitest";
 import { dialects, openTestStore } from "../../../../test/support/stores.js";
 import { createLogger, type Clock } from "../../../core/index.js";
 import { createBus } from "../../../platform/bus/index.js";
 import { createQueue, createWorker } from "../../../platform/queue/index.js";
+import type { Database } from "../../../platform/store/index.js";
 import type { SyncProvider } from "../providers/types.js";
 import { createActionHandler } from "./actions.js";
 import { advance } from "./advance.js";
@@ -11,6 +12,7 @@ import { conditionsOf } from "./condition-rows.js";
 import type { EngineCondition, EnginePipeline, EngineStage, PipelineSource } from "./pipeline-source.js";
 import { actionsOf, findExecution, stagesOf } from "./rows.js";
 import { ACTION_JOB, ADVANCE_JOB, type ExecutionRuntime } from "./runtime.js";
+import { stopPipelineExecution } from "./operations.js";
 import { overrideStageCondition } from "./operations-conditions.js";
 import { startExecution } from "./start.js";
 
@@ -54,6 +56,21 @@ function pipeline(name: string, deploy: Partial<EngineStage>): EnginePipeline {
 }
 
 const conditions = (c: EngineCondition) => ({ conditions: [c] });
+
+/** An operation's context, as a release manager's request gives it. */
+const context = (trx: Kysely<Database>) => ({
+  ...SCOPE,
+  requestId: "r",
+  trx,
+  principal: {
+    accountId: SCOPE.accountId,
+    userId: "u",
+    userName: "release-manager",
+    arn: "arn:aws:iam::000000000000:user/release-manager",
+    accessKeyId: "AKIA",
+    isRoot: false,
+  },
+});
 
 describe.each(dialects())("stage conditions on %s", (dialect) => {
   const teardown: Array<() => Promise<void>> = [];
@@ -245,19 +262,7 @@ describe.each(dialects())("stage conditions on %s", (dialect) => {
             pipelineExecutionId: id,
             conditionType: "BEFORE_ENTRY",
           },
-          {
-            ...SCOPE,
-            requestId: "r",
-            trx,
-            principal: {
-              accountId: SCOPE.accountId,
-              userId: "u",
-              userName: "release-manager",
-              arn: "arn:aws:iam::000000000000:user/release-manager",
-              accessKeyId: "AKIA",
-              isRoot: false,
-            },
-          },
+          context(trx),
         ),
       );
     await override();
@@ -270,6 +275,25 @@ describe.each(dialects())("stage conditions on %s", (dialect) => {
     ]);
     expect((await rules(id)).map((r) => r.status)).toEqual(["Abandoned"]);
     await expect(override()).rejects.toMatchObject({ code: "ConditionNotOverridableException" });
+  });
+
+  it("stopping an execution that waits on a window cancels the condition and abandons its rule", async () => {
+    const { rt, store, clock, start, status, rules } = await setup(
+      pipeline("stop", { beforeEntry: conditions({ result: "FAIL", rules: [window] }) }),
+    );
+    clock.shift = MONDAY_8_UTC - Date.now();
+    const id = await start();
+    await expect
+      .poll(async () => (await conditionsOf(store.db, id))[0]?.status, waiting("the condition to wait"))
+      .toBe("InProgress");
+    await store.transaction((trx) =>
+      stopPipelineExecution(rt).handler({ pipelineName: "stop", pipelineExecutionId: id }, context(trx)),
+    );
+    await expect.poll(() => status(id), waiting("the execution to stop")).toBe("Stopped");
+    expect((await conditionsOf(store.db, id)).map((c) => [c.status, c.recheck_at])).toEqual([
+      ["Cancelled", null],
+    ]);
+    expect((await rules(id)).map((r) => r.status)).toEqual(["Abandoned"]);
   });
 
   it("a MATCHES pattern that backtracks catastrophically errors the rule instead of hanging the engine", async () => {

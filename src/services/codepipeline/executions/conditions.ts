@@ -239,3 +239,26 @@ export async function refuseEntry(
     .execute();
   if (status === "Failed") await emitStageEvent(rt.bus, trx, execution, stageName, "FAILED");
 }
+
+/**
+ * An execution that ends while one of its conditions is in progress (stopped, superseded): the
+ * condition is Cancelled and its rule runs in progress Abandoned, so nothing shows it still waiting.
+ */
+export async function abandonConditions(
+  trx: Kysely<Database>,
+  executionId: string,
+  now: number,
+): Promise<void> {
+  await trx
+    .updateTable("codepipeline_stage_conditions")
+    .set({ status: "Cancelled", recheck_at: null, updated_at: now })
+    .where("execution_id", "=", executionId)
+    .where("status", "=", "InProgress")
+    .execute();
+  await trx
+    .updateTable("codepipeline_rule_executions")
+    .set({ status: "Abandoned", updated_at: now })
+    .where("execution_id", "=", executionId)
+    .where("status", "=", "InProgress")
+    .execute();
+}

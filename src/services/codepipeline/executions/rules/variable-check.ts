@@ -16,7 +16,7 @@ export function checkVariable(config: Readonly<Record<string, string>>, where: s
       return errored(`${where}: configuration ${key} is required (Variable, Value and Operator).`);
   }
   const op = operator!.toUpperCase();
-  const shown = `${JSON.stringify(variable)} ${op} ${JSON.stringify(value)}`;
+  const shown = `${quoted(variable!)} ${op} ${quoted(value!)}`;
   let met: boolean;
   switch (op) {
     case "EQ":
@@ -46,4 +46,9 @@ export function checkVariable(config: Readonly<Record<string, string>>, where: s
 
 function errored(message: string): RuleOutcome {
   return { status: "Errored", code: "ConfigurationError", message };
+}
+
+/** A value for a message: quoted, and cut short past 200 characters. */
+function quoted(value: string): string {
+  return JSON.stringify(value.length > 200 ? `${value.slice(0, 200)}…` : value);
 }
