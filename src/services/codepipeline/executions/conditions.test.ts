@@ -106,18 +106,27 @@ describe.each(dialects())("stage conditions on %s", (dialect) => {
       providers: { "Source/AWS/Fake/1": instant, "Deploy/AWS/Fake/1": instant },
       approvalTimeoutMs: 3600_000,
     };
-    const worker = createWorker({
-      queue,
-      concurrency: 2,
-      pollMs: 50,
-      logger: createLogger({ level: "silent" }),
-      handlers: {
-        [ADVANCE_JOB]: (job) => advance(rt, (job.payload as { executionId: string }).executionId),
-        [ACTION_JOB]: createActionHandler(rt),
-      },
-    });
-    worker.start();
-    teardown.push(() => worker.stop());
+    /** A worker, as one server process runs it; the test stops one and starts another (a restart). */
+    const startWorker = () => {
+      const worker = createWorker({
+        queue,
+        concurrency: 2,
+        pollMs: 50,
+        logger: createLogger({ level: "silent" }),
+        handlers: {
+          [ADVANCE_JOB]: (job) => advance(rt, (job.payload as { executionId: string }).executionId),
+          [ACTION_JOB]: createActionHandler(rt),
+        },
+      });
+      worker.start();
+      teardown.push(() => worker.stop());
+      return worker;
+    };
+    let worker = startWorker();
+    const restart = async () => {
+      await worker.stop();
+      worker = startWorker();
+    };
     const start = (variables?: Array<{ name: string; value: string }>) =>
       store.transaction((trx) =>
         startExecution(rt, trx, SCOPE, p.name, {
@@ -134,7 +143,7 @@ describe.each(dialects())("stage conditions on %s", (dialect) => {
         .selectAll()
         .where("execution_id", "=", id)
         .execute();
-    return { rt, store, clock, start, status, stage, rules };
+    return { rt, store, clock, start, status, stage, rules, restart };
   }
 
   it("beforeEntry VariableCheck that passes lets the execution into the stage", async () => {
@@ -217,8 +226,8 @@ describe.each(dialects())("stage conditions on %s", (dialect) => {
   const MONDAY_8_UTC = Date.UTC(2030, 0, 7, 8, 0);
   const OPENS = Date.UTC(2030, 0, 7, 9, 0);
 
-  it("a closed DeploymentWindow holds the execution until the window opens, by a queued timer", async () => {
-    const { store, clock, start, status, stage, rules } = await setup(
+  it("a closed DeploymentWindow holds the execution until the window opens, by a queued timer that outlives a restart", async () => {
+    const { store, clock, start, status, stage, rules, restart } = await setup(
       pipeline("window", { beforeEntry: conditions({ result: "FAIL", rules: [window] }) }),
     );
     clock.shift = MONDAY_8_UTC - Date.now();
@@ -238,6 +247,8 @@ describe.each(dialects())("stage conditions on %s", (dialect) => {
     expect(timer).toHaveLength(1);
     expect(await stage(id, "Deploy")).toBeUndefined();
     expect((await rules(id)).map((r) => r.status)).toEqual(["InProgress"]);
+    // The server goes away and another starts: the wait lives in the store, not in memory.
+    await restart();
     clock.shift = OPENS + 5_000 - Date.now();
     await expect.poll(() => status(id), waiting("the execution to enter and succeed")).toBe("Succeeded");
     expect((await rules(id)).map((r) => r.status)).toEqual(["Succeeded"]);
