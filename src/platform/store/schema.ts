@@ -5,6 +5,7 @@ import type { CodeCommitTables } from "./tables/codecommit.js";
 import type { CodePipelineTables } from "./tables/codepipeline.js";
 import type { CodePipelineExecutionTables } from "./tables/codepipeline-executions.js";
 import type { CodePipelineJobTables } from "./tables/codepipeline-jobs.js";
+import type { CodePipelineConditionTables } from "./tables/codepipeline-conditions.js";
 import type { IamGitCredentialTables } from "./tables/iam-git-credentials.js";
 import type { IamSshKeyTables } from "./tables/iam-ssh-keys.js";
 import type { IamTables } from "./tables/iam.js";
@@ -33,4 +34,5 @@ export type Database = IamTables &
   IamSshKeyTables &
   CodePipelineTables &
   CodePipelineExecutionTables &
-  CodePipelineJobTables;
+  CodePipelineJobTables &
+  CodePipelineConditionTables;

@@ -28,6 +28,7 @@ export type CodePipelineErrorCode =
   | "ApprovalAlreadyCompletedException"
   | "InvalidApprovalTokenException"
   | "ConflictException"
+  | "ConditionNotOverridableException"
   | "UnableToRollbackStageException"
   | "JobNotFoundException"
   | "InvalidNonceException"

@@ -40,6 +40,11 @@ import {
   DEFAULT_TIMEOUTS_MS,
   LEGACY_APPROVAL_TIMEOUT_JOB,
 } from "./executions/timeouts.js";
+import {
+  listRuleExecutions,
+  listRuleTypes,
+  overrideStageCondition,
+} from "./executions/operations-conditions.js";
 import { createPushHandler } from "./executions/triggers.js";
 import {
   acknowledgeJob,
@@ -140,6 +145,10 @@ export function createCodePipeline(deps: CodePipelineDeps): ServiceModule {
         putApprovalResult(rt),
         enableStageTransition(rt),
         disableStageTransition(rt),
+        // executions: stage conditions
+        listRuleTypes(),
+        listRuleExecutions(rt),
+        overrideStageCondition(rt),
       ],
     }),
     jobs: [

@@ -13,6 +13,7 @@ import { logsChunksMigration } from "./0013-logs-chunks.js";
 import { codepipelineMigration } from "./0014-codepipeline.js";
 import { codepipelineExecutionsMigration } from "./0015-codepipeline-executions.js";
 import { codepipelineJobsMigration } from "./0016-codepipeline-jobs.js";
+import { codepipelineConditionsMigration } from "./0017-codepipeline-conditions.js";
 import type { Migration } from "./types.js";
 
 /** Every migration, in order. Append new ones at the end. */
@@ -32,6 +33,7 @@ export const migrations: readonly Migration[] = [
   codepipelineMigration,
   codepipelineExecutionsMigration,
   codepipelineJobsMigration,
+  codepipelineConditionsMigration,
 ];
 
 export { serialType, binaryType, type Migration } from "./types.js";

@@ -2,6 +2,8 @@ import type { Kysely } from "kysely";
 import { newUuid, randomKeyChars } from "../../../core/index.js";
 import type { Database } from "../../../platform/store/index.js";
 import { jobData, queueJob } from "../jobs/rows.js";
+import { conditionFailureSummary, conditionsOf, conditionViews } from "./condition-rows.js";
+import { abandonConditions, checkConditions, refuseEntry } from "./conditions.js";
 import { emitActionEvent, emitPipelineEvent, emitStageEvent, type EventState } from "./events.js";
 import {
   actionTypeKey,
@@ -22,6 +24,7 @@ import {
   type ComputeInputDoc,
   type ExecutionRow,
   rollbackOf,
+  variableScope,
 } from "./rows.js";
 import { ACTION_JOB, type ExecutionRuntime } from "./runtime.js";
 import { startActionTimer } from "./timeouts.js";
@@ -62,7 +65,9 @@ export async function advance(rt: ExecutionRuntime, executionId: string): Promis
       }
       const stages = await stagesOf(trx, executionId);
       const actions = await actionsOf(trx, executionId);
-      const step = nextStep(stagesToRun(execution, pipeline), viewOf(execution, stages, actions));
+      const conditions = conditionViews(await conditionsOf(trx, executionId), stages, rt.clock.now());
+      const view = { ...viewOf(execution, stages, actions), conditions };
+      const step = nextStep(stagesToRun(execution, pipeline), view);
       if (step.type === "wait") return;
       const more = await take(rt, trx, scope, execution, pipeline, step);
       if (!more) return;
@@ -92,6 +97,18 @@ async function take(
       const admitted = await admitWaiters(rt, trx, execution, pipeline, step.stage);
       return admitted.includes(execution.execution_id);
     }
+    case "check-conditions": {
+      const produced = producedBy([
+        ...(await inheritedActions(trx, execution, pipeline)),
+        ...(await actionsOf(trx, execution.execution_id)),
+      ]);
+      const variables = variableScope(execution, produced.variables);
+      await checkConditions(rt, trx, execution, pipeline, step.stage, step.condition, variables);
+      return true;
+    }
+    case "refuse-entry":
+      await refuseEntry(rt, trx, execution, pipeline, step.stage, step.status);
+      return true;
     case "start-actions": {
       const stage = pipeline.stages.find((s) => s.name === step.stage)!;
       const stageRow = (await stagesOf(trx, execution.execution_id)).find(
@@ -118,7 +135,7 @@ async function take(
       return true;
     }
     case "end-stage": {
-      if (step.status === "Failed" && (await retryOnFailure(rt, trx, execution, pipeline, step.stage)))
+      if (step.result === "RETRY" && (await retryOnFailure(rt, trx, execution, pipeline, step.stage)))
         return true;
       await trx
         .updateTable("codepipeline_stage_executions")
@@ -127,7 +144,7 @@ async function take(
         .where("stage_name", "=", step.stage)
         .execute();
       await emitStageEvent(rt.bus, trx, execution, step.stage, eventState(step.status));
-      if (step.status === "Failed") await rollBackOnFailure(rt, trx, execution, pipeline, step.stage);
+      if (step.result === "ROLLBACK") await rollBackOnFailure(rt, trx, execution, step.stage);
       // The stage is free: whoever waits to enter it may.
       await admitWaiters(rt, trx, execution, pipeline, step.stage);
       return true;
@@ -160,8 +177,10 @@ function eventState(status: string): EventState {
   }
 }
 
-/** What made an execution fail, from its failed action, for `statusSummary`. */
+/** What made an execution fail, for `statusSummary`: an unmet condition, or its failed action. */
 async function failureSummary(trx: Kysely<Database>, executionId: string): Promise<string | null> {
+  const condition = await conditionFailureSummary(trx, executionId);
+  if (condition) return condition;
   const failed = (await actionsOf(trx, executionId)).filter((a) => a.status === "Failed").pop();
   if (!failed) return null;
   return `Stage "${failed.stage_name}", action "${failed.action_name}" failed: ${failed.error_message ?? "no details"}`;
@@ -180,6 +199,7 @@ export async function endExecution(
     .set({ status, status_summary: summary, waiting_for_stage: null, updated_at: rt.clock.now() })
     .where("execution_id", "=", execution.execution_id)
     .execute();
+  await abandonConditions(trx, execution.execution_id, rt.clock.now());
   await emitPipelineEvent(rt.bus, trx, { ...execution, status }, eventState(status));
 }
 
@@ -273,16 +293,6 @@ async function admitWaiters(
 /** Where an output artifact goes: `<pipeline>/<artifact>/<random>` in the artifact bucket, as on AWS. */
 function outputKey(pipelineName: string, artifactName: string): string {
   return `${pipelineName.slice(0, 20)}/${artifactName.slice(0, 10)}/${randomKeyChars(7)}`;
-}
-
-/** The variables an action may use: earlier actions', the execution's own, the pipeline's. */
-function variableScope(execution: ExecutionRow, produced: Map<string, string>): Map<string, string> {
-  const scope = new Map(produced);
-  scope.set("codepipeline.PipelineExecutionId", execution.execution_id);
-  for (const v of JSON.parse(execution.variables) as Array<{ name: string; resolvedValue: string }>) {
-    scope.set(`variables.${v.name}`, v.resolvedValue);
-  }
-  return scope;
 }
 
 /** Records an action execution and sets its work going (a job, or an approval's timer). */
@@ -402,7 +412,7 @@ async function inheritedActions(trx: Kysely<Database>, execution: ExecutionRow, 
   );
 }
 
-/** A stage's `onFailure` RETRY: runs it again once, instead of failing. True when it did. */
+/** A stage's `onFailure` RETRY (as the planner decided): runs it again once, instead of failing. True when it did. */
 async function retryOnFailure(
   rt: ExecutionRuntime,
   trx: Kysely<Database>,
@@ -411,14 +421,14 @@ async function retryOnFailure(
   stageName: string,
 ): Promise<boolean> {
   const onFailure = pipeline.stages.find((s) => s.name === stageName)?.onFailure;
-  if (onFailure?.result !== "RETRY" || execution.status !== "InProgress") return false;
+  if (execution.status !== "InProgress") return false;
   const stage = (await stagesOf(trx, execution.execution_id)).find((s) => s.stage_name === stageName);
   if (!stage || stage.auto_retries >= 1) return false;
   await trx
     .updateTable("codepipeline_stage_executions")
     .set({
       attempt: stage.attempt + 1,
-      retry_mode: onFailure.retryConfiguration?.retryMode ?? "FAILED_ACTIONS",
+      retry_mode: onFailure?.retryConfiguration?.retryMode ?? "FAILED_ACTIONS",
       auto_retries: stage.auto_retries + 1,
       updated_at: rt.clock.now(),
     })
@@ -430,17 +440,16 @@ async function retryOnFailure(
 }
 
 /**
- * A stage's `onFailure` ROLLBACK: once the stage has failed, it runs again with what the last
- * execution that succeeded in it carried (an `AutomatedRollback` execution), if there is one.
+ * A ROLLBACK result (onFailure, or an unmet onSuccess condition, as the planner decided): once the
+ * stage has failed, it runs again with what the last execution that succeeded in it carried (an
+ * `AutomatedRollback` execution), if there is one.
  */
 async function rollBackOnFailure(
   rt: ExecutionRuntime,
   trx: Kysely<Database>,
   execution: ExecutionRow,
-  pipeline: EnginePipeline,
   stageName: string,
 ): Promise<void> {
-  if (pipeline.stages.find((s) => s.name === stageName)?.onFailure?.result !== "ROLLBACK") return;
   if (execution.execution_type === "ROLLBACK") return; // a failed rollback does not roll back again
   const target = await lastSucceededIn(trx, execution, stageName);
   if (!target) {

@@ -28,15 +28,16 @@ import {
   rollbackOf,
 } from "./rows.js";
 import type { ExecutionRuntime } from "./runtime.js";
+import { stageConditionStates } from "./condition-state.js";
 import { startExecution } from "./start.js";
 
-const PipelineName = awsString(1, 100);
-const ExecutionId = z.string().regex(/^[0-9a-f-]{36}$/, "Member must be a pipeline execution ID");
-const StageName = awsString(1, 100);
+export const PipelineName = awsString(1, 100);
+export const ExecutionId = z.string().regex(/^[0-9a-f-]{36}$/, "Member must be a pipeline execution ID");
+export const StageName = awsString(1, 100);
 const ActionName = awsString(1, 100);
 
 /** The pipeline's head and its current declaration, or PipelineNotFoundException. */
-async function requirePipeline(
+export async function requirePipeline(
   rt: ExecutionRuntime,
   ctx: OperationContext,
   name: string,
@@ -48,7 +49,7 @@ async function requirePipeline(
 }
 
 /** The execution of `pipelineName`, or PipelineExecutionNotFoundException. */
-async function requireExecution(
+export async function requireExecution(
   ctx: OperationContext,
   pipelineName: string,
   executionId: string,
@@ -68,7 +69,7 @@ async function requireExecution(
   return row;
 }
 
-function requireStage(pipeline: EnginePipeline, stageName: string) {
+export function requireStage(pipeline: EnginePipeline, stageName: string) {
   const stage = pipeline.stages.find((s) => s.name === stageName);
   if (!stage) {
     throw codepipelineError(
@@ -364,6 +365,7 @@ export function getPipelineState(rt: ExecutionRuntime) {
             ...(transition?.disabled_reason ? { disabledReason: transition.disabled_reason } : {}),
           },
           actionStates,
+          ...(await stageConditionStates(ctx.trx, ctx, input.name, stage)),
           ...(latest
             ? {
                 latestExecution: {

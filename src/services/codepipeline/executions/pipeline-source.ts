@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../../../platform/store/index.js";
+import type { RuleDeclarationDoc } from "./rules/index.js";
 
 /** The parts of a pipeline declaration the engine reads (AWS's `PipelineDeclaration`, checked at create). */
 export interface EngineAction {
@@ -37,8 +38,19 @@ export interface EngineStage {
     | {
         readonly result?: string | undefined;
         readonly retryConfiguration?: { readonly retryMode?: string | undefined } | undefined;
+        readonly conditions?: readonly EngineCondition[] | undefined;
       }
     | undefined;
+  /** V2: conditions checked before an execution enters the stage. */
+  readonly beforeEntry?: { readonly conditions: readonly EngineCondition[] } | undefined;
+  /** V2: conditions checked once the stage's actions have succeeded. */
+  readonly onSuccess?: { readonly conditions: readonly EngineCondition[] } | undefined;
+}
+
+/** A stage condition (AWS's `Condition`): rules and what happens when they decide. */
+export interface EngineCondition {
+  readonly result?: string | undefined;
+  readonly rules?: readonly RuleDeclarationDoc[] | undefined;
 }
 
 export interface EnginePipeline {

@@ -8,6 +8,7 @@ import {
   type PlanStage,
   type StageStatus,
 } from "./plan.js";
+import type { ConditionView } from "./condition-gate.js";
 
 const STAGES: PlanStage[] = [
   { name: "Source", actions: [{ name: "Src" }] },
@@ -180,6 +181,97 @@ describe("admit", () => {
     expect(admit("SUPERSEDED", [w("a", 1), w("b", 2)], false, false)).toEqual({
       admit: [],
       supersede: ["a"],
+    });
+  });
+});
+
+describe("nextStep with stage conditions", () => {
+  const rule = [{ result: "ROLLBACK" }];
+  const gated: PlanStage[] = [
+    { name: "Source", actions: [{ name: "Src" }] },
+    {
+      name: "Deploy",
+      actions: [{ name: "Upload" }],
+      beforeEntry: { conditions: [{ result: "SKIP" }] },
+      onSuccess: { conditions: rule },
+      onFailure: { result: "RETRY", conditions: [{}] },
+    },
+  ];
+  const withConditions = (
+    v: ReturnType<typeof view>,
+    conditions: Record<string, ConditionView["status"] | "due">,
+  ) => ({
+    ...v,
+    conditions: new Map(
+      Object.entries(conditions).map(([key, s]) => [
+        key,
+        s === "due" ? { status: "InProgress" as const, due: true } : { status: s, due: false },
+      ]),
+    ),
+  });
+  const sourceDone = view("InProgress", { Source: ["Succeeded", { Src: "Succeeded" }] });
+
+  it("checks beforeEntry before entering, waits while it is in progress, and looks again when due", () => {
+    expect(nextStep(gated, sourceDone)).toEqual({
+      type: "check-conditions",
+      stage: "Deploy",
+      condition: "BEFORE_ENTRY",
+    });
+    expect(nextStep(gated, withConditions(sourceDone, { "Deploy/BEFORE_ENTRY": "InProgress" }))).toEqual({
+      type: "wait",
+    });
+    expect(nextStep(gated, withConditions(sourceDone, { "Deploy/BEFORE_ENTRY": "due" }))).toMatchObject({
+      type: "check-conditions",
+    });
+    expect(nextStep(gated, withConditions(sourceDone, { "Deploy/BEFORE_ENTRY": "Overridden" }))).toEqual({
+      type: "enter-stage",
+      stage: "Deploy",
+    });
+    expect(nextStep(gated, withConditions(sourceDone, { "Deploy/BEFORE_ENTRY": "Errored" }))).toEqual({
+      type: "refuse-entry",
+      stage: "Deploy",
+      status: "Skipped",
+    });
+  });
+
+  it("a skipped stage counts as passed", () => {
+    const skipped = view("InProgress", {
+      Source: ["Succeeded", { Src: "Succeeded" }],
+      Deploy: ["Skipped", {}],
+    });
+    expect(nextStep(gated, skipped)).toEqual({ type: "end-execution", status: "Succeeded" });
+  });
+
+  it("onSuccess decides whether the stage succeeds; onFailure whether its result applies", () => {
+    const ran = (upload: ActionStatus) =>
+      view("InProgress", {
+        Source: ["Succeeded", { Src: "Succeeded" }],
+        Deploy: ["InProgress", { Upload: upload }],
+      });
+    expect(nextStep(gated, ran("Succeeded"))).toMatchObject({
+      type: "check-conditions",
+      condition: "ON_SUCCESS",
+    });
+    expect(nextStep(gated, withConditions(ran("Succeeded"), { "Deploy/ON_SUCCESS": "Failed" }))).toEqual({
+      type: "end-stage",
+      stage: "Deploy",
+      status: "Failed",
+      result: "ROLLBACK",
+    });
+    expect(nextStep(gated, ran("Failed"))).toMatchObject({
+      type: "check-conditions",
+      condition: "ON_FAILURE",
+    });
+    // Met: the onFailure result (RETRY) applies; unmet: the stage just fails.
+    expect(
+      nextStep(gated, withConditions(ran("Failed"), { "Deploy/ON_FAILURE": "Succeeded" })),
+    ).toMatchObject({
+      result: "RETRY",
+    });
+    expect(nextStep(gated, withConditions(ran("Failed"), { "Deploy/ON_FAILURE": "Failed" }))).toEqual({
+      type: "end-stage",
+      stage: "Deploy",
+      status: "Failed",
     });
   });
 });

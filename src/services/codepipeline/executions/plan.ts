@@ -11,6 +11,8 @@
 export type ExecutionStatus =
   "Cancelled" | "InProgress" | "Stopped" | "Stopping" | "Succeeded" | "Superseded" | "Failed";
 
+import { gate, type ConditionType, type ConditionView, type PlanConditions } from "./condition-gate.js";
+
 export type StageStatus =
   "Cancelled" | "InProgress" | "Failed" | "Stopped" | "Stopping" | "Succeeded" | "Skipped";
 
@@ -20,7 +22,7 @@ export type ActionStatus = "InProgress" | "Abandoned" | "Succeeded" | "Failed";
 export type RetryMode = "FAILED_ACTIONS" | "ALL_ACTIONS";
 
 /** The part of a pipeline's structure that decides the order of work. */
-export interface PlanStage {
+export interface PlanStage extends PlanConditions {
   readonly name: string;
   readonly actions: readonly { readonly name: string; readonly runOrder?: number | undefined }[];
 }
@@ -37,17 +39,24 @@ export interface ExecutionView {
   readonly status: ExecutionStatus;
   /** The stages the execution entered, by name. */
   readonly stages: ReadonlyMap<string, StageView>;
+  /** Stage conditions evaluated for the stages' current attempts, by `conditionKey`. */
+  readonly conditions?: ReadonlyMap<string, ConditionView>;
 }
 
 export type Step =
   /** Start these actions of the stage (one runOrder group, those not started yet). */
   | { readonly type: "start-actions"; readonly stage: string; readonly actions: readonly string[] }
-  /** The stage is over. */
+  /** The stage is over; a failed one may be retried or rolled back (`result`). */
   | {
       readonly type: "end-stage";
       readonly stage: string;
       readonly status: "Succeeded" | "Failed" | "Stopped";
+      readonly result?: "RETRY" | "ROLLBACK";
     }
+  /** Evaluate (or look again at) a stage condition's rules. */
+  | { readonly type: "check-conditions"; readonly stage: string; readonly condition: ConditionType }
+  /** An unmet beforeEntry condition keeps the execution out of the stage: it fails or skips it. */
+  | { readonly type: "refuse-entry"; readonly stage: string; readonly status: "Failed" | "Skipped" }
   /** Enter the stage (subject to its transition and, outside PARALLEL mode, to its lock). */
   | { readonly type: "enter-stage"; readonly stage: string }
   /** The execution is over. */
@@ -73,19 +82,16 @@ export function nextStep(stages: readonly PlanStage[], view: ExecutionView): Ste
   if (index === -1) {
     if (stopping) return { type: "end-execution", status: "Stopped" };
     const first = stages[0];
-    return first
-      ? { type: "enter-stage", stage: first.name }
-      : { type: "end-execution", status: "Succeeded" };
+    return first ? entryStep(first, view) : { type: "end-execution", status: "Succeeded" };
   }
   const stage = stages[index]!;
   const current = view.stages.get(stage.name)!;
   switch (current.status) {
-    case "Succeeded": {
+    case "Succeeded":
+    case "Skipped": {
       const next = stages[index + 1];
       if (!next) return { type: "end-execution", status: stopping ? "Stopped" : "Succeeded" };
-      return stopping
-        ? { type: "end-execution", status: "Stopped" }
-        : { type: "enter-stage", stage: next.name };
+      return stopping ? { type: "end-execution", status: "Stopped" } : entryStep(next, view);
     }
     case "Failed":
       return { type: "end-execution", status: stopping ? "Stopped" : "Failed" };
@@ -93,25 +99,85 @@ export function nextStep(stages: readonly PlanStage[], view: ExecutionView): Ste
       return { type: "end-execution", status: "Stopped" };
     case "InProgress":
     case "Stopping":
-      return stageStep(stage, current, stopping);
+      return stageStep(stage, current, stopping, view);
     default:
       return WAIT;
   }
 }
 
+/** Entering a stage, once its beforeEntry condition (if any) is met. */
+function entryStep(stage: PlanStage, view: ExecutionView): Step {
+  const g = gate(stage, "BEFORE_ENTRY", view.conditions);
+  switch (g.kind) {
+    case "none":
+    case "met":
+      return { type: "enter-stage", stage: stage.name };
+    case "check":
+      return { type: "check-conditions", stage: stage.name, condition: "BEFORE_ENTRY" };
+    case "wait":
+      return WAIT;
+    case "unmet":
+      return { type: "refuse-entry", stage: stage.name, status: g.result === "SKIP" ? "Skipped" : "Failed" };
+  }
+}
+
+/** A stage whose actions all succeeded: it succeeds once its onSuccess condition (if any) is met. */
+function successStep(stage: PlanStage, view: ExecutionView): Step {
+  const g = gate(stage, "ON_SUCCESS", view.conditions);
+  switch (g.kind) {
+    case "none":
+    case "met":
+      return { type: "end-stage", stage: stage.name, status: "Succeeded" };
+    case "check":
+      return { type: "check-conditions", stage: stage.name, condition: "ON_SUCCESS" };
+    case "wait":
+      return WAIT;
+    case "unmet":
+      return failed(stage.name, g.result);
+  }
+}
+
+/** A stage whose actions failed: its onFailure result applies, when its condition (if any) is met. */
+function failureStep(stage: PlanStage, view: ExecutionView): Step {
+  const g = gate(stage, "ON_FAILURE", view.conditions);
+  switch (g.kind) {
+    case "none":
+      return failed(stage.name, stage.onFailure?.result);
+    case "check":
+      return { type: "check-conditions", stage: stage.name, condition: "ON_FAILURE" };
+    case "wait":
+      return WAIT;
+    case "met":
+      return failed(stage.name, g.result);
+    case "unmet":
+      return failed(stage.name, undefined);
+  }
+}
+
+function failed(stage: string, result: string | undefined): Step {
+  return result === "RETRY" || result === "ROLLBACK"
+    ? { type: "end-stage", stage, status: "Failed", result }
+    : { type: "end-stage", stage, status: "Failed" };
+}
+
 /** Inside a stage: start the next runOrder group, wait for the running one, or end the stage. */
-function stageStep(stage: PlanStage, view: StageView, stopping: boolean): Step {
+function stageStep(stage: PlanStage, view: StageView, stopping: boolean, execution: ExecutionView): Step {
   const statuses = stage.actions.map((a) => view.actions.get(a.name));
   const running = statuses.includes("InProgress");
   if (statuses.includes("Failed") || statuses.includes("Abandoned")) {
     // A failed action fails its stage once the actions running beside it have ended.
-    return running ? WAIT : { type: "end-stage", stage: stage.name, status: "Failed" };
+    if (running) return WAIT;
+    return stopping ? failed(stage.name, stage.onFailure?.result) : failureStep(stage, execution);
   }
   const orders = [...new Set(stage.actions.map(runOrderOf))].sort((a, b) => a - b);
   const group = orders.find((order) =>
     stage.actions.some((a) => runOrderOf(a) === order && view.actions.get(a.name) !== "Succeeded"),
   );
-  if (group === undefined) return { type: "end-stage", stage: stage.name, status: "Succeeded" };
+  if (group === undefined) {
+    return stopping
+      ? { type: "end-stage", stage: stage.name, status: "Succeeded" }
+      : successStep(stage, execution);
+  }
   if (running) return WAIT;
   if (stopping) return { type: "end-stage", stage: stage.name, status: "Stopped" };
   const toStart = stage.actions

@@ -155,6 +155,16 @@ export function producedBy(actions: readonly ActionRow[]): {
   return { artifacts, variables };
 }
 
+/** The variables an action or a rule may use: earlier actions', the execution's own, the pipeline's. */
+export function variableScope(execution: ExecutionRow, produced: Map<string, string>): Map<string, string> {
+  const scope = new Map(produced);
+  scope.set("codepipeline.PipelineExecutionId", execution.execution_id);
+  for (const v of JSON.parse(execution.variables) as Array<{ name: string; resolvedValue: string }>) {
+    scope.set(`variables.${v.name}`, v.resolvedValue);
+  }
+  return scope;
+}
+
 /** What a ROLLBACK execution's metadata holds. */
 export interface RollbackMetadata {
   rollbackTargetPipelineExecutionId: string;

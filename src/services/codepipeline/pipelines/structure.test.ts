@@ -720,6 +720,20 @@ describe("pipeline structure: V2 features", () => {
     );
     expectRefused(
       stage({
+        beforeEntry: {
+          conditions: [
+            {
+              result: "SKIP",
+              rules: [{ ...rule, ruleTypeId: { ...rule.ruleTypeId, provider: "DeploymentWindow" } }],
+            },
+          ],
+        },
+      }),
+      "InvalidStageDeclarationException",
+      "cannot be used with result SKIP",
+    );
+    expectRefused(
+      stage({
         onSuccess: {
           conditions: [{ rules: [{ ...rule, ruleTypeId: { ...rule.ruleTypeId, provider: "Coin" } }] }],
         },

@@ -669,12 +669,15 @@ function checkTriggerFilters(trigger: TriggerInput, name: string): void {
 
 /** The rule providers stage conditions can use. */
 const RULE_PROVIDERS = ["CloudWatchAlarm", "Commands", "DeploymentWindow", "LambdaInvoke", "VariableCheck"];
+/** The rule providers a beforeEntry condition with result SKIP can use. */
+const SKIP_RULE_PROVIDERS = ["LambdaInvoke", "VariableCheck"];
 
 /**
  * A stage's onFailure, onSuccess and beforeEntry: the results each allows (onFailure FAIL, RETRY
  * or ROLLBACK — not SKIP — and no rollback of the first stage, which has nothing to roll back to;
- * onSuccess conditions ROLLBACK or FAIL; beforeEntry conditions FAIL or SKIP), retry settings only
- * with RETRY, and rules of known providers with unique names. Rule configurations are not checked.
+ * onSuccess conditions ROLLBACK or FAIL; beforeEntry conditions FAIL or SKIP, SKIP only with
+ * LambdaInvoke and VariableCheck rules), retry settings only with RETRY, and rules of known
+ * providers with unique names. Rule configurations are not checked.
  */
 function checkStageConditions(stage: StageInput, index: number): void {
   const failure = stage.onFailure;
@@ -710,6 +713,16 @@ function checkConditions(
       );
     }
     const names = new Set<string>();
+    if (field === "beforeEntry" && condition.result === "SKIP") {
+      // The stage conditions guide: a SKIP entry condition takes only these rules.
+      const other = (condition.rules ?? []).find((r) => !SKIP_RULE_PROVIDERS.includes(r.ruleTypeId.provider));
+      if (other) {
+        throw stageError(
+          stage,
+          `beforeEntry rule "${other.name}" (${other.ruleTypeId.provider}) cannot be used with result SKIP; use ${SKIP_RULE_PROVIDERS.join(" or ")} rules, or result FAIL.`,
+        );
+      }
+    }
     for (const rule of condition.rules ?? []) {
       if (names.has(rule.name)) throw stageError(stage, `${field} has two rules named "${rule.name}".`);
       names.add(rule.name);
