@@ -38,7 +38,12 @@ import {
   stopPipelineExecution,
 } from "./executions/operations.js";
 import { ACTION_JOB, ADVANCE_JOB, APPROVAL_TIMEOUT_JOB } from "./executions/runtime.js";
-import { createPushHandler } from "./executions/triggers.js";
+import {
+  createObjectCreatedHandler,
+  createPullRequestHandler,
+  createPushHandler,
+} from "./executions/triggers/index.js";
+import { OBJECT_CREATED, OBJECT_CREATED_SOURCE } from "../s3/index.js";
 import {
   acknowledgeJob,
   getJobDetails,
@@ -67,8 +72,8 @@ const WEEK_MS = 7 * 24 * 3600_000;
 /**
  * CodePipeline as a module: pipeline definitions, the action-type catalogue, and executions — a
  * durable state machine advanced by jobs on the `background` pool (`codepipeline.advance`, one per
- * wake-up; `codepipeline.action`, one per action to run; approval timers) and by two bus
- * subscriptions (builds ending, pushes arriving).
+ * wake-up; `codepipeline.action`, one per action to run; approval timers) and by bus subscriptions:
+ * builds ending, and the changes that start pipelines (pushes, pull requests, S3 objects written).
  */
 export function createCodePipeline(deps: CodePipelineDeps): ServiceModule {
   const clock = deps.clock ?? systemClock;
@@ -160,6 +165,23 @@ export function createCodePipeline(deps: CodePipelineDeps): ServiceModule {
         options: {
           filter: (e) =>
             e.source === "aws.codecommit" && e["detail-type"] === "CodeCommit Repository State Change",
+          startAt: "latest",
+        },
+      },
+      {
+        name: "codepipeline.pull-requests",
+        handler: createPullRequestHandler(rt, deps.codecommit),
+        options: {
+          filter: (e) =>
+            e.source === "aws.codecommit" && e["detail-type"] === "CodeCommit Pull Request State Change",
+          startAt: "latest",
+        },
+      },
+      {
+        name: "codepipeline.s3-objects",
+        handler: createObjectCreatedHandler(rt),
+        options: {
+          filter: (e) => e.source === OBJECT_CREATED_SOURCE && e["detail-type"] === OBJECT_CREATED,
           startAt: "latest",
         },
       },

@@ -1,26 +1,24 @@
-import { formatArn } from "../../../core/index.js";
-import type { BusEvent } from "../../../platform/bus/index.js";
-import { changedPaths, EMPTY_TREE } from "../../../platform/git/index.js";
-import type { CodeCommitGit } from "../../codecommit/index.js";
-import {
-  actionTypeKey,
-  type EngineAction,
-  type EnginePipeline,
-  type FilterCriteria,
-} from "./pipeline-source.js";
-import type { ExecutionRuntime } from "./runtime.js";
-import { startExecution } from "./start.js";
+import { formatArn } from "../../../../core/index.js";
+import type { BusEvent } from "../../../../platform/bus/index.js";
+import { changedPaths, EMPTY_TREE } from "../../../../platform/git/index.js";
+import type { CodeCommitGit } from "../../../codecommit/index.js";
+import type { EngineAction, EnginePipeline, PipelineScope } from "../pipeline-source.js";
+import type { ExecutionRuntime } from "../runtime.js";
+import { passes } from "./filters.js";
+import { scopeOf, sourceActions, startForChange } from "./start-source.js";
 
 /**
- * Change detection for CodeCommit sources: a push to a repository starts every pipeline whose
+ * Change detection for CodeCommit pushes: a push to a repository starts every pipeline whose
  * source action watches it, carrying the pushed commit — as the EventBridge rule that AWS's console
  * sets up does, without the minute-long poll. A V2 pipeline's `triggers` on the source action
  * replace the plain branch match with their push filters (branches, tags, file paths), which AWS
  * offers only for connection sources.
  */
 
+export const CODECOMMIT_SOURCE = "Source/AWS/CodeCommit/1";
+
 /** What a push looks like in a "CodeCommit Repository State Change" event. */
-interface Push {
+export interface Push {
   repositoryName: string;
   referenceType: "branch" | "tag";
   referenceName: string;
@@ -28,7 +26,7 @@ interface Push {
   oldCommitId?: string;
 }
 
-function pushOf(event: BusEvent): Push | undefined {
+export function pushOf(event: BusEvent): Push | undefined {
   if (event.source !== "aws.codecommit" || event["detail-type"] !== "CodeCommit Repository State Change") {
     return undefined;
   }
@@ -52,41 +50,8 @@ function pushOf(event: BusEvent): Push | undefined {
   };
 }
 
-/**
- * A trigger filter glob, as CodePipeline's user guide describes them: `*` matches any characters
- * but `/`, `**` any characters (also across `/`), `?` one character; `{a,b}` either.
- */
-export function filterGlobMatches(pattern: string, value: string): boolean {
-  let re = "";
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i]!;
-    if (c === "*" && pattern[i + 1] === "*") {
-      re += ".*";
-      i++;
-    } else if (c === "*") re += "[^/]*";
-    else if (c === "?") re += "[^/]";
-    else if (c === "{") re += "(?:";
-    else if (c === "}") re += ")";
-    else if (c === ",") re += "|";
-    else re += c.replace(/[.+^$()|[\]\\]/g, "\\$&");
-  }
-  try {
-    return new RegExp(`^${re}$`).test(value);
-  } catch {
-    return pattern === value;
-  }
-}
-
-/** Whether `values` pass a criterion: some value not excluded is included (or there are no includes). */
-function passes(criteria: FilterCriteria | undefined, values: readonly string[]): boolean {
-  if (!criteria) return true;
-  const kept = values.filter((v) => !(criteria.excludes ?? []).some((p) => filterGlobMatches(p, v)));
-  const includes = criteria.includes ?? [];
-  return includes.length ? kept.some((v) => includes.some((p) => filterGlobMatches(p, v))) : kept.length > 0;
-}
-
 /** Whether a push starts the pipeline through this source action. */
-async function pushMatches(
+export async function pushMatches(
   pipeline: EnginePipeline,
   action: EngineAction,
   push: Push,
@@ -110,16 +75,28 @@ async function pushMatches(
   return false;
 }
 
-/** The files a push changed (all files of a new branch's commit). */
-async function filesChanged(
+/** The files that differ between two commits of a repository (`from` absent: all files of `to`). */
+export async function filesBetween(
   codecommit: CodeCommitGit | undefined,
-  scope: { accountId: string; region: string },
-  push: Push,
+  scope: PipelineScope,
+  repositoryName: string,
+  from: string | undefined,
+  to: string,
 ): Promise<string[]> {
-  const repo = await codecommit?.findRepository(scope, push.repositoryName);
+  const repo = await codecommit?.findRepository(scope, repositoryName);
   if (!repo) return [];
-  const changes = await changedPaths(repo.gitDir, push.oldCommitId ?? EMPTY_TREE, push.commitId);
+  const changes = await changedPaths(repo.gitDir, from ?? EMPTY_TREE, to);
   return [...changes.keys()];
+}
+
+/** The repository's ARN, the trigger detail of the executions its changes start. */
+export function repositoryArnOf(scope: PipelineScope, repositoryName: string): string {
+  return formatArn({
+    service: "codecommit",
+    region: scope.region,
+    accountId: scope.accountId,
+    resource: repositoryName,
+  });
 }
 
 /** Bus subscriber: starts the pipelines a push concerns. */
@@ -127,35 +104,28 @@ export function createPushHandler(rt: ExecutionRuntime, codecommit: CodeCommitGi
   return async (event: BusEvent): Promise<void> => {
     const push = pushOf(event);
     if (!push) return;
-    const scope = { accountId: event.account, region: event.region };
+    const scope = scopeOf(event);
     let changed: Promise<string[]> | undefined;
-    const changedFiles = () => (changed ??= filesChanged(codecommit, scope, push));
+    const changedFiles = () =>
+      (changed ??= filesBetween(codecommit, scope, push.repositoryName, push.oldCommitId, push.commitId));
     const pipelines = await rt.pipelines.current(rt.store.db, scope);
     for (const pipeline of pipelines) {
-      const sources = (pipeline.stages[0]?.actions ?? []).filter(
-        (a) =>
-          actionTypeKey(a) === "Source/AWS/CodeCommit/1" &&
-          a.configuration?.["RepositoryName"] === push.repositoryName,
+      const sources = sourceActions(
+        pipeline,
+        CODECOMMIT_SOURCE,
+        (c) => c["RepositoryName"] === push.repositoryName,
       );
       for (const action of sources) {
         if (!(await pushMatches(pipeline, action, push, changedFiles))) continue;
-        await rt.store.transaction((trx) =>
-          startExecution(rt, trx, scope, pipeline.name, {
-            trigger: {
-              triggerType: pipeline.triggers?.length ? "WebhookV2" : "CloudWatchEvent",
-              triggerDetail: formatArn({
-                service: "codecommit",
-                region: scope.region,
-                accountId: scope.accountId,
-                resource: push.repositoryName,
-              }),
-            },
-            sourceRevisions: [
-              { actionName: action.name, revisionType: "COMMIT_ID", revisionValue: push.commitId },
-            ],
-            clientToken: `event/${event.id}`,
-          }),
-        );
+        await startForChange(rt, event, pipeline, {
+          trigger: {
+            triggerType: pipeline.triggers?.length ? "WebhookV2" : "CloudWatchEvent",
+            triggerDetail: repositoryArnOf(scope, push.repositoryName),
+          },
+          action,
+          revisionType: "COMMIT_ID",
+          revisionValue: push.commitId,
+        });
         break;
       }
     }
