@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { BusEvent } from "../../../../platform/bus/index.js";
 import type { EnginePipeline } from "../pipeline-source.js";
-import { filterGlobMatches, passes } from "./filters.js";
+import { filterGlobMatches, MAX_ALTERNATIVES, passes } from "./filters.js";
 import {
   pullRequestChangeOf,
   pullRequestMatches,
@@ -49,6 +49,26 @@ describe("trigger filter globs", () => {
     expect(filterGlobMatches("{main,dev}", "dev")).toBe(true);
     expect(filterGlobMatches("main", "main2")).toBe(false);
     expect(filterGlobMatches("a.b", "axb")).toBe(false);
+  });
+
+  it("expands braces, nested too, and takes unbalanced or exploding braces literally", () => {
+    expect(filterGlobMatches("src/{a,b{c,d}}/*.ts", "src/bd/x.ts")).toBe(true);
+    expect(filterGlobMatches("src/{a,b{c,d}}/*.ts", "src/b/x.ts")).toBe(false);
+    expect(filterGlobMatches("{a,b", "{a,b")).toBe(true);
+    expect(filterGlobMatches("a}", "a}")).toBe(true);
+    expect(filterGlobMatches("main,dev", "dev")).toBe(false);
+    const exploding = "{a,b}".repeat(MAX_ALTERNATIVES.toString(2).length);
+    expect(filterGlobMatches(exploding, "a".repeat(MAX_ALTERNATIVES.toString(2).length))).toBe(false);
+    expect(filterGlobMatches(exploding, exploding)).toBe(true);
+  });
+
+  it("matches a hostile pattern against a long path without backtracking", () => {
+    // As a regular expression, 8 `**a` against 60 characters took 24 s and held the event loop.
+    const pattern = "**a".repeat(80) + "b";
+    const path = "a/".repeat(2000);
+    expect(filterGlobMatches(pattern, path)).toBe(false);
+    expect(filterGlobMatches("**a".repeat(80), path.slice(0, -1))).toBe(true);
+    expect(filterGlobMatches("*".repeat(200) + "x", "y".repeat(4000))).toBe(false);
   });
 
   it("excludes win over includes, and excludes alone keep everything else", () => {
