@@ -1,6 +1,7 @@
 import {
   CodeCommitClient,
   CreatePullRequestCommand,
+  MergePullRequestByFastForwardCommand,
   UpdatePullRequestStatusCommand,
 } from "@aws-sdk/client-codecommit";
 import {
@@ -24,6 +25,7 @@ import {
 } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestServer, type TestServer } from "../support/server.js";
+import { dialects } from "../support/stores.js";
 import { repositoryWithMain, type WorkTree } from "./codecommit-pr-support.js";
 
 const ROLE = "arn:aws:iam::000000000000:role/pipeline";
@@ -63,14 +65,14 @@ function pipeline(
  * Change detection as users meet it: objects written to a watched S3 key and pull requests of this
  * server's CodeCommit repositories start pipelines, carrying exactly the revision that changed.
  */
-describe("CodePipeline change detection", () => {
+describe.each(dialects())("CodePipeline change detection on %s", (dialect) => {
   let server: TestServer;
   let cp: CodePipelineClient;
   let s3: S3Client;
   let cc: CodeCommitClient;
 
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestServer({ dialect });
     cp = new CodePipelineClient(server.clientConfig);
     s3 = new S3Client({ ...server.clientConfig, forcePathStyle: true });
     cc = new CodeCommitClient(server.clientConfig);
@@ -279,7 +281,7 @@ describe("CodePipeline change detection", () => {
         expect.objectContaining({ actionName: "Checkout", revisionId: update }),
       ]);
       const release = await branch("hotfix", { "app.txt": "hotfix\n" });
-      await openPullRequest("hotfix", "release/1.0");
+      const hotfix = await openPullRequest("hotfix", "release/1.0");
       const all = await settled("pr-open", 4);
       // Nothing started for the close, the pull request into other-base or the docs-only one.
       expect(all.map((e) => e.sourceRevisions?.[0]?.revisionId)).toEqual([
@@ -289,6 +291,15 @@ describe("CodePipeline change detection", () => {
         release,
       ]);
       expect((await executions("pr-closed")).length).toBe(2);
+
+      // A merge closes the pull request too: CLOSED, with its source commit.
+      await cc.send(
+        new MergePullRequestByFastForwardCommand({ pullRequestId: hotfix, repositoryName: "pr-app" }),
+      );
+      const [, , merged] = await settled("pr-closed", 3);
+      expect(merged!.sourceRevisions).toEqual([
+        expect.objectContaining({ actionName: "Checkout", revisionId: release }),
+      ]);
     });
   });
 });
