@@ -80,12 +80,14 @@ describe.each(dialects())("change detection handlers on %s", (dialect) => {
     const t = await openTestStore(dialect);
     teardown.push(t.cleanup);
     const versions = new Map([s3Pipeline, prPipeline].map((p) => [p.name, p]));
+    // Listed when changes are matched, deleted by the time one starts it.
+    const deleted: EnginePipeline = { ...s3Pipeline, name: "deleted" };
     const head = (_trx: unknown, _scope: unknown, name: string) =>
       Promise.resolve(versions.has(name) ? { version: 1, created: 0, updated: 0 } : undefined);
     const pipelines: PipelineSource = {
       lock: head,
       head,
-      current: () => Promise.resolve([...versions.values()]),
+      current: () => Promise.resolve([deleted, ...versions.values()]),
       declaration: (_trx, _scope, name) => Promise.resolve(versions.get(name)),
     };
     return {
@@ -113,6 +115,8 @@ describe.each(dialects())("change detection handlers on %s", (dialect) => {
     const handle = createObjectCreatedHandler(rt);
     await handle(objectCreated("e1", "src", "app.zip", "etag-1"));
     await handle(objectCreated("e1", "src", "app.zip", "etag-1"));
+    // The deleted pipeline started nothing, and did not keep the others from starting.
+    expect(await executions(rt, "deleted")).toEqual([]);
     // Artifacts the pipeline writes, and other keys, start nothing.
     await handle(objectCreated("e2", "artifacts", "from-s3/FetchOut/abc.zip", "etag-2"));
     await handle(objectCreated("e3", "src", "app.zip.bak", "etag-3"));

@@ -34,7 +34,8 @@ export function sourceActions(
 /**
  * Starts the pipeline for one change. The event's id is the client token: an event delivered again
  * (after a crash or a lost lease) finds the execution it started the first time and starts nothing.
- * A pipeline deleted or changed since it was matched (it no longer has the action) is left alone:
+ * A pipeline deleted or changed since it was matched (it no longer has the action), or one that
+ * cannot start without input (a V2 variable without a default), is left alone with a log line:
  * retrying would not change that, and would hold up every change after this one.
  */
 export async function startForChange(
@@ -61,10 +62,10 @@ export async function startForChange(
     if (!(err instanceof ServiceError) || !GONE.has(err.code)) throw err;
     rt.logger.info(
       { pipeline: pipeline.name, event: event.id, reason: err.message },
-      "change detected for a pipeline that no longer watches it; nothing started",
+      "a detected change could not start the pipeline; nothing started",
     );
   }
 }
 
-/** Errors of a start that mean the pipeline changed since it was matched. */
+/** Errors of a start that a retry would meet again. */
 const GONE = new Set(["PipelineNotFoundException", "ValidationException"]);
