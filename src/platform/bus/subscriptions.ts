@@ -1,5 +1,5 @@
 import { errorMessage } from "../../core/index.js";
-import type { Executor } from "../queue/index.js";
+import { isOtherLeaseOwnerDead, type Executor } from "../queue/index.js";
 import type { Store } from "../store/index.js";
 import type { StoredEvent } from "./types.js";
 
@@ -47,10 +47,12 @@ export async function acquireSubscription(
   now: number,
   leaseMs: number,
 ): Promise<SubscriptionState | undefined> {
-  const row = await db
+  const take = db
     .updateTable("event_subscriptions")
     .set({ lease_owner: owner, lease_expires_at: now + leaseMs })
     .where("name", "=", name)
+    .returning(["cursor", "attempts"]);
+  let row = await take
     .where((eb) =>
       eb.or([
         eb("lease_owner", "=", owner),
@@ -58,8 +60,20 @@ export async function acquireSubscription(
         eb("lease_expires_at", "<=", now),
       ]),
     )
-    .returning(["cursor", "attempts"])
     .executeTakeFirst();
+  if (!row) {
+    // Held by a process of this machine that died (a server killed and started again): take it
+    // now rather than when the lease runs out. The holder is named, so a new holder is not displaced.
+    const holder = await db
+      .selectFrom("event_subscriptions")
+      .select("lease_owner")
+      .where("name", "=", name)
+      .executeTakeFirst();
+    const dead = holder?.lease_owner;
+    if (dead && isOtherLeaseOwnerDead(dead)) {
+      row = await take.where("lease_owner", "=", dead).executeTakeFirst();
+    }
+  }
   return row ? { cursor: Number(row.cursor), attempts: row.attempts } : undefined;
 }
 

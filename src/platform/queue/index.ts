@@ -1,5 +1,6 @@
 export { createQueue, type Queue, type QueueOptions } from "./queue.js";
-export { createWorker, isLeaseOwnerGone, type QueueWorker, type WorkerOptions } from "./worker.js";
+export { createWorker, type QueueWorker, type WorkerOptions } from "./worker.js";
+export { isLeaseOwnerGone, isOtherLeaseOwnerDead } from "./lease-owner.js";
 export { backoffDelay, type BackoffOptions } from "./backoff.js";
 export { listenPostgres, type PostgresListener, type PostgresListenerOptions } from "./pg-listener.js";
 export { LeaseLostError, WorkerStoppingError } from "./errors.js";

@@ -2,6 +2,7 @@ import { createLogger, systemClock, type Clock, type Logger } from "../../core/i
 import { afterCommit, type Store } from "../store/index.js";
 import type { BackoffOptions } from "./backoff.js";
 import { claimJob, reapExpired } from "./claim.js";
+import { expireDeadOwnersLeases } from "./lease-owner.js";
 import { cancelJob, enqueueJob, JOBS_CHANNEL } from "./enqueue.js";
 import { completeJob, failJob, releaseJob, renewLease } from "./lease.js";
 import { listenPostgres, type PostgresListener } from "./pg-listener.js";
@@ -61,7 +62,10 @@ export interface Queue {
   release(job: Job): Promise<boolean>;
   /** Deletes a job (waiting, running or dead) by id or key; false when there was none. */
   cancel(executor: Executor, target: CancelTarget): Promise<boolean>;
-  /** Marks dead the jobs whose last attempt's lease expired; returns how many. Workers call it as they poll. */
+  /**
+   * Ends the leases of this machine's dead processes, then marks dead the jobs whose last attempt's
+   * lease expired; returns how many it marked. Workers call it as they poll.
+   */
   reap(): Promise<number>;
   /** One job by id, live or dead. */
   get(id: number): Promise<Job | undefined>;
@@ -112,7 +116,11 @@ export function createQueue(options: QueueOptions): Queue {
     fail: (job, error) => failJob(db, clock, job, error, backoff, random),
     release: (job) => releaseJob(db, job),
     cancel: (executor, target) => cancelJob(executor, target),
-    reap: () => reapExpired(db, clock),
+    async reap() {
+      // A process of this machine that died leaves leases nobody renews: end them now.
+      await expireDeadOwnersLeases(db, clock.now());
+      return reapExpired(db, clock);
+    },
     async get(id) {
       const row = await db.selectFrom("jobs").selectAll().where("id", "=", id).executeTakeFirst();
       return row ? toJob(row) : undefined;

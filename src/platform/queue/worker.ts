@@ -45,25 +45,6 @@ interface Running {
   done: Promise<void>;
 }
 
-/**
- * True when a lease `owner` names a worker of a process on this machine that no longer runs (or is
- * this very process, before any of its workers started): its leases can be treated as expired at
- * once instead of after their timeout. Owners are `<hostname>/<pid>/<random>`; an owner from another
- * machine, or in another form, is never called dead.
- */
-export function isLeaseOwnerGone(owner: string): boolean {
-  const [host, pidText] = owner.split("/");
-  const pid = Number(pidText);
-  if (host !== hostname() || !Number.isInteger(pid) || pid <= 0) return false;
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return false;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === "ESRCH";
-  }
-}
-
 /** Creates a worker; call `start()`. */
 export function createWorker(options: WorkerOptions): QueueWorker {
   const { queue, handlers } = options;
