@@ -103,7 +103,16 @@ async function take(
         ...(await actionsOf(trx, execution.execution_id)),
       ]);
       const variables = variableScope(execution, produced.variables);
-      await checkConditions(rt, trx, execution, pipeline, step.stage, step.condition, variables);
+      await checkConditions(
+        rt,
+        trx,
+        execution,
+        pipeline,
+        step.stage,
+        step.condition,
+        variables,
+        produced.artifacts,
+      );
       return true;
     }
     case "refuse-entry":
