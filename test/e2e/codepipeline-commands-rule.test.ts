@@ -8,6 +8,7 @@ import {
   ListPipelineExecutionsCommand,
   ListRuleExecutionsCommand,
   StartPipelineExecutionCommand,
+  StopPipelineExecutionCommand,
   type PipelineDeclaration,
 } from "@aws-sdk/client-codepipeline";
 import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
@@ -167,5 +168,50 @@ describe.each(dialects)("CodePipeline Commands rule (%s)", (dialect) => {
     const state = await cp.send(new GetPipelineStateCommand({ name: "checked" }));
     const deploy = state.stageStates!.find((s) => s.stageName === "Deploy")!;
     expect(deploy.beforeEntryConditionState!.latestExecution!.status).toBe("Failed");
+  });
+
+  it("stopping the execution while the rule's build runs abandons the rule and stops the build", async () => {
+    const slow = structuredClone(PIPELINE);
+    slow.name = "checked-slow";
+    slow.stages![1]!.beforeEntry!.conditions![0]!.rules![0]!.commands = ["sleep 120"];
+    await putSource({ "ok.txt": "ready\n" });
+    await cp.send(new CreatePipelineCommand({ pipeline: slow }));
+    const { pipelineExecutionSummaries } = await cp.send(
+      new ListPipelineExecutionsCommand({ pipelineName: "checked-slow" }),
+    );
+    const id = pipelineExecutionSummaries![0]!.pipelineExecutionId!;
+    const run = async () =>
+      (
+        await cp.send(
+          new ListRuleExecutionsCommand({
+            pipelineName: "checked-slow",
+            filter: { pipelineExecutionId: id },
+          }),
+        )
+      ).ruleExecutionDetails?.[0];
+    await expect
+      .poll(
+        async () => (await run())?.output?.executionResult?.externalExecutionId,
+        waiting("the rule's build"),
+      )
+      .toBeTruthy();
+    const buildId = (await run())!.output!.executionResult!.externalExecutionId!;
+    await cp.send(
+      new StopPipelineExecutionCommand({ pipelineName: "checked-slow", pipelineExecutionId: id }),
+    );
+    await expect
+      .poll(
+        async () => (await cb.send(new BatchGetBuildsCommand({ ids: [buildId] }))).builds![0]!.buildStatus,
+        waiting("the build to stop"),
+      )
+      .toBe("STOPPED");
+    expect((await run())!.status).toBe("Abandoned");
+    expect(
+      (
+        await cp.send(
+          new GetPipelineExecutionCommand({ pipelineName: "checked-slow", pipelineExecutionId: id }),
+        )
+      ).pipelineExecution!.status,
+    ).toBe("Stopped");
   });
 });

@@ -64,7 +64,7 @@ function pipeline(name: string, input = "Code"): EnginePipeline {
 interface FakeBuild {
   request: InlineBuildRequest;
   id: string;
-  status: "IN_PROGRESS" | "SUCCEEDED" | "FAILED";
+  status: "IN_PROGRESS" | "SUCCEEDED" | "FAILED" | "STOPPED";
 }
 
 describe.each(dialects())("Commands rules on %s", (dialect) => {
@@ -83,6 +83,7 @@ describe.each(dialects())("Commands rules on %s", (dialect) => {
     // CodeBuild's idempotency: one build per token.
     const builds = new Map<string, FakeBuild>();
     const requests: InlineBuildRequest[] = [];
+    const stopped: string[] = [];
     const outcome = (b: FakeBuild): BuildOutcome => ({
       id: b.id,
       status: b.status,
@@ -108,6 +109,10 @@ describe.each(dialects())("Commands rules on %s", (dialect) => {
           await onStart?.(build);
         }
         return build.id;
+      },
+      stopBuild: (_executor, _scope, id) => {
+        stopped.push(id);
+        return Promise.resolve();
       },
       buildOutcome: (_executor, _scope, id) =>
         Promise.resolve([...builds.values()].filter((b) => b.id === id).map(outcome)[0]),
@@ -149,7 +154,7 @@ describe.each(dialects())("Commands rules on %s", (dialect) => {
     worker.start();
     teardown.push(() => worker.stop());
     /** Ends a build as CodeBuild does: its state, then its "Build State Change" event. */
-    const endBuild = async (build: FakeBuild, status: "SUCCEEDED" | "FAILED") => {
+    const endBuild = async (build: FakeBuild, status: "SUCCEEDED" | "FAILED" | "STOPPED") => {
       build.status = status;
       await store.transaction((trx) =>
         bus.emit(trx, {
@@ -178,7 +183,11 @@ describe.each(dialects())("Commands rules on %s", (dialect) => {
         .selectAll()
         .where("execution_id", "=", id)
         .execute();
-    return { rt, store, queue, builds, requests, endBuild, start, status, rules };
+    const stop = (id: string) =>
+      store.transaction((trx) =>
+        stopPipelineExecution(rt).handler({ pipelineName: p.name, pipelineExecutionId: id }, context(trx)),
+      );
+    return { rt, store, queue, builds, requests, stopped, endBuild, start, stop, status, rules };
   }
 
   it("holds the condition while the build runs, starts one build however often its job runs, and lets the execution in when it passes", async () => {
@@ -241,20 +250,19 @@ describe.each(dialects())("Commands rules on %s", (dialect) => {
     expect((await conditionsOf(store.db, id)).map((c) => c.status)).toEqual(["Failed"]);
   });
 
-  it("a stopped execution abandons the rule, and the build's later end changes nothing", async () => {
-    const { rt, store, builds, endBuild, start, status, rules } = await setup(pipeline("stop"));
+  it("a stopped execution abandons the rule and stops its build, whose end then changes nothing", async () => {
+    const { store, builds, stopped, endBuild, start, stop, status, rules } = await setup(pipeline("stop"));
     const id = await start();
     await expect
       .poll(async () => (await rules(id))[0]?.external_execution_id, waiting("the build to be recorded"))
       .toBeTruthy();
-    await store.transaction((trx) =>
-      stopPipelineExecution(rt).handler({ pipelineName: "stop", pipelineExecutionId: id }, context(trx)),
-    );
+    await stop(id);
     await expect.poll(() => status(id), waiting("the execution to stop")).toBe("Stopped");
     expect((await rules(id)).map((r) => r.status)).toEqual(["Abandoned"]);
     expect((await conditionsOf(store.db, id)).map((c) => c.status)).toEqual(["Cancelled"]);
     const [build] = [...builds.values()];
-    await endBuild(build!, "SUCCEEDED");
+    expect(stopped).toEqual([build!.id]);
+    await endBuild(build!, "STOPPED");
     // The bus delivered the end (its subscriber's cursor passed it) without reviving the run.
     const end = await store.db
       .selectFrom("events")
@@ -275,6 +283,19 @@ describe.each(dialects())("Commands rules on %s", (dialect) => {
     expect((await rules(id)).map((r) => [r.status, r.summary])).toEqual([
       ["Abandoned", "Its commands run in a CodeBuild build."],
     ]);
+  });
+
+  it("a build started for a rule its execution abandoned meanwhile is stopped by the job", async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const { requests, stopped, start, stop, status, rules } = await setup(pipeline("late"), () => held);
+    const id = await start();
+    await expect.poll(() => requests.length, waiting("the build to be started")).toBe(1);
+    await stop(id);
+    await expect.poll(() => status(id), waiting("the execution to stop")).toBe("Stopped");
+    release();
+    await expect.poll(() => stopped, waiting("the build to be stopped")).toEqual(["codepipeline.late:b1"]);
+    expect((await rules(id)).map((r) => [r.status, r.external_execution_id])).toEqual([["Abandoned", null]]);
   });
 
   it("a rule whose input artifact the execution did not produce errs, naming the artifact", async () => {

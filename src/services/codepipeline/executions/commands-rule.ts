@@ -103,6 +103,13 @@ export function createRuleJobHandler(rt: ExecutionRuntime) {
       return void (await fail(`${where}: CodeBuild did not start the commands' build: ${errorMessage(e)}`));
     }
     await rt.store.transaction(async (trx) => {
+      const scope = { accountId: row.account_id, region: input.region };
+      const current = await ruleRow(trx, ruleExecutionId);
+      if (current?.status !== "InProgress") {
+        // Its execution ended while the build was being started: the build's result is not needed.
+        await builds.stopBuild(trx, scope, buildId);
+        return;
+      }
       const outcome = await builds.buildOutcome(
         trx,
         { accountId: row.account_id, region: input.region },
@@ -130,6 +137,28 @@ export function createRuleJobHandler(rt: ExecutionRuntime) {
       if (outcome?.complete) await finishRule(rt, trx, ruleExecutionId, buildRuleOutcome(outcome, where));
     });
   };
+}
+
+/**
+ * Stops the builds of an execution's Commands rules still in progress, as the execution ends
+ * (their runs are then abandoned); a build whose id is not recorded yet is stopped by its job.
+ */
+export async function stopRuleBuilds(
+  rt: ExecutionRuntime,
+  trx: Kysely<Database>,
+  executionId: string,
+): Promise<void> {
+  const running = await trx
+    .selectFrom("codepipeline_rule_executions")
+    .select(["account_id", "input", "external_execution_id"])
+    .where("execution_id", "=", executionId)
+    .where("status", "=", "InProgress")
+    .where("external_execution_id", "is not", null)
+    .execute();
+  for (const run of running) {
+    const { region } = JSON.parse(run.input) as StoredRuleInput;
+    await rt.builds?.stopBuild(trx, { accountId: run.account_id, region }, run.external_execution_id!);
+  }
 }
 
 /**

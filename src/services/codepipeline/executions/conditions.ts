@@ -9,7 +9,7 @@ import {
   type ConditionType,
 } from "./condition-gate.js";
 import { conditionAttempt, rulesOf, type ConditionRow, type RuleRow } from "./condition-rows.js";
-import { prepareCommandsRule, RULE_JOB } from "./commands-rule.js";
+import { prepareCommandsRule, RULE_JOB, stopRuleBuilds } from "./commands-rule.js";
 import { emitStageEvent } from "./events.js";
 import type { EnginePipeline } from "./pipeline-source.js";
 import { stagesOf, type ArtifactLocation, type ExecutionRow } from "./rows.js";
@@ -264,10 +264,12 @@ export async function refuseEntry(
  * condition is Cancelled and its rule runs in progress Abandoned, so nothing shows it still waiting.
  */
 export async function abandonConditions(
+  rt: ExecutionRuntime,
   trx: Kysely<Database>,
   executionId: string,
   now: number,
 ): Promise<void> {
+  await stopRuleBuilds(rt, trx, executionId);
   await trx
     .updateTable("codepipeline_stage_conditions")
     .set({ status: "Cancelled", recheck_at: null, updated_at: now })
