@@ -6,6 +6,7 @@ import { benchBuildLogs } from "./build-logs.js";
 import { benchBuildLatency, benchBuildStop, benchBuildThroughput, benchLocalBuild } from "./codebuild.js";
 import { benchGitEventLatency, benchGitThroughput } from "./codecommit.js";
 import { benchPipeline, benchPipelineBurst } from "./codepipeline.js";
+import { benchPipelineS3Source } from "./codepipeline-s3.js";
 import { benchS3Throughput } from "./s3-throughput.js";
 import { benchStartup } from "./startup.js";
 import { printTable, type BenchRow } from "./stats.js";
@@ -33,6 +34,7 @@ const suites: Array<[string, () => Promise<BenchRow[]>]> = [
   ["codecommit", async () => [...(await benchGitThroughput()), ...(await benchGitEventLatency())]],
   ["codepipeline", () => benchPipeline()],
   ["codepipeline-burst", () => benchPipelineBurst()],
+  ["codepipeline-s3", () => benchPipelineS3Source()],
 ];
 
 const unknown = only.filter((n) => !suites.some(([name]) => name === n));

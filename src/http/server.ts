@@ -140,7 +140,8 @@ export async function startServer(
     const bus = createBus({ store, logger });
     let publicUrl = "";
     let sshUrl: string | undefined;
-    const s3 = createS3Endpoint({ ...common, dataDir: config.dataDir });
+    // Object creations go on the bus with their commit: S3 sources of pipelines start from them.
+    const s3 = createS3Endpoint({ ...common, dataDir: config.dataDir, bus });
     const codecommit = createCodeCommit({
       store,
       bus,

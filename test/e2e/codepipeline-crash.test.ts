@@ -1,11 +1,11 @@
-import { CodeBuildClient, CreateProjectCommand } from "@aws-sdk/client-codebuild";
+import { BatchGetBuildsCommand, CodeBuildClient, CreateProjectCommand } from "@aws-sdk/client-codebuild";
 import {
   CodePipelineClient,
   CreatePipelineCommand,
   GetPipelineExecutionCommand,
   GetPipelineStateCommand,
+  ListPipelineExecutionsCommand,
   PutApprovalResultCommand,
-  StartPipelineExecutionCommand,
   type PipelineDeclaration,
 } from "@aws-sdk/client-codepipeline";
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
@@ -89,9 +89,12 @@ describe("a server killed mid-execution", () => {
     data.remove();
   });
 
+  /** The running server's client settings. */
+  let current: ClientConfig;
   async function start(): Promise<ClientConfig> {
     const { cli, config } = await startServerProcess(data.dir);
     servers.push(cli);
+    current = config;
     return config;
   }
   async function kill(): Promise<void> {
@@ -159,7 +162,9 @@ describe("a server killed mid-execution", () => {
     const page = await client.send(new GetObjectCommand({ Bucket: "durable-site", Key: "out.txt" }));
     expect(await page.Body!.transformToString()).toBe("v1\n");
 
-    // A build that runs when the server dies: after the restart its action fails, saying why.
+    // A build that runs when the server dies: after the restart its action fails, saying why. The
+    // new source object starts the execution (S3 change detection), once, and the restart that
+    // redelivers what was not acknowledged starts no other.
     await client.send(
       new PutObjectCommand({
         Bucket: "durable-source",
@@ -167,17 +172,26 @@ describe("a server killed mid-execution", () => {
         Body: await zipOf({ "buildspec.yml": BUILDSPEC("sleep 600") }),
       }),
     );
-    const { pipelineExecutionId: second } = await cp.send(
-      new StartPipelineExecutionCommand({ name: "durable" }),
-    );
+    const newer = async () =>
+      (await cp.send(new ListPipelineExecutionsCommand({ pipelineName: "durable" })))
+        .pipelineExecutionSummaries!.map((e) => e.pipelineExecutionId!)
+        .filter((id) => id !== first);
+    await expect.poll(async () => (await newer()).length, waiting("the execution the put starts")).toBe(1);
+    const [second] = await newer();
     const make = async () =>
       (await state(cp)).find((s) => s.stageName === "Build")!.actionStates![0]!.latestExecution;
-    await expect
-      .poll(
-        async () => (await make())?.externalExecutionId !== undefined && (await make())?.status,
-        waiting("the build"),
-      )
-      .toBe("InProgress");
+    // The build is running its commands (not only queued) when the server dies.
+    const builds = new CodeBuildClient(current);
+    const phase = async () => {
+      const latest = await make();
+      if (latest?.status !== "InProgress" || latest.externalExecutionId === undefined) return undefined;
+      const { builds: found } = await builds.send(
+        new BatchGetBuildsCommand({ ids: [latest.externalExecutionId] }),
+      );
+      return found?.[0]?.currentPhase;
+    };
+    await expect.poll(phase, waiting("the build to run")).toBe("BUILD");
+    builds.destroy();
     ({ cp, client } = await restart(cp, client));
     await expect
       .poll(async () => (await status(second!)).status, waiting("the execution to fail"))
@@ -185,7 +199,10 @@ describe("a server killed mid-execution", () => {
     expect((await status(second!)).statusSummary).toMatch(
       /Stage "Build", action "Make" failed: Build durable-build:\S+ ended FAULT/,
     );
+    expect(await newer()).toEqual([second]);
     cp.destroy();
     client.destroy();
-  });
+    // A restarted server's bus subscribers wait for the killed one's leases to run out (30 s)
+    // before they deliver: once for the put's announcement, once for the build's end.
+  }, 150_000);
 });

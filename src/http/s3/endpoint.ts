@@ -1,6 +1,7 @@
 import path from "node:path";
 import type { Logger } from "../../core/index.js";
 import { createFsBlobStore } from "../../platform/blobs/index.js";
+import type { Bus } from "../../platform/bus/index.js";
 import type { Store } from "../../platform/store/index.js";
 import { createS3Service, type S3Service } from "../../services/s3/index.js";
 import type { ProtocolHandler } from "../app.js";
@@ -18,6 +19,8 @@ export interface S3EndpointOptions extends AuthDeps {
   logger: Logger;
   /** The server's data directory; object bytes live in `<dataDir>/blobs/`. */
   dataDir: string;
+  /** Object creations are announced here (CodePipeline's S3 sources watch them); default none. */
+  bus?: Bus;
 }
 
 /** The S3 protocol handler and the service behind it, which other services (CodeBuild) share. */

@@ -46,7 +46,12 @@ import {
   listRuleTypes,
   overrideStageCondition,
 } from "./executions/operations-conditions.js";
-import { createPushHandler } from "./executions/triggers.js";
+import {
+  createObjectCreatedHandler,
+  createPullRequestHandler,
+  createPushHandler,
+} from "./executions/triggers/index.js";
+import { OBJECT_CREATED, OBJECT_CREATED_SOURCE } from "../s3/index.js";
 import {
   acknowledgeJob,
   getJobDetails,
@@ -75,8 +80,8 @@ const ADVANCE_PAYLOAD = z.object({ executionId: z.string() });
  * CodePipeline as a module: pipeline definitions, the action-type catalogue, and executions — a
  * durable state machine advanced by jobs on the `background` pool (`codepipeline.advance`, one per
  * wake-up; `codepipeline.action`, one per action to run; `codepipeline.action-timeout`, one timer per
- * running action) and by two bus
- * subscriptions (builds ending, pushes arriving).
+ * running action) and by bus subscriptions: builds ending, and the changes that start pipelines
+ * (pushes, pull requests, S3 objects written).
  */
 export function createCodePipeline(deps: CodePipelineDeps): ServiceModule {
   const clock = deps.clock ?? systemClock;
@@ -178,6 +183,23 @@ export function createCodePipeline(deps: CodePipelineDeps): ServiceModule {
         options: {
           filter: (e) =>
             e.source === "aws.codecommit" && e["detail-type"] === "CodeCommit Repository State Change",
+          startAt: "latest",
+        },
+      },
+      {
+        name: "codepipeline.pull-requests",
+        handler: createPullRequestHandler(rt, deps.codecommit),
+        options: {
+          filter: (e) =>
+            e.source === "aws.codecommit" && e["detail-type"] === "CodeCommit Pull Request State Change",
+          startAt: "latest",
+        },
+      },
+      {
+        name: "codepipeline.s3-objects",
+        handler: createObjectCreatedHandler(rt),
+        options: {
+          filter: (e) => e.source === OBJECT_CREATED_SOURCE && e["detail-type"] === OBJECT_CREATED,
           startAt: "latest",
         },
       },

@@ -1,5 +1,6 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../../platform/store/index.js";
+import { announceObjectCreated, type CreationReason } from "./announce.js";
 import { checkWriteConditions } from "./conditions.js";
 import { deleteBlobs, lockBucket } from "./rows.js";
 import type { Conditions, S3Deps } from "./types.js";
@@ -9,6 +10,8 @@ export type NewObjectRow = Database["s3_objects"];
 
 /** Options for {@link commitObject}. */
 export interface CommitOptions {
+  /** The operation writing the object, announced with it on the bus. */
+  reason: CreationReason;
   /** Write conditions (If-Match, If-None-Match) checked against the current object. */
   conditions?: Conditions;
   /** More work inside the same transaction (CompleteMultipartUpload removes its upload there). */
@@ -19,13 +22,10 @@ export interface CommitOptions {
  * Makes `row` the object at its bucket and key: the blob it names is already stored, this writes the
  * metadata in one transaction under the bucket lock, then deletes the blob it replaced. When the
  * transaction fails (bucket gone, a condition failed) the new blob is deleted instead, so a failed
- * write leaves nothing behind.
+ * write leaves nothing behind. The object's creation is announced on the bus in the same
+ * transaction (announce.ts).
  */
-export async function commitObject(
-  deps: S3Deps,
-  row: NewObjectRow,
-  options: CommitOptions = {},
-): Promise<void> {
+export async function commitObject(deps: S3Deps, row: NewObjectRow, options: CommitOptions): Promise<void> {
   let replaced: string | undefined;
   try {
     replaced = await deps.store.transaction(async (trx) => {
@@ -47,6 +47,13 @@ export async function commitObject(
         .values(row)
         .onConflict((oc) => oc.columns(["bucket", "key"]).doUpdateSet(changes))
         .execute();
+      await announceObjectCreated(deps, trx, {
+        bucket: row.bucket,
+        key: row.key,
+        size: row.size,
+        etag: row.etag,
+        reason: options.reason,
+      });
       return existing?.blob_id;
     });
   } catch (err) {

@@ -65,7 +65,7 @@ export async function copyObject(deps: S3Deps, input: CopyObjectInput): Promise<
       parts_count: source.partsCount ?? null,
       last_modified: lastModified,
     },
-    { conditions: input.conditions },
+    { reason: "CopyObject", conditions: input.conditions },
   );
   return { etag: source.etag, lastModified, source };
 }

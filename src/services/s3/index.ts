@@ -1,6 +1,12 @@
 export { createS3Service, type S3Service } from "./service.js";
 export { s3Error, type S3ErrorCode } from "./errors.js";
 export { validateBucketName, validateKey } from "./names.js";
+export {
+  OBJECT_CREATED,
+  OBJECT_CREATED_SOURCE,
+  type CreatedObject,
+  type CreationReason,
+} from "./announce.js";
 export { ownerOf, MAX_PUT_BYTES } from "./rows.js";
 export {
   DEFAULT_CONTENT_TYPE,

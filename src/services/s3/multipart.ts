@@ -167,6 +167,7 @@ export async function completeMultipartUpload(
       last_modified: deps.now(),
     },
     {
+      reason: "CompleteMultipartUpload",
       // The upload must still exist when the object appears: a concurrent abort or complete wins otherwise.
       alsoInTransaction: async (trx) => {
         await loadUpload(trx, ref, deps.store.dialect);

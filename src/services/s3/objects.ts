@@ -101,7 +101,7 @@ export async function putObject(deps: S3Deps, input: PutObjectInput): Promise<Pu
       parts_count: null,
       last_modified: lastModified,
     },
-    { conditions: input.conditions },
+    { reason: "PutObject", conditions: input.conditions },
   );
   return { etag, checksum, lastModified };
 }

@@ -1,5 +1,6 @@
 import type { Readable } from "node:stream";
 import type { Logger } from "../../core/index.js";
+import type { Bus } from "../../platform/bus/index.js";
 import type { BlobStore, DigestName, StoredBlob } from "../../platform/blobs/index.js";
 import type { Store } from "../../platform/store/index.js";
 
@@ -12,6 +13,11 @@ export interface S3Deps {
   /** Now, in epoch milliseconds. */
   now: () => number;
   logger: Logger;
+  /**
+   * Where object creations are announced (announce.ts), in the transaction that commits them;
+   * default none (nothing is announced).
+   */
+  bus?: Bus;
   /** Smallest size of every part but the last in CompleteMultipartUpload; default 5 MiB, as S3. */
   minPartSize?: number;
 }

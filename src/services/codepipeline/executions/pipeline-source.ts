@@ -84,7 +84,14 @@ export interface EngineTrigger {
           readonly filePaths?: FilterCriteria | undefined;
         }[]
       | undefined;
-    readonly pullRequest?: readonly unknown[] | undefined;
+    readonly pullRequest?:
+      | readonly {
+          /** OPEN, UPDATED, CLOSED; all three when absent. */
+          readonly events?: readonly string[] | undefined;
+          readonly branches?: FilterCriteria | undefined;
+          readonly filePaths?: FilterCriteria | undefined;
+        }[]
+      | undefined;
   };
 }
 
