@@ -194,6 +194,7 @@ export async function startServer(
           startBuildFor: (request) => codebuild.startBuildFor(request),
           startInlineBuild: (request) => codebuild.startInlineBuild(request),
           buildOutcome: (executor, scope, id) => codebuild.buildOutcome(executor, scope, id),
+          stopBuild: (executor, scope, id) => codebuild.stopBuild(executor, scope, id),
         },
         publicUrl: () => publicUrl,
         logger,

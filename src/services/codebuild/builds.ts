@@ -1,8 +1,9 @@
 import { readFileSync } from "node:fs";
+import type { Kysely } from "kysely";
 import { z } from "zod";
-import { afterCommit } from "../../platform/store/index.js";
+import { afterCommit, type Database } from "../../platform/store/index.js";
 import { awsEnum, awsList, awsString, operation } from "../kit/index.js";
-import { buildOutput, docOf, findBuild, writeBuild } from "./build-rows.js";
+import { buildOutput, docOf, findBuild, writeBuild, type BuildRow } from "./build-rows.js";
 import type { CodeBuildRuntime } from "./deps.js";
 import { buildNotFound, codebuildError, projectNotFound } from "./errors.js";
 import { endBuild } from "./lifecycle.js";
@@ -40,19 +41,24 @@ export function stopBuild(rt: CodeBuildRuntime) {
     handler: async (input, ctx) => {
       const row = await findBuild(ctx.trx, ctx, input.id);
       if (!row) throw buildNotFound(input.id);
-      if (row.state === "queued") {
-        await writeBuild(ctx.trx, row.id, { doc: docOf(row), stopRequested: true });
-        await endBuild(rt, ctx.trx, row.id, { kind: "stopped" });
-      } else if (row.state === "running") {
-        await writeBuild(ctx.trx, row.id, { doc: docOf(row), stopRequested: true });
-        await rt.queue.cancel(ctx.trx, { id: docOf(row).jobId });
-        const controller = rt.running.get(row.id);
-        // Once the stop is committed, so the runner's last writes find it.
-        afterCommit(ctx.trx, () => controller?.abort(new Error("StopBuild")));
-      }
+      await requestStop(rt, ctx.trx, row);
       return { build: buildOutput((await findBuild(ctx.trx, ctx, row.id))!) };
     },
   });
+}
+
+/** Stops a queued or running build in the caller's transaction (StopBuild's work); a finished one stays. */
+export async function requestStop(rt: CodeBuildRuntime, trx: Kysely<Database>, row: BuildRow): Promise<void> {
+  if (row.state === "queued") {
+    await writeBuild(trx, row.id, { doc: docOf(row), stopRequested: true });
+    await endBuild(rt, trx, row.id, { kind: "stopped" });
+  } else if (row.state === "running") {
+    await writeBuild(trx, row.id, { doc: docOf(row), stopRequested: true });
+    await rt.queue.cancel(trx, { id: docOf(row).jobId });
+    const controller = rt.running.get(row.id);
+    // Once the stop is committed, so the runner's last writes find it.
+    afterCommit(trx, () => controller?.abort(new Error("StopBuild")));
+  }
 }
 
 /** RetryBuild: a new build with the same StartBuild request as the one named. */

@@ -8,6 +8,7 @@ import {
   listBuilds,
   listBuildsForProject,
   listCuratedEnvironmentImages,
+  requestStop,
   retryBuild,
   stopBuild,
 } from "./builds.js";
@@ -82,6 +83,15 @@ export interface CodeBuild extends ServiceModule {
     scope: { accountId: string; region: string },
     buildId: string,
   ): Promise<BuildOutcome | undefined>;
+  /**
+   * Stops a build as StopBuild does, in the caller's transaction (a pipeline whose Commands rule is
+   * abandoned); a finished or unknown build is left alone.
+   */
+  stopBuild(
+    executor: Kysely<Database>,
+    scope: { accountId: string; region: string },
+    buildId: string,
+  ): Promise<void>;
 }
 
 /** A build as the pipeline action that started it needs to know it. */
@@ -223,6 +233,10 @@ export function createCodeBuild(deps: CodeBuildDeps): CodeBuild {
     },
     async projectExists(executor, scope, projectName) {
       return (await findProject(executor, scope, projectName)) !== undefined;
+    },
+    async stopBuild(executor, scope, buildId) {
+      const row = await findBuild(executor, scope, buildId);
+      if (row) await requestStop(rt, executor, row);
     },
     async buildOutcome(executor, scope, buildId) {
       const row = await findBuild(executor, scope, buildId);

@@ -20,6 +20,7 @@ import { createLogger, systemClock } from "../../core/index.js";
 import { jsonService, type ServiceModule } from "../kit/index.js";
 import { createActionHandler, createBuildStateHandler } from "./executions/actions.js";
 import { advance } from "./executions/advance.js";
+import { createRuleJobHandler, RULE_JOB } from "./executions/commands-rule.js";
 import {
   disableStageTransition,
   enableStageTransition,
@@ -163,6 +164,7 @@ export function createCodePipeline(deps: CodePipelineDeps): ServiceModule {
         handler: (job) => advance(rt, ADVANCE_PAYLOAD.parse(job.payload).executionId),
       },
       { kind: ACTION_JOB, pool: "background", handler: createActionHandler(rt) },
+      { kind: RULE_JOB, pool: "background", handler: createRuleJobHandler(rt) },
       { kind: ACTION_TIMEOUT_JOB, pool: "background", handler: createActionTimeoutHandler(rt) },
       { kind: LEGACY_APPROVAL_TIMEOUT_JOB, pool: "background", handler: createActionTimeoutHandler(rt) },
     ],

@@ -14,6 +14,7 @@ import { codepipelineMigration } from "./0014-codepipeline.js";
 import { codepipelineExecutionsMigration } from "./0015-codepipeline-executions.js";
 import { codepipelineJobsMigration } from "./0016-codepipeline-jobs.js";
 import { codepipelineConditionsMigration } from "./0017-codepipeline-conditions.js";
+import { codepipelineRuleBuildsMigration } from "./0020-codepipeline-rule-builds.js";
 import type { Migration } from "./types.js";
 
 /** Every migration, in order. Append new ones at the end. */
@@ -34,6 +35,7 @@ export const migrations: readonly Migration[] = [
   codepipelineExecutionsMigration,
   codepipelineJobsMigration,
   codepipelineConditionsMigration,
+  codepipelineRuleBuildsMigration,
 ];
 
 export { serialType, binaryType, type Migration } from "./types.js";

@@ -40,6 +40,9 @@ export interface CodePipelineConditionTables {
     summary: string | null;
     error_code: string | null;
     error_message: string | null;
+    /** The build a Commands rule runs in, and its log's link (migration 0020). */
+    external_execution_id: string | null;
+    external_execution_url: string | null;
     started_at: number;
     updated_at: number;
   };

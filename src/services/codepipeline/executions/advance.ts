@@ -103,7 +103,16 @@ async function take(
         ...(await actionsOf(trx, execution.execution_id)),
       ]);
       const variables = variableScope(execution, produced.variables);
-      await checkConditions(rt, trx, execution, pipeline, step.stage, step.condition, variables);
+      await checkConditions(
+        rt,
+        trx,
+        execution,
+        pipeline,
+        step.stage,
+        step.condition,
+        variables,
+        produced.artifacts,
+      );
       return true;
     }
     case "refuse-entry":
@@ -199,7 +208,7 @@ export async function endExecution(
     .set({ status, status_summary: summary, waiting_for_stage: null, updated_at: rt.clock.now() })
     .where("execution_id", "=", execution.execution_id)
     .execute();
-  await abandonConditions(trx, execution.execution_id, rt.clock.now());
+  await abandonConditions(rt, trx, execution.execution_id, rt.clock.now());
   await emitPipelineEvent(rt.bus, trx, { ...execution, status }, eventState(status));
 }
 

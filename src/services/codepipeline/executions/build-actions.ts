@@ -3,6 +3,7 @@ import { parseArn } from "../../../core/index.js";
 import type { BusEvent } from "../../../platform/bus/index.js";
 import type { BuildOutcome } from "../../codebuild/index.js";
 import type { ActionResult } from "../providers/types.js";
+import { endRuleWithBuild } from "./commands-rule.js";
 import { finishAction, type ActionOutcome } from "./finish-action.js";
 import { inputOf, type ActionRow } from "./rows.js";
 import type { ExecutionRuntime } from "./runtime.js";
@@ -153,7 +154,15 @@ export function createBuildStateHandler(rt: ExecutionRuntime) {
         .where("account_id", "=", event.account)
         .where("status", "=", "InProgress")
         .executeTakeFirst();
-      if (!row || outcome.initiator !== `codepipeline/${row.pipeline_name}`) return;
+      if (!row) {
+        // Not an action's build: perhaps a Commands rule's.
+        await endRuleWithBuild(rt, trx, event.account, {
+          ...outcome,
+          idempotencyToken: outcome.idempotencyToken,
+        });
+        return;
+      }
+      if (outcome.initiator !== `codepipeline/${row.pipeline_name}`) return;
       if (row.external_execution_id !== null && row.external_execution_id !== outcome.id) return;
       await finishAction(rt, trx, row.action_execution_id, buildActionOutcome(outcome));
     });

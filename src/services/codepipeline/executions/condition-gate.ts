@@ -42,6 +42,18 @@ export type Gate =
   | { readonly kind: "met"; readonly result: string | undefined }
   | { readonly kind: "unmet"; readonly result: string | undefined };
 
+/** A condition type's field in a stage declaration. */
+export const CONDITION_FIELD: Record<ConditionType, string> = {
+  BEFORE_ENTRY: "beforeEntry",
+  ON_SUCCESS: "onSuccess",
+  ON_FAILURE: "onFailure",
+};
+
+/** `Stage "Deploy", beforeEntry condition, rule "OnlyMain"`, for messages. */
+export function ruleWhere(stage: string, type: ConditionType, rule: string): string {
+  return `Stage "${stage}", ${CONDITION_FIELD[type]} condition, rule "${rule}"`;
+}
+
 /** The key of a condition in `ExecutionView.conditions`. */
 export function conditionKey(stage: string, type: ConditionType): string {
   return `${stage}/${type}`;

@@ -19,9 +19,18 @@ function ruleExecutionShape(row: RuleRow) {
     status: row.status,
     ...(row.summary !== null ? { summary: row.summary.slice(0, 2048) } : {}),
     lastStatusChange: new Date(Number(row.updated_at)),
+    ...externalExecution(row),
     ...(row.error_code !== null
       ? { errorDetails: { code: row.error_code, message: (row.error_message ?? "").slice(0, 5000) } }
       : {}),
+  };
+}
+
+/** The build a Commands rule ran in: `externalExecutionId` and `externalExecutionUrl`. */
+function externalExecution(row: RuleRow) {
+  return {
+    ...(row.external_execution_id !== null ? { externalExecutionId: row.external_execution_id } : {}),
+    ...(row.external_execution_url !== null ? { externalExecutionUrl: row.external_execution_url } : {}),
   };
 }
 
@@ -32,6 +41,7 @@ export function ruleExecutionDetail(row: RuleRow) {
     configuration: Record<string, string>;
     resolvedConfiguration: Record<string, string>;
     region: string;
+    inputArtifacts?: Array<{ name: string; bucket: string; key: string }>;
   };
   return {
     pipelineExecutionId: row.execution_id,
@@ -47,10 +57,14 @@ export function ruleExecutionDetail(row: RuleRow) {
       configuration: input.configuration,
       resolvedConfiguration: input.resolvedConfiguration,
       region: input.region,
-      inputArtifacts: [],
+      inputArtifacts: (input.inputArtifacts ?? []).map((a) => ({
+        name: a.name,
+        s3location: { bucket: a.bucket, key: a.key },
+      })),
     },
     output: {
       executionResult: {
+        ...externalExecution(row),
         ...(row.summary !== null ? { externalExecutionSummary: row.summary.slice(0, 2048) } : {}),
         ...(row.error_code !== null
           ? { errorDetails: { code: row.error_code, message: (row.error_message ?? "").slice(0, 5000) } }

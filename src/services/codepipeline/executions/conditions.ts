@@ -1,11 +1,18 @@
 import type { Kysely } from "kysely";
 import { newUuid } from "../../../core/index.js";
 import type { Database } from "../../../platform/store/index.js";
-import { declaredCondition, type ConditionStatus, type ConditionType } from "./condition-gate.js";
+import {
+  CONDITION_FIELD as FIELD,
+  declaredCondition,
+  ruleWhere,
+  type ConditionStatus,
+  type ConditionType,
+} from "./condition-gate.js";
 import { conditionAttempt, rulesOf, type ConditionRow, type RuleRow } from "./condition-rows.js";
+import { prepareCommandsRule, RULE_JOB, stopRuleBuilds } from "./commands-rule.js";
 import { emitStageEvent } from "./events.js";
 import type { EnginePipeline } from "./pipeline-source.js";
-import { stagesOf, type ExecutionRow } from "./rows.js";
+import { stagesOf, type ArtifactLocation, type ExecutionRow } from "./rows.js";
 import { evaluateRule, type RuleDeclarationDoc, type RuleOutcome } from "./rules/index.js";
 import { ADVANCE_JOB, type ExecutionRuntime } from "./runtime.js";
 import { substituteAll, UnresolvedVariableError, type VariableScope } from "./variables.js";
@@ -15,17 +22,6 @@ import { substituteAll, UnresolvedVariableError, type VariableScope } from "./va
  * keeping an execution out of a stage. Called by advance.ts under the pipeline's lock, in its
  * transaction; what to do with the outcome is the planner's (condition-gate.ts).
  */
-
-const FIELD: Record<ConditionType, string> = {
-  BEFORE_ENTRY: "beforeEntry",
-  ON_SUCCESS: "onSuccess",
-  ON_FAILURE: "onFailure",
-};
-
-/** `Stage "Deploy", beforeEntry condition, rule "OnlyMain"`. */
-export function ruleWhere(stage: string, type: ConditionType, rule: string): string {
-  return `Stage "${stage}", ${FIELD[type]} condition, rule "${rule}"`;
-}
 
 /**
  * Evaluates the stage's condition of `type`: the first time, every rule (each run recorded); after
@@ -40,6 +36,7 @@ export async function checkConditions(
   stageName: string,
   type: ConditionType,
   variables: VariableScope,
+  artifacts: ReadonlyMap<string, ArtifactLocation>,
 ): Promise<void> {
   const stage = pipeline.stages.find((s) => s.name === stageName)!;
   const declared = declaredCondition(stage, type);
@@ -85,7 +82,7 @@ export async function checkConditions(
       outcomes.push({ rule: rule.name, outcome: storedOutcome(previous) });
       continue;
     }
-    const outcome = await runRule(rt, trx, execution, key, rule, variables, previous, now);
+    const outcome = await runRule(rt, trx, execution, key, rule, { variables, artifacts }, previous, now);
     outcomes.push({ rule: rule.name, outcome });
   }
   const decided = conditionOutcome(outcomes, stageName, type);
@@ -120,16 +117,26 @@ async function runRule(
   execution: ExecutionRow,
   key: Pick<ConditionRow, "execution_id" | "stage_name" | "condition_type" | "stage_attempt">,
   rule: RuleDeclarationDoc,
-  variables: VariableScope,
+  scope: { variables: VariableScope; artifacts: ReadonlyMap<string, ArtifactLocation> },
   previous: RuleRow | undefined,
   now: number,
 ): Promise<RuleOutcome> {
   const where = ruleWhere(key.stage_name, key.condition_type as ConditionType, rule.name);
+  const commandsRule = rule.ruleTypeId.provider === "Commands";
+  if (commandsRule && previous) {
+    // Its build is running: the build's end finishes the run and wakes the engine (commands-rule.ts).
+    return { status: "InProgress", summary: previous.summary ?? "Its commands run in a CodeBuild build." };
+  }
   let resolved: Record<string, string> = {};
   let outcome: RuleOutcome;
+  let extra: Record<string, unknown> = {};
   try {
-    resolved = substituteAll(rule.configuration ?? {}, variables, where);
-    outcome = evaluateRule(rule, resolved, where, now);
+    resolved = substituteAll(rule.configuration ?? {}, scope.variables, where);
+    if (commandsRule) {
+      const prepared = prepareCommandsRule(rule, scope.artifacts, where);
+      outcome = prepared.outcome;
+      extra = prepared.input;
+    } else outcome = evaluateRule(rule, resolved, where, now);
   } catch (e) {
     if (!(e instanceof UnresolvedVariableError)) throw e;
     outcome = { status: "Errored", code: "ConfigurationError", message: e.message };
@@ -154,22 +161,29 @@ async function runRule(
     configuration: { ...(rule.configuration ?? {}) },
     resolvedConfiguration: resolved,
     region: rule.region ?? execution.region,
+    ...extra,
   };
+  const ruleExecutionId = newUuid();
   await trx
     .insertInto("codepipeline_rule_executions")
     .values({
       ...key,
       ...fields,
-      rule_execution_id: newUuid(),
+      rule_execution_id: ruleExecutionId,
       account_id: execution.account_id,
       region: execution.region,
       pipeline_name: execution.pipeline_name,
       pipeline_version: execution.pipeline_version,
       rule_name: rule.name,
       input: JSON.stringify(input),
+      external_execution_id: null,
+      external_execution_url: null,
       started_at: now,
     })
     .execute();
+  if (commandsRule && outcome.status === "InProgress") {
+    await rt.queue.enqueue(trx, { kind: RULE_JOB, payload: { ruleExecutionId } });
+  }
   return outcome;
 }
 
@@ -195,12 +209,17 @@ function conditionOutcome(
   if (failed && "message" in failed) return { status: "Failed", summary: failed.message };
   const waiting = outcomes.flatMap((o) => (o.outcome.status === "InProgress" ? [o] : []));
   if (waiting.length) {
-    const recheckAt = Math.min(...waiting.map((o) => (o.outcome as { recheckAt: number }).recheckAt));
+    // Rules without a time to look again (a Commands rule's build) wake the engine when they end.
+    const times = waiting.flatMap((o) => {
+      const at = (o.outcome as { recheckAt?: number }).recheckAt;
+      return at === undefined ? [] : [at];
+    });
+    const recheckAt = times.length ? Math.min(...times) : undefined;
     const { rule, outcome } = waiting[0]!;
     return {
       status: "InProgress",
       summary: `${ruleWhere(stage, type, rule)}: ${(outcome as { summary: string }).summary}`,
-      recheckAt,
+      ...(recheckAt !== undefined ? { recheckAt } : {}),
     };
   }
   return { status: "Succeeded", summary: `Stage "${stage}", ${FIELD[type]} condition: every rule passed.` };
@@ -245,10 +264,12 @@ export async function refuseEntry(
  * condition is Cancelled and its rule runs in progress Abandoned, so nothing shows it still waiting.
  */
 export async function abandonConditions(
+  rt: ExecutionRuntime,
   trx: Kysely<Database>,
   executionId: string,
   now: number,
 ): Promise<void> {
+  await stopRuleBuilds(rt, trx, executionId);
   await trx
     .updateTable("codepipeline_stage_conditions")
     .set({ status: "Cancelled", recheck_at: null, updated_at: now })

@@ -23,6 +23,12 @@ export interface PipelineBuilds {
     scope: { accountId: string; region: string },
     buildId: string,
   ): Promise<BuildOutcome | undefined>;
+  /** Stops a build (an abandoned Commands rule's) in the caller's transaction. */
+  stopBuild(
+    executor: Kysely<Database>,
+    scope: { accountId: string; region: string },
+    buildId: string,
+  ): Promise<void>;
 }
 
 /** What the execution engine runs on. */

@@ -1,5 +1,5 @@
 import { codepipelineError } from "../errors.js";
-import type { ActionInput } from "./shapes.js";
+import type { ActionInput, ConditionInput } from "./shapes.js";
 
 /** The most commands a Commands action runs, as AWS's model allows. */
 export const MAX_COMMANDS = 50;
@@ -53,4 +53,25 @@ export function checkComputeFields(action: ActionInput, place: { stage: string; 
         );
     }
   }
+}
+
+type RuleInput = NonNullable<ConditionInput["rules"]>[number];
+
+/**
+ * A Commands rule's commands, as the rule reference states them: at least one (the model allows 1
+ * to 50), each on one line. `where` names the stage, condition and rule.
+ */
+export function checkRuleCommands(rule: RuleInput, where: string): void {
+  if (rule.ruleTypeId.provider !== "Commands") return;
+  const refuse = (message: string) =>
+    codepipelineError("InvalidStageDeclarationException", `${where}: ${message}`);
+  const commands = rule.commands ?? [];
+  if (commands.length === 0) throw refuse("a Commands rule needs commands (1 to 50 shell commands).");
+  commands.forEach((command, i) => {
+    if (/[\r\n]/.test(command))
+      throw refuse(
+        `command ${i + 1} spans several lines; Commands rules take single-line commands only (join them with && or ;, or list each as its own command).`,
+      );
+    if (!command.trim()) throw refuse(`command ${i + 1} is blank; give a shell command.`);
+  });
 }

@@ -741,5 +741,29 @@ describe("pipeline structure: V2 features", () => {
       "InvalidStageDeclarationException",
       "Coin",
     );
+    const commandsRule = (commands?: string[]) =>
+      stage({
+        beforeEntry: {
+          conditions: [
+            {
+              rules: [
+                {
+                  name: "Tests",
+                  ruleTypeId: { ...rule.ruleTypeId, provider: "Commands" },
+                  ...(commands ? { commands } : {}),
+                },
+              ],
+            },
+          ],
+        },
+      });
+    expect(() => check(commandsRule(["npm test"]))).not.toThrow();
+    expectRefused(commandsRule(), "InvalidStageDeclarationException", 'rule "Tests"', "needs commands");
+    expectRefused(
+      commandsRule(["npm test", "echo a\nrm -rf /"]),
+      "InvalidStageDeclarationException",
+      'beforeEntry condition, rule "Tests"',
+      "command 2 spans several lines",
+    );
   });
 });

@@ -6,7 +6,7 @@ import {
   type ConfigurationView,
 } from "../action-types/catalogue.js";
 import { codepipelineError } from "../errors.js";
-import { checkComputeFields } from "./compute-checks.js";
+import { checkComputeFields, checkRuleCommands } from "./compute-checks.js";
 import type {
   ActionInput,
   ConditionInput,
@@ -732,6 +732,7 @@ function checkConditions(
           `${field} rule "${rule.name}" names rule provider ${rule.ruleTypeId.provider}, which does not exist; providers: ${RULE_PROVIDERS.join(", ")}.`,
         );
       }
+      checkRuleCommands(rule, `Stage "${stage}", ${field} condition, rule "${rule.name}"`);
     }
   }
 }

@@ -25,9 +25,8 @@ export const RULE_TYPES: readonly RuleTypeEntry[] = [
   },
   {
     provider: "Commands",
+    // The commands are the rule's `commands`; they run in a CodeBuild build without a project.
     properties: [],
-    unavailable:
-      "this server does not run Commands rules yet (they need the Commands action's build sandbox)",
   },
   {
     provider: "DeploymentWindow",

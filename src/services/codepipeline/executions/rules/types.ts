@@ -9,6 +9,7 @@ export interface RuleDeclarationDoc {
   };
   readonly configuration?: Readonly<Record<string, string>> | undefined;
   readonly commands?: readonly string[] | undefined;
+  readonly inputArtifacts?: readonly { readonly name: string }[] | undefined;
   readonly region?: string | undefined;
 }
 
@@ -20,5 +21,8 @@ export type RuleOutcome =
   | { readonly status: "Failed"; readonly code: string; readonly message: string }
   /** The rule could not be checked (its configuration, or a provider not available here). */
   | { readonly status: "Errored"; readonly code: string; readonly message: string }
-  /** Not yet: check again at `recheckAt` (a deployment window that is closed now). */
-  | { readonly status: "InProgress"; readonly summary: string; readonly recheckAt: number };
+  /**
+   * Not yet: check again at `recheckAt` (a deployment window that is closed now), or, without it,
+   * when the rule's work ends (a Commands rule's build).
+   */
+  | { readonly status: "InProgress"; readonly summary: string; readonly recheckAt?: number | undefined };
