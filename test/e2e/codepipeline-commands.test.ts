@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync, type Dirent } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { CloudWatchLogsClient, GetLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
@@ -261,9 +261,21 @@ describe.each(dialects)("CodePipeline Commands action (%s)", (dialect) => {
     });
     afterAll(() => rmSync(outside, { recursive: true, force: true }));
 
-    /** Every file name under `dir`, recursively. */
-    const namesUnder = (dir: string): string[] =>
-      readdirSync(dir, { recursive: true, withFileTypes: true }).map((e) => e.name);
+    /**
+     * Every file name under `dir`, recursively. Other test files create and remove directories in
+     * the same temporary directory meanwhile: one that vanishes mid-walk is skipped, not an error.
+     */
+    const namesUnder = (dir: string): string[] => {
+      let entries: Dirent[];
+      try {
+        entries = readdirSync(dir, { withFileTypes: true });
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === "ENOENT" || code === "ENOTDIR" || code === "EACCES") return [];
+        throw err;
+      }
+      return entries.flatMap((e) => [e.name, ...(e.isDirectory() ? namesUnder(path.join(dir, e.name)) : [])]);
+    };
 
     it.each([
       [
