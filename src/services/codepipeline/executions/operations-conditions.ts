@@ -10,7 +10,7 @@ import {
   requirePipeline,
   requireStage,
   StageName,
-} from "./operations.js";
+} from "./operation-lookups.js";
 import { ruleTypeShapes } from "./rules/index.js";
 import type { ExecutionRuntime } from "./runtime.js";
 import { enqueueAdvance } from "./wake.js";

@@ -6,14 +6,11 @@ import {
   type ConfigurationView,
 } from "../action-types/catalogue.js";
 import { codepipelineError } from "../errors.js";
-import { checkComputeFields, checkRuleCommands } from "./compute-checks.js";
-import type {
-  ActionInput,
-  ConditionInput,
-  PipelineDeclarationInput,
-  StageInput,
-  TriggerInput,
-} from "./shapes.js";
+import { checkComputeFields } from "./compute-checks.js";
+import type { ActionInput, PipelineDeclarationInput } from "./shapes.js";
+import { actionError, nameList, stageError, structureError } from "./structure-errors.js";
+import { checkStageConditions } from "./structure-conditions.js";
+import { checkTriggers } from "./structure-triggers.js";
 import { PIPELINE_EXECUTION_VARIABLES, hasReference, scanReferences } from "./variables.js";
 
 // The rules of a pipeline's structure, as AWS's pipeline structure reference and quotas state
@@ -68,22 +65,6 @@ interface ActionPlace {
   stage: string;
   action: string;
   runOrder: number;
-}
-
-const structureError = (message: string) => codepipelineError("InvalidStructureException", message);
-const stageError = (stage: string, message: string) =>
-  codepipelineError("InvalidStageDeclarationException", `Stage "${stage}": ${message}`);
-const actionError = (place: { stage: string; action: string }, message: string) =>
-  codepipelineError(
-    "InvalidActionDeclarationException",
-    `Stage "${place.stage}", action "${place.action}": ${message}`,
-  );
-
-/** `a, b, c`, at most `max` names, or `none`. */
-export function nameList(names: readonly string[], max = 20): string {
-  if (names.length === 0) return "none";
-  const shown = names.slice(0, max).join(", ");
-  return names.length > max ? `${shown} and ${names.length - max} more` : shown;
 }
 
 /** Whether `a` runs before `b` (an earlier stage, or a lower runOrder in the same stage). */
@@ -601,143 +582,7 @@ function checkNamespacesAndReferences(
   }
 }
 
-/** V2 triggers: each names a git source action of the first stage, once, with sensible filters. */
-function checkTriggers(p: PipelineDeclarationInput, ctx: StructureContext): void {
-  const triggers = p.triggers ?? [];
-  const first = p.stages[0]!;
-  const used = new Set<string>();
-  for (const trigger of triggers) {
-    const name = trigger.gitConfiguration.sourceActionName;
-    const action = first.actions.find((a) => a.name === name);
-    const gitSources = first.actions
-      .filter((a) => ctx.actionTypes.get(actionTypeName(a.actionTypeId))?.triggerSource)
-      .map((a) => a.name);
-    if (!action) {
-      throw structureError(
-        `Trigger sourceActionName "${name}" names no action of the first stage ("${first.name}"); its source actions that can trigger: ${nameList(gitSources)}.`,
-      );
-    }
-    if (!ctx.actionTypes.get(actionTypeName(action.actionTypeId))?.triggerSource) {
-      throw structureError(
-        `Trigger sourceActionName "${name}" names a ${action.actionTypeId.provider} source action, which cannot start a pipeline by trigger; git source actions that can: ${nameList(gitSources)}.`,
-      );
-    }
-    if (used.has(name)) {
-      throw structureError(
-        `Source action "${name}" has two triggers; declare at most one trigger per source action.`,
-      );
-    }
-    used.add(name);
-    checkTriggerFilters(trigger, name);
-  }
-}
-
-function checkTriggerFilters(trigger: TriggerInput, name: string): void {
-  const where = `Trigger of source action "${name}"`;
-  for (const [index, push] of (trigger.gitConfiguration.push ?? []).entries()) {
-    const at = `${where}, push filter ${index + 1}`;
-    if (push.tags && (push.branches || push.filePaths)) {
-      throw structureError(`${at}: filter on tags, or on branches (and file paths), not both in one filter.`);
-    }
-    if (!push.tags && !push.branches) {
-      throw structureError(`${at}: give tags or branches to filter on.`);
-    }
-    if (push.filePaths && !push.branches) {
-      throw structureError(`${at}: filePaths needs branches in the same filter.`);
-    }
-    for (const [field, criteria] of Object.entries({
-      tags: push.tags,
-      branches: push.branches,
-      filePaths: push.filePaths,
-    })) {
-      if (criteria && !criteria.includes && !criteria.excludes)
-        throw structureError(`${at}: ${field} needs includes or excludes.`);
-    }
-  }
-  for (const [index, pr] of (trigger.gitConfiguration.pullRequest ?? []).entries()) {
-    const at = `${where}, pull request filter ${index + 1}`;
-    if (!pr.branches)
-      throw structureError(`${at}: give the branches whose pull requests start the pipeline.`);
-    if (pr.events && new Set(pr.events).size !== pr.events.length)
-      throw structureError(`${at}: events lists an event twice.`);
-    for (const [field, criteria] of Object.entries({ branches: pr.branches, filePaths: pr.filePaths })) {
-      if (criteria && !criteria.includes && !criteria.excludes)
-        throw structureError(`${at}: ${field} needs includes or excludes.`);
-    }
-  }
-}
-
-/** The rule providers stage conditions can use. */
-const RULE_PROVIDERS = ["CloudWatchAlarm", "Commands", "DeploymentWindow", "LambdaInvoke", "VariableCheck"];
-/** The rule providers a beforeEntry condition with result SKIP can use. */
-const SKIP_RULE_PROVIDERS = ["LambdaInvoke", "VariableCheck"];
-
-/**
- * A stage's onFailure, onSuccess and beforeEntry: the results each allows (onFailure FAIL, RETRY
- * or ROLLBACK — not SKIP — and no rollback of the first stage, which has nothing to roll back to;
- * onSuccess conditions ROLLBACK or FAIL; beforeEntry conditions FAIL or SKIP, SKIP only with
- * LambdaInvoke and VariableCheck rules), retry settings only with RETRY, and rules of known
- * providers with unique names. Rule configurations are not checked.
- */
-function checkStageConditions(stage: StageInput, index: number): void {
-  const failure = stage.onFailure;
-  if (failure) {
-    if (failure.result === "SKIP") {
-      throw stageError(stage.name, "onFailure result SKIP is not allowed; use FAIL, RETRY or ROLLBACK.");
-    }
-    if (failure.result === "ROLLBACK" && index === 0) {
-      throw stageError(stage.name, "onFailure result ROLLBACK cannot be set on the first (source) stage.");
-    }
-    if (failure.retryConfiguration && failure.result !== "RETRY") {
-      throw stageError(stage.name, "onFailure retryConfiguration needs result RETRY.");
-    }
-    checkConditions(stage.name, "onFailure", failure.conditions ?? [], ["ROLLBACK", "FAIL", "RETRY"]);
-  }
-  if (stage.onSuccess)
-    checkConditions(stage.name, "onSuccess", stage.onSuccess.conditions, ["ROLLBACK", "FAIL"]);
-  if (stage.beforeEntry)
-    checkConditions(stage.name, "beforeEntry", stage.beforeEntry.conditions, ["FAIL", "SKIP"]);
-}
-
-function checkConditions(
-  stage: string,
-  field: string,
-  conditions: readonly ConditionInput[],
-  results: readonly string[],
-): void {
-  for (const condition of conditions) {
-    if (condition.result !== undefined && !results.includes(condition.result)) {
-      throw stageError(
-        stage,
-        `${field} condition result ${condition.result} is not allowed; use ${results.join(" or ")}.`,
-      );
-    }
-    const names = new Set<string>();
-    if (field === "beforeEntry" && condition.result === "SKIP") {
-      // The stage conditions guide: a SKIP entry condition takes only these rules.
-      const other = (condition.rules ?? []).find((r) => !SKIP_RULE_PROVIDERS.includes(r.ruleTypeId.provider));
-      if (other) {
-        throw stageError(
-          stage,
-          `beforeEntry rule "${other.name}" (${other.ruleTypeId.provider}) cannot be used with result SKIP; use ${SKIP_RULE_PROVIDERS.join(" or ")} rules, or result FAIL.`,
-        );
-      }
-    }
-    for (const rule of condition.rules ?? []) {
-      if (names.has(rule.name)) throw stageError(stage, `${field} has two rules named "${rule.name}".`);
-      names.add(rule.name);
-      if (!RULE_PROVIDERS.includes(rule.ruleTypeId.provider)) {
-        throw stageError(
-          stage,
-          `${field} rule "${rule.name}" names rule provider ${rule.ruleTypeId.provider}, which does not exist; providers: ${RULE_PROVIDERS.join(", ")}.`,
-        );
-      }
-      checkRuleCommands(rule, `Stage "${stage}", ${field} condition, rule "${rule.name}"`);
-    }
-  }
-}
-
-/** The error for a structure problem found outside this file (the artifact bucket). */
+/** The error for a structure problem found outside these files (the artifact bucket). */
 export function artifactStoreError(message: string): ServiceError {
   return structureError(message);
 }
