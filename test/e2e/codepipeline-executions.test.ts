@@ -252,6 +252,32 @@ describe("CodePipeline executions", () => {
     expect(compile.output!.executionResult!.externalExecutionId).toMatch(/^web-build:/);
     const release = actionExecutionDetails!.find((a) => a.actionName === "Release")!;
     expect(release.input!.resolvedConfiguration).toEqual({ CustomData: "Release 2.0?" });
+
+    // Pages of two, newest first, add up to the whole list; a token of another listing is refused.
+    const whole = (await cp.send(new ListActionExecutionsCommand({ pipelineName: "web" })))
+      .actionExecutionDetails!;
+    expect(whole.length).toBeGreaterThan(4);
+    const paged: string[] = [];
+    let nextToken: string | undefined;
+    do {
+      const page = await cp.send(
+        new ListActionExecutionsCommand({ pipelineName: "web", maxResults: 2, nextToken }),
+      );
+      expect(page.actionExecutionDetails!.length).toBeLessThanOrEqual(2);
+      paged.push(...page.actionExecutionDetails!.map((a) => a.actionExecutionId!));
+      nextToken = page.nextToken;
+    } while (nextToken);
+    expect(paged).toEqual(whole.map((a) => a.actionExecutionId));
+    const firstPage = await cp.send(new ListActionExecutionsCommand({ pipelineName: "web", maxResults: 1 }));
+    await expect(
+      cp.send(
+        new ListActionExecutionsCommand({
+          pipelineName: "web",
+          filter: { pipelineExecutionId: pushed!.pipelineExecutionId! },
+          nextToken: firstPage.nextToken!,
+        }),
+      ),
+    ).rejects.toMatchObject({ name: "InvalidNextTokenException" });
   });
 
   it("a rejected approval fails the execution; a retry of the stage asks again", async () => {

@@ -1,6 +1,7 @@
 import { z } from "zod";
-import { awsInt, awsString, decodePageToken, encodePageToken, operation } from "../../kit/index.js";
-import { codepipelineError, invalidNextToken, pipelineNotFound } from "../errors.js";
+import { RunListInput, runPageRequest } from "./run-listing.js";
+import { awsString, operation } from "../../kit/index.js";
+import { codepipelineError, pipelineNotFound } from "../errors.js";
 import { declaredCondition } from "./condition-gate.js";
 import { ruleExecutionDetail } from "./condition-state.js";
 import {
@@ -36,36 +37,10 @@ export function listRuleTypes() {
 export function listRuleExecutions(rt: ExecutionRuntime) {
   return operation({
     name: "ListRuleExecutions",
-    input: z.object({
-      pipelineName: PipelineName,
-      filter: z
-        .object({
-          pipelineExecutionId: ExecutionId.optional(),
-          latestInPipelineExecution: z
-            .object({ pipelineExecutionId: ExecutionId, startTimeRange: z.enum(["Latest", "All"]) })
-            .optional(),
-        })
-        .optional(),
-      maxResults: awsInt(1, 100).optional(),
-      nextToken: awsString(1, 2048).optional(),
-    }),
+    input: RunListInput,
     handler: async (input, ctx) => {
-      await requirePipeline(rt, ctx, input.pipelineName);
-      const executionId =
-        input.filter?.pipelineExecutionId ?? input.filter?.latestInPipelineExecution?.pipelineExecutionId;
-      if (executionId !== undefined) await requireExecution(ctx, input.pipelineName, executionId);
-      const listing = `ListRuleExecutions/${input.pipelineName}/${executionId ?? ""}`;
-      const after = decodePageToken(
-        input.nextToken,
-        listing,
-        (p): p is { t: number; id: string } =>
-          typeof p === "object" &&
-          p !== null &&
-          typeof (p as { t?: unknown }).t === "number" &&
-          typeof (p as { id?: unknown }).id === "string",
-        invalidNextToken,
-      );
-      const limit = input.maxResults ?? 100;
+      const request = await runPageRequest(rt, ctx, "ListRuleExecutions", input);
+      const { executionId, after, limit } = request;
       let query = ctx.trx
         .selectFrom("codepipeline_rule_executions")
         .selectAll()
@@ -85,15 +60,10 @@ export function listRuleExecutions(rt: ExecutionRuntime) {
         );
       }
       const rows = await query.execute();
-      const page = rows.slice(0, limit);
-      const last = page[page.length - 1];
+      const { count, nextToken } = request.nextToken(rows, (i) => rows[i]!.rule_execution_id);
       return {
-        ruleExecutionDetails: page.map(ruleExecutionDetail),
-        ...(rows.length > limit && last
-          ? {
-              nextToken: encodePageToken(listing, { t: Number(last.started_at), id: last.rule_execution_id }),
-            }
-          : {}),
+        ruleExecutionDetails: rows.slice(0, count).map(ruleExecutionDetail),
+        ...(nextToken !== undefined ? { nextToken } : {}),
       };
     },
   });

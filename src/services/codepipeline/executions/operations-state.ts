@@ -1,10 +1,10 @@
 import { z } from "zod";
-import { awsInt, awsString, decodePageToken, encodePageToken, operation } from "../../kit/index.js";
-import { invalidNextToken } from "../errors.js";
+import { RunListInput, runPageRequest } from "./run-listing.js";
+import { operation } from "../../kit/index.js";
 import { inputOf, outputOf, type ActionRow } from "./rows.js";
 import type { ExecutionRuntime } from "./runtime.js";
 import { stageConditionStates } from "./condition-state.js";
-import { ExecutionId, PipelineName, requireExecution, requirePipeline } from "./operation-lookups.js";
+import { PipelineName, requirePipeline } from "./operation-lookups.js";
 
 /** GetPipelineState and ListActionExecutions: where executions and their actions stand. */
 
@@ -153,36 +153,10 @@ export function getPipelineState(rt: ExecutionRuntime) {
 export function listActionExecutions(rt: ExecutionRuntime) {
   return operation({
     name: "ListActionExecutions",
-    input: z.object({
-      pipelineName: PipelineName,
-      filter: z
-        .object({
-          pipelineExecutionId: ExecutionId.optional(),
-          latestInPipelineExecution: z
-            .object({ pipelineExecutionId: ExecutionId, startTimeRange: z.enum(["Latest", "All"]) })
-            .optional(),
-        })
-        .optional(),
-      maxResults: awsInt(1, 100).optional(),
-      nextToken: awsString(1, 2048).optional(),
-    }),
+    input: RunListInput,
     handler: async (input, ctx) => {
-      await requirePipeline(rt, ctx, input.pipelineName);
-      const executionId =
-        input.filter?.pipelineExecutionId ?? input.filter?.latestInPipelineExecution?.pipelineExecutionId;
-      if (executionId !== undefined) await requireExecution(ctx, input.pipelineName, executionId);
-      const listing = `ListActionExecutions/${input.pipelineName}/${executionId ?? ""}`;
-      const after = decodePageToken(
-        input.nextToken,
-        listing,
-        (p): p is { t: number; id: string } =>
-          typeof p === "object" &&
-          p !== null &&
-          typeof (p as { t?: unknown }).t === "number" &&
-          typeof (p as { id?: unknown }).id === "string",
-        invalidNextToken,
-      );
-      const limit = input.maxResults ?? 100;
+      const request = await runPageRequest(rt, ctx, "ListActionExecutions", input);
+      const { executionId, after, limit } = request;
       let query = ctx.trx
         .selectFrom("codepipeline_action_executions")
         .selectAll()
@@ -202,18 +176,10 @@ export function listActionExecutions(rt: ExecutionRuntime) {
         );
       }
       const rows = await query.execute();
-      const page = rows.slice(0, limit);
-      const last = page[page.length - 1];
+      const { count, nextToken } = request.nextToken(rows, (i) => rows[i]!.action_execution_id);
       return {
-        actionExecutionDetails: page.map(actionExecutionDetail),
-        ...(rows.length > limit && last
-          ? {
-              nextToken: encodePageToken(listing, {
-                t: Number(last.started_at),
-                id: last.action_execution_id,
-              }),
-            }
-          : {}),
+        actionExecutionDetails: rows.slice(0, count).map(actionExecutionDetail),
+        ...(nextToken !== undefined ? { nextToken } : {}),
       };
     },
   });
