@@ -44,8 +44,8 @@ export async function downloadSource(state: BuildState): Promise<PhaseContext | 
   if (job.endpointUrl && !resolved.env.AWS_ACCESS_KEY_ID) {
     log.container(
       "No AWS credentials: builds get no role's credentials yet, so the AWS CLI inside cannot call " +
-        "this server. Give the project AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY as SECRETS_MANAGER " +
-        "environment variables (see the README)",
+        "this server. Give the project (or the Commands action) AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY as " +
+        "SECRETS_MANAGER environment variables (see the README)",
     );
   }
   if (job.cache.type !== "NO_CACHE" && loaded.buildspec.cache) {
