@@ -45,6 +45,25 @@ export async function requireExecution(
   return row;
 }
 
+/**
+ * For an operation that changes a running execution: the pipeline is locked (as the engine locks
+ * it for a step), then the execution and the stage it names are looked up in the version of the
+ * pipeline that execution runs.
+ */
+export async function lockExecutionStage(
+  rt: ExecutionRuntime,
+  ctx: OperationContext,
+  input: { pipelineName: string; pipelineExecutionId: string; stageName: string },
+): Promise<{ row: ExecutionRow; pipeline: EnginePipeline; stage: EnginePipeline["stages"][number] }> {
+  await requirePipeline(rt, ctx, input.pipelineName);
+  await rt.pipelines.lock(ctx.trx, ctx, input.pipelineName);
+  const row = await requireExecution(ctx, input.pipelineName, input.pipelineExecutionId);
+  const pipeline = await rt.pipelines.declaration(ctx.trx, ctx, row.pipeline_name, row.pipeline_version);
+  if (!pipeline) throw pipelineNotFound(input.pipelineName);
+  return { row, pipeline, stage: requireStage(pipeline, input.stageName) };
+}
+
+/** The stage `stageName` of `pipeline`, or StageNotFoundException naming the stages there are. */
 export function requireStage(pipeline: EnginePipeline, stageName: string) {
   const stage = pipeline.stages.find((s) => s.name === stageName);
   if (!stage) {

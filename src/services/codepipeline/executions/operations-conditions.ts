@@ -1,17 +1,10 @@
 import { z } from "zod";
 import { RunListInput, runPageRequest } from "./run-listing.js";
 import { awsString, operation } from "../../kit/index.js";
-import { codepipelineError, pipelineNotFound } from "../errors.js";
+import { codepipelineError } from "../errors.js";
 import { declaredCondition } from "./condition-gate.js";
 import { ruleExecutionDetail } from "./condition-state.js";
-import {
-  ExecutionId,
-  PipelineName,
-  requireExecution,
-  requirePipeline,
-  requireStage,
-  StageName,
-} from "./operation-lookups.js";
+import { ExecutionId, lockExecutionStage, PipelineName, StageName } from "./operation-lookups.js";
 import { ruleTypeShapes } from "./rules/index.js";
 import type { ExecutionRuntime } from "./runtime.js";
 import { enqueueAdvance } from "./wake.js";
@@ -84,12 +77,7 @@ export function overrideStageCondition(rt: ExecutionRuntime) {
       conditionType: z.enum(["BEFORE_ENTRY", "ON_SUCCESS"]),
     }),
     handler: async (input, ctx) => {
-      await requirePipeline(rt, ctx, input.pipelineName);
-      await rt.pipelines.lock(ctx.trx, ctx, input.pipelineName);
-      const row = await requireExecution(ctx, input.pipelineName, input.pipelineExecutionId);
-      const pipeline = await rt.pipelines.declaration(ctx.trx, ctx, row.pipeline_name, row.pipeline_version);
-      if (!pipeline) throw pipelineNotFound(input.pipelineName);
-      const stage = requireStage(pipeline, input.stageName);
+      const { row, stage } = await lockExecutionStage(rt, ctx, input);
       const field = FIELD[input.conditionType];
       const declared = declaredCondition(stage, input.conditionType);
       const refuse = (why: string) =>

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { awsString, operation, type OperationContext } from "../../kit/index.js";
-import { codepipelineError, pipelineNotFound } from "../errors.js";
+import { codepipelineError } from "../errors.js";
 import { startRollback } from "./start.js";
 import { enqueueAdvance } from "./wake.js";
 import { emitPipelineEvent, emitStageEvent } from "./events.js";
@@ -10,6 +10,7 @@ import type { ExecutionRuntime } from "./runtime.js";
 import {
   ExecutionId,
   PipelineName,
+  lockExecutionStage,
   requireExecution,
   requirePipeline,
   requireStage,
@@ -125,12 +126,7 @@ export function retryStageExecution(rt: ExecutionRuntime) {
       retryMode: z.enum(["FAILED_ACTIONS", "ALL_ACTIONS"]),
     }),
     handler: async (input, ctx) => {
-      await requirePipeline(rt, ctx, input.pipelineName);
-      await rt.pipelines.lock(ctx.trx, ctx, input.pipelineName);
-      const row = await requireExecution(ctx, input.pipelineName, input.pipelineExecutionId);
-      const pipeline = await rt.pipelines.declaration(ctx.trx, ctx, row.pipeline_name, row.pipeline_version);
-      if (!pipeline) throw pipelineNotFound(input.pipelineName);
-      requireStage(pipeline, input.stageName);
+      const { row } = await lockExecutionStage(rt, ctx, input);
       const stage = (await stagesOf(ctx.trx, row.execution_id)).find((s) => s.stage_name === input.stageName);
       if (
         !stage ||
