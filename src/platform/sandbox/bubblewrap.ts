@@ -5,7 +5,14 @@ import { SandboxOptionError } from "./errors.js";
 import { hostRootLayout, type RootEntry } from "./host-root.js";
 import type { NetworkNamespace, NetworkNamespaces, ResolvConfMount } from "./network.js";
 import { existingPath, unreachableBy } from "./paths.js";
-import { childPidsOf, isRunning, pidNamespaceOf, pidsInNamespace, signalPids } from "./process-tree.js";
+import {
+  childPidsOf,
+  isRunning,
+  pidNamespaceOf,
+  pidsInNamespace,
+  readProcStat,
+  signalPids,
+} from "./process-tree.js";
 import { wrapChild, type TreeControl } from "./sandbox-process.js";
 import type { Sandbox, SandboxMount, SandboxProcess, SandboxSpawnOptions, SandboxUsers } from "./types.js";
 import type { IdRanges } from "./users.js";
@@ -376,18 +383,40 @@ function checkReachable(options: SandboxSpawnOptions, users: SandboxUsers): void
 function namespaceTree(child: ChildProcess): TreeControl {
   const reaped = (): boolean => child.exitCode !== null || child.signalCode !== null;
   let namespace: string | undefined;
+  let init: { pid: number; startTime: string } | undefined;
   const findNamespace = (): string | undefined => {
     if (namespace === undefined && child.pid !== undefined) {
-      const init = childPidsOf(child.pid)[0];
-      const link = init === undefined ? undefined : pidNamespaceOf(init);
-      if (link !== undefined && link !== pidNamespaceOf(process.pid)) namespace = link;
+      const pid = childPidsOf(child.pid)[0];
+      const link = pid === undefined ? undefined : pidNamespaceOf(pid);
+      const stat = pid === undefined ? undefined : readProcStat(pid);
+      if (
+        pid !== undefined &&
+        stat !== undefined &&
+        link !== undefined &&
+        link !== pidNamespaceOf(process.pid)
+      ) {
+        namespace = link;
+        init = { pid, startTime: stat.startTime };
+      }
     }
     return namespace;
   };
+  /**
+   * The namespace's pid 1 while it has not finished exiting. A killed bwrap is reaped at once, but
+   * its pid 1 dies only on the death signal that follows, and its exit waits for every member of
+   * the namespace: until then the namespace is not empty. Checked by start time, as its pid may be
+   * reused once it is gone.
+   */
+  const initAlive = (): number[] => {
+    const stat = init === undefined ? undefined : readProcStat(init.pid);
+    return init !== undefined && stat !== undefined && stat.state !== "Z" && stat.startTime === init.startTime
+      ? [init.pid]
+      : [];
+  };
   const members = (): number[] => {
-    // Once bwrap is reaped its namespace is empty (pid 1 exiting waits for every member), and its
-    // inode number may already name another build's namespace: never look it up again.
-    if (reaped()) return [];
+    // Once bwrap is reaped, the namespace's inode number may come to name another build's namespace
+    // as soon as its pid 1 is gone: never look it up again, only wait for that pid 1.
+    if (reaped()) return initAlive();
     const ns = findNamespace();
     return ns === undefined ? [] : pidsInNamespace(ns);
   };

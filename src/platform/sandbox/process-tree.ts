@@ -37,6 +37,8 @@ export interface ProcStat {
   ppid: number;
   /** Process group id. */
   pgrp: number;
+  /** Clock ticks after boot when the process started: with the pid, it names one process for good. */
+  startTime: string;
 }
 
 /** Parent, group and state of `pid`, or undefined when it is gone. */
@@ -49,7 +51,12 @@ export function readProcStat(pid: number): ProcStat | undefined {
   }
   // The command name in parentheses may itself contain spaces and parentheses: parse after the last ")".
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return { state: fields[0] ?? "?", ppid: Number(fields[1]), pgrp: Number(fields[2]) };
+  return {
+    state: fields[0] ?? "?",
+    ppid: Number(fields[1]),
+    pgrp: Number(fields[2]),
+    startTime: fields[19] ?? "",
+  };
 }
 
 /** Parent pid of `pid`, or undefined when it is gone. */

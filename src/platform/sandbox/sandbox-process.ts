@@ -13,7 +13,7 @@ export interface TreeControl {
 
 const POLL_MS = 20;
 /** How long `terminate` waits after SIGKILL; the kernel needs a moment to tear a tree down. */
-const KILL_WAIT_MS = 500;
+const KILL_WAIT_MS = 2000;
 
 /** Wraps a spawned child into a {@link SandboxProcess} whose tree is reached through `tree`. */
 export function wrapChild(child: ChildProcess, extraOutputs: number, tree: TreeControl): SandboxProcess {

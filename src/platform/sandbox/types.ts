@@ -130,7 +130,7 @@ export interface SandboxProcess {
   killTree(signal?: NodeJS.Signals): void;
   /**
    * SIGTERM to the whole tree, then SIGKILL after `graceMs` (default 1000); resolves when the tree
-   * is gone (at most about `graceMs` + 500 ms).
+   * is gone (at most about `graceMs` + 2 s: a loaded machine takes a while to tear a namespace down).
    */
   terminate(graceMs?: number): Promise<void>;
 }
