@@ -35,11 +35,14 @@ export async function startLoadBalancer(options: LoadBalancerOptions): Promise<L
     noTargetWaitMs: options.noTargetWaitMs ?? 2_000,
     maxReplayBodyBytes: options.maxReplayBodyBytes ?? 1024 * 1024,
   });
+  const headersTimeout = options.clientHeadersTimeoutMs ?? 20_000;
   const server = http.createServer(
     {
       // Slow clients: headers must arrive in time (the whole request within Node's default 300 s);
       // oversized headers get Node's 431 (16 KiB).
-      headersTimeout: options.clientHeadersTimeoutMs ?? 20_000,
+      headersTimeout,
+      // Node looks for overdue clients this often (default 30 s, longer than the timeout itself).
+      connectionsCheckingInterval: Math.min(1_000, headersTimeout),
     },
     handler,
   );
