@@ -17,13 +17,19 @@ const HOP_BY_HOP = new Set([
   "upgrade",
 ]);
 
+/**
+ * Headers a `Connection` header may not make hop-by-hop: without them the message itself changes
+ * (another virtual host, a body read differently).
+ */
+const ALWAYS_END_TO_END = new Set(["host", "content-length", "content-type"]);
+
 /** `headers` without hop-by-hop ones, including those the `Connection` header names. */
 export function endToEndHeaders(headers: IncomingHttpHeaders): OutgoingHttpHeaders {
   const named = new Set(
     String(headers.connection ?? "")
       .split(",")
       .map((name) => name.trim().toLowerCase())
-      .filter(Boolean),
+      .filter((name) => name !== "" && !ALWAYS_END_TO_END.has(name)),
   );
   const out: OutgoingHttpHeaders = {};
   for (const [name, value] of Object.entries(headers)) {

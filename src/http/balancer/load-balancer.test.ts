@@ -64,7 +64,7 @@ describe("routing", () => {
         host: "shop.example.com",
         "x-custom": "kept",
         "x-forwarded-for": "203.0.113.7",
-        connection: "keep-alive, x-secret-hop",
+        connection: "keep-alive, x-secret-hop, host",
         "x-secret-hop": "dropped",
         te: "trailers",
         "proxy-authorization": "Basic c2VjcmV0",
@@ -190,6 +190,36 @@ describe("registration", () => {
     a.release();
     expect((await inFlight).status).toBe(200);
     expect((await send(lb.port)).status).toBe(200);
+  });
+
+  it("replaceTargets switches at once, keeps a target in both sets, and resolves once the old ones drained", async () => {
+    targets = await startTargets("i-", 3);
+    const [a, b, c] = targets as [TestTarget, TestTarget, TestTarget];
+    const lb = await start();
+    await lb.replaceTargets([a.target, b.target]);
+    a.hold = { path: "/slow", requests: [] };
+    let inFlight: Promise<unknown> | undefined;
+    while (a.hold.requests.length < 1) {
+      inFlight = send(lb.port, { path: "/slow" });
+      await sleep(50);
+    }
+    let switched = false;
+    const replaced = lb
+      .replaceTargets([b.target, c.target], { drainMs: 5_000 })
+      .then(() => (switched = true));
+    const served = new Set<string>();
+    for (let i = 0; i < 4; i++) served.add(String((await send(lb.port)).headers["x-target"]));
+    expect([...served].sort()).toEqual(["i-2", "i-3"]);
+    expect(switched).toBe(false);
+    expect(lb.targets().map((t) => `${t.id} ${t.state}`)).toEqual([
+      "i-2 healthy",
+      "i-3 healthy",
+      "i-1 draining",
+    ]);
+    a.release();
+    await inFlight;
+    await replaced;
+    expect(lb.targets().map((t) => `${t.id} ${t.state}`)).toEqual(["i-2 healthy", "i-3 healthy"]);
   });
 
   it("refuses a target with a wrong port or an empty id, naming the field", async () => {

@@ -103,10 +103,17 @@ export class TargetPool {
     targets.forEach(checkTarget);
     const ids = new Set(targets.map((t) => t.id));
     if (ids.size !== targets.length) throw new Error("replaceTargets: each target id must appear once");
-    // The new set goes in before the old one leaves, so no request finds the balancer empty.
+    const before = [...this.active.values()];
+    // The new set goes in before the old one leaves, so no request finds the balancer empty. A
+    // target registered again at another address starts draining its old record here.
     for (const target of targets) this.register(target);
-    const leaving = [...this.active.values()].filter((r) => !ids.has(r.target.id));
-    return Promise.all(leaving.map((r) => this.startDrain(r, drainMs, "replaced"))).then(() => undefined);
+    const drains = before
+      .filter((r) => !ids.has(r.target.id) || this.active.get(r.target.id) !== r)
+      .map((r) => {
+        if (r.state !== "draining") return this.startDrain(r, drainMs, "replaced");
+        return r.drain?.done ?? Promise.resolve();
+      });
+    return Promise.all(drains).then(() => undefined);
   }
 
   /** Registered targets, then the draining ones. */
