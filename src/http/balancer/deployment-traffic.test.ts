@@ -70,24 +70,48 @@ describe("traffic during deployments", () => {
     expect(green.every((t) => t.seen.length > 0)).toBe(true);
   });
 
-  it("an instance killed without being deregistered fails no request (retried on another)", async () => {
-    targets = await startTargets("i-", 3);
-    balancer = await startLoadBalancer({ name: "crash-group" });
-    for (const t of targets) balancer.register(t.target);
+  it("a one-at-a-time deployment of a single instance fails no request (they wait for it)", async () => {
+    targets = await startTargets("i-", 1);
+    const [only] = targets as [TestTarget];
+    balancer = await startLoadBalancer({ name: "solo-group" });
+    balancer.register(only.target);
     const load = startLoad(balancer.port, 20);
+    await sleep(300);
+    await balancer.deregister(only.id, { drainMs: 2_000 });
+    await only.stop();
+    await sleep(300);
+    await only.start();
+    balancer.register(only.target);
     await sleep(500);
-    const victim = targets[1]!;
-    await victim.kill();
-    await sleep(1_500);
-    expect(balancer.targets().find((t) => t.id === victim.id)?.state).toBe("unhealthy");
-    // Restarted on the same port: without health checks, a request proves it is back.
-    await victim.start();
-    await sleep(2_000);
     const report = await load.stop();
     expect(report.errors).toEqual([]);
     expect(report.byStatus[200]).toBe(report.sent);
-    expect(balancer.targets().find((t) => t.id === victim.id)?.state).toBe("healthy");
   });
+
+  it.each([
+    ["without health checks", undefined],
+    ["with health checks", { path: "/health", intervalMs: 200 }],
+  ])(
+    "an instance killed without being deregistered fails no request (retried on another), %s",
+    async (_, healthCheck) => {
+      targets = await startTargets("i-", 3);
+      balancer = await startLoadBalancer({ name: "crash-group", healthCheck });
+      for (const t of targets) balancer.register(t.target);
+      const load = startLoad(balancer.port, 20);
+      await sleep(500);
+      const victim = targets[1]!;
+      await victim.kill();
+      await sleep(1_500);
+      expect(balancer.targets().find((t) => t.id === victim.id)?.state).toBe("unhealthy");
+      // Restarted on the same port: a health check, or without them a request, proves it is back.
+      await victim.start();
+      await sleep(2_000);
+      const report = await load.stop();
+      expect(report.errors).toEqual([]);
+      expect(report.byStatus[200]).toBe(report.sent);
+      expect(balancer.targets().find((t) => t.id === victim.id)?.state).toBe("healthy");
+    },
+  );
 
   it("an instance killed while requests are running on it fails none of them (the bodies are replayed)", async () => {
     targets = await startTargets("i-", 2);
