@@ -134,8 +134,16 @@ async function proxyRequest(options: ProxyOptions, req: IncomingMessage, res: Se
 function relay(response: IncomingMessage, res: ServerResponse, done: () => void): void {
   const status = response.statusCode ?? 502;
   const headers = clientResponseHeaders(response.headers);
-  if (response.statusMessage) res.writeHead(status, response.statusMessage, headers);
-  else res.writeHead(status, headers);
+  try {
+    if (response.statusMessage) res.writeHead(status, response.statusMessage, headers);
+    else res.writeHead(status, headers);
+  } catch {
+    // The client left meanwhile, or Node refused a header it parsed: either way nothing can follow.
+    response.destroy();
+    res.destroy();
+    done();
+    return;
+  }
   // A target breaking off mid-body destroys the client's connection too: the client must not
   // take a truncated body for a whole one.
   pipeline(response, res, () => done());
