@@ -276,6 +276,32 @@ describe("answers of the balancer itself", () => {
     expect(a.hold.requests[0]!.closed).toBe(true);
   });
 
+  it("retries a request whose kept-alive connection the target closed unanswered", async () => {
+    // Each connection answers its first request and closes on its second without a byte: the race
+    // in which a target closes an idle connection just as the balancer reuses it.
+    let connectionsMade = 0;
+    const app = net.createServer((socket) => {
+      connectionsMade += 1;
+      let requests = 0;
+      socket.on("data", (chunk: Buffer) => {
+        if (!chunk.toString().includes("\r\n\r\n")) return;
+        requests += 1;
+        if (requests === 1)
+          socket.write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nKeep-Alive: timeout=60\r\n\r\nok");
+        else socket.destroy();
+      });
+    });
+    await new Promise<void>((resolve) => app.listen(0, "127.0.0.1", resolve));
+    const lb = await start();
+    lb.register({ id: "i-racy", host: "127.0.0.1", port: (app.address() as net.AddressInfo).port });
+    const results = [];
+    for (let i = 0; i < 3; i++) results.push(await send(lb.port, { method: "POST", body: `n${i}` }));
+    app.close();
+    expect(results.map((r) => `${r.status} ${r.body}`)).toEqual(["200 ok", "200 ok", "200 ok"]);
+    expect(connectionsMade).toBe(3);
+    expect(lb.targets()[0]!.state).toBe("healthy");
+  });
+
   it("with every target refusing connections answers 502 naming them", async () => {
     const dead = await new TestTarget("i-dead").start();
     const port = dead.port;
