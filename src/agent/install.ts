@@ -9,7 +9,7 @@ import { chmod, chown, copyFile, lstat, mkdir, readdir, readFile, readlink, rm, 
 import { basename, join, posix } from "node:path";
 import type { AppSpec, AppSpecPermission, FileExistsBehavior } from "../formats/index.js";
 import { CommandFailure } from "./errors.js";
-import { OutsideRootError, type RootPath } from "./root-path.js";
+import type { RootPath } from "./root-path.js";
 import { lookupGroup, lookupUser } from "./users.js";
 
 /** What Install needs. */
@@ -109,7 +109,8 @@ class Copier {
   }
 
   async copyOne(source: string, destination: string): Promise<void> {
-    const host = await this.checked(destination, true);
+    // Only the parent is resolved: a link at the file's own place is replaced (or kept), never written through.
+    const host = join(await this.checked(posix.dirname(destination)), posix.basename(destination));
     const existing = await lstat(host).catch(() => undefined);
     if (existing !== undefined) {
       switch (this.behavior) {
@@ -136,17 +137,11 @@ class Copier {
     this.made.push({ dir });
   }
 
-  /** `path`'s host path; a link at the path itself is allowed only where it will be replaced (`replacing`). */
-  private async checked(path: string, replacing = false): Promise<string> {
+  /** `path`'s host path, checked to stay inside the root. */
+  private async checked(path: string): Promise<string> {
     try {
       return await this.root.checked(path);
     } catch (err) {
-      if (replacing && err instanceof OutsideRootError && /is a symbolic link/.test(err.message)) {
-        await this.root.checked(posix.dirname(path)).catch((e: unknown) => {
-          throw this.fail((e as Error).message);
-        });
-        return this.root.host(path);
-      }
       throw this.fail((err as Error).message);
     }
   }

@@ -32,27 +32,26 @@ export class RootPath {
   }
 
   /**
-   * The host path of `instancePath`, after checking that its nearest existing ancestor is inside the
-   * root once links are resolved, and that the path itself is not a link (it would be written through).
+   * The host path of `instancePath`, after checking that it — or, when it does not exist yet, its
+   * nearest existing ancestor — is inside the root once symbolic links are resolved.
    * @throws OutsideRootError
    */
   async checked(instancePath: string): Promise<string> {
     if (instancePath.split("/").includes("..")) throw new OutsideRootError(instancePath, "contains ..");
     const host = this.host(instancePath);
-    const own = await lstat(host).catch(() => undefined);
-    if (own?.isSymbolicLink()) {
-      throw new OutsideRootError(instancePath, "is a symbolic link; it would be written through, so it is refused");
-    }
-    let existing = own ? host : dirname(host);
-    for (;;) {
+    for (let existing = host; ; existing = dirname(existing)) {
       const real = await realpath(existing).catch(() => undefined);
-      if (real !== undefined) {
-        if (real !== this.root && !real.startsWith(this.root + sep)) {
-          throw new OutsideRootError(instancePath, `resolves outside the agent's root ${this.root} (through a symbolic link)`);
+      if (real === undefined) {
+        // A link whose target does not exist must not be written through either.
+        if (await lstat(existing).then((s) => s.isSymbolicLink(), () => false)) {
+          throw new OutsideRootError(instancePath, `passes through ${existing}, a symbolic link to nothing`);
         }
-        return host;
+        continue;
       }
-      existing = dirname(existing);
+      if (real !== this.root && !real.startsWith(this.root + sep)) {
+        throw new OutsideRootError(instancePath, `resolves outside the agent's root ${this.root} (through a symbolic link)`);
+      }
+      return host;
     }
   }
 }
