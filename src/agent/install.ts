@@ -5,7 +5,7 @@
  * agent's root, honouring file_exists_behavior, then apply `permissions` to what was installed, and
  * record what was installed for the next deployment's cleanup.
  */
-import { chmod, chown, copyFile, lstat, mkdir, readdir, readFile, readlink, rm, rmdir, symlink, writeFile } from "node:fs/promises";
+import { stat as fsStat, chmod, chown, copyFile, lstat, mkdir, readdir, readFile, readlink, rm, rmdir, symlink, writeFile } from "node:fs/promises";
 import { basename, join, posix } from "node:path";
 import type { AppSpec, AppSpecPermission, FileExistsBehavior } from "../formats/index.js";
 import { CommandFailure } from "./errors.js";
@@ -97,7 +97,8 @@ class Copier {
 
   async copyDirectory(source: string, destination: string): Promise<void> {
     const host = await this.checked(destination);
-    const stat = await lstat(host).catch(() => undefined);
+    // Followed: checked() has made sure a link here leads to a directory inside the root.
+    const stat = await fsStat(host).catch(() => undefined);
     if (stat === undefined) await this.makeDir(destination);
     else if (!stat.isDirectory()) throw this.fail(`${destination} exists and is not a directory`);
     for (const entry of await readdir(source, { withFileTypes: true })) {
