@@ -92,7 +92,15 @@ export async function runAgent(options: AgentOptions): Promise<AgentResult> {
       continue;
     }
     if (command === undefined) continue;
-    const outcome = await handleCommand(command, { api, executor, hostIdentifier, log, heartbeatMs: options.heartbeatMs ?? 10_000 });
+    let outcome: CommandOutcome;
+    try {
+      outcome = await handleCommand(command, { api, executor, hostIdentifier, log, heartbeatMs: options.heartbeatMs ?? 10_000 });
+    } catch (err) {
+      // The server stopped answering mid-command (retries spent): the command times out on its side;
+      // the agent goes back to polling rather than dying.
+      log(`command ${command.CommandName} (${command.HostCommandIdentifier}) could not be reported: ${(err as Error).message}`);
+      continue;
+    }
     if (outcome.status !== undefined) {
       result.completed.push({ commandName: command.CommandName, deploymentId: outcome.deploymentId ?? "", status: outcome.status });
       if (outcome.status === "Failed") result.failed = true;

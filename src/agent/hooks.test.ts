@@ -90,6 +90,16 @@ describe("runHookScript", () => {
     for (const pid of started) expect(isRunning(pid)).toBe(false);
   });
 
+  it("reports a background process that keeps the script's output open, and kills it", async () => {
+    const pidFile = join(dir, "open.pid");
+    const location = script("open.sh", `sleep 300 & echo $! > "${pidFile}"; exit 0`);
+    const failure = await failureOf(
+      runHookScript({ ...input(location), script: { location, timeoutSeconds: 1, runas: undefined } }),
+    );
+    expect(failure.toPayload()).toMatchObject({ error_code: 6, script_name: "scripts/open.sh" });
+    expect(isRunning(Number(readFileSync(pidFile, "utf8")))).toBe(false);
+  });
+
   it("ends the tree when the deployment is stopped", async () => {
     const location = script("long.sh", "sleep 300");
     const stop = new AbortController();
