@@ -13,7 +13,15 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { isRunning } from "../platform/sandbox/index.js";
 import { runAgent, type AgentOptions } from "./agent.js";
 
-const EVENTS = ["ApplicationStop", "DownloadBundle", "BeforeInstall", "Install", "AfterInstall", "ApplicationStart", "ValidateService"];
+const EVENTS = [
+  "ApplicationStop",
+  "DownloadBundle",
+  "BeforeInstall",
+  "Install",
+  "AfterInstall",
+  "ApplicationStart",
+  "ValidateService",
+];
 
 interface Call {
   target: string;
@@ -59,7 +67,9 @@ class FakeCommandService {
     if (text.startsWith("Action=GetCallerIdentity")) {
       this.calls.push({ target: "GetCallerIdentity", body: {} });
       res.setHeader("content-type", "text/xml");
-      res.end("<GetCallerIdentityResponse><GetCallerIdentityResult><Account>123456789012</Account></GetCallerIdentityResult></GetCallerIdentityResponse>");
+      res.end(
+        "<GetCallerIdentityResponse><GetCallerIdentityResult><Account>123456789012</Account></GetCallerIdentityResult></GetCallerIdentityResponse>",
+      );
       return;
     }
     const target = String(req.headers["x-amz-target"]).split(".")[1] ?? "";
@@ -81,13 +91,20 @@ class FakeCommandService {
           return reply(200, {});
         }
         return reply(200, {
-          HostCommand: { ...next, HostIdentifier: body.HostIdentifier, DeploymentExecutionId: "exec-1", Nonce: 1 },
+          HostCommand: {
+            ...next,
+            HostIdentifier: body.HostIdentifier,
+            DeploymentExecutionId: "exec-1",
+            Nonce: 1,
+          },
         });
       }
       case "GetDeploymentSpecification":
         return reply(200, {
           DeploymentSystem: "CodeDeploy",
-          DeploymentSpecification: { GenericEnvelope: { Format: "TEXT/JSON", Payload: JSON.stringify(this.spec) } },
+          DeploymentSpecification: {
+            GenericEnvelope: { Format: "TEXT/JSON", Payload: JSON.stringify(this.spec) },
+          },
         });
       case "PutHostCommandAcknowledgement":
         return reply(200, { CommandStatus: this.ackStatus });
@@ -157,11 +174,16 @@ describe("runAgent", () => {
     api: { backoffBaseMs: 10, backoffMaxMs: 50, pollTimeoutMs: 2000, requestTimeoutMs: 2000 },
     ...extra,
   });
-  const commands = (names: string[]) => names.map((CommandName, i) => ({ CommandName, HostCommandIdentifier: `hc-${i}` }));
+  const commands = (names: string[]) =>
+    names.map((CommandName, i) => ({ CommandName, HostCommandIdentifier: `hc-${i}` }));
   const completes = () =>
     service.calls
       .filter((c) => c.target === "PutHostCommandComplete")
-      .map((c) => ({ id: c.body.HostCommandIdentifier, status: c.body.CommandStatus, payload: JSON.parse((c.body.Diagnostics as { Payload: string }).Payload) as object }));
+      .map((c) => ({
+        id: c.body.HostCommandIdentifier,
+        status: c.body.CommandStatus,
+        payload: JSON.parse((c.body.Diagnostics as { Payload: string }).Payload) as object,
+      }));
 
   it("registers, runs a deployment's commands in order and exits after its last event (--once)", async () => {
     service.bundle = revision({ AfterInstall: 'echo "$DEPLOYMENT_ID" > "$PIPEWRIGHT_AGENT_ROOT/after"' });
@@ -186,7 +208,9 @@ describe("runAgent", () => {
     expect(service.targets("GET ")).toEqual(["GET /rev/app/bundle.zip"]);
     const acks = service.calls
       .filter((c) => c.target === "PutHostCommandAcknowledgement")
-      .map((c) => JSON.parse((c.body.Diagnostics as { Payload: string }).Payload) as { IsCommandNoop: boolean });
+      .map(
+        (c) => JSON.parse((c.body.Diagnostics as { Payload: string }).Payload) as { IsCommandNoop: boolean },
+      );
     // Only DownloadBundle, Install and AfterInstall have work here.
     expect(acks.map((a) => a.IsCommandNoop)).toEqual([true, false, true, false, false, true, true]);
     expect(completes().every((c) => c.status === "Succeeded")).toBe(true);

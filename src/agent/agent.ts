@@ -94,19 +94,33 @@ export async function runAgent(options: AgentOptions): Promise<AgentResult> {
     if (command === undefined) continue;
     let outcome: CommandOutcome;
     try {
-      outcome = await handleCommand(command, { api, executor, hostIdentifier, log, heartbeatMs: options.heartbeatMs ?? 10_000 });
+      outcome = await handleCommand(command, {
+        api,
+        executor,
+        hostIdentifier,
+        log,
+        heartbeatMs: options.heartbeatMs ?? 10_000,
+      });
     } catch (err) {
       // The server stopped answering mid-command (retries spent): the command times out on its side;
       // the agent goes back to polling rather than dying.
-      log(`command ${command.CommandName} (${command.HostCommandIdentifier}) could not be reported: ${(err as Error).message}`);
+      log(
+        `command ${command.CommandName} (${command.HostCommandIdentifier}) could not be reported: ${(err as Error).message}`,
+      );
       continue;
     }
     if (outcome.status !== undefined) {
-      result.completed.push({ commandName: command.CommandName, deploymentId: outcome.deploymentId ?? "", status: outcome.status });
+      result.completed.push({
+        commandName: command.CommandName,
+        deploymentId: outcome.deploymentId ?? "",
+        status: outcome.status,
+      });
       if (outcome.status === "Failed") result.failed = true;
     }
     if (options.once && (outcome.status === "Failed" || isLastEvent(command.CommandName, outcome.spec))) {
-      log(`deployment ${outcome.deploymentId ?? "?"} ${outcome.status === "Failed" ? "failed" : "ended"} here; exiting (--once)`);
+      log(
+        `deployment ${outcome.deploymentId ?? "?"} ${outcome.status === "Failed" ? "failed" : "ended"} here; exiting (--once)`,
+      );
       break;
     }
   }
@@ -136,7 +150,9 @@ async function handleCommand(command: HostCommand, ctx: CommandContext): Promise
   let spec: DeploymentSpec | undefined;
   let noop: boolean;
   try {
-    spec = readDeploymentSpec(await ctx.api.getDeploymentSpecification(command.DeploymentExecutionId, ctx.hostIdentifier));
+    spec = readDeploymentSpec(
+      await ctx.api.getDeploymentSpecification(command.DeploymentExecutionId, ctx.hostIdentifier),
+    );
     noop = await ctx.executor.isNoop(name, spec);
   } catch (err) {
     const failure = asFailure(err);
@@ -155,7 +171,9 @@ async function handleCommand(command: HostCommand, ctx: CommandContext): Promise
     ctx.api.postHostCommandUpdate(id).then(
       (status) => {
         if (status === "Failed" && !cancel.signal.aborted) {
-          ctx.log(`command ${name} of ${spec.DeploymentId} was cancelled by the server; stopping its scripts`);
+          ctx.log(
+            `command ${name} of ${spec.DeploymentId} was cancelled by the server; stopping its scripts`,
+          );
           cancel.abort();
         }
       },
@@ -173,7 +191,9 @@ async function handleCommand(command: HostCommand, ctx: CommandContext): Promise
   const status = failure ? "Failed" : "Succeeded";
   const payload = failure?.toPayload() ?? { error_code: 0, script_name: "", message: "Succeeded", log: "" };
   await ctx.api.putHostCommandComplete(id, status, payload);
-  ctx.log(`command ${name} of ${spec.DeploymentId}: ${status}${failure ? ` (${failure.code}: ${failure.message})` : ""}`);
+  ctx.log(
+    `command ${name} of ${spec.DeploymentId}: ${status}${failure ? ` (${failure.code}: ${failure.message})` : ""}`,
+  );
   return { status, deploymentId: spec.DeploymentId, spec };
 }
 

@@ -50,7 +50,13 @@ export interface AgentApiOptions {
 
 const COMMANDS_TARGET = "CodeDeployCommandService_v20141006";
 const PUBLIC_TARGET = "CodeDeploy_20141006";
-const RETRYABLE_CODES = new Set(["ThrottlingException", "Throttling", "ThrottledException", "RequestLimitExceeded", "SlowDown"]);
+const RETRYABLE_CODES = new Set([
+  "ThrottlingException",
+  "Throttling",
+  "ThrottledException",
+  "RequestLimitExceeded",
+  "SlowDown",
+]);
 
 /** Delay before attempt `attempt` (1-based retry count): base·2^(n-1), capped, with full jitter above half. */
 export function backoffDelay(attempt: number, baseMs: number, maxMs: number): number {
@@ -89,7 +95,10 @@ export class AgentApi {
   }
 
   /** The deployment's specification (its GenericEnvelope). */
-  async getDeploymentSpecification(deploymentExecutionId: string, hostIdentifier: string): Promise<{
+  async getDeploymentSpecification(
+    deploymentExecutionId: string,
+    hostIdentifier: string,
+  ): Promise<{
     DeploymentSystem?: string;
     DeploymentSpecification?: { GenericEnvelope?: Envelope };
   }> {
@@ -101,10 +110,14 @@ export class AgentApi {
 
   /** Acknowledges a command; Succeeded or Failed means: do not run it. */
   async putHostCommandAcknowledgement(id: string, isNoop: boolean): Promise<CommandStatus> {
-    const out = await this.json<{ CommandStatus: CommandStatus }>("commands", "PutHostCommandAcknowledgement", {
-      HostCommandIdentifier: id,
-      Diagnostics: { Format: "JSON", Payload: JSON.stringify({ IsCommandNoop: isNoop }) },
-    });
+    const out = await this.json<{ CommandStatus: CommandStatus }>(
+      "commands",
+      "PutHostCommandAcknowledgement",
+      {
+        HostCommandIdentifier: id,
+        Diagnostics: { Format: "JSON", Payload: JSON.stringify({ IsCommandNoop: isNoop }) },
+      },
+    );
     return out.CommandStatus;
   }
 
@@ -112,7 +125,9 @@ export class AgentApi {
   async postHostCommandUpdate(id: string, estimatedCompletionTime?: Date): Promise<CommandStatus> {
     const out = await this.json<{ CommandStatus: CommandStatus }>("commands", "PostHostCommandUpdate", {
       HostCommandIdentifier: id,
-      ...(estimatedCompletionTime ? { EstimatedCompletionTime: estimatedCompletionTime.getTime() / 1000 } : {}),
+      ...(estimatedCompletionTime
+        ? { EstimatedCompletionTime: estimatedCompletionTime.getTime() / 1000 }
+        : {}),
     });
     return out.CommandStatus;
   }
@@ -133,7 +148,10 @@ export class AgentApi {
       return true;
     } catch (err) {
       const code = err instanceof AgentApiError ? err.code : "";
-      if (code === "InstanceNameAlreadyRegisteredException" || code === "IamSessionArnAlreadyRegisteredException") {
+      if (
+        code === "InstanceNameAlreadyRegisteredException" ||
+        code === "IamSessionArnAlreadyRegisteredException"
+      ) {
         return false;
       }
       throw err;
@@ -155,7 +173,13 @@ export class AgentApi {
       headers: { "content-type": "application/x-www-form-urlencoded; charset=utf-8" },
     }).then((r) => r.text());
     const account = /<Account>\s*(\d{12})\s*<\/Account>/.exec(text)?.[1];
-    if (account === undefined) throw new AgentApiError("GetCallerIdentity", "MalformedResponse", undefined, "no <Account> in the answer");
+    if (account === undefined)
+      throw new AgentApiError(
+        "GetCallerIdentity",
+        "MalformedResponse",
+        undefined,
+        "no <Account> in the answer",
+      );
     return account;
   }
 
@@ -167,7 +191,8 @@ export class AgentApi {
     );
     if (input.version) url.searchParams.set("versionId", input.version);
     const response = await this.send("GetObject", "s3", { method: "GET", url });
-    if (!response.body) throw new AgentApiError("GetObject", "EmptyBody", response.status, "the object has no body");
+    if (!response.body)
+      throw new AgentApiError("GetObject", "EmptyBody", response.status, "the object has no body");
     await pipeline(Readable.fromWeb(response.body), createWriteStream(file));
   }
 
@@ -221,10 +246,15 @@ export class AgentApi {
         failure = await errorOf(operation, response);
       } catch (err) {
         if (override.signal?.aborted) throw err;
-        failure = new AgentApiError(operation, "NetworkError", undefined, (err as Error).message, { cause: err });
+        failure = new AgentApiError(operation, "NetworkError", undefined, (err as Error).message, {
+          cause: err,
+        });
       }
       const retryable =
-        failure.code === "NetworkError" || (failure.status ?? 0) >= 500 || RETRYABLE_CODES.has(failure.code) || failure.status === 429;
+        failure.code === "NetworkError" ||
+        (failure.status ?? 0) >= 500 ||
+        RETRYABLE_CODES.has(failure.code) ||
+        failure.status === 429;
       if (!retryable || attempt >= attempts) throw failure;
       await sleep(backoffDelay(attempt, this.opts.backoffBaseMs, this.opts.backoffMaxMs));
     }

@@ -23,7 +23,15 @@ with zipfile.ZipFile(sys.argv[1], "w") as z:
 }
 
 /** A tar with these headers (tar-stream writes any name and type). */
-async function tarOf(entries: Array<{ name: string; type?: "file" | "symlink" | "character-device" | "link" | "directory"; data?: string; linkname?: string; mode?: number }>): Promise<Buffer> {
+async function tarOf(
+  entries: Array<{
+    name: string;
+    type?: "file" | "symlink" | "character-device" | "link" | "directory";
+    data?: string;
+    linkname?: string;
+    mode?: number;
+  }>,
+): Promise<Buffer> {
   const { pack } = await import("tar-stream");
   const tar = pack();
   const bytes = readAll(tar as unknown as Readable);
@@ -52,7 +60,11 @@ describe("unpackBundle", () => {
     const out = join(dir, "ok");
     await unpackBundle(file, "zip", out);
     expect(readFileSync(join(out, "appspec.yml"), "utf8")).toBe("version: 0.0\n");
-    expect(execFileSync("stat", ["-c", "%a", join(out, "scripts/start.sh")]).toString().trim()).toBe("755");
+    expect(
+      execFileSync("stat", ["-c", "%a", join(out, "scripts/start.sh")])
+        .toString()
+        .trim(),
+    ).toBe("755");
   });
 
   it("refuses zip-slip and absolute entries and leaves nothing behind", async () => {
@@ -71,7 +83,10 @@ describe("unpackBundle", () => {
 
   it("refuses a zip whose link points outside the archive, and a device entry", async () => {
     const file = join(dir, "link.zip");
-    pythonZip(file, [{ name: "appspec.yml" }, { name: "passwd", data: "../../../etc/passwd", mode: 0o120777 }]);
+    pythonZip(file, [
+      { name: "appspec.yml" },
+      { name: "passwd", data: "../../../etc/passwd", mode: 0o120777 },
+    ]);
     await expect(unpackBundle(file, "zip", join(dir, "link"))).rejects.toThrow(
       /"passwd" is a symbolic link to "..\/..\/..\/etc\/passwd", outside the archive/,
     );
@@ -83,25 +98,52 @@ describe("unpackBundle", () => {
 
   it("keeps links that stay inside the archive", async () => {
     const file = join(dir, "inner.tar");
-    writeFileSync(file, await tarOf([{ name: "v1/index.html", data: "hi" }, { name: "current", type: "symlink", linkname: "v1" }]));
+    writeFileSync(
+      file,
+      await tarOf([
+        { name: "v1/index.html", data: "hi" },
+        { name: "current", type: "symlink", linkname: "v1" },
+      ]),
+    );
     await unpackBundle(file, "tar", join(dir, "inner"));
     expect(readlinkSync(join(dir, "inner/current"))).toBe("v1");
   });
 
   it("unpacks a tgz and refuses tar entries that climb out, escaping links, devices and hard links", async () => {
     const tgz = join(dir, "ok.tgz");
-    writeFileSync(tgz, gzipSync(await tarOf([{ name: "appspec.yml", data: "a" }, { name: "bin/run", data: "b", mode: 0o4755 }])));
+    writeFileSync(
+      tgz,
+      gzipSync(
+        await tarOf([
+          { name: "appspec.yml", data: "a" },
+          { name: "bin/run", data: "b", mode: 0o4755 },
+        ]),
+      ),
+    );
     await unpackBundle(tgz, "tgz", join(dir, "tgz"));
     expect(readFileSync(join(dir, "tgz/appspec.yml"), "utf8")).toBe("a");
     // Set-id bits are not carried over from an archive.
-    expect(execFileSync("stat", ["-c", "%a", join(dir, "tgz/bin/run")]).toString().trim()).toBe("755");
+    expect(
+      execFileSync("stat", ["-c", "%a", join(dir, "tgz/bin/run")])
+        .toString()
+        .trim(),
+    ).toBe("755");
 
     const cases: Array<[Parameters<typeof tarOf>[0], RegExp]> = [
       [[{ name: "../x", data: "x" }], /points outside the directory/],
       [[{ name: "/abs", data: "x" }], /absolute path/],
-      [[{ name: "out", type: "symlink", linkname: "/etc" }], /"out" is a symbolic link to "\/etc", outside the archive/],
+      [
+        [{ name: "out", type: "symlink", linkname: "/etc" }],
+        /"out" is a symbolic link to "\/etc", outside the archive/,
+      ],
       [[{ name: "tty", type: "character-device" }], /"tty" is not a file, directory or symbolic link/],
-      [[{ name: "a", data: "x" }, { name: "hard", type: "link", linkname: "/etc/shadow" }], /"hard" is not a file, directory or symbolic link/],
+      [
+        [
+          { name: "a", data: "x" },
+          { name: "hard", type: "link", linkname: "/etc/shadow" },
+        ],
+        /"hard" is not a file, directory or symbolic link/,
+      ],
     ];
     for (const [entries, why] of cases) {
       const file = join(dir, "bad.tar");
@@ -115,6 +157,8 @@ describe("unpackBundle", () => {
   it("refuses a file that is not an archive of its type", async () => {
     const file = join(dir, "junk.zip");
     writeFileSync(file, "not a zip");
-    await expect(unpackBundle(file, "zip", join(dir, "junk"))).rejects.toThrow(/the revision's zip bundle cannot be unpacked/);
+    await expect(unpackBundle(file, "zip", join(dir, "junk"))).rejects.toThrow(
+      /the revision's zip bundle cannot be unpacked/,
+    );
   });
 });

@@ -31,9 +31,15 @@ export async function unpackBundle(file: string, type: BundleType, dir: string):
     await stripLeadingDirectory(dir);
   } catch (err) {
     await rm(dir, { recursive: true, force: true });
-    throw new CommandFailure("UnknownError", `the revision's ${type} bundle cannot be unpacked: ${(err as Error).message}`, "", "", {
-      cause: err,
-    });
+    throw new CommandFailure(
+      "UnknownError",
+      `the revision's ${type} bundle cannot be unpacked: ${(err as Error).message}`,
+      "",
+      "",
+      {
+        cause: err,
+      },
+    );
   }
 }
 

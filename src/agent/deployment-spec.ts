@@ -25,10 +25,15 @@ const Schema = z.object({
         ETag: z.string().optional(),
       }),
     }),
-    z.object({ RevisionType: z.literal("AppSpecContent"), AppSpecContent: z.object({ Content: z.string() }) }),
+    z.object({
+      RevisionType: z.literal("AppSpecContent"),
+      AppSpecContent: z.object({ Content: z.string() }),
+    }),
   ]),
   AgentActionOverrides: z
-    .object({ AgentOverrides: z.object({ FileExistsBehavior: z.enum(FILE_EXISTS_BEHAVIORS).optional() }).optional() })
+    .object({
+      AgentOverrides: z.object({ FileExistsBehavior: z.enum(FILE_EXISTS_BEHAVIORS).optional() }).optional(),
+    })
     .optional(),
   AllPossibleLifecycleEvents: z.array(z.string()).optional(),
 });
@@ -46,21 +51,33 @@ export function readDeploymentSpec(answer: {
 }): DeploymentSpec {
   const envelope = answer.DeploymentSpecification?.GenericEnvelope;
   if (answer.DeploymentSystem !== "CodeDeploy" || envelope === undefined) {
-    throw new CommandFailure("UnknownError", "the deployment specification is not a CodeDeploy GenericEnvelope");
+    throw new CommandFailure(
+      "UnknownError",
+      "the deployment specification is not a CodeDeploy GenericEnvelope",
+    );
   }
   if (envelope.Format !== "TEXT/JSON") {
-    throw new CommandFailure("UnknownError", `the deployment specification's format is ${envelope.Format}, expected TEXT/JSON`);
+    throw new CommandFailure(
+      "UnknownError",
+      `the deployment specification's format is ${envelope.Format}, expected TEXT/JSON`,
+    );
   }
   let json: unknown;
   try {
     json = JSON.parse(envelope.Payload);
   } catch (err) {
-    throw new CommandFailure("UnknownError", `the deployment specification is not JSON: ${(err as Error).message}`);
+    throw new CommandFailure(
+      "UnknownError",
+      `the deployment specification is not JSON: ${(err as Error).message}`,
+    );
   }
   const parsed = Schema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new CommandFailure("UnknownError", `the deployment specification's ${issue.path.join(".")} ${issue.message}`);
+    throw new CommandFailure(
+      "UnknownError",
+      `the deployment specification's ${issue.path.join(".")} ${issue.message}`,
+    );
   }
   return parsed.data;
 }

@@ -1,5 +1,15 @@
 import { execFileSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, chmodSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+  chmodSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -8,7 +18,15 @@ import { CommandFailure } from "./errors.js";
 import { CommandExecutor } from "./executor.js";
 import { RootPath } from "./root-path.js";
 
-const LIFECYCLE = ["ApplicationStop", "DownloadBundle", "BeforeInstall", "Install", "AfterInstall", "ApplicationStart", "ValidateService"];
+const LIFECYCLE = [
+  "ApplicationStop",
+  "DownloadBundle",
+  "BeforeInstall",
+  "Install",
+  "AfterInstall",
+  "ApplicationStart",
+  "ValidateService",
+];
 
 const APPSPEC = `version: 0.0
 os: linux
@@ -125,7 +143,9 @@ describe("CommandExecutor", () => {
       RevisionType: "AppSpecContent",
       AppSpecContent: { Content: "version: 0.0\nos: linux\nhooks:\n  Bogus: []\n" },
     });
-    await expect(executor.execute("DownloadBundle", deployment)).rejects.toThrow(/appspec.yml:4:3: hooks.Bogus is not a lifecycle event/);
+    await expect(executor.execute("DownloadBundle", deployment)).rejects.toThrow(
+      /appspec.yml:4:3: hooks.Bogus is not a lifecycle event/,
+    );
   });
 
   it("keeps the last 5 revisions of a group", async () => {
@@ -135,9 +155,19 @@ describe("CommandExecutor", () => {
       await executor.execute("DownloadBundle", deployment);
       await executor.execute("Install", deployment);
       // mtimes one apart, so the order is the deployments' order whatever the clock's resolution.
-      execFileSync("touch", ["-d", `@${1_700_000_000 + i}`, join(rootDir, "opt/codedeploy-agent/deployment-root/group-1", `d-${i}`)]);
+      execFileSync("touch", [
+        "-d",
+        `@${1_700_000_000 + i}`,
+        join(rootDir, "opt/codedeploy-agent/deployment-root/group-1", `d-${i}`),
+      ]);
     }
-    expect(readdirSync(join(rootDir, "opt/codedeploy-agent/deployment-root/group-1")).sort()).toEqual(["d-3", "d-4", "d-5", "d-6", "d-7"]);
+    expect(readdirSync(join(rootDir, "opt/codedeploy-agent/deployment-root/group-1")).sort()).toEqual([
+      "d-3",
+      "d-4",
+      "d-5",
+      "d-6",
+      "d-7",
+    ]);
     expect(existsSync(join(rootDir, "var/www/index.html"))).toBe(true);
   });
 });

@@ -6,7 +6,13 @@
  */
 import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { APPSPEC_HOOK_NAMES, AppSpecError, parseAppSpec, type AppSpec, type AppSpecHookName } from "../formats/index.js";
+import {
+  APPSPEC_HOOK_NAMES,
+  AppSpecError,
+  parseAppSpec,
+  type AppSpec,
+  type AppSpecHookName,
+} from "../formats/index.js";
 import { unpackBundle } from "./bundle.js";
 import type { DeploymentSpec } from "./deployment-spec.js";
 import { CommandFailure } from "./errors.js";
@@ -83,7 +89,9 @@ export class CommandExecutor {
         env: this.environment(spec),
         logFile: join(dir, "logs", "scripts.log"),
         ...(signal ? { signal } : {}),
-        ...(this.options.killGraceSeconds !== undefined ? { killGraceSeconds: this.options.killGraceSeconds } : {}),
+        ...(this.options.killGraceSeconds !== undefined
+          ? { killGraceSeconds: this.options.killGraceSeconds }
+          : {}),
       });
     }
   }
@@ -99,9 +107,18 @@ export class CommandExecutor {
       const bundle = join(dir, "bundle");
       await rm(bundle, { force: true });
       try {
-        await this.options.fetchBundle({ bucket: s3.Bucket, key: s3.Key, ...(s3.Version ? { version: s3.Version } : {}) }, bundle);
+        await this.options.fetchBundle(
+          { bucket: s3.Bucket, key: s3.Key, ...(s3.Version ? { version: s3.Version } : {}) },
+          bundle,
+        );
       } catch (err) {
-        throw new CommandFailure("UnknownError", `the revision s3://${s3.Bucket}/${s3.Key} cannot be downloaded: ${(err as Error).message}`, "", "", { cause: err });
+        throw new CommandFailure(
+          "UnknownError",
+          `the revision s3://${s3.Bucket}/${s3.Key} cannot be downloaded: ${(err as Error).message}`,
+          "",
+          "",
+          { cause: err },
+        );
       }
       await unpackBundle(bundle, s3.BundleType, archive);
       await rm(bundle, { force: true });
@@ -133,7 +150,14 @@ export class CommandExecutor {
       try {
         return parseAppSpec(text, name);
       } catch (err) {
-        if (err instanceof AppSpecError) throw new CommandFailure("UnknownError", `the revision's appspec is invalid:\n${err.message}`, "", "", { cause: err });
+        if (err instanceof AppSpecError)
+          throw new CommandFailure(
+            "UnknownError",
+            `the revision's appspec is invalid:\n${err.message}`,
+            "",
+            "",
+            { cause: err },
+          );
         throw err;
       }
     }

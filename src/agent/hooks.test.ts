@@ -26,7 +26,12 @@ describe("runHookScript", () => {
     script: { location, timeoutSeconds: 30, runas: undefined },
     lifecycleEvent: "AfterInstall",
     archiveDir: archive,
-    env: { APPLICATION_NAME: "app", DEPLOYMENT_ID: "d-1", DEPLOYMENT_GROUP_NAME: "g", DEPLOYMENT_GROUP_ID: "gid" },
+    env: {
+      APPLICATION_NAME: "app",
+      DEPLOYMENT_ID: "d-1",
+      DEPLOYMENT_GROUP_NAME: "g",
+      DEPLOYMENT_GROUP_ID: "gid",
+    },
     logFile: join(dir, "logs", "scripts.log"),
     killGraceSeconds: 1,
     ...extra,
@@ -61,7 +66,10 @@ describe("runHookScript", () => {
   });
 
   it("reports a non-zero exit with the output's tail, never more than the limit", async () => {
-    const location = script("fail.sh", 'for i in $(seq 1 500); do echo "line $i of output"; done; echo oops >&2; exit 3');
+    const location = script(
+      "fail.sh",
+      'for i in $(seq 1 500); do echo "line $i of output"; done; echo oops >&2; exit 3',
+    );
     const failure = await failureOf(runHookScript(input(location)));
     const payload = failure.toPayload();
     expect(payload.error_code).toBe(4);
@@ -69,7 +77,9 @@ describe("runHookScript", () => {
     expect(payload.log.length).toBeLessThanOrEqual(LOG_TAIL_CHARS);
     expect(payload.log.endsWith("oops\n")).toBe(true);
     expect(payload.log).not.toContain("line 1 of output");
-    expect(readFileSync(join(dir, "logs", "scripts.log"), "utf8")).toContain("AfterInstall [stdout]line 1 of output");
+    expect(readFileSync(join(dir, "logs", "scripts.log"), "utf8")).toContain(
+      "AfterInstall [stdout]line 1 of output",
+    );
   });
 
   it("kills the whole tree on timeout, daemons that left with setsid or nohup included", async () => {
@@ -125,7 +135,10 @@ describe("runHookScript", () => {
       expect((await failureOf(run)).message).toContain("the agent is not root and cannot switch users");
     }
     const unknown = await failureOf(
-      runHookScript({ ...input(location), script: { location, timeoutSeconds: 30, runas: "no-such-user-pw" } }),
+      runHookScript({
+        ...input(location),
+        script: { location, timeoutSeconds: 30, runas: "no-such-user-pw" },
+      }),
     );
     expect(unknown.message).toBe("runas no-such-user-pw of scripts/who.sh is not a user on this instance");
   });

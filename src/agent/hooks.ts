@@ -55,7 +55,9 @@ export async function runHookScript(input: RunScriptInput): Promise<void> {
   await mkdir(dirname(input.logFile), { recursive: true });
   const log = createWriteStream(input.logFile, { flags: "a" });
   const tail = new Tail(LOG_TAIL_CHARS);
-  const sandbox = createProcessSandbox({ reason: "a deployment's scripts run as the agent's host processes" });
+  const sandbox = createProcessSandbox({
+    reason: "a deployment's scripts run as the agent's host processes",
+  });
   let child: SandboxProcess;
   try {
     child = await sandbox.spawn({
@@ -66,7 +68,11 @@ export async function runHookScript(input: RunScriptInput): Promise<void> {
     });
   } catch (err) {
     log.end();
-    throw new CommandFailure("UnknownError", `${script.location} could not be started: ${(err as Error).message}`, script.location);
+    throw new CommandFailure(
+      "UnknownError",
+      `${script.location} could not be started: ${(err as Error).message}`,
+      script.location,
+    );
   }
   child.stdin.end();
   const outputsClosed = Promise.all([
@@ -89,7 +95,8 @@ export async function runHookScript(input: RunScriptInput): Promise<void> {
   const logText = tail.toString();
   const fail = (code: ConstructorParameters<typeof CommandFailure>[0], message: string) =>
     new CommandFailure(code, message, script.location, logText);
-  if (outcome === "stopped") throw fail("UnknownError", `${script.location} was stopped: the deployment was stopped`);
+  if (outcome === "stopped")
+    throw fail("UnknownError", `${script.location} was stopped: the deployment was stopped`);
   if (outcome === "timeout") {
     // Ended but its output still open: a background process kept the script's stdout or stderr.
     if (exit !== undefined) {
@@ -98,10 +105,14 @@ export async function runHookScript(input: RunScriptInput): Promise<void> {
         `${script.location} ended but a process it started kept its output open past the timeout of ${script.timeoutSeconds} s; redirect background processes' output (> /dev/null 2>&1 &)`,
       );
     }
-    throw fail("ScriptTimedOut", `${script.location} timed out after ${script.timeoutSeconds} s; its processes were killed`);
+    throw fail(
+      "ScriptTimedOut",
+      `${script.location} timed out after ${script.timeoutSeconds} s; its processes were killed`,
+    );
   }
   const result = await child.exited;
-  if (result.error) throw fail("UnknownError", `${script.location} could not be run: ${result.error.message}`);
+  if (result.error)
+    throw fail("UnknownError", `${script.location} could not be run: ${result.error.message}`);
   if (result.code !== 0) {
     const how = result.code === null ? `was killed by ${result.signal}` : `exited with code ${result.code}`;
     throw fail("ScriptFailed", `Script at specified location: ${script.location} ${how}`);
@@ -113,12 +124,20 @@ async function scriptPath(archiveDir: string, location: string): Promise<string>
   const path = join(archiveDir, location);
   const stat = await lstat(path).catch(() => undefined);
   if (stat === undefined) {
-    throw new CommandFailure("ScriptMissing", `Script does not exist at specified location: ${location}`, location);
+    throw new CommandFailure(
+      "ScriptMissing",
+      `Script does not exist at specified location: ${location}`,
+      location,
+    );
   }
   const real = await realpath(path).catch(() => path);
   const realArchive = await realpath(archiveDir);
   if (!real.startsWith(realArchive + sep)) {
-    throw new CommandFailure("ScriptMissing", `Script at ${location} is a link to a file outside the revision`, location);
+    throw new CommandFailure(
+      "ScriptMissing",
+      `Script at ${location} is a link to a file outside the revision`,
+      location,
+    );
   }
   try {
     await access(path, constants.X_OK);
@@ -137,7 +156,11 @@ async function commandFor(path: string, script: AppSpecHookScript): Promise<stri
   if (script.runas === undefined) return [path];
   const user = await lookupUser(script.runas);
   if (user === undefined) {
-    throw new CommandFailure("UnknownError", `runas ${script.runas} of ${script.location} is not a user on this instance`, script.location);
+    throw new CommandFailure(
+      "UnknownError",
+      `runas ${script.runas} of ${script.location} is not a user on this instance`,
+      script.location,
+    );
   }
   if (user.uid === process.getuid?.()) return [path];
   if (!isRoot()) {
@@ -150,7 +173,13 @@ async function commandFor(path: string, script: AppSpecHookScript): Promise<stri
   return ["setpriv", `--reuid=${user.uid}`, `--regid=${user.gid}`, "--init-groups", "--", path];
 }
 
-async function pump(stream: Readable, name: string, log: WriteStream, tail: Tail, event: string): Promise<void> {
+async function pump(
+  stream: Readable,
+  name: string,
+  log: WriteStream,
+  tail: Tail,
+  event: string,
+): Promise<void> {
   stream.setEncoding("utf8");
   let partial = "";
   for await (const chunk of stream) {

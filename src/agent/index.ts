@@ -12,4 +12,10 @@ export { install, globMatches, type InstallInput } from "./install.js";
 export { runHookScript, type RunScriptInput } from "./hooks.js";
 export { RootPath, OutsideRootError } from "./root-path.js";
 export { AgentState } from "./state.js";
-export { AgentApiError, CommandFailure, LOG_TAIL_CHARS, SCRIPT_ERROR_CODES, type ScriptErrorName } from "./errors.js";
+export {
+  AgentApiError,
+  CommandFailure,
+  LOG_TAIL_CHARS,
+  SCRIPT_ERROR_CODES,
+  type ScriptErrorName,
+} from "./errors.js";

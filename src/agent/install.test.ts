@@ -1,4 +1,13 @@
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -79,7 +88,9 @@ describe("install", () => {
     mkdirSync(outside);
     mkdirSync(join(rootDir, "var"), { recursive: true });
     symlinkSync(outside, join(rootDir, "var/www"));
-    await expect(run()).rejects.toThrow(/files\[0\] \(source site, destination \/var\/www\): \/var\/www .*outside the agent's root/);
+    await expect(run()).rejects.toThrow(
+      /files\[0\] \(source site, destination \/var\/www\): \/var\/www .*outside the agent's root/,
+    );
     expect(existsSync(join(outside, "index.html"))).toBe(false);
   });
 
@@ -115,7 +126,9 @@ describe("install", () => {
   });
 
   it("fails naming the permissions entry whose owner does not exist", async () => {
-    await expect(run(spec(`permissions:\n  - object: /var/www\n    owner: no-such-user-pw\n`))).rejects.toThrow(
+    await expect(
+      run(spec(`permissions:\n  - object: /var/www\n    owner: no-such-user-pw\n`)),
+    ).rejects.toThrow(
       "permissions[0] (object /var/www): owner no-such-user-pw is not a user on this instance",
     );
   });

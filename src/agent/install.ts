@@ -5,7 +5,21 @@
  * agent's root, honouring file_exists_behavior, then apply `permissions` to what was installed, and
  * record what was installed for the next deployment's cleanup.
  */
-import { stat as fsStat, chmod, chown, copyFile, lstat, mkdir, readdir, readFile, readlink, rm, rmdir, symlink, writeFile } from "node:fs/promises";
+import {
+  stat as fsStat,
+  chmod,
+  chown,
+  copyFile,
+  lstat,
+  mkdir,
+  readdir,
+  readFile,
+  readlink,
+  rm,
+  rmdir,
+  symlink,
+  writeFile,
+} from "node:fs/promises";
 import { basename, join, posix } from "node:path";
 import type { AppSpec, AppSpecPermission, FileExistsBehavior } from "../formats/index.js";
 import { CommandFailure } from "./errors.js";
@@ -42,7 +56,10 @@ export async function install(input: InstallInput): Promise<string[]> {
       const source = join(input.archiveDir, entry.source);
       const stat = await lstat(source).catch(() => undefined);
       if (stat === undefined) {
-        throw new CommandFailure("UnknownError", `${where}: the source ${entry.source} is not in the revision`);
+        throw new CommandFailure(
+          "UnknownError",
+          `${where}: the source ${entry.source} is not in the revision`,
+        );
       }
       const copier = new Copier(input.root, behavior, made, where);
       if (stat.isDirectory()) {
@@ -55,7 +72,12 @@ export async function install(input: InstallInput): Promise<string[]> {
       }
     }
     for (const [index, permission] of input.spec.permissions.entries()) {
-      await applyPermission(input.root, permission, made, `permissions[${index}] (object ${permission.object})`);
+      await applyPermission(
+        input.root,
+        permission,
+        made,
+        `permissions[${index}] (object ${permission.object})`,
+      );
     }
   } finally {
     // Recorded even when Install fails half way, so the next deployment removes what this one left.
@@ -68,7 +90,10 @@ export async function install(input: InstallInput): Promise<string[]> {
 async function removePrevious(root: RootPath, cleanupFile: string): Promise<void> {
   const text = await readFile(cleanupFile, "utf8").catch(() => undefined);
   if (text === undefined) return;
-  const records = text.split("\n").filter((l) => l.trim() !== "").map((l) => JSON.parse(l) as Installed);
+  const records = text
+    .split("\n")
+    .filter((l) => l.trim() !== "")
+    .map((l) => JSON.parse(l) as Installed);
   for (const record of records.reverse()) {
     if ("file" in record) await rm(root.host(record.file), { force: true });
     else await rmdir(root.host(record.dir)).catch(() => undefined);
@@ -123,7 +148,8 @@ class Copier {
         case "RETAIN":
           return;
         case "OVERWRITE":
-          if (existing.isDirectory()) throw this.fail(`${destination} is a directory; a file cannot replace it`);
+          if (existing.isDirectory())
+            throw this.fail(`${destination} is a directory; a file cannot replace it`);
           await rm(host, { force: true });
       }
     }
@@ -153,11 +179,24 @@ class Copier {
 }
 
 /** Applies one permissions entry to what this Install made under (or at) its object. */
-async function applyPermission(root: RootPath, permission: AppSpecPermission, made: Installed[], where: string): Promise<void> {
+async function applyPermission(
+  root: RootPath,
+  permission: AppSpecPermission,
+  made: Installed[],
+  where: string,
+): Promise<void> {
   const uid = permission.owner === undefined ? -1 : (await lookupUser(permission.owner))?.uid;
-  if (uid === undefined) throw new CommandFailure("UnknownError", `${where}: owner ${permission.owner} is not a user on this instance`);
+  if (uid === undefined)
+    throw new CommandFailure(
+      "UnknownError",
+      `${where}: owner ${permission.owner} is not a user on this instance`,
+    );
   const gid = permission.group === undefined ? -1 : await lookupGroup(permission.group);
-  if (gid === undefined) throw new CommandFailure("UnknownError", `${where}: group ${permission.group} is not a group on this instance`);
+  if (gid === undefined)
+    throw new CommandFailure(
+      "UnknownError",
+      `${where}: group ${permission.group} is not a group on this instance`,
+    );
   const matches = made.filter((m) => {
     const path = "file" in m ? m.file : m.dir;
     const kind = "file" in m ? "file" : "directory";
@@ -174,7 +213,10 @@ async function applyPermission(root: RootPath, permission: AppSpecPermission, ma
       if (permission.mode !== undefined) await chmod(host, permission.mode);
       if (uid !== -1 || gid !== -1) await chown(host, uid, gid);
     } catch (err) {
-      throw new CommandFailure("UnknownError", `${where}: cannot set permissions of ${"file" in m ? m.file : m.dir}: ${(err as Error).message}`);
+      throw new CommandFailure(
+        "UnknownError",
+        `${where}: cannot set permissions of ${"file" in m ? m.file : m.dir}: ${(err as Error).message}`,
+      );
     }
   }
 }

@@ -8,7 +8,10 @@ import { dirname, join, sep } from "node:path";
 
 /** Why a destination is refused. */
 export class OutsideRootError extends Error {
-  constructor(readonly instancePath: string, reason: string) {
+  constructor(
+    readonly instancePath: string,
+    reason: string,
+  ) {
     super(`${instancePath} ${reason}`);
     this.name = "OutsideRootError";
   }
@@ -43,13 +46,21 @@ export class RootPath {
       const real = await realpath(existing).catch(() => undefined);
       if (real === undefined) {
         // A link whose target does not exist must not be written through either.
-        if (await lstat(existing).then((s) => s.isSymbolicLink(), () => false)) {
+        if (
+          await lstat(existing).then(
+            (s) => s.isSymbolicLink(),
+            () => false,
+          )
+        ) {
           throw new OutsideRootError(instancePath, `passes through ${existing}, a symbolic link to nothing`);
         }
         continue;
       }
       if (real !== this.root && !real.startsWith(this.root + sep)) {
-        throw new OutsideRootError(instancePath, `resolves outside the agent's root ${this.root} (through a symbolic link)`);
+        throw new OutsideRootError(
+          instancePath,
+          `resolves outside the agent's root ${this.root} (through a symbolic link)`,
+        );
       }
       return host;
     }

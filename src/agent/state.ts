@@ -54,7 +54,10 @@ export class AgentState {
     const names = await readdir(groupDir).catch(() => [] as string[]);
     const keepDir = await this.lastSuccessful(groupId);
     const dated = await Promise.all(
-      names.map(async (name) => ({ dir: join(groupDir, name), mtime: (await stat(join(groupDir, name))).mtimeMs })),
+      names.map(async (name) => ({
+        dir: join(groupDir, name),
+        mtime: (await stat(join(groupDir, name))).mtimeMs,
+      })),
     );
     dated.sort((a, b) => b.mtime - a.mtime);
     for (const old of dated.slice(Math.max(0, keep - 1))) {

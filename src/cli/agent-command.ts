@@ -22,16 +22,26 @@ export function registerAgentCommand(program: Command): void {
   serverOptions(
     program
       .command("agent")
-      .description("run the CodeDeploy agent on this machine: register it, then run the deployments it is sent")
+      .description(
+        "run the CodeDeploy agent on this machine: register it, then run the deployments it is sent",
+      )
       .requiredOption("--name <name>", "the on-premises instance name to register as")
       .option("--tags <k=v,...>", "tags to add to the instance, e.g. env=test,role=web")
-      .option("--root <dir>", "directory treated as / for the appspec's destinations and the agent's state", "/")
+      .option(
+        "--root <dir>",
+        "directory treated as / for the appspec's destinations and the agent's state",
+        "/",
+      )
       .option("--once", "exit after this instance's part of one deployment ends (or a command fails)"),
   ).action((flags: AgentFlags) => exitWith(() => agent(flags)));
 }
 
 async function agent(flags: AgentFlags): Promise<number> {
-  const aws = resolveAws({ dataDir: flags.dataDir, endpoint: flags.endpoint, defaultEndpoint: DEFAULT_ENDPOINT });
+  const aws = resolveAws({
+    dataDir: flags.dataDir,
+    endpoint: flags.endpoint,
+    defaultEndpoint: DEFAULT_ENDPOINT,
+  });
   const stop = new AbortController();
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => stop.abort());
   const result = await runAgent({

@@ -47,11 +47,23 @@ describe("parseAppSpec", () => {
     ]);
     expect(spec.fileExistsBehavior).toBe("OVERWRITE");
     expect(spec.permissions).toEqual([
-      { object: "/var/www/app", pattern: "*.sh", except: ["skip.sh"], owner: "www", group: "www", mode: 0o755, type: ["file"] },
+      {
+        object: "/var/www/app",
+        pattern: "*.sh",
+        except: ["skip.sh"],
+        owner: "www",
+        group: "www",
+        mode: 0o755,
+        type: ["file"],
+      },
     ]);
-    expect(spec.hooks.BeforeInstall).toEqual([{ location: "scripts/stop.sh", timeoutSeconds: 300, runas: "root" }]);
+    expect(spec.hooks.BeforeInstall).toEqual([
+      { location: "scripts/stop.sh", timeoutSeconds: 300, runas: "root" },
+    ]);
     // A leading / is the revision's root, as AWS joins it to the archive directory.
-    expect(spec.hooks.ApplicationStart).toEqual([{ location: "scripts/start.sh", timeoutSeconds: 3600, runas: undefined }]);
+    expect(spec.hooks.ApplicationStart).toEqual([
+      { location: "scripts/start.sh", timeoutSeconds: 3600, runas: undefined },
+    ]);
     expect(spec.hooks.ValidateService).toEqual([]);
   });
 
@@ -62,7 +74,9 @@ describe("parseAppSpec", () => {
   });
 
   it("names file, line, key path and what would be right", () => {
-    const errors = errorsOf(`version: 0.0\nos: linux\nhooks:\n  BeforeInstall:\n    - location: a.sh\n      timeout: 7200\n`);
+    const errors = errorsOf(
+      `version: 0.0\nos: linux\nhooks:\n  BeforeInstall:\n    - location: a.sh\n      timeout: 7200\n`,
+    );
     expect(errors).toEqual([
       "appspec.yml:6:16: hooks.BeforeInstall[0].timeout must be a whole number of seconds from 1 to 3600, got the number 7200",
     ]);
@@ -92,7 +106,9 @@ describe("parseAppSpec", () => {
       'appspec.yml:6:11: permissions[0].mode must be octal permission digits such as 644 or 0755, got "rwx"',
       'appspec.yml:8:17: hooks.AfterInstall must be a list of {location, timeout, runas}, got the string "run.sh"',
     ]);
-    expect(errorsOf(`- a\n- b\n`)[0]).toContain("must be a mapping that starts with version: 0.0, got a list");
+    expect(errorsOf(`- a\n- b\n`)[0]).toContain(
+      "must be a mapping that starts with version: 0.0, got a list",
+    );
     expect(errorsOf(``)[0]).toContain("is empty");
   });
 
@@ -109,7 +125,9 @@ describe("parseAppSpec", () => {
   });
 
   it("keeps an absolute source inside the revision", () => {
-    const spec = parseAppSpec(`version: 0.0\nos: linux\nfiles:\n  - source: /etc/passwd\n    destination: /srv\n`);
+    const spec = parseAppSpec(
+      `version: 0.0\nos: linux\nfiles:\n  - source: /etc/passwd\n    destination: /srv\n`,
+    );
     expect(spec.files[0]?.source).toBe("etc/passwd");
   });
 
@@ -138,7 +156,9 @@ describe("parseAppSpec", () => {
     const errors = errorsOf(bomb);
     expect(errors).toHaveLength(16);
     expect(errors[0]).toContain("a is not an appspec key");
-    expect(errors).toContain("appspec.yml:5:7: files[0] must be a mapping with source and destination, got a list");
+    expect(errors).toContain(
+      "appspec.yml:5:7: files[0] must be a mapping with source and destination, got a list",
+    );
   });
 
   it("stops a wide document through its visit budget", () => {
@@ -156,12 +176,18 @@ describe("parseAppSpec", () => {
   });
 
   it("refuses a huge document and YAML syntax errors, and duplicate keys", () => {
-    expect(errorsOf(`version: 0.0\nos: linux\n# ${"x".repeat(2 * 1024 * 1024)}\n`)[0]).toContain("is larger than");
+    expect(errorsOf(`version: 0.0\nos: linux\n# ${"x".repeat(2 * 1024 * 1024)}\n`)[0]).toContain(
+      "is larger than",
+    );
     expect(errorsOf(`version: 0.0\nos: [linux\n`)[0]).toMatch(/^appspec.yml:\d+:\d+: YAML syntax error/);
-    expect(errorsOf(`version: 0.0\nos: linux\nos: linux\n`)[0]).toMatch(/YAML syntax error: Map keys must be unique/);
+    expect(errorsOf(`version: 0.0\nos: linux\nos: linux\n`)[0]).toMatch(
+      /YAML syntax error: Map keys must be unique/,
+    );
   });
 
   it("uses the file name it is given", () => {
-    expect(() => parseAppSpec("version: 2\nos: linux\n", "custom.yaml")).toThrow(/^custom.yaml:1:10: version/);
+    expect(() => parseAppSpec("version: 2\nos: linux\n", "custom.yaml")).toThrow(
+      /^custom.yaml:1:10: version/,
+    );
   });
 });

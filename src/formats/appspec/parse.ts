@@ -65,7 +65,11 @@ export function parseAppSpec(text: string, fileName = "appspec.yml"): AppSpec {
   } catch (err) {
     if (!(err instanceof BudgetExceeded)) throw err;
     r.errors.length = 0;
-    r.error(0, "", "expands to too many values through anchors and aliases (&a / *a), or has too many entries; write fewer");
+    r.error(
+      0,
+      "",
+      "expands to too many values through anchors and aliases (&a / *a), or has too many entries; write fewer",
+    );
     throw new AppSpecError(r.errors);
   }
 }
@@ -103,7 +107,8 @@ function readVersion(r: AppSpecReader, field: Field | undefined, rootAt: number)
     return;
   }
   const ok = isScalar(field.node) && (field.node.value === 0 || field.node.value === "0.0");
-  if (!ok) r.error(field.at, field.path, `must be 0.0 (the only AppSpec version), got ${describe(field.node)}`);
+  if (!ok)
+    r.error(field.at, field.path, `must be 0.0 (the only AppSpec version), got ${describe(field.node)}`);
 }
 
 function readOs(r: AppSpecReader, field: Field | undefined, rootAt: number): void {
@@ -123,7 +128,11 @@ function readBehavior(r: AppSpecReader, field: Field): FileExistsBehavior | unde
   const text = r.string(field, `one of ${FILE_EXISTS_BEHAVIORS.join(", ")}`);
   const found = FILE_EXISTS_BEHAVIORS.find((b) => b === text);
   if (text !== undefined && found === undefined) {
-    r.error(field.at, field.path, `must be one of ${FILE_EXISTS_BEHAVIORS.join(", ")}, got ${JSON.stringify(text)}`);
+    r.error(
+      field.at,
+      field.path,
+      `must be one of ${FILE_EXISTS_BEHAVIORS.join(", ")}, got ${JSON.stringify(text)}`,
+    );
   }
   return found;
 }
@@ -144,7 +153,12 @@ function readList<T>(
 }
 
 /** The keys of an item mapping, with unknown ones reported. */
-function keysOf(r: AppSpecReader, item: Field, allowed: string[], what: string): Map<string, Field> | undefined {
+function keysOf(
+  r: AppSpecReader,
+  item: Field,
+  allowed: string[],
+  what: string,
+): Map<string, Field> | undefined {
   const entries = r.entries(item, what);
   if (entries === undefined) return undefined;
   const map = new Map<string, Field>();
@@ -171,7 +185,8 @@ function readPermission(r: AppSpecReader, item: Field): AppSpecPermission | unde
   if (keys === undefined) return undefined;
   for (const unsupported of ["acls", "context"]) {
     const field = keys.get(unsupported);
-    if (field) r.error(field.at, field.path, "is not supported by this agent; remove it or set it in a hook script");
+    if (field)
+      r.error(field.at, field.path, "is not supported by this agent; remove it or set it in a hook script");
   }
   const object = required(r, item, keys, "object", "an absolute path on the instance");
   const objectPath = object && absolutePath(r, keys.get("object")!, object);
@@ -184,7 +199,12 @@ function readPermission(r: AppSpecReader, item: Field): AppSpecPermission | unde
   const modeText = opt("mode");
   if (modeText !== undefined) {
     if (/^[0-7]{3,4}$/.test(modeText)) mode = parseInt(modeText, 8);
-    else r.error(modeField!.at, modeField!.path, `must be octal permission digits such as 644 or 0755, got ${JSON.stringify(modeText)}`);
+    else
+      r.error(
+        modeField!.at,
+        modeField!.path,
+        `must be octal permission digits such as 644 or 0755, got ${JSON.stringify(modeText)}`,
+      );
   }
   const exceptField = keys.get("except");
   const except = exceptField ? readList(r, exceptField, "a list of patterns", (rr, f) => rr.string(f)) : [];
@@ -215,7 +235,11 @@ function readHooks(r: AppSpecReader, field: Field | undefined): AppSpec["hooks"]
   for (const entry of r.entries(field, "a mapping of lifecycle event names to lists of scripts") ?? []) {
     const name = APPSPEC_HOOK_NAMES.find((n) => n === entry.key);
     if (name === undefined) {
-      r.error(entry.keyAt, entry.path, `is not a lifecycle event of an EC2/on-premises deployment; expected one of ${APPSPEC_HOOK_NAMES.join(", ")}`);
+      r.error(
+        entry.keyAt,
+        entry.path,
+        `is not a lifecycle event of an EC2/on-premises deployment; expected one of ${APPSPEC_HOOK_NAMES.join(", ")}`,
+      );
       continue;
     }
     hooks[name] = readList(r, entry, "a list of {location, timeout, runas}", readScript);
@@ -224,7 +248,12 @@ function readHooks(r: AppSpecReader, field: Field | undefined): AppSpec["hooks"]
 }
 
 function readScript(r: AppSpecReader, item: Field): AppSpecHookScript | undefined {
-  const keys = keysOf(r, item, ["location", "timeout", "runas"], "a mapping with location, timeout and runas");
+  const keys = keysOf(
+    r,
+    item,
+    ["location", "timeout", "runas"],
+    "a mapping with location, timeout and runas",
+  );
   if (keys === undefined) return undefined;
   const location = required(r, item, keys, "location", "the path of a script inside the revision");
   const locationPath = location && revisionPath(r, keys.get("location")!, location, false);
@@ -233,19 +262,33 @@ function readScript(r: AppSpecReader, item: Field): AppSpecHookScript | undefine
   if (timeoutField && timeoutField.node !== null) {
     const value = isScalar(timeoutField.node) ? Number(timeoutField.node.value) : Number.NaN;
     if (!Number.isInteger(value) || value < 1 || value > MAX_HOOK_TIMEOUT_SECONDS) {
-      r.error(timeoutField.at, timeoutField.path, `must be a whole number of seconds from 1 to ${MAX_HOOK_TIMEOUT_SECONDS}, got ${describe(timeoutField.node)}`);
+      r.error(
+        timeoutField.at,
+        timeoutField.path,
+        `must be a whole number of seconds from 1 to ${MAX_HOOK_TIMEOUT_SECONDS}, got ${describe(timeoutField.node)}`,
+      );
     } else timeoutSeconds = value;
   }
   const runasField = keys.get("runas");
   const runas = runasField && runasField.node !== null ? r.string(runasField, "a user name") : undefined;
   if (runas !== undefined && !/^[a-z_][a-z0-9_.-]*\$?$/i.test(runas)) {
-    r.error(runasField!.at, runasField!.path, `must be a user name such as ec2-user, got ${JSON.stringify(runas)}`);
+    r.error(
+      runasField!.at,
+      runasField!.path,
+      `must be a user name such as ec2-user, got ${JSON.stringify(runas)}`,
+    );
   }
   if (locationPath === undefined) return undefined;
   return { location: locationPath, timeoutSeconds, runas };
 }
 
-function required(r: AppSpecReader, item: Field, keys: Map<string, Field>, key: string, what: string): string | undefined {
+function required(
+  r: AppSpecReader,
+  item: Field,
+  keys: Map<string, Field>,
+  key: string,
+  what: string,
+): string | undefined {
   const field = keys.get(key);
   if (field === undefined || field.node === null) {
     r.error(item.at, `${item.path}.${key}`, `is required; it must be ${what}`);
@@ -258,7 +301,12 @@ function required(r: AppSpecReader, item: Field, keys: Map<string, Field>, key: 
  * A path inside the revision: relative, `/` separators, no `..`. A leading `/` means the revision's
  * root (AWS joins it to the archive directory); `/` alone is the whole revision when `rootAllowed`.
  */
-function revisionPath(r: AppSpecReader, field: Field, text: string, rootAllowed: boolean): string | undefined {
+function revisionPath(
+  r: AppSpecReader,
+  field: Field,
+  text: string,
+  rootAllowed: boolean,
+): string | undefined {
   const what = rootAllowed ? "a path inside the revision (or / for all of it)" : "a path inside the revision";
   if (text.includes("\0") || text.includes("\\")) {
     r.error(field.at, field.path, `must be ${what} with / separators, got ${JSON.stringify(text)}`);
@@ -279,11 +327,19 @@ function revisionPath(r: AppSpecReader, field: Field, text: string, rootAllowed:
 /** An absolute path on the instance, normalised; `..` is refused rather than resolved. */
 function absolutePath(r: AppSpecReader, field: Field, text: string): string | undefined {
   if (!text.startsWith("/") || text.includes("\0")) {
-    r.error(field.at, field.path, `must be an absolute path such as /var/www/html, got ${JSON.stringify(text)}`);
+    r.error(
+      field.at,
+      field.path,
+      `must be an absolute path such as /var/www/html, got ${JSON.stringify(text)}`,
+    );
     return undefined;
   }
   if (text.split("/").includes("..")) {
-    r.error(field.at, field.path, `must not contain .. (write the path it means), got ${JSON.stringify(text)}`);
+    r.error(
+      field.at,
+      field.path,
+      `must not contain .. (write the path it means), got ${JSON.stringify(text)}`,
+    );
     return undefined;
   }
   return posix.normalize(text).replace(/(.)\/$/, "$1");

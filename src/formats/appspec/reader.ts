@@ -38,7 +38,9 @@ export class AppSpecReader {
   error(at: number, path: string, message: string): void {
     if (this.errors.length >= MAX_ERRORS) return;
     const { line, col } = this.lines.linePos(at);
-    this.errors.push(createDiagnostic({ file: this.file, line, column: col, path, message, severity: "error" }));
+    this.errors.push(
+      createDiagnostic({ file: this.file, line, column: col, path, message, severity: "error" }),
+    );
   }
 
   /** `node` with aliases resolved, counted against the budget. */

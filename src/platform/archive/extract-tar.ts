@@ -24,7 +24,10 @@ export async function extractTar(stream: Readable, dir: string): Promise<void> {
   await forEachTarEntry(await ungzipped(stream), async (entry) => {
     const target = join(dir, entry.name);
     if (entry.type === "other") {
-      throw new UnsafeEntryNameError(entry.name, "is not a file, directory or symbolic link (a device, FIFO or hard link); it is refused");
+      throw new UnsafeEntryNameError(
+        entry.name,
+        "is not a file, directory or symbolic link (a device, FIFO or hard link); it is refused",
+      );
     }
     await makeParents(dir, entry.name);
     if (entry.type === "directory") {
