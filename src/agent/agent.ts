@@ -30,7 +30,7 @@ export interface AgentOptions {
   signal?: AbortSignal;
   /** Where log lines go; default stdout with a timestamp. */
   log?: (line: string) => void;
-  /** Milliseconds between heartbeats of a running command; default 10,000. */
+  /** Milliseconds between heartbeats of a running command; default 5,000. */
   heartbeatMs?: number;
   /** Seconds between SIGTERM and SIGKILL of a hook's tree; default 5. */
   killGraceSeconds?: number;
@@ -99,7 +99,7 @@ export async function runAgent(options: AgentOptions): Promise<AgentResult> {
         executor,
         hostIdentifier,
         log,
-        heartbeatMs: options.heartbeatMs ?? 10_000,
+        heartbeatMs: options.heartbeatMs ?? 5_000,
       });
     } catch (err) {
       // The server stopped answering mid-command (retries spent): the command times out on its side;
