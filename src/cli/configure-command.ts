@@ -10,7 +10,7 @@ import {
   serverCredentials,
   withIniSection,
 } from "./aws-config.js";
-import { signedHeaders } from "./signed-request.js";
+import { signedHeaders } from "../core/index.js";
 
 interface ConfigureFlags {
   dataDir?: string;

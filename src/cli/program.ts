@@ -1,5 +1,6 @@
 import { Command } from "commander";
 import { ConfigError } from "../core/index.js";
+import { registerAgentCommand } from "./agent-command.js";
 import { registerBuildCommand } from "./build-command.js";
 import { registerConfigureCommand } from "./configure-command.js";
 import { registerLogsCommand } from "./logs-command.js";
@@ -16,6 +17,7 @@ registerBuildCommand(program);
 registerLogsCommand(program);
 registerPipelineCommand(program);
 registerConfigureCommand(program);
+registerAgentCommand(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof ConfigError) console.error(`pipewright: ${err.message}`);

@@ -18,3 +18,4 @@ export {
 export { systemClock, type Clock } from "./clock.js";
 export { createLogger, type Logger, type LoggerOptions } from "./logger.js";
 export { loadServerConfig, ServerConfigSchema, type ServerConfig, type ServerConfigInput } from "./config.js";
+export { signedHeaders, type SigningKey } from "./signed-request.js";

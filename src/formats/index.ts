@@ -3,3 +3,4 @@
  * positioned diagnostics out.
  */
 export * from "./buildspec/index.js";
+export * from "./appspec/index.js";

@@ -35,8 +35,8 @@ export async function extractZip(file: string, dir: string): Promise<void> {
   });
 }
 
-/** Creates the directories of `name` under `dir`, refusing any that is a link or a file. */
-async function makeParents(dir: string, name: string): Promise<void> {
+/** Creates the directories of `name` under `dir`, refusing any that is a link or a file (shared with extractTar). */
+export async function makeParents(dir: string, name: string): Promise<void> {
   const parts = name.split("/").slice(0, -1);
   let path = dir;
   for (const part of parts) {
@@ -45,7 +45,8 @@ async function makeParents(dir: string, name: string): Promise<void> {
   }
 }
 
-async function ensureDirectory(path: string, entryName: string): Promise<void> {
+/** Makes directory `path` unless it is one already; a link or a file there is refused, naming `entryName`. */
+export async function ensureDirectory(path: string, entryName: string): Promise<void> {
   const stat = await lstat(path).catch(() => undefined);
   if (stat === undefined) {
     await mkdir(path);

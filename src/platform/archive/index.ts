@@ -11,3 +11,4 @@ export {
 } from "./zip-check.js";
 export { forEachTarEntry, readAll, zipToTar, type TarEntry } from "./tar.js";
 export { extractZip } from "./extract-zip.js";
+export { extractTar } from "./extract-tar.js";

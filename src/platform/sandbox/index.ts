@@ -25,3 +25,4 @@ export {
 } from "./process-sandbox.js";
 export { detectSandbox, findOnPath, type DetectSandboxOptions, type DetectedSandbox } from "./detect.js";
 export { SandboxOptionError } from "./errors.js";
+export { isRunning } from "./process-tree.js";

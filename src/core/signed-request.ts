@@ -1,4 +1,7 @@
-/** SigV4-signed requests from the `pipewright` commands, signed as the AWS SDK would sign them. */
+/**
+ * SigV4-signed requests from Pipewright's own clients (the `pipewright` commands, the deploy agent),
+ * signed as the AWS SDK would sign them. One signer for every client process.
+ */
 
 /** The key and region a request is signed with. */
 export interface SigningKey {
