@@ -25,7 +25,29 @@ export const BUILT_IN_CONFIGS: readonly StoredDeploymentConfig[] = [
     minimumHealthyHosts: { type: "HOST_COUNT", value: 0 },
     computePlatform: "Server",
   },
+  // Lambda and ECS applications' defaults: their groups exist here, their deployments do not.
+  {
+    deploymentConfigId: "00000000-0000-0000-0000-000000000004",
+    deploymentConfigName: "CodeDeployDefault.LambdaAllAtOnce",
+    minimumHealthyHosts: { type: "FLEET_PERCENT", value: 0 },
+    computePlatform: "Lambda",
+    trafficRoutingConfig: { type: "AllAtOnce" },
+  },
+  {
+    deploymentConfigId: "00000000-0000-0000-0000-000000000005",
+    deploymentConfigName: "CodeDeployDefault.ECSAllAtOnce",
+    minimumHealthyHosts: { type: "FLEET_PERCENT", value: 0 },
+    computePlatform: "ECS",
+    trafficRoutingConfig: { type: "AllAtOnce" },
+  },
 ];
+
+/** The configuration a new deployment group of each compute platform gets when it names none. */
+export const DEFAULT_CONFIG: Record<string, string> = {
+  Server: "CodeDeployDefault.OneAtATime",
+  Lambda: "CodeDeployDefault.LambdaAllAtOnce",
+  ECS: "CodeDeployDefault.ECSAllAtOnce",
+};
 
 /** The prefix AWS keeps for its own configurations: CreateDeploymentConfig refuses it. */
 export const BUILT_IN_PREFIX = "CodeDeployDefault.";
