@@ -305,7 +305,7 @@ for (const dialect of dialects) {
       const listRefused = async (input: Record<string, string>) =>
         (
           await failure(
-            cd.send(new ListApplicationRevisionsCommand({ applicationName: "web", ...input } as never)),
+            cd.send(new ListApplicationRevisionsCommand({ applicationName: "web", ...input })),
           )
         ).name;
       expect(await listRefused({ s3KeyPrefix: "a/" })).toBe("BucketNameFilterRequiredException");
@@ -483,7 +483,7 @@ for (const dialect of dialects) {
                 deploymentGroupName: "bad",
                 serviceRoleArn: ROLE,
                 ...extra,
-              } as never),
+              }),
             ),
           )
         ).name;
