@@ -17,6 +17,7 @@ import {
 } from "../services/iam/index.js";
 import { createCodeBuild, type CodeBuild, type RunBuild } from "../services/codebuild/index.js";
 import { createCodeCommit, type CodeCommit } from "../services/codecommit/index.js";
+import { createCodeDeploy } from "../services/codedeploy/index.js";
 import { createCodePipeline } from "../services/codepipeline/index.js";
 import type { JobPool, JsonService, QueryService, ServiceModule } from "../services/kit/index.js";
 import { createLogs } from "../services/logs/index.js";
@@ -198,6 +199,11 @@ export async function startServer(
         },
         publicUrl: () => publicUrl,
         logger,
+      }),
+      createCodeDeploy({
+        store,
+        // An S3 revision must be a bucket of this server's S3 (`aws deploy push` uploads there).
+        revisionBuckets: { bucketRegion: (executor, name) => s3.service.bucketRegion(name, executor) },
       }),
     ];
     const wired = wireModules(modules, bus);

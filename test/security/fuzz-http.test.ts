@@ -87,6 +87,28 @@ const JSON_CALLS: Array<{ service: string; target: string; body: object }> = [
     target: "Logs_20140328.GetLogEvents",
     body: { logGroupName: "/aws/codebuild/fuzz", logStreamName: "x", limit: 10 },
   },
+  {
+    service: "codedeploy",
+    target: "CodeDeploy_20141006.CreateDeploymentGroup",
+    body: {
+      applicationName: "fuzz-app",
+      deploymentGroupName: "fuzz-group",
+      serviceRoleArn: "arn:aws:iam::123456789012:role/r",
+      onPremisesTagSet: { onPremisesTagSetList: [[{ Key: "env", Value: "prod", Type: "KEY_AND_VALUE" }]] },
+      autoRollbackConfiguration: { enabled: true, events: ["DEPLOYMENT_FAILURE"] },
+    },
+  },
+  {
+    service: "codedeploy",
+    target: "CodeDeploy_20141006.RegisterApplicationRevision",
+    body: {
+      applicationName: "fuzz-app",
+      revision: {
+        revisionType: "S3",
+        s3Location: { bucket: "fuzz-bucket", key: "a/../b.zip", bundleType: "zip" },
+      },
+    },
+  },
 ];
 
 const QUERY_CALLS = [

@@ -2,6 +2,7 @@ import type { BusTables } from "./tables/bus.js";
 import type { CodeBuildTables } from "./tables/codebuild.js";
 import type { CodeCommitPullRequestTables } from "./tables/codecommit-pull-requests.js";
 import type { CodeCommitTables } from "./tables/codecommit.js";
+import type { CodeDeployTables } from "./tables/codedeploy.js";
 import type { CodePipelineTables } from "./tables/codepipeline.js";
 import type { CodePipelineExecutionTables } from "./tables/codepipeline-executions.js";
 import type { CodePipelineJobTables } from "./tables/codepipeline-jobs.js";
@@ -35,4 +36,5 @@ export type Database = IamTables &
   CodePipelineTables &
   CodePipelineExecutionTables &
   CodePipelineJobTables &
-  CodePipelineConditionTables;
+  CodePipelineConditionTables &
+  CodeDeployTables;

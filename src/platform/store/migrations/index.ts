@@ -15,6 +15,7 @@ import { codepipelineExecutionsMigration } from "./0015-codepipeline-executions.
 import { codepipelineJobsMigration } from "./0016-codepipeline-jobs.js";
 import { codepipelineConditionsMigration } from "./0017-codepipeline-conditions.js";
 import { codepipelineRuleBuildsMigration } from "./0020-codepipeline-rule-builds.js";
+import { codedeployMigration } from "./0021-codedeploy.js";
 import type { Migration } from "./types.js";
 
 /** Every migration, in order. Append new ones at the end. */
@@ -36,6 +37,7 @@ export const migrations: readonly Migration[] = [
   codepipelineJobsMigration,
   codepipelineConditionsMigration,
   codepipelineRuleBuildsMigration,
+  codedeployMigration,
 ];
 
 export { serialType, binaryType, type Migration } from "./types.js";

@@ -1,0 +1,2 @@
+export { createCodeDeploy } from "./service.js";
+export type { CodeDeployDeps, RevisionBuckets } from "./deps.js";
