@@ -303,11 +303,8 @@ for (const dialect of dialects) {
         ).name,
       ).toBe("RevisionDoesNotExistException");
       const listRefused = async (input: Record<string, string>) =>
-        (
-          await failure(
-            cd.send(new ListApplicationRevisionsCommand({ applicationName: "web", ...input })),
-          )
-        ).name;
+        (await failure(cd.send(new ListApplicationRevisionsCommand({ applicationName: "web", ...input }))))
+          .name;
       expect(await listRefused({ s3KeyPrefix: "a/" })).toBe("BucketNameFilterRequiredException");
       expect(await listRefused({ sortBy: "name" })).toBe("InvalidSortByException");
       expect(await listRefused({ sortOrder: "up" })).toBe("InvalidSortOrderException");
