@@ -19,7 +19,13 @@ import { createCodeBuild, type CodeBuild, type RunBuild } from "../services/code
 import { createCodeCommit, type CodeCommit } from "../services/codecommit/index.js";
 import { createCodeDeploy } from "../services/codedeploy/index.js";
 import { createCodePipeline } from "../services/codepipeline/index.js";
-import type { JobPool, JsonService, QueryService, ServiceModule } from "../services/kit/index.js";
+import {
+  jsonServicesOf,
+  type JobPool,
+  type JsonService,
+  type QueryService,
+  type ServiceModule,
+} from "../services/kit/index.js";
 import { createLogs } from "../services/logs/index.js";
 import { createSecretsManager } from "../services/secretsmanager/index.js";
 import { createSsm } from "../services/ssm/index.js";
@@ -79,7 +85,7 @@ function wireModules(
     for (const sub of module.subscriptions ?? []) bus.subscribe(sub.name, sub.handler, sub.options);
   }
   return {
-    json: modules.flatMap((m) => (m.json ? [m.json] : [])),
+    json: modules.flatMap(jsonServicesOf),
     query: modules.flatMap((m) => (m.query ? [m.query] : [])),
     handlers,
   };

@@ -7,6 +7,7 @@ import type { CodePipelineTables } from "./tables/codepipeline.js";
 import type { CodePipelineExecutionTables } from "./tables/codepipeline-executions.js";
 import type { CodePipelineJobTables } from "./tables/codepipeline-jobs.js";
 import type { CodePipelineConditionTables } from "./tables/codepipeline-conditions.js";
+import type { CodeDeployDeploymentTables } from "./tables/codedeploy-deployments.js";
 import type { IamGitCredentialTables } from "./tables/iam-git-credentials.js";
 import type { IamSshKeyTables } from "./tables/iam-ssh-keys.js";
 import type { IamTables } from "./tables/iam.js";
@@ -37,4 +38,5 @@ export type Database = IamTables &
   CodePipelineExecutionTables &
   CodePipelineJobTables &
   CodePipelineConditionTables &
-  CodeDeployTables;
+  CodeDeployTables &
+  CodeDeployDeploymentTables;

@@ -1,5 +1,9 @@
 import type { Kysely } from "kysely";
-import type { Clock } from "../../core/index.js";
+import type { Clock, Logger } from "../../core/index.js";
+import type { Bus } from "../../platform/bus/index.js";
+import type { Queue } from "../../platform/queue/index.js";
+import type { RevisionObjects } from "./deployments/operations.js";
+import type { DeploymentTimeouts, TrafficControl } from "./deployments/runtime.js";
 import type { Database, Store } from "../../platform/store/index.js";
 
 /**
@@ -21,6 +25,21 @@ export interface CodeDeployDeps {
   revisionBuckets?: RevisionBuckets;
   /** Default the system clock. */
   clock?: Clock;
+  /**
+   * Deployments: without these the module serves its control plane only. Timers (agents gone
+   * quiet), traffic changes and rollbacks are jobs of `queue`; state changes go to `bus`; S3
+   * revisions are looked up in `revisions` before a deployment is created.
+   */
+  deployments?: {
+    queue: Queue;
+    bus: Bus;
+    revisions: RevisionObjects;
+    /** The deployment groups' load balancers; without it, traffic-controlled deployments fail at BlockTraffic. */
+    traffic?: TrafficControl;
+    /** Tests shorten them. */
+    timeouts?: Partial<DeploymentTimeouts>;
+    logger?: Logger;
+  };
 }
 
 /** The dependencies with defaults resolved, as operations receive them. */

@@ -11,8 +11,41 @@
 // own below), index.ts, deps.ts, errors.ts, names.ts (the name rules every resource shares),
 // pagination.ts, scope.ts, shapes.ts (tags and tag filters).
 
-import { systemClock } from "../../core/index.js";
-import { jsonService, type ServiceModule } from "../kit/index.js";
+import { createLogger, systemClock } from "../../core/index.js";
+import { jsonService, type JobDeclaration, type JsonService, type ServiceModule } from "../kit/index.js";
+import {
+  getDeploymentSpecification,
+  pollHostCommand,
+  postHostCommandUpdate,
+  putHostCommandAcknowledgement,
+  putHostCommandComplete,
+} from "./commands/operations.js";
+import { createCommandTimeoutHandler, createTrafficHandler } from "./deployments/jobs.js";
+import {
+  batchGetDeployments,
+  continueDeployment,
+  createDeployment,
+  getDeployment,
+  listDeployments,
+  stopDeployment,
+} from "./deployments/operations.js";
+import {
+  batchGetDeploymentInstances,
+  batchGetDeploymentTargets,
+  getDeploymentInstance,
+  getDeploymentTarget,
+  listDeploymentInstances,
+  listDeploymentTargets,
+} from "./deployments/operations-targets.js";
+import { createRollbackHandler } from "./deployments/rollback.js";
+import {
+  COMMAND_TIMEOUT_JOB,
+  createHostWaiters,
+  DEFAULT_DEPLOYMENT_TIMEOUTS,
+  ROLLBACK_JOB,
+  TRAFFIC_JOB,
+  type DeploymentRuntime,
+} from "./deployments/runtime.js";
 import {
   batchGetApplications,
   createApplication,
@@ -64,51 +97,116 @@ export function createCodeDeploy(deps: CodeDeployDeps): ServiceModule {
     clock: deps.clock ?? systemClock,
     ...(deps.revisionBuckets ? { revisionBuckets: deps.revisionBuckets } : {}),
   };
+  const engine = deploymentEngine(deps, rt.clock);
+  const api = jsonService({
+    targetPrefix: "CodeDeploy_20141006",
+    signingName: "codedeploy",
+    actionPrefix: "codedeploy",
+    validationErrorCode: "ValidationException",
+    operations: [
+      // applications
+      createApplication(rt),
+      getApplication(),
+      batchGetApplications(),
+      listApplications(),
+      updateApplication(),
+      deleteApplication(),
+      // revisions
+      registerApplicationRevision(rt),
+      getApplicationRevision(),
+      batchGetApplicationRevisions(),
+      listApplicationRevisions(),
+      // deployment configurations
+      createDeploymentConfig(rt),
+      getDeploymentConfig(),
+      listDeploymentConfigs(),
+      deleteDeploymentConfig(),
+      // deployment groups
+      createDeploymentGroup(rt),
+      getDeploymentGroup(),
+      batchGetDeploymentGroups(),
+      listDeploymentGroups(),
+      updateDeploymentGroup(),
+      deleteDeploymentGroup(),
+      // on-premises instances
+      registerOnPremisesInstance(rt),
+      deregisterOnPremisesInstance(rt),
+      addTagsToOnPremisesInstances(),
+      removeTagsFromOnPremisesInstances(),
+      listOnPremisesInstances(),
+      batchGetOnPremisesInstances(),
+      getOnPremisesInstance(),
+      // tags
+      tagResource(),
+      untagResource(),
+      listTagsForResource(),
+      ...(engine ? deploymentOperations(engine.rt, engine.revisions) : []),
+    ],
+  });
   return {
     name: "codedeploy",
-    json: jsonService({
-      targetPrefix: "CodeDeploy_20141006",
-      signingName: "codedeploy",
-      actionPrefix: "codedeploy",
-      validationErrorCode: "ValidationException",
-      operations: [
-        // applications
-        createApplication(rt),
-        getApplication(),
-        batchGetApplications(),
-        listApplications(),
-        updateApplication(),
-        deleteApplication(),
-        // revisions
-        registerApplicationRevision(rt),
-        getApplicationRevision(),
-        batchGetApplicationRevisions(),
-        listApplicationRevisions(),
-        // deployment configurations
-        createDeploymentConfig(rt),
-        getDeploymentConfig(),
-        listDeploymentConfigs(),
-        deleteDeploymentConfig(),
-        // deployment groups
-        createDeploymentGroup(rt),
-        getDeploymentGroup(),
-        batchGetDeploymentGroups(),
-        listDeploymentGroups(),
-        updateDeploymentGroup(),
-        deleteDeploymentGroup(),
-        // on-premises instances
-        registerOnPremisesInstance(rt),
-        deregisterOnPremisesInstance(rt),
-        addTagsToOnPremisesInstances(),
-        removeTagsFromOnPremisesInstances(),
-        listOnPremisesInstances(),
-        batchGetOnPremisesInstances(),
-        getOnPremisesInstance(),
-        // tags
-        tagResource(),
-        untagResource(),
-        listTagsForResource(),
-      ],
-    }),
+    json: engine ? [api, commandService(engine.rt)] : api,
+    ...(engine ? { jobs: deploymentJobs(engine.rt) } : {}),
   };
+}
+
+function deploymentEngine(deps: CodeDeployDeps, clock: DeploymentRuntime["clock"]) {
+  const d = deps.deployments;
+  if (!d) return undefined;
+  const rt: DeploymentRuntime = {
+    store: deps.store,
+    queue: d.queue,
+    bus: d.bus,
+    clock,
+    logger: d.logger ?? createLogger({ level: "silent" }),
+    hosts: createHostWaiters(),
+    ...(d.traffic ? { traffic: d.traffic } : {}),
+    timeouts: { ...DEFAULT_DEPLOYMENT_TIMEOUTS, ...d.timeouts },
+  };
+  return { rt, revisions: d.revisions };
+}
+
+function deploymentOperations(
+  rt: DeploymentRuntime,
+  revisions: NonNullable<CodeDeployDeps["deployments"]>["revisions"],
+) {
+  return [
+    createDeployment(rt, revisions),
+    getDeployment(rt),
+    batchGetDeployments(rt),
+    listDeployments(rt),
+    stopDeployment(rt),
+    continueDeployment(rt),
+    listDeploymentTargets(),
+    batchGetDeploymentTargets(),
+    getDeploymentTarget(),
+    listDeploymentInstances(),
+    batchGetDeploymentInstances(),
+    getDeploymentInstance(),
+  ];
+}
+
+/** The command service agents poll (`CodeDeployCommandService_v20141006`). */
+function commandService(rt: DeploymentRuntime): JsonService {
+  return jsonService({
+    targetPrefix: "CodeDeployCommandService_v20141006",
+    signingName: "codedeploy-commands",
+    actionPrefix: "codedeploy-commands",
+    validationErrorCode: "ClientException",
+    operations: [
+      pollHostCommand(rt),
+      putHostCommandAcknowledgement(rt),
+      postHostCommandUpdate(rt),
+      putHostCommandComplete(rt),
+      getDeploymentSpecification(),
+    ],
+  });
+}
+
+function deploymentJobs(rt: DeploymentRuntime): JobDeclaration[] {
+  return [
+    { kind: COMMAND_TIMEOUT_JOB, pool: "background", handler: createCommandTimeoutHandler(rt) },
+    { kind: TRAFFIC_JOB, pool: "background", handler: createTrafficHandler(rt) },
+    { kind: ROLLBACK_JOB, pool: "background", handler: createRollbackHandler(rt) },
+  ];
 }

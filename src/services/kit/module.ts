@@ -37,8 +37,11 @@ export interface SubscriptionDeclaration {
 export interface ServiceModule {
   /** The service's short name, for logs (e.g. `codebuild`). */
   readonly name: string;
-  /** Its API over the AWS JSON protocol, if it speaks it. */
-  readonly json?: JsonService;
+  /**
+   * Its API over the AWS JSON protocol, if it speaks it; several when it has more than one face
+   * (CodeDeploy: its public API and the command service its agents poll).
+   */
+  readonly json?: JsonService | readonly JsonService[];
   /** Its API over the AWS Query protocol, if it speaks it. */
   readonly query?: QueryService;
   /** Queue job kinds it enqueues (timers are jobs that run at a time). */
@@ -51,4 +54,12 @@ export interface ServiceModule {
    * subscriber starts and before the first request.
    */
   recover?(): Promise<void>;
+}
+
+/** Every JSON API a module speaks. */
+export function jsonServicesOf(module: ServiceModule): JsonService[] {
+  if (module.json === undefined) return [];
+  return Array.isArray(module.json)
+    ? [...(module.json as readonly JsonService[])]
+    : [module.json as JsonService];
 }

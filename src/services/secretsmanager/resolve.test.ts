@@ -6,11 +6,12 @@ import { createEnvelope } from "../../platform/crypto/index.js";
 import type { Store } from "../../platform/store/index.js";
 import { getSecretValue } from "./resolve.js";
 import { createSecretsManager } from "./service.js";
+import { jsonServicesOf } from "../kit/index.js";
 
 const envelope = createEnvelope(randomBytes(32));
 const scope = TEST_SCOPE;
 
-const service = createSecretsManager({ envelope }).json!;
+const service = jsonServicesOf(createSecretsManager({ envelope }))[0]!;
 const call = <T = Record<string, unknown>>(store: Store, name: string, input: unknown) =>
   callOperation<T>(service, store, name, input);
 

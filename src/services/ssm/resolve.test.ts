@@ -6,11 +6,12 @@ import { createEnvelope } from "../../platform/crypto/index.js";
 import type { Store } from "../../platform/store/index.js";
 import { getParameterValue } from "./resolve.js";
 import { createSsm } from "./service.js";
+import { jsonServicesOf } from "../kit/index.js";
 
 const envelope = createEnvelope(randomBytes(32));
 const scope = TEST_SCOPE;
 
-const service = createSsm({ envelope }).json!;
+const service = jsonServicesOf(createSsm({ envelope }))[0]!;
 const call = (store: Store, name: string, input: unknown): Promise<unknown> =>
   callOperation(service, store, name, input);
 

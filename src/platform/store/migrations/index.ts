@@ -16,6 +16,7 @@ import { codepipelineJobsMigration } from "./0016-codepipeline-jobs.js";
 import { codepipelineConditionsMigration } from "./0017-codepipeline-conditions.js";
 import { codepipelineRuleBuildsMigration } from "./0020-codepipeline-rule-builds.js";
 import { codedeployMigration } from "./0021-codedeploy.js";
+import { codedeployDeploymentsMigration } from "./0022-codedeploy-deployments.js";
 import type { Migration } from "./types.js";
 
 /** Every migration, in order. Append new ones at the end. */
@@ -38,6 +39,7 @@ export const migrations: readonly Migration[] = [
   codepipelineConditionsMigration,
   codepipelineRuleBuildsMigration,
   codedeployMigration,
+  codedeployDeploymentsMigration,
 ];
 
 export { serialType, binaryType, type Migration } from "./types.js";

@@ -1,0 +1,118 @@
+import { z } from "zod";
+import type { JobHandler } from "../../../platform/queue/index.js";
+import { endHostCommand, findHostCommand } from "../commands/rows.js";
+import { requireDeploymentGroup } from "../groups/rows.js";
+import { instancesMatching } from "../instances/rows.js";
+import { completeEvent } from "./engine.js";
+import { lockDeployment, parsePlan } from "./rows.js";
+import { COMMAND_TIMEOUT_JOB, type DeploymentRuntime } from "./runtime.js";
+
+const CommandPayload = z.object({ hostCommandId: z.string() });
+
+/**
+ * An agent that went quiet: a command not picked up, or not reported on, for the agent timeout
+ * fails its event, naming the instance and what was missing. A command still heard from is
+ * checked again when its time would be up.
+ */
+export function createCommandTimeoutHandler(rt: DeploymentRuntime): JobHandler {
+  return async (job) => {
+    const { hostCommandId } = CommandPayload.parse(job.payload);
+    await rt.store.transaction(async (trx) => {
+      const command = await findHostCommand(trx, hostCommandId, rt.store.dialect);
+      if (!command || (command.status !== "Pending" && command.status !== "InProgress")) return;
+      const last = Math.max(
+        Number(command.created_at),
+        Number(command.acknowledged_at ?? 0),
+        Number(command.heartbeat_at ?? 0),
+      );
+      const now = rt.clock.now();
+      if (now - last < rt.timeouts.agentMs) {
+        await rt.queue.enqueue(trx, {
+          kind: COMMAND_TIMEOUT_JOB,
+          payload: { hostCommandId },
+          runAt: last + rt.timeouts.agentMs,
+        });
+        return;
+      }
+      const seconds = Math.round(rt.timeouts.agentMs / 1000);
+      const message =
+        command.status === "Pending"
+          ? `The agent on instance ${command.instance_name} did not pick up ${command.command_name} within ${seconds} s: is \`pipewright agent\` running there, with this server's endpoint?`
+          : `The agent on instance ${command.instance_name} stopped reporting on ${command.command_name}: nothing heard for ${seconds} s.`;
+      await endHostCommand(rt, trx, hostCommandId, "Failed", now);
+      await completeEvent(rt, trx, command.deployment_id, command.instance_name, command.command_name, {
+        status: "Failed",
+        diagnostics: { errorCode: "UnknownError", scriptName: "", message, logTail: "" },
+      });
+    });
+  };
+}
+
+const TrafficPayload = z.object({
+  deploymentId: z.string(),
+  targetId: z.string(),
+  event: z.enum(["BlockTraffic", "AllowTraffic"]),
+});
+
+/**
+ * BlockTraffic and AllowTraffic, the server's own lifecycle events: the instance leaves (drained)
+ * or joins the deployment group's load balancer. Done outside any transaction — draining waits for
+ * requests in flight — and recorded after.
+ */
+export function createTrafficHandler(rt: DeploymentRuntime): JobHandler {
+  return async (job) => {
+    const { deploymentId, targetId, event } = TrafficPayload.parse(job.payload);
+    const deployment = await lockDeployment(rt.store.db, deploymentId, "sqlite");
+    if (!deployment) return;
+    const scope = { accountId: deployment.account_id, region: deployment.region };
+    let failure: string | undefined;
+    try {
+      if (!rt.traffic) throw new Error("this server runs no load balancer for deployment groups");
+      const group = await requireDeploymentGroup(
+        rt.store.db,
+        scope,
+        deployment.application_name,
+        deployment.deployment_group_name,
+      );
+      const [instance] = (await instancesMatching(rt.store.db, scope, {})).filter(
+        (i) => i.instanceName === targetId,
+      );
+      const plan = parsePlan(deployment);
+      const target = {
+        ...scope,
+        applicationName: deployment.application_name,
+        deploymentGroupName: deployment.deployment_group_name,
+        deploymentGroupId: deployment.deployment_group_id,
+        instanceName: targetId,
+        tags: instance?.tags ?? [],
+        ...((plan.loadBalancerInfo ?? group.info.loadBalancerInfo)
+          ? {
+              loadBalancerInfo: (plan.loadBalancerInfo ?? group.info.loadBalancerInfo) as Record<
+                string,
+                unknown
+              >,
+            }
+          : {}),
+      };
+      if (event === "BlockTraffic") await rt.traffic.block(target);
+      else await rt.traffic.allow(target);
+    } catch (err) {
+      failure = (err as Error).message;
+    }
+    await rt.store.transaction((trx) =>
+      completeEvent(rt, trx, deploymentId, targetId, event, {
+        status: failure === undefined ? "Succeeded" : "Failed",
+        ...(failure !== undefined
+          ? {
+              diagnostics: {
+                errorCode: "UnknownError",
+                scriptName: "",
+                message: `${event} failed: ${failure}`,
+                logTail: "",
+              },
+            }
+          : {}),
+      }),
+    );
+  };
+}

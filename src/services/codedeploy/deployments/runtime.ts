@@ -1,0 +1,97 @@
+import type { Clock, Logger } from "../../../core/index.js";
+import type { Bus } from "../../../platform/bus/index.js";
+import type { Queue } from "../../../platform/queue/index.js";
+import type { Store } from "../../../platform/store/index.js";
+
+/** Wakes agents' long polls when a command is waiting for them. */
+export interface HostWaiters {
+  /** Resolves when `key` is woken or `ms` have passed. */
+  wait(key: string, ms: number, signal?: AbortSignal): Promise<void>;
+  wake(key: string): void;
+}
+
+/** The load balancer side of traffic control: BlockTraffic and AllowTraffic. */
+export interface TrafficControl {
+  /**
+   * Takes `instance` out of the group's load balancer and waits until its in-flight requests have
+   * drained (BlockTraffic), or puts it in (AllowTraffic). Throws with a message for the event's
+   * diagnostics when it cannot.
+   */
+  block(target: TrafficTarget): Promise<void>;
+  allow(target: TrafficTarget): Promise<void>;
+}
+
+/** An instance of a deployment group, as traffic control sees it. */
+export interface TrafficTarget {
+  accountId: string;
+  region: string;
+  applicationName: string;
+  deploymentGroupName: string;
+  deploymentGroupId: string;
+  instanceName: string;
+  /** The instance's tags: where its application listens is one of them. */
+  tags: Array<{ Key: string; Value: string }>;
+  loadBalancerInfo?: Record<string, unknown>;
+}
+
+/** How long the server waits for agents. */
+export interface DeploymentTimeouts {
+  /**
+   * An agent that neither picks up a command nor reports on one it runs for this long fails the
+   * instance's event (AWS: "the agent … stopped reporting"). Default 5 minutes; agents report
+   * every few seconds while a hook runs.
+   */
+  agentMs: number;
+  /** How long a PollHostCommand waits for a command before answering with none. Default 20 s. */
+  pollHoldMs: number;
+}
+
+export const DEFAULT_DEPLOYMENT_TIMEOUTS: DeploymentTimeouts = { agentMs: 5 * 60_000, pollHoldMs: 20_000 };
+
+/** What the deployment engine needs. */
+export interface DeploymentRuntime {
+  store: Store;
+  queue: Queue;
+  bus: Bus;
+  clock: Clock;
+  logger: Logger;
+  hosts: HostWaiters;
+  traffic?: TrafficControl;
+  timeouts: DeploymentTimeouts;
+}
+
+/** Job kinds of the engine. */
+export const COMMAND_TIMEOUT_JOB = "codedeploy.command-timeout";
+export const TRAFFIC_JOB = "codedeploy.traffic";
+export const ROLLBACK_JOB = "codedeploy.rollback";
+
+/** The long-poll key of one instance. */
+export function hostKey(scope: { account_id: string; region: string }, instanceName: string): string {
+  return `${scope.account_id}/${scope.region}/${instanceName}`;
+}
+
+/** In-process wake-ups for long polls (one server; other servers' agents re-check every second). */
+export function createHostWaiters(): HostWaiters {
+  const waiting = new Map<string, Set<() => void>>();
+  return {
+    wait(key, ms, signal) {
+      return new Promise((resolve) => {
+        let set = waiting.get(key);
+        if (!set) waiting.set(key, (set = new Set()));
+        const done = () => {
+          clearTimeout(timer);
+          signal?.removeEventListener("abort", done);
+          set.delete(done);
+          if (set.size === 0 && waiting.get(key) === set) waiting.delete(key);
+          resolve();
+        };
+        const timer = setTimeout(done, ms);
+        signal?.addEventListener("abort", done);
+        set.add(done);
+      });
+    },
+    wake(key) {
+      for (const done of [...(waiting.get(key) ?? [])]) done();
+    },
+  };
+}
