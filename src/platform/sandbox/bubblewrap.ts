@@ -380,6 +380,9 @@ function checkReachable(options: SandboxSpawnOptions, users: SandboxUsers): void
  * ends everything. Other signals go to every member (pid 1 ignores them, as the kernel ensures for
  * an init without handlers; it exits once the build's main process has).
  */
+/** How often a new sandbox is looked for until its PID namespace is found. */
+const FIND_NAMESPACE_MS = 2;
+
 function namespaceTree(child: ChildProcess): TreeControl {
   const reaped = (): boolean => child.exitCode !== null || child.signalCode !== null;
   let namespace: string | undefined;
@@ -401,6 +404,14 @@ function namespaceTree(child: ChildProcess): TreeControl {
     }
     return namespace;
   };
+  // Found now, while bwrap still has it as its child: bwrap reports the command's exit and is
+  // reaped before its pid 1 has finished killing the namespace's daemons, and a tree first asked
+  // for after that (close() once the shell has exited) would otherwise find nothing to wait for.
+  const watch = setInterval(() => {
+    if (reaped() || findNamespace() !== undefined) clearInterval(watch);
+  }, FIND_NAMESPACE_MS);
+  watch.unref();
+  child.once("exit", () => clearInterval(watch));
   /**
    * The namespace's pid 1 while it has not finished exiting. A killed bwrap is reaped at once, but
    * its pid 1 dies only on the death signal that follows, and its exit waits for every member of
