@@ -181,15 +181,21 @@ async function handleCommand(command: HostCommand, ctx: CommandContext): Promise
     );
   }, ctx.heartbeatMs);
   let failure: CommandFailure | undefined;
+  let output = "";
   try {
-    await ctx.executor.execute(name, spec, cancel.signal);
+    output = await ctx.executor.execute(name, spec, cancel.signal);
   } catch (err) {
     failure = asFailure(err);
   } finally {
     clearInterval(heartbeat);
   }
   const status = failure ? "Failed" : "Succeeded";
-  const payload = failure?.toPayload() ?? { error_code: 0, script_name: "", message: "Succeeded", log: "" };
+  const payload = failure?.toPayload() ?? {
+    error_code: 0,
+    script_name: "",
+    message: "Succeeded",
+    log: output,
+  };
   await ctx.api.putHostCommandComplete(id, status, payload);
   ctx.log(
     `command ${name} of ${spec.DeploymentId}: ${status}${failure ? ` (${failure.code}: ${failure.message})` : ""}`,

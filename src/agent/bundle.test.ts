@@ -154,6 +154,18 @@ describe("unpackBundle", () => {
     }
   });
 
+  it("unpacks what `tar -czf - -C dir .` writes: entries under ./ beginning with ./ itself", async () => {
+    const src = join(dir, "tree");
+    execFileSync("mkdir", ["-p", join(src, "scripts")]);
+    writeFileSync(join(src, "appspec.yml"), "version: 0.0\n");
+    writeFileSync(join(src, "scripts/start.sh"), "#!/bin/sh\n", { mode: 0o755 });
+    const tgz = join(dir, "dot.tgz");
+    writeFileSync(tgz, execFileSync("tar", ["-czf", "-", "-C", src, "."]));
+    await unpackBundle(tgz, "tgz", join(dir, "dot"));
+    expect(readFileSync(join(dir, "dot/appspec.yml"), "utf8")).toBe("version: 0.0\n");
+    expect(existsSync(join(dir, "dot/scripts/start.sh"))).toBe(true);
+  });
+
   it("refuses a file that is not an archive of its type", async () => {
     const file = join(dir, "junk.zip");
     writeFileSync(file, "not a zip");

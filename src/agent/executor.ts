@@ -15,7 +15,7 @@ import {
 } from "../formats/index.js";
 import { unpackBundle } from "./bundle.js";
 import type { DeploymentSpec } from "./deployment-spec.js";
-import { CommandFailure } from "./errors.js";
+import { CommandFailure, LOG_TAIL_CHARS } from "./errors.js";
 import { runHookScript } from "./hooks.js";
 import { install } from "./install.js";
 import type { RootPath } from "./root-path.js";
@@ -55,12 +55,15 @@ export class CommandExecutor {
   }
 
   /**
-   * Executes `commandName` for `spec`.
+   * Executes `commandName` for `spec`; returns the tail of its scripts' output.
    * @throws CommandFailure with the script error code and output tail to report.
    */
-  async execute(commandName: string, spec: DeploymentSpec, signal?: AbortSignal): Promise<void> {
+  async execute(commandName: string, spec: DeploymentSpec, signal?: AbortSignal): Promise<string> {
     const dir = this.state.deploymentDir(spec.DeploymentGroupId, spec.DeploymentId);
-    if (commandName === "DownloadBundle") return this.downloadBundle(dir, spec);
+    if (commandName === "DownloadBundle") {
+      await this.downloadBundle(dir, spec);
+      return "";
+    }
     if (commandName === "Install") {
       const appSpec = await this.appSpecIn(dir, spec);
       await install({
@@ -74,15 +77,16 @@ export class CommandExecutor {
           : {}),
       });
       await this.state.setLastSuccessful(spec.DeploymentGroupId, dir);
-      return;
+      return "";
     }
     const hook = hookName(commandName);
     if (hook === undefined) throw new CommandFailure("UnknownError", `unsupported command ${commandName}`);
     const hookDir = await this.hookDeploymentDir(hook, spec);
-    if (hookDir === undefined) return;
+    if (hookDir === undefined) return "";
     const appSpec = await this.appSpecIn(hookDir, spec);
+    let output = "";
     for (const script of appSpec.hooks[hook] ?? []) {
-      await runHookScript({
+      output += await runHookScript({
         script,
         lifecycleEvent: hook,
         archiveDir: AgentState.archiveOf(hookDir),
@@ -94,6 +98,7 @@ export class CommandExecutor {
           : {}),
       });
     }
+    return output.slice(-LOG_TAIL_CHARS);
   }
 
   private async downloadBundle(dir: string, spec: DeploymentSpec): Promise<void> {

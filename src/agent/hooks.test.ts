@@ -36,7 +36,7 @@ describe("runHookScript", () => {
     killGraceSeconds: 1,
     ...extra,
   });
-  const failureOf = async (promise: Promise<void>): Promise<CommandFailure> => {
+  const failureOf = async (promise: Promise<unknown>): Promise<CommandFailure> => {
     try {
       await promise;
     } catch (err) {
@@ -52,8 +52,9 @@ describe("runHookScript", () => {
       'echo "$APPLICATION_NAME $DEPLOYMENT_ID $DEPLOYMENT_GROUP_NAME $DEPLOYMENT_GROUP_ID $LIFECYCLE_EVENT $(pwd)" > "$OUT"',
     );
     const out = join(dir, "env.out");
-    await runHookScript(input(location, { env: { ...input(location).env, OUT: out } }));
+    const output = await runHookScript(input(location, { env: { ...input(location).env, OUT: out } }));
     expect(readFileSync(out, "utf8").trim()).toBe(`app d-1 g gid AfterInstall ${archive}`);
+    expect(output).toBe("");
     expect(readFileSync(join(dir, "logs", "scripts.log"), "utf8")).toBe("");
   });
 

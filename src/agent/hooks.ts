@@ -44,11 +44,11 @@ class Tail {
 }
 
 /**
- * Runs one script to its end.
+ * Runs one script to its end; returns the tail of its output (stdout and stderr, as logged).
  * @throws CommandFailure with ScriptMissing, ScriptNotExecutable, ScriptTimedOut, ScriptFailed,
  *   OutputsLeftOpen or UnknownError (runas impossible, stopped deployment).
  */
-export async function runHookScript(input: RunScriptInput): Promise<void> {
+export async function runHookScript(input: RunScriptInput): Promise<string> {
   const { script } = input;
   const path = await scriptPath(input.archiveDir, script.location);
   const command = await commandFor(path, script);
@@ -117,6 +117,7 @@ export async function runHookScript(input: RunScriptInput): Promise<void> {
     const how = result.code === null ? `was killed by ${result.signal}` : `exited with code ${result.code}`;
     throw fail("ScriptFailed", `Script at specified location: ${script.location} ${how}`);
   }
+  return logText;
 }
 
 /** The script's host path, checked to exist inside the revision and to be executable. */

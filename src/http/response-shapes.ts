@@ -61,7 +61,8 @@ export function createResponseShapes(
   };
   return {
     served(signingName, operations) {
-      if (!logFile) return;
+      // Only what a model can check counts (the agents' command service has none in botocore).
+      if (!logFile || !existsSync(path.join(dataDir, MODEL_NAMES[signingName] ?? signingName))) return;
       appendFileSync(logFile, [...operations].map((op) => `served ${signingName}.${op}\n`).join(""));
     },
     check(signingName, operation, output, protocol) {

@@ -1,7 +1,14 @@
 import { rmdir } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
-import { ConfigError, createLogger, systemClock, type Logger, type ServerConfig } from "../core/index.js";
+import {
+  ConfigError,
+  createLogger,
+  ServiceError,
+  systemClock,
+  type Logger,
+  type ServerConfig,
+} from "../core/index.js";
 import { createBus, type Bus } from "../platform/bus/index.js";
 import { createEnvelope, loadMasterKey } from "../platform/crypto/index.js";
 import { createQueue, createWorker, type JobHandler, type Queue } from "../platform/queue/index.js";
@@ -40,6 +47,7 @@ import { startGitSshServer, type GitSshServer } from "./git-ssh.js";
 import { registerLiveLogRoutes } from "./live-logs.js";
 import { createQueryHandler } from "./query-protocol.js";
 import { createResponseShapes } from "./response-shapes.js";
+import type { S3Service } from "../services/s3/index.js";
 import { createS3Endpoint } from "./s3/index.js";
 
 /** A server that is listening. */
@@ -210,6 +218,12 @@ export async function startServer(
         store,
         // An S3 revision must be a bucket of this server's S3 (`aws deploy push` uploads there).
         revisionBuckets: { bucketRegion: (executor, name) => s3.service.bucketRegion(name, executor) },
+        deployments: {
+          queue,
+          bus,
+          revisions: { find: (bucket, key) => findObject(s3.service, bucket, key) },
+          logger,
+        },
       }),
     ];
     const wired = wireModules(modules, bus);
@@ -402,6 +416,17 @@ async function listening(started: Promise<unknown>, host: string, port: number):
         `${host} is not an address of this machine; choose another with --host or PIPEWRIGHT_HOST`,
       );
     }
+    throw err;
+  }
+}
+
+/** An S3 revision's ETag, or undefined when its bucket or key does not exist. */
+async function findObject(s3: S3Service, bucket: string, key: string): Promise<{ eTag: string } | undefined> {
+  try {
+    return { eTag: (await s3.headObject({ bucket, key })).info.etag };
+  } catch (err) {
+    if (err instanceof ServiceError && (err.code === "NoSuchKey" || err.code === "NoSuchBucket"))
+      return undefined;
     throw err;
   }
 }

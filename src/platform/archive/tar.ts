@@ -37,6 +37,12 @@ export async function forEachTarEntry(
   try {
     for await (const source of parser) {
       const header: Header = source.header;
+      // `tar -C dir .` starts with the directory itself (`./`): the root it is unpacked into.
+      if (header.type === "directory" && isArchiveRoot(header.name)) {
+        source.resume();
+        await new Promise<void>((resolve, reject) => source.once("end", resolve).once("error", reject));
+        continue;
+      }
       // A Node stream in front of tar-stream's own, so consumers get what they expect.
       const stream = new PassThrough();
       // Its failure is the loop's (through `ended`), whether or not the callback listens.
@@ -146,4 +152,9 @@ export async function readAll(stream: Readable, limit = 64 * 2 ** 20): Promise<B
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);
+}
+
+/** Whether `name` names the directory an archive is unpacked into (`.`, `./`, `.//.`). */
+function isArchiveRoot(name: string): boolean {
+  return name.split("/").every((segment) => segment === "" || segment === ".");
 }

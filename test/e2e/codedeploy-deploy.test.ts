@@ -1,0 +1,298 @@
+/**
+ * Deployments really executed: a server, three `runAgent` loops (each with its own root directory)
+ * registered as on-premises instances, and the official SDK creating and watching deployments.
+ */
+import { execFileSync } from "node:child_process";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  BatchGetDeploymentInstancesCommand,
+  BatchGetDeploymentsCommand,
+  BatchGetDeploymentTargetsCommand,
+  CodeDeployClient,
+  CreateApplicationCommand,
+  CreateDeploymentCommand,
+  CreateDeploymentGroupCommand,
+  GetDeploymentCommand,
+  GetDeploymentInstanceCommand,
+  GetDeploymentTargetCommand,
+  ListDeploymentInstancesCommand,
+  ListDeploymentsCommand,
+  ListDeploymentTargetsCommand,
+  ListOnPremisesInstancesCommand,
+  StopDeploymentCommand,
+  type DeploymentInfo,
+} from "@aws-sdk/client-codedeploy";
+import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runAgent, type AgentResult } from "../../src/agent/index.js";
+import { startTestServer, type TestServer } from "../support/server.js";
+
+const ROLE = "arn:aws:iam::000000000000:role/codedeploy";
+const EVENTS = [
+  "ApplicationStop",
+  "DownloadBundle",
+  "BeforeInstall",
+  "Install",
+  "AfterInstall",
+  "ApplicationStart",
+  "ValidateService",
+];
+
+/** A gzipped tar bundle of `files` (path → content; `.sh` files are made executable). */
+function bundle(files: Record<string, string>): Buffer {
+  const dir = mkdtempSync(join(tmpdir(), "pw-bundle-"));
+  try {
+    for (const [path, content] of Object.entries(files)) {
+      mkdirSync(join(dir, path, ".."), { recursive: true });
+      writeFileSync(join(dir, path), content);
+      if (path.endsWith(".sh")) chmodSync(join(dir, path), 0o755);
+    }
+    return execFileSync("tar", ["-czf", "-", "-C", dir, "."]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe("CodeDeploy deployments through agents", () => {
+  let server: TestServer;
+  let cd: CodeDeployClient;
+  let s3: S3Client;
+  const roots: string[] = [];
+  /** Ends every agent still polling when the tests are done. */
+  const agentsDone = new AbortController();
+  let fleet = 0;
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    cd = new CodeDeployClient(server.clientConfig);
+    s3 = new S3Client(server.clientConfig);
+    await s3.send(new CreateBucketCommand({ Bucket: "bundles" }));
+    await cd.send(new CreateApplicationCommand({ applicationName: "web" }));
+  }, 60_000);
+
+  afterAll(async () => {
+    agentsDone.abort();
+    cd?.destroy();
+    s3?.destroy();
+    await server?.stop();
+    for (const root of roots) rmSync(root, { recursive: true, force: true });
+  });
+
+  /**
+   * A deployment group over `count` new agents tagged `fleet=<n>`, each running exactly one
+   * deployment (`once`); resolves when all of them are registered with their tags.
+   */
+  async function fleetOf(count: number, group: Record<string, unknown> = {}) {
+    const tag = `f${++fleet}`;
+    const groupName = `group-${tag}`;
+    await cd.send(
+      new CreateDeploymentGroupCommand({
+        applicationName: "web",
+        deploymentGroupName: groupName,
+        serviceRoleArn: ROLE,
+        onPremisesInstanceTagFilters: [{ Key: "fleet", Value: tag, Type: "KEY_AND_VALUE" }],
+        ...group,
+      }),
+    );
+    const agents: Array<{ name: string; root: string; done: Promise<AgentResult>; log: string[] }> = [];
+    for (let i = 1; i <= count; i++) {
+      const root = mkdtempSync(join(tmpdir(), "pw-agent-"));
+      roots.push(root);
+      const log: string[] = [];
+      const name = `${tag}-host-${i}`;
+      const done = runAgent({
+        endpoint: server.url,
+        key: { ...server.clientConfig.credentials, region: server.clientConfig.region },
+        name,
+        tags: [{ Key: "fleet", Value: tag }],
+        root,
+        once: true,
+        signal: agentsDone.signal,
+        heartbeatMs: 500,
+        log: (line) => log.push(line),
+      });
+      agents.push({ name, root, done, log });
+    }
+    await expect
+      .poll(
+        async () =>
+          (
+            await cd.send(
+              new ListOnPremisesInstancesCommand({
+                tagFilters: [{ Key: "fleet", Value: tag, Type: "KEY_AND_VALUE" }],
+              }),
+            )
+          ).instanceNames?.length,
+        { timeout: 20_000 },
+      )
+      .toBe(count);
+    return { groupName, tag, agents };
+  }
+
+  async function finished(deploymentId: string): Promise<DeploymentInfo> {
+    let info: DeploymentInfo | undefined;
+    await expect
+      .poll(
+        async () => {
+          info = (await cd.send(new GetDeploymentCommand({ deploymentId }))).deploymentInfo;
+          return info?.completeTime !== undefined;
+        },
+        { timeout: 60_000, interval: 200 },
+      )
+      .toBe(true);
+    return info!;
+  }
+
+  async function upload(key: string, files: Record<string, string>) {
+    await s3.send(new PutObjectCommand({ Bucket: "bundles", Key: key, Body: bundle(files) }));
+    return {
+      revisionType: "S3" as const,
+      s3Location: { bucket: "bundles", key, bundleType: "tgz" as const },
+    };
+  }
+
+  it("deploys a revision from S3 to three agents, one at a time, running every hook in order", async () => {
+    const { groupName, agents } = await fleetOf(3, { deploymentConfigName: "CodeDeployDefault.OneAtATime" });
+    const hook = (event: string) =>
+      `#!/bin/sh\necho "$LIFECYCLE_EVENT $DEPLOYMENT_GROUP_NAME $APPLICATION_NAME" >> /tmp/pw-hooks-$DEPLOYMENT_ID\necho ran ${event}\n`;
+    const revision = await upload("app-v1.tgz", {
+      "appspec.yml": [
+        "version: 0.0",
+        "os: linux",
+        "files:",
+        "  - source: site",
+        "    destination: /srv/site",
+        "hooks:",
+        ...["BeforeInstall", "AfterInstall", "ApplicationStart", "ValidateService"].flatMap((event) => [
+          `  ${event}:`,
+          `    - location: scripts/${event}.sh`,
+          "      timeout: 30",
+        ]),
+        "",
+      ].join("\n"),
+      "site/index.html": "<h1>v1</h1>\n",
+      ...Object.fromEntries(
+        ["BeforeInstall", "AfterInstall", "ApplicationStart", "ValidateService"].map((event) => [
+          `scripts/${event}.sh`,
+          hook(event),
+        ]),
+      ),
+    });
+    const { deploymentId } = await cd.send(
+      new CreateDeploymentCommand({ applicationName: "web", deploymentGroupName: groupName, revision }),
+    );
+    const info = await finished(deploymentId!);
+    if (info.status !== "Succeeded")
+      console.log(
+        JSON.stringify(info),
+        agents.map((a) => a.log),
+      );
+    expect(info).toMatchObject({
+      status: "Succeeded",
+      deploymentOverview: { Succeeded: 3, Failed: 0, Skipped: 0, InProgress: 0, Pending: 0 },
+      deploymentConfigName: "CodeDeployDefault.OneAtATime",
+      creator: "user",
+    });
+    for (const agent of agents) {
+      expect(await agent.done).toMatchObject({ failed: false });
+      expect(readFileSync(join(agent.root, "srv/site/index.html"), "utf8")).toBe("<h1>v1</h1>\n");
+    }
+
+    // Targets and instances, each with its lifecycle events and their diagnostics.
+    const targetIds = (await cd.send(new ListDeploymentTargetsCommand({ deploymentId }))).targetIds ?? [];
+    expect([...targetIds].sort()).toEqual(agents.map((a) => a.name));
+    const targets = (await cd.send(new BatchGetDeploymentTargetsCommand({ deploymentId, targetIds })))
+      .deploymentTargets!;
+    for (const target of targets) {
+      expect(target.deploymentTargetType).toBe("InstanceTarget");
+      expect(target.instanceTarget?.status).toBe("Succeeded");
+      expect(target.instanceTarget?.lifecycleEvents?.map((e) => e.lifecycleEventName)).toEqual(EVENTS);
+      expect(target.instanceTarget?.lifecycleEvents?.every((e) => e.status === "Succeeded")).toBe(true);
+    }
+    const one = await cd.send(new GetDeploymentTargetCommand({ deploymentId, targetId: agents[0]!.name }));
+    const install = one.deploymentTarget?.instanceTarget?.lifecycleEvents?.find(
+      (e) => e.lifecycleEventName === "AfterInstall",
+    );
+    expect(install?.diagnostics).toMatchObject({ errorCode: "Success" });
+    expect(install?.diagnostics?.logTail).toContain("ran AfterInstall");
+
+    const instanceIds = (await cd.send(new ListDeploymentInstancesCommand({ deploymentId }))).instancesList!;
+    expect(instanceIds).toHaveLength(3);
+    const instances = await cd.send(new BatchGetDeploymentInstancesCommand({ deploymentId, instanceIds }));
+    expect(instances.instancesSummary?.map((i) => i.status)).toEqual(["Succeeded", "Succeeded", "Succeeded"]);
+    const single = await cd.send(
+      new GetDeploymentInstanceCommand({ deploymentId, instanceId: instanceIds[0] }),
+    );
+    expect(single.instanceSummary?.lifecycleEvents).toHaveLength(EVENTS.length);
+
+    // One at a time: no instance started before the previous one finished.
+    const spans = targets
+      .map((t) => t.instanceTarget!.lifecycleEvents!)
+      .map((events) => ({ start: events[0]!.startTime!.getTime(), end: events.at(-1)!.endTime!.getTime() }))
+      .sort((a, b) => a.start - b.start);
+    for (let i = 1; i < spans.length; i++) expect(spans[i]!.start).toBeGreaterThanOrEqual(spans[i - 1]!.end);
+
+    const listed = await cd.send(
+      new ListDeploymentsCommand({ applicationName: "web", deploymentGroupName: groupName }),
+    );
+    expect(listed.deployments).toEqual([deploymentId]);
+    const batch = await cd.send(new BatchGetDeploymentsCommand({ deploymentIds: [deploymentId!] }));
+    expect(batch.deploymentsInfo?.[0]?.status).toBe("Succeeded");
+  });
+
+  it("fails the deployment when a hook fails, with the script's diagnostics, and rolls back by itself", async () => {
+    const { groupName, agents } = await fleetOf(2, {
+      deploymentConfigName: "CodeDeployDefault.AllAtOnce",
+      autoRollbackConfiguration: { enabled: true, events: ["DEPLOYMENT_FAILURE"] },
+    });
+    const revision = await upload("app-broken.tgz", {
+      "appspec.yml": "version: 0.0\nos: linux\nhooks:\n  AfterInstall:\n    - location: fail.sh\n",
+      "fail.sh": "#!/bin/sh\necho 'about to fail'\nexit 3\n",
+    });
+    const { deploymentId } = await cd.send(
+      new CreateDeploymentCommand({ applicationName: "web", deploymentGroupName: groupName, revision }),
+    );
+    const info = await finished(deploymentId!);
+    expect(info.status).toBe("Failed");
+    expect(info.errorInformation?.code).toBeDefined();
+    for (const agent of agents) expect((await agent.done).failed).toBe(true);
+    const target = await cd.send(new GetDeploymentTargetCommand({ deploymentId, targetId: agents[0]!.name }));
+    const failed = target.deploymentTarget?.instanceTarget?.lifecycleEvents?.find(
+      (e) => e.status === "Failed",
+    );
+    expect(failed).toMatchObject({
+      lifecycleEventName: "AfterInstall",
+      diagnostics: { errorCode: "ScriptFailed", scriptName: "fail.sh" },
+    });
+    expect(failed?.diagnostics?.logTail).toContain("about to fail");
+    // No revision ever succeeded in this group: nothing to roll back to, and AWS says so.
+    expect(info.rollbackInfo?.rollbackMessage ?? "").toMatch(/no successful deployment to go back to/);
+  });
+
+  it("stops a deployment on request", async () => {
+    const { groupName, agents } = await fleetOf(1);
+    const revision = await upload("app-slow.tgz", {
+      "appspec.yml":
+        "version: 0.0\nos: linux\nhooks:\n  ApplicationStart:\n    - location: slow.sh\n      timeout: 120\n",
+      "slow.sh": "#!/bin/sh\nsleep 60\n",
+    });
+    const { deploymentId } = await cd.send(
+      new CreateDeploymentCommand({ applicationName: "web", deploymentGroupName: groupName, revision }),
+    );
+    await expect
+      .poll(
+        async () =>
+          (await cd.send(new GetDeploymentCommand({ deploymentId }))).deploymentInfo?.deploymentOverview
+            ?.InProgress,
+        { timeout: 20_000 },
+      )
+      .toBe(1);
+    const stopped = await cd.send(new StopDeploymentCommand({ deploymentId }));
+    expect(stopped.status).toBe("Succeeded");
+    const info = await finished(deploymentId!);
+    expect(info.status).toBe("Stopped");
+    expect(existsSync(agents[0]!.root)).toBe(true);
+  });
+});
