@@ -24,7 +24,7 @@ import {
 } from "../services/iam/index.js";
 import { createCodeBuild, type CodeBuild, type RunBuild } from "../services/codebuild/index.js";
 import { createCodeCommit, type CodeCommit } from "../services/codecommit/index.js";
-import { createCodeDeploy } from "../services/codedeploy/index.js";
+import { createCodeDeploy, type DeploymentTimeouts } from "../services/codedeploy/index.js";
 import { createCodePipeline } from "../services/codepipeline/index.js";
 import {
   jsonServicesOf,
@@ -44,6 +44,7 @@ import { registerCodeBuildRoutes } from "./codebuild-routes.js";
 import { createJsonHandler } from "./json-protocol.js";
 import { registerGitHttpRoutes } from "./git-http.js";
 import { startGitSshServer, type GitSshServer } from "./git-ssh.js";
+import { createDeploymentBalancers } from "./deployment-balancers.js";
 import { registerLiveLogRoutes } from "./live-logs.js";
 import { createQueryHandler } from "./query-protocol.js";
 import { createResponseShapes } from "./response-shapes.js";
@@ -110,6 +111,8 @@ export interface StartServerOptions {
   runBuild?: RunBuild;
   /** Milliseconds in a minute of CodeBuild's queued timeout; default 60 000 (tests shorten it). */
   codebuildMinuteMs?: number;
+  /** CodeDeploy's agent timeout and long-poll hold; default 5 minutes and 20 s (tests shorten them). */
+  codedeployTimeouts?: Partial<DeploymentTimeouts>;
 }
 
 /** Starts a Pipewright server: data directory, store, root user, every service, one HTTP port. */
@@ -187,6 +190,7 @@ export async function startServer(
       logger,
       ...(options.codebuildMinuteMs !== undefined ? { minuteMs: options.codebuildMinuteMs } : {}),
     });
+    const balancers = createDeploymentBalancers({ host: config.host, logger });
     const modules: ServiceModule[] = [
       createSts(),
       createIam({ clock: systemClock }),
@@ -222,6 +226,9 @@ export async function startServer(
           queue,
           bus,
           revisions: { find: (bucket, key) => findObject(s3.service, bucket, key) },
+          // Traffic-controlled groups get a load balancer on this server's host.
+          traffic: balancers,
+          ...(options.codedeployTimeouts ? { timeouts: options.codedeployTimeouts } : {}),
           logger,
         },
       }),
@@ -318,6 +325,7 @@ export async function startServer(
           await ssh?.close();
           // Workers first (their handlers write to the store and emit events), then the bus.
           await Promise.all([buildWorker.stop(), timerWorker.stop()]);
+          await balancers.close();
           await engine?.close();
           await bus.stop();
           await queue.close();

@@ -21,13 +21,16 @@ import {
   ListDeploymentsCommand,
   ListDeploymentTargetsCommand,
   ListOnPremisesInstancesCommand,
+  RegisterOnPremisesInstanceCommand,
   StopDeploymentCommand,
   type DeploymentInfo,
 } from "@aws-sdk/client-codedeploy";
 import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runAgent, type AgentResult } from "../../src/agent/index.js";
+import { addTestPrincipal } from "../support/principals.js";
 import { startTestServer, type TestServer } from "../support/server.js";
+import { jsonCall } from "../support/signed-fetch.js";
 
 const ROLE = "arn:aws:iam::000000000000:role/codedeploy";
 const EVENTS = [
@@ -65,7 +68,8 @@ describe("CodeDeploy deployments through agents", () => {
   let fleet = 0;
 
   beforeAll(async () => {
-    server = await startTestServer();
+    // Long polls answer within 2 s, and an agent that stops reporting fails its instance in 5 s.
+    server = await startTestServer({ server: { codedeployTimeouts: { pollHoldMs: 2000, agentMs: 5000 } } });
     cd = new CodeDeployClient(server.clientConfig);
     s3 = new S3Client(server.clientConfig);
     await s3.send(new CreateBucketCommand({ Bucket: "bundles" }));
@@ -294,5 +298,26 @@ describe("CodeDeploy deployments through agents", () => {
     const info = await finished(deploymentId!);
     expect(info.status).toBe("Stopped");
     expect(existsSync(agents[0]!.root)).toBe(true);
+  });
+
+  it("lets only an instance's own IAM user poll and report for it", async () => {
+    const owner = await addTestPrincipal(server, "host-owner");
+    const other = await addTestPrincipal(server, "someone-else");
+    await cd.send(new RegisterOnPremisesInstanceCommand({ instanceName: "owned", iamUserArn: owner.arn }));
+    const poll = (who: typeof owner) =>
+      jsonCall(
+        server,
+        "CodeDeployCommandService_v20141006.PollHostCommand",
+        JSON.stringify({ HostIdentifier: owner.arn }),
+        { service: "codedeploy-commands", credentials: who, signal: AbortSignal.timeout(30_000) },
+      );
+    const refused = await poll(other);
+    expect(refused.status).toBe(400);
+    const body = (await refused.json()) as { __type: string; message: string };
+    expect(body.__type).toContain("ClientException");
+    expect(body.message).toContain("is registered to arn:aws:iam::");
+    // Its owner is answered (after the long poll's hold, with no command).
+    const answered = await poll(owner);
+    expect(answered.status).toBe(200);
   });
 });

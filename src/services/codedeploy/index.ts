@@ -1,4 +1,4 @@
 export { createCodeDeploy } from "./service.js";
 export type { CodeDeployDeps, RevisionBuckets } from "./deps.js";
-export type { TrafficControl, TrafficTarget } from "./deployments/runtime.js";
+export type { DeploymentTimeouts, TrafficControl, TrafficTarget } from "./deployments/runtime.js";
 export { DEPLOYMENT_EVENT, INSTANCE_EVENT } from "./deployments/events.js";

@@ -23,7 +23,6 @@ import {
 import { createCommandTimeoutHandler, createTrafficHandler } from "./deployments/jobs.js";
 import {
   batchGetDeployments,
-  continueDeployment,
   createDeployment,
   getDeployment,
   listDeployments,
@@ -176,7 +175,7 @@ function deploymentOperations(
     batchGetDeployments(rt),
     listDeployments(rt),
     stopDeployment(rt),
-    continueDeployment(rt),
+    // ContinueDeployment joins with blue/green deployments, the only ones that wait for it.
     listDeploymentTargets(),
     batchGetDeploymentTargets(),
     getDeploymentTarget(),

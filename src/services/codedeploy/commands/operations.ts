@@ -4,10 +4,15 @@ import { operation } from "../../kit/index.js";
 import { completeEvent, markEventStarted } from "../deployments/engine.js";
 import { requireDeployment } from "../deployments/rows.js";
 import { hostKey, type DeploymentRuntime } from "../deployments/runtime.js";
-import { instanceByHostIdentifier, type StoredInstance } from "../instances/rows.js";
+import {
+  findInstance,
+  instanceByHostIdentifier,
+  storedInstance,
+  type StoredInstance,
+} from "../instances/rows.js";
 import type { Kysely } from "kysely";
 import type { Database } from "../../../platform/store/index.js";
-import type { RequestContext } from "../../kit/index.js";
+import type { Principal, RequestContext } from "../../kit/index.js";
 import { parseDiagnostics } from "./diagnostics.js";
 import { deploymentSpecification } from "./spec.js";
 import { endHostCommand, findHostCommand, nextPendingCommand, type HostCommandRow } from "./rows.js";
@@ -44,7 +49,22 @@ async function requireHost(
         `RegisterOnPremisesInstance (its instance ARN, IAM session ARN or IAM user ARN identifies the host).`,
     );
   }
+  checkSpeaksFor(ctx.principal, instance, hostIdentifier);
   return instance;
+}
+
+/**
+ * An instance registered with an IAM user ARN is that user's: only its keys
+ * may poll and report for it, so one host's credentials cannot take or finish another's commands.
+ * An IAM session ARN cannot be checked here (no role sessions are issued), so such an instance
+ * answers any principal of the account allowed to call the command service.
+ */
+function checkSpeaksFor(principal: Principal, instance: StoredInstance, host: string): void {
+  if (instance.iamUserArn === undefined || principal.arn === instance.iamUserArn) return;
+  throw clientError(
+    `${principal.arn} cannot act for ${host}: the instance ${instance.instanceName} is registered to ` +
+      `${instance.iamUserArn}; run its agent with that user's access keys.`,
+  );
 }
 
 async function requireCommand(
@@ -59,6 +79,8 @@ async function requireCommand(
       `HostCommandIdentifier ${id} names no host command: use the one PollHostCommand returned.`,
     );
   }
+  const row = await findInstance(trx, ctx, command.instance_name);
+  if (row) checkSpeaksFor(ctx.principal, storedInstance(row), command.instance_name);
   return command;
 }
 

@@ -1,10 +1,12 @@
+import type { MinimumHealthyHosts } from "../deployments/rollout.js";
 import type { StoredDeploymentConfig } from "./rows.js";
 
 /**
  * The predefined configurations of the EC2/On-Premises compute platform, the same in every account
  * and region (so not stored). AWS documents OneAtATime as "all instances but one kept healthy" and
  * answers GetDeploymentConfig for it with a type outside the model's enum (`MOST_CONCURRENCY`, 1);
- * FLEET_PERCENT 99 is the model's way to say "all but one" for fleets of up to 100 instances.
+ * FLEET_PERCENT 99 is what the API answers here, within the model; deployments use all-but-one
+ * itself (see {@link rolloutMinimumOf}).
  */
 export const BUILT_IN_CONFIGS: readonly StoredDeploymentConfig[] = [
   {
@@ -55,4 +57,14 @@ export const BUILT_IN_PREFIX = "CodeDeployDefault.";
 /** The built-in configuration called `name`, or undefined. */
 export function builtInConfig(name: string): StoredDeploymentConfig | undefined {
   return BUILT_IN_CONFIGS.find((c) => c.deploymentConfigName === name);
+}
+
+/**
+ * The minimum healthy hosts a deployment under `config` keeps: OneAtATime's is all instances but
+ * one (so the last instance may fail and the deployment still succeed, as AWS documents).
+ */
+export function rolloutMinimumOf(config: StoredDeploymentConfig): MinimumHealthyHosts {
+  return config.deploymentConfigName === "CodeDeployDefault.OneAtATime"
+    ? { type: "MOST_CONCURRENCY", value: 1 }
+    : config.minimumHealthyHosts;
 }

@@ -1,8 +1,9 @@
 import { z } from "zod";
 import type { JobHandler } from "../../../platform/queue/index.js";
 import { endHostCommand, findHostCommand } from "../commands/rows.js";
-import { requireDeploymentGroup } from "../groups/rows.js";
-import { instancesMatching } from "../instances/rows.js";
+import { requireApplicationRow } from "../applications/rows.js";
+import { groupInfo, groupTags, requireGroupRow } from "../groups/rows.js";
+import { findInstance, storedInstance } from "../instances/rows.js";
 import { completeEvent } from "./engine.js";
 import { lockDeployment, parsePlan } from "./rows.js";
 import { COMMAND_TIMEOUT_JOB, type DeploymentRuntime } from "./runtime.js";
@@ -68,31 +69,20 @@ export function createTrafficHandler(rt: DeploymentRuntime): JobHandler {
     let failure: string | undefined;
     try {
       if (!rt.traffic) throw new Error("this server runs no load balancer for deployment groups");
-      const group = await requireDeploymentGroup(
-        rt.store.db,
-        scope,
-        deployment.application_name,
-        deployment.deployment_group_name,
-      );
-      const [instance] = (await instancesMatching(rt.store.db, scope, {})).filter(
-        (i) => i.instanceName === targetId,
-      );
-      const plan = parsePlan(deployment);
+      const app = await requireApplicationRow(rt.store.db, scope, deployment.application_name);
+      const group = await requireGroupRow(rt.store.db, app, deployment.deployment_group_name);
+      const instance = await findInstance(rt.store.db, scope, targetId);
+      const loadBalancerInfo =
+        parsePlan(deployment).loadBalancerInfo ?? groupInfo(app, group).loadBalancerInfo;
       const target = {
         ...scope,
         applicationName: deployment.application_name,
         deploymentGroupName: deployment.deployment_group_name,
         deploymentGroupId: deployment.deployment_group_id,
         instanceName: targetId,
-        tags: instance?.tags ?? [],
-        ...((plan.loadBalancerInfo ?? group.info.loadBalancerInfo)
-          ? {
-              loadBalancerInfo: (plan.loadBalancerInfo ?? group.info.loadBalancerInfo) as Record<
-                string,
-                unknown
-              >,
-            }
-          : {}),
+        tags: instance ? storedInstance(instance).tags : [],
+        groupTags: groupTags(group),
+        ...(loadBalancerInfo ? { loadBalancerInfo: loadBalancerInfo as Record<string, unknown> } : {}),
       };
       if (event === "BlockTraffic") await rt.traffic.block(target);
       else await rt.traffic.allow(target);

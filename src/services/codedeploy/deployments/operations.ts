@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { decodePageToken, encodePageToken, operation, type OperationContext } from "../../kit/index.js";
+import { rolloutMinimumOf } from "../configs/built-ins.js";
 import { requireDeploymentConfig } from "../configs/rows.js";
 import { requireDeploymentGroup } from "../groups/rows.js";
 import { createDeploymentRecord } from "./create.js";
@@ -87,7 +88,7 @@ export async function startDeployment(
     group,
     deploymentConfigName: config.deploymentConfigName,
     creator: options.creator ?? "user",
-    plan: planOf(input, group, config.minimumHealthyHosts, revision),
+    plan: planOf(input, group, rolloutMinimumOf(config), revision),
     ...(options.externalId !== undefined ? { externalId: options.externalId } : {}),
   });
 }
@@ -307,32 +308,6 @@ export function stopDeployment(rt: DeploymentRuntime) {
         input.autoRollbackEnabled !== undefined ? { rollback: input.autoRollbackEnabled } : {},
       );
       return { status: "Succeeded", statusMessage: `Deployment ${deployment.deployment_id} was stopped.` };
-    },
-  });
-}
-
-/** ContinueDeployment: only blue/green deployments wait for it, and none waits here yet. */
-export function continueDeployment(_rt: DeploymentRuntime) {
-  return operation({
-    name: "ContinueDeployment",
-    input: z.object({
-      deploymentId: DeploymentId.optional(),
-      deploymentWaitType: z.enum(["READY_WAIT", "TERMINATION_WAIT"]).optional(),
-    }),
-    handler: async (input, ctx) => {
-      if (input.deploymentId === undefined)
-        throw deploymentError("DeploymentIdRequiredException", "deploymentId is required.");
-      const deployment = await requireDeployment(ctx.trx, ctx, input.deploymentId);
-      if (FINAL_DEPLOYMENT_STATUSES.has(deployment.status)) {
-        throw deploymentError(
-          "DeploymentAlreadyCompletedException",
-          `Deployment ${deployment.deployment_id} has already ended (${deployment.status}).`,
-        );
-      }
-      throw deploymentError(
-        "DeploymentIsNotInReadyStateException",
-        `Deployment ${deployment.deployment_id} is ${deployment.status}, not waiting: only a blue/green deployment waits for ContinueDeployment.`,
-      );
     },
   });
 }

@@ -1,14 +1,19 @@
 /**
  * Which instances to deploy to next, under the deployment configuration's minimum healthy hosts
- * ("Working with deployment configurations in CodeDeploy"). An instance is healthy unless it is
- * being deployed to or its deployment failed; the fleet never goes below the minimum, except that
- * one instance is always allowed to proceed (so a minimum equal to the fleet, like OneAtATime's
- * 99 %, means one at a time). Pure: the engine applies what it decides.
+ * ("CodeDeploy instance health"). An instance is healthy unless it is being deployed to or its
+ * deployment failed. The fleet never goes below the minimum by taking another instance offline;
+ * with nothing in progress and no failure, one instance may always proceed (so a minimum equal to
+ * the fleet means one at a time). The deployment succeeds when every instance is done and at least
+ * the minimum — and at least one — succeeded. Pure: the engine applies what it decides.
  */
 
-/** AWS's `MinimumHealthyHosts`. */
+/**
+ * AWS's `MinimumHealthyHosts`, plus the type AWS itself answers for CodeDeployDefault.OneAtATime:
+ * MOST_CONCURRENCY 1, all instances but one kept healthy — so a failure of the last instance still
+ * lets the deployment succeed.
+ */
 export interface MinimumHealthyHosts {
-  type: "HOST_COUNT" | "FLEET_PERCENT";
+  type: "HOST_COUNT" | "FLEET_PERCENT" | "MOST_CONCURRENCY";
   value: number;
 }
 
@@ -29,6 +34,7 @@ export type RolloutStep =
 
 /** The minimum number of healthy instances of a fleet of `total`: percentages round up, as on AWS. */
 export function minimumHealthyCount(min: MinimumHealthyHosts, total: number): number {
+  if (min.type === "MOST_CONCURRENCY") return Math.max(0, total - min.value);
   return min.type === "HOST_COUNT" ? min.value : Math.ceil((total * min.value) / 100);
 }
 
@@ -52,25 +58,22 @@ export function invalidHealthConstraints(min: MinimumHealthyHosts, total: number
 export function nextRolloutStep(min: MinimumHealthyHosts, counts: RolloutCounts): RolloutStep {
   const total = counts.pending + counts.inProgress + counts.succeeded + counts.failed;
   const needed = minimumHealthyCount(min, total);
-  if (counts.failed > 0 && total - counts.failed < needed) {
-    return {
-      kind: "fail",
-      message:
-        `The overall deployment failed because too many individual instances failed deployment, ` +
-        `too few healthy instances are available for deployment, or some instances in your ` +
-        `deployment group are experiencing problems (${counts.failed} of ${total} failed; at least ` +
-        `${needed} must stay healthy).`,
-    };
-  }
+  const toSucceed = Math.max(1, needed);
+  const tooFew = (why: string): RolloutStep => ({
+    kind: "fail",
+    message:
+      `The overall deployment failed because too many individual instances failed deployment, ` +
+      `too few healthy instances are available for deployment, or some instances in your ` +
+      `deployment group are experiencing problems (${counts.failed} of ${total} failed; ${why}).`,
+  });
+  if (total - counts.failed < toSucceed) return tooFew(`at least ${toSucceed} must succeed`);
   if (counts.pending === 0 && counts.inProgress === 0) {
-    if (counts.succeeded >= Math.max(1, needed)) return { kind: "succeed" };
-    return {
-      kind: "fail",
-      message: `The deployment failed: ${counts.succeeded} of ${total} instances succeeded, ${Math.max(1, needed)} needed.`,
-    };
+    return counts.succeeded >= toSucceed ? { kind: "succeed" } : tooFew(`at least ${toSucceed} must succeed`);
   }
   const healthy = total - counts.failed - counts.inProgress;
-  let count = Math.min(counts.pending, healthy - needed);
-  if (count < 1 && counts.inProgress === 0 && counts.pending > 0) count = 1;
-  return count > 0 ? { kind: "start", count } : { kind: "wait" };
+  const room = Math.min(counts.pending, healthy - needed);
+  if (room > 0) return { kind: "start", count: room };
+  if (counts.inProgress > 0 || counts.pending === 0) return { kind: "wait" };
+  if (counts.failed === 0) return { kind: "start", count: 1 };
+  return tooFew(`taking another instance offline would leave fewer than ${needed} healthy`);
 }

@@ -31,6 +31,8 @@ export interface TrafficTarget {
   instanceName: string;
   /** The instance's tags: where its application listens is one of them. */
   tags: Array<{ Key: string; Value: string }>;
+  /** The deployment group's own tags (TagResource): its balancer's port is one of them. */
+  groupTags: Array<{ Key: string; Value: string }>;
   loadBalancerInfo?: Record<string, unknown>;
 }
 
