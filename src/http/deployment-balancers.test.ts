@@ -1,16 +1,8 @@
-import { createServer } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
+import { freePort } from "../../test/support/postgres.js";
 import { createLogger } from "../core/index.js";
 import type { TrafficTarget } from "../services/codedeploy/index.js";
 import { createDeploymentBalancers, type DeploymentBalancers } from "./deployment-balancers.js";
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 function target(app: string | undefined, port: string | undefined): TrafficTarget {
   return {

@@ -2,8 +2,7 @@
  * Deployments really executed: a server, three `runAgent` loops (each with its own root directory)
  * registered as on-premises instances, and the official SDK creating and watching deployments.
  */
-import { execFileSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -30,6 +29,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runAgent, type AgentResult } from "../../src/agent/index.js";
 import { addTestPrincipal } from "../support/principals.js";
 import { startTestServer, type TestServer } from "../support/server.js";
+import { tgzOf } from "./codedeploy-support.js";
 import { jsonCall } from "../support/signed-fetch.js";
 
 const ROLE = "arn:aws:iam::000000000000:role/codedeploy";
@@ -42,21 +42,6 @@ const EVENTS = [
   "ApplicationStart",
   "ValidateService",
 ];
-
-/** A gzipped tar bundle of `files` (path → content; `.sh` files are made executable). */
-function bundle(files: Record<string, string>): Buffer {
-  const dir = mkdtempSync(join(tmpdir(), "pw-bundle-"));
-  try {
-    for (const [path, content] of Object.entries(files)) {
-      mkdirSync(join(dir, path, ".."), { recursive: true });
-      writeFileSync(join(dir, path), content);
-      if (path.endsWith(".sh")) chmodSync(join(dir, path), 0o755);
-    }
-    return execFileSync("tar", ["-czf", "-", "-C", dir, "."]);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 describe("CodeDeploy deployments through agents", () => {
   let server: TestServer;
@@ -150,7 +135,7 @@ describe("CodeDeploy deployments through agents", () => {
   }
 
   async function upload(key: string, files: Record<string, string>) {
-    await s3.send(new PutObjectCommand({ Bucket: "bundles", Key: key, Body: bundle(files) }));
+    await s3.send(new PutObjectCommand({ Bucket: "bundles", Key: key, Body: tgzOf(files) }));
     return {
       revisionType: "S3" as const,
       s3Location: { bucket: "bundles", key, bundleType: "tgz" as const },

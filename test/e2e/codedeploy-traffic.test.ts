@@ -3,9 +3,7 @@
  * processes, each with its own root directory and its own app port, run a small HTTP app that
  * their hooks stop and start; 20 requests/s go through the deployment group's balancer.
  */
-import { execFileSync } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -21,22 +19,14 @@ import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { send, startLoad } from "../../src/http/balancer/fixtures/targets.fixture.js";
 import { spawnPipewright, type CliProcess } from "../support/cli.js";
+import { freePort } from "../support/postgres.js";
 import { startTestServer, type TestServer } from "../support/server.js";
+import { tgzOf } from "./codedeploy-support.js";
 
 const ROLE = "arn:aws:iam::000000000000:role/codedeploy";
 
-/** A port nothing listens on right now. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 /** The revision: an app answering with its version and instance, and hooks that stop, start and check it. */
 function bundle(version: string): Buffer {
-  const dir = mkdtempSync(join(tmpdir(), "pw-traffic-bundle-"));
   const files: Record<string, string> = {
     "appspec.yml": [
       "version: 0.0",
@@ -76,16 +66,7 @@ function bundle(version: string): Buffer {
       "",
     ].join("\n"),
   };
-  try {
-    for (const [path, content] of Object.entries(files)) {
-      mkdirSync(join(dir, path, ".."), { recursive: true });
-      writeFileSync(join(dir, path), content);
-      if (path.endsWith(".sh")) chmodSync(join(dir, path), 0o755);
-    }
-    return execFileSync("tar", ["-czf", "-", "-C", dir, "."]);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  return tgzOf(files);
 }
 
 describe("CodeDeploy traffic control through the built-in load balancer", () => {
