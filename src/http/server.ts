@@ -191,6 +191,20 @@ export async function startServer(
       ...(options.codebuildMinuteMs !== undefined ? { minuteMs: options.codebuildMinuteMs } : {}),
     });
     const balancers = createDeploymentBalancers({ host: config.host, logger });
+    const codedeploy = createCodeDeploy({
+      store,
+      // An S3 revision must be a bucket of this server's S3 (`aws deploy push` uploads there).
+      revisionBuckets: { bucketRegion: (executor, name) => s3.service.bucketRegion(name, executor) },
+      deployments: {
+        queue,
+        bus,
+        revisions: { find: (bucket, key) => findObject(s3.service, bucket, key) },
+        // Traffic-controlled groups get a load balancer on this server's host.
+        traffic: balancers,
+        ...(options.codedeployTimeouts ? { timeouts: options.codedeployTimeouts } : {}),
+        logger,
+      },
+    });
     const modules: ServiceModule[] = [
       createSts(),
       createIam({ clock: systemClock }),
@@ -200,6 +214,7 @@ export async function startServer(
       // Builds a previous process left running end before a recovered push could start another.
       codebuild,
       codecommit,
+      codedeploy,
       createCodePipeline({
         store,
         queue,
@@ -215,22 +230,10 @@ export async function startServer(
           buildOutcome: (executor, scope, id) => codebuild.buildOutcome(executor, scope, id),
           stopBuild: (executor, scope, id) => codebuild.stopBuild(executor, scope, id),
         },
+        // Deploy / AWS / CodeDeploy actions deploy to this server's deployment groups.
+        ...(codedeploy.deployments ? { deployments: codedeploy.deployments } : {}),
         publicUrl: () => publicUrl,
         logger,
-      }),
-      createCodeDeploy({
-        store,
-        // An S3 revision must be a bucket of this server's S3 (`aws deploy push` uploads there).
-        revisionBuckets: { bucketRegion: (executor, name) => s3.service.bucketRegion(name, executor) },
-        deployments: {
-          queue,
-          bus,
-          revisions: { find: (bucket, key) => findObject(s3.service, bucket, key) },
-          // Traffic-controlled groups get a load balancer on this server's host.
-          traffic: balancers,
-          ...(options.codedeployTimeouts ? { timeouts: options.codedeployTimeouts } : {}),
-          logger,
-        },
       }),
     ];
     const wired = wireModules(modules, bus);

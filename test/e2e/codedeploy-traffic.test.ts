@@ -3,7 +3,7 @@
  * processes, each with its own root directory and its own app port, run a small HTTP app that
  * their hooks stop and start; 20 requests/s go through the deployment group's balancer.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -12,70 +12,23 @@ import {
   CreateDeploymentCommand,
   CreateDeploymentGroupCommand,
   GetDeploymentCommand,
-  ListOnPremisesInstancesCommand,
   type DeploymentInfo,
 } from "@aws-sdk/client-codedeploy";
 import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { send, startLoad } from "../../src/http/balancer/fixtures/targets.fixture.js";
-import { spawnPipewright, type CliProcess } from "../support/cli.js";
 import { freePort } from "../support/postgres.js";
 import { startTestServer, type TestServer } from "../support/server.js";
-import { tgzOf } from "./codedeploy-support.js";
+import { shopFiles, startShopFleet, tgzOf, type ShopFleet } from "./codedeploy-support.js";
 
 const ROLE = "arn:aws:iam::000000000000:role/codedeploy";
-
-/** The revision: an app answering with its version and instance, and hooks that stop, start and check it. */
-function bundle(version: string): Buffer {
-  const files: Record<string, string> = {
-    "appspec.yml": [
-      "version: 0.0",
-      "os: linux",
-      "hooks:",
-      "  ApplicationStop:",
-      "    - location: scripts/stop.sh",
-      "  ApplicationStart:",
-      "    - location: scripts/start.sh",
-      "  ValidateService:",
-      "    - location: scripts/validate.sh",
-      "      timeout: 20",
-      "",
-    ].join("\n"),
-    "app/server.js": [
-      'const http = require("node:http");',
-      "http.createServer((req, res) => {",
-      "  req.resume();",
-      '  req.on("end", () => {',
-      `    res.setHeader("x-target", process.env.INSTANCE);`,
-      `    res.end("${version} " + process.env.INSTANCE + "\\n");`,
-      "  });",
-      '}).listen(Number(process.env.APP_PORT), "127.0.0.1");',
-      "",
-    ].join("\n"),
-    // Each agent's environment says where its app listens and where its pid is kept.
-    "scripts/stop.sh":
-      '#!/bin/sh\nif [ -f "$PID_FILE" ]; then kill "$(cat "$PID_FILE")" 2>/dev/null; rm -f "$PID_FILE"; fi\nsleep 0.2\n',
-    "scripts/start.sh": `#!/bin/sh\nnohup node "$PWD/app/server.js" > /dev/null 2>&1 < /dev/null &\necho $! > "$PID_FILE"\n`,
-    "scripts/validate.sh": [
-      "#!/bin/sh",
-      "for i in $(seq 1 100); do",
-      `  node -e 'require("node:http").get("http://127.0.0.1:"+process.env.APP_PORT, r => process.exit(r.statusCode === 200 ? 0 : 1)).on("error", () => process.exit(1))' && exit 0`,
-      "  sleep 0.1",
-      "done",
-      "echo app did not answer; exit 1",
-      "",
-    ].join("\n"),
-  };
-  return tgzOf(files);
-}
 
 describe("CodeDeploy traffic control through the built-in load balancer", () => {
   let server: TestServer;
   let cd: CodeDeployClient;
   let s3: S3Client;
   let work: string;
-  const agents: CliProcess[] = [];
-  const pidFiles: string[] = [];
+  let fleet: ShopFleet | undefined;
 
   beforeAll(async () => {
     server = await startTestServer();
@@ -86,15 +39,7 @@ describe("CodeDeploy traffic control through the built-in load balancer", () => 
   }, 60_000);
 
   afterAll(async () => {
-    for (const agent of agents) agent.child.kill("SIGTERM");
-    await Promise.all(agents.map((a) => a.exited));
-    for (const file of pidFiles) {
-      try {
-        process.kill(Number(readFileSync(file, "utf8")), "SIGTERM");
-      } catch {
-        // Not running.
-      }
-    }
+    await fleet?.stop();
     cd?.destroy();
     s3?.destroy();
     await server?.stop();
@@ -103,7 +48,7 @@ describe("CodeDeploy traffic control through the built-in load balancer", () => 
 
   async function deploy(group: string, version: string): Promise<DeploymentInfo> {
     const key = `web-${version}.tgz`;
-    await s3.send(new PutObjectCommand({ Bucket: "releases", Key: key, Body: bundle(version) }));
+    await s3.send(new PutObjectCommand({ Bucket: "releases", Key: key, Body: tgzOf(shopFiles(version)) }));
     const { deploymentId } = await cd.send(
       new CreateDeploymentCommand({
         applicationName: "shop",
@@ -139,49 +84,7 @@ describe("CodeDeploy traffic control through the built-in load balancer", () => 
         tags: [{ Key: "pipewright:balancer-port", Value: String(balancerPort) }],
       }),
     );
-    for (let i = 1; i <= 3; i++) {
-      const appPort = await freePort();
-      const root = join(work, `host-${i}`);
-      mkdirSync(root);
-      const pidFile = join(work, `app-${i}.pid`);
-      pidFiles.push(pidFile);
-      agents.push(
-        spawnPipewright(
-          [
-            "agent",
-            "--endpoint",
-            server.url,
-            "--name",
-            `shop-${i}`,
-            "--tags",
-            `role=shop,pipewright:app=127.0.0.1:${appPort}`,
-            "--root",
-            root,
-          ],
-          {
-            AWS_ACCESS_KEY_ID: server.clientConfig.credentials.accessKeyId,
-            AWS_SECRET_ACCESS_KEY: server.clientConfig.credentials.secretAccessKey,
-            AWS_REGION: server.clientConfig.region,
-            APP_PORT: String(appPort),
-            INSTANCE: `shop-${i}`,
-            PID_FILE: pidFile,
-          },
-        ),
-      );
-    }
-    await expect
-      .poll(
-        async () =>
-          (
-            await cd.send(
-              new ListOnPremisesInstancesCommand({
-                tagFilters: [{ Key: "role", Value: "shop", Type: "KEY_AND_VALUE" }],
-              }),
-            )
-          ).instanceNames?.length,
-        { timeout: 30_000 },
-      )
-      .toBe(3);
+    fleet = await startShopFleet(server, work, { prefix: "shop", role: "shop", count: 3 });
 
     const first = await deploy("prod", "v1");
     expect(first.status, JSON.stringify(first.errorInformation)).toBe("Succeeded");

@@ -1,4 +1,5 @@
-export { createCodeDeploy } from "./service.js";
+export { createCodeDeploy, type CodeDeploy } from "./service.js";
+export type { DeploymentOutcome, DeploymentRequest, DeploymentStarter } from "./deployments/pipeline.js";
 export type { CodeDeployDeps, RevisionBuckets } from "./deps.js";
 export type { DeploymentTimeouts, TrafficControl, TrafficTarget } from "./deployments/runtime.js";
 export { DEPLOYMENT_EVENT, INSTANCE_EVENT } from "./deployments/events.js";

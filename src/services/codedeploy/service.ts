@@ -36,6 +36,7 @@ import {
   listDeploymentInstances,
   listDeploymentTargets,
 } from "./deployments/operations-targets.js";
+import { createDeploymentStarter, type DeploymentStarter } from "./deployments/pipeline.js";
 import { createRollbackHandler } from "./deployments/rollback.js";
 import {
   COMMAND_TIMEOUT_JOB,
@@ -85,12 +86,17 @@ import {
 } from "./revisions/operations.js";
 import { listTagsForResource, tagResource, untagResource } from "./tags/operations.js";
 
+/** The module, and deployments for other services (pipelines) when it runs them. */
+export interface CodeDeploy extends ServiceModule {
+  deployments?: DeploymentStarter;
+}
+
 /**
  * CodeDeploy as a module: its control plane — applications, their revisions, deployment
  * configurations, deployment groups and on-premises instances. Deployments and the agents' commands
  * API join this table of operations.
  */
-export function createCodeDeploy(deps: CodeDeployDeps): ServiceModule {
+export function createCodeDeploy(deps: CodeDeployDeps): CodeDeploy {
   const rt: CodeDeployRuntime = {
     store: deps.store,
     clock: deps.clock ?? systemClock,
@@ -145,7 +151,7 @@ export function createCodeDeploy(deps: CodeDeployDeps): ServiceModule {
   return {
     name: "codedeploy",
     json: engine ? [api, commandService(engine.rt)] : api,
-    ...(engine ? { jobs: deploymentJobs(engine.rt) } : {}),
+    ...(engine ? { jobs: deploymentJobs(engine.rt), deployments: createDeploymentStarter(engine.rt) } : {}),
   };
 }
 

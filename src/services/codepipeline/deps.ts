@@ -4,6 +4,7 @@ import type { Bus } from "../../platform/bus/index.js";
 import type { Queue } from "../../platform/queue/index.js";
 import type { Database, Store } from "../../platform/store/index.js";
 import type { CodeCommitGit } from "../codecommit/index.js";
+import type { DeploymentStarter } from "../codedeploy/index.js";
 import type { S3Service } from "../s3/index.js";
 import type { ExecutionRuntime, PipelineBuilds } from "./executions/runtime.js";
 
@@ -33,6 +34,8 @@ export interface CodePipelineDeps {
   codecommit?: CodeCommitGit;
   /** Build and Test actions start builds here. */
   builds?: PipelineBuilds;
+  /** Deploy / AWS / CodeDeploy actions start deployments here. */
+  deployments?: DeploymentStarter;
   /** The server's base URL (known once it listens), for revision links. */
   publicUrl: () => string;
   /** Default the system clock. */

@@ -18,7 +18,12 @@
 
 import { createLogger, systemClock } from "../../core/index.js";
 import { jsonService, type ServiceModule } from "../kit/index.js";
-import { createActionHandler, createBuildStateHandler } from "./executions/actions.js";
+import {
+  createActionHandler,
+  createBuildStateHandler,
+  createDeploymentStateHandler,
+  isDeploymentEnd,
+} from "./executions/actions.js";
 import { advance } from "./executions/advance.js";
 import { createRuleJobHandler, RULE_JOB } from "./executions/commands-rule.js";
 import {
@@ -104,6 +109,8 @@ export function createCodePipeline(deps: CodePipelineDeps): ServiceModule {
     // The catalogue's version of every built-in type is 1.
     providers: Object.fromEntries(Object.entries(providers).map(([id, p]) => [`${id}/1`, p])),
     ...(deps.builds ? { builds: deps.builds } : {}),
+    ...(deps.deployments ? { deployments: deps.deployments } : {}),
+    artifacts: deps.s3,
     timeoutsMs: {
       ...DEFAULT_TIMEOUTS_MS,
       ...(deps.approvalTimeoutMs !== undefined ? { approval: deps.approvalTimeoutMs } : {}),
@@ -176,6 +183,11 @@ export function createCodePipeline(deps: CodePipelineDeps): ServiceModule {
           filter: (e) => e.source === "aws.codebuild" && e["detail-type"] === "CodeBuild Build State Change",
           startAt: "latest",
         },
+      },
+      {
+        name: "codepipeline.deployment-state",
+        handler: createDeploymentStateHandler(rt),
+        options: { filter: isDeploymentEnd, startAt: "latest" },
       },
       {
         name: "codepipeline.source-changes",

@@ -1,5 +1,7 @@
 import { z } from "zod";
-import { decodePageToken, encodePageToken, operation, type OperationContext } from "../../kit/index.js";
+import type { Kysely } from "kysely";
+import type { Database } from "../../../platform/store/index.js";
+import { decodePageToken, encodePageToken, operation } from "../../kit/index.js";
 import { rolloutMinimumOf } from "../configs/built-ins.js";
 import { requireDeploymentConfig } from "../configs/rows.js";
 import { requireDeploymentGroup } from "../groups/rows.js";
@@ -60,17 +62,17 @@ export function createDeployment(rt: DeploymentRuntime, objects: RevisionObjects
     handler: async (input, ctx) => {
       const revision = await checkedRevision(input, objects);
       return rt.store.transaction(async (trx) => {
-        const scoped: OperationContext = { ...ctx, trx };
-        return { deploymentId: (await startDeployment(rt, scoped, input, revision)).deployment_id };
+        return { deploymentId: (await startDeployment(rt, trx, ctx, input, revision)).deployment_id };
       });
     },
   });
 }
 
-/** Creates a deployment as CreateDeployment does, in `ctx.trx` (also used by pipelines). */
+/** Creates a deployment as CreateDeployment does, in `trx` (also used by pipelines). */
 export async function startDeployment(
   rt: DeploymentRuntime,
-  ctx: OperationContext,
+  trx: Kysely<Database>,
+  scope: { accountId: string; region: string },
   input: CreateDeploymentInput,
   revision: DeploymentPlan["revision"],
   options: { creator?: string; externalId?: string } = {},
@@ -81,10 +83,10 @@ export async function startDeployment(
       "deploymentGroupName is required: name the deployment group to deploy to.",
     );
   }
-  const group = await requireDeploymentGroup(ctx.trx, ctx, input.applicationName, input.deploymentGroupName);
+  const group = await requireDeploymentGroup(trx, scope, input.applicationName, input.deploymentGroupName);
   const configName = input.deploymentConfigName ?? group.info.deploymentConfigName;
-  const config = await requireDeploymentConfig(ctx.trx, ctx, configName);
-  return createDeploymentRecord(rt, ctx.trx, ctx, {
+  const config = await requireDeploymentConfig(trx, scope, configName);
+  return createDeploymentRecord(rt, trx, scope, {
     group,
     deploymentConfigName: config.deploymentConfigName,
     creator: options.creator ?? "user",

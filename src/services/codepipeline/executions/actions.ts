@@ -3,6 +3,7 @@ import type { Job } from "../../../platform/queue/index.js";
 import { ActionFailure } from "../providers/types.js";
 import { startBuildAction } from "./build-actions.js";
 import { startCommandsAction } from "./commands-action.js";
+import { startDeployAction } from "./deploy-actions.js";
 import { findAction, finishAction, type ActionOutcome } from "./finish-action.js";
 import { findExecution, inputOf, type ActionRow } from "./rows.js";
 import type { ExecutionRuntime } from "./runtime.js";
@@ -18,6 +19,7 @@ const ActionPayload = z.object({ actionExecutionId: z.string() });
 
 export { finishAction, type ActionOutcome } from "./finish-action.js";
 export { createBuildStateHandler } from "./build-actions.js";
+export { createDeploymentStateHandler, isDeploymentEnd } from "./deploy-actions.js";
 
 /** The `codepipeline.action` job: runs one action execution. */
 export function createActionHandler(rt: ExecutionRuntime) {
@@ -28,6 +30,10 @@ export function createActionHandler(rt: ExecutionRuntime) {
     const [category, owner, provider] = row.action_type.split("/");
     if ((category === "Build" || category === "Test") && owner === "AWS" && provider === "CodeBuild") {
       await startBuildAction(rt, row);
+      return;
+    }
+    if (category === "Deploy" && owner === "AWS" && provider === "CodeDeploy") {
+      await startDeployAction(rt, row);
       return;
     }
     if (category === "Compute" && owner === "AWS" && provider === "Commands") {

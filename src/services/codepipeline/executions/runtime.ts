@@ -4,6 +4,8 @@ import type { Bus } from "../../../platform/bus/index.js";
 import type { Queue } from "../../../platform/queue/index.js";
 import type { Database, Store } from "../../../platform/store/index.js";
 import type { BuildOutcome, InlineBuildRequest, ServiceBuildRequest } from "../../codebuild/index.js";
+import type { DeploymentStarter } from "../../codedeploy/index.js";
+import type { S3Service } from "../../s3/index.js";
 import type { SyncProvider } from "../providers/types.js";
 import type { PipelineSource } from "./pipeline-source.js";
 import type { TimeoutClass } from "./timeouts.js";
@@ -43,6 +45,10 @@ export interface ExecutionRuntime {
   providers: Readonly<Record<string, SyncProvider>>;
   /** Build and Test actions; without it they fail with a message saying CodeBuild is not available. */
   builds?: PipelineBuilds;
+  /** CodeDeploy actions; without it they fail with a message saying CodeDeploy is not available. */
+  deployments?: DeploymentStarter;
+  /** The artifact store's S3, for actions that look at their input outside a provider (CodeDeploy). */
+  artifacts?: S3Service;
   /** How long each class of action may run (AWS's quotas unless a test shortens them); see timeouts.ts. */
   timeoutsMs: Readonly<Record<TimeoutClass, number>>;
 }

@@ -9,6 +9,7 @@ describe("action timeouts", () => {
     expect(of("Build/AWS/CodeBuild/1")).toBe(8 * 60);
     expect(of("Test/AWS/CodeBuild/1")).toBe(8 * 60);
     expect(of("Deploy/AWS/S3/1")).toBe(90);
+    expect(of("Deploy/AWS/CodeDeploy/1")).toBe(5 * 24 * 60);
     expect(of("Source/AWS/CodeCommit/1")).toBe(60);
     expect(of("Compute/AWS/Commands/1")).toBe(60);
   });

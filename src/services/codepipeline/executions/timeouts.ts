@@ -17,16 +17,20 @@ export const ACTION_TIMEOUT_JOB = "codepipeline.action-timeout";
 export const LEGACY_APPROVAL_TIMEOUT_JOB = "codepipeline.approval-timeout";
 
 /** Which of AWS's timeouts an action gets. */
-export type TimeoutClass = "approval" | "custom" | "build" | "s3Deploy" | "other";
+export type TimeoutClass = "approval" | "custom" | "build" | "s3Deploy" | "codeDeploy" | "other";
 
 const HOUR_MS = 3600_000;
 
-/** AWS's defaults: approvals 7 days, custom actions 24 hours, builds 8 hours, S3 deploy 90 minutes, others 1 hour. */
+/**
+ * AWS's defaults: approvals 7 days, custom actions 24 hours, builds 8 hours, S3 deploy 90 minutes,
+ * CodeDeploy 5 days, others 1 hour.
+ */
 export const DEFAULT_TIMEOUTS_MS: Readonly<Record<TimeoutClass, number>> = {
   approval: 7 * 24 * HOUR_MS,
   custom: 24 * HOUR_MS,
   build: 8 * HOUR_MS,
   s3Deploy: 90 * 60_000,
+  codeDeploy: 5 * 24 * HOUR_MS,
   other: HOUR_MS,
 };
 
@@ -36,6 +40,7 @@ export function timeoutClassOf(actionType: string): TimeoutClass {
   if (key.split("/")[1] === "Custom") return "custom";
   if (key === "Build/AWS/CodeBuild/1" || key === "Test/AWS/CodeBuild/1") return "build";
   if (key === "Deploy/AWS/S3/1") return "s3Deploy";
+  if (key === "Deploy/AWS/CodeDeploy/1") return "codeDeploy";
   return "other";
 }
 
@@ -89,6 +94,7 @@ function timeoutMessage(kind: TimeoutClass, ms: number): string {
       return `No job worker finished the action within ${describe(ms)} (CodePipeline's timeout for custom actions); check that a worker polls for this action type and reports PutJobSuccessResult or PutJobFailureResult.`;
     case "build":
     case "s3Deploy":
+    case "codeDeploy":
     case "other":
       return `The action did not finish within ${describe(ms)}, CodePipeline's timeout for this action type.`;
   }
