@@ -17,6 +17,7 @@ import { codepipelineConditionsMigration } from "./0017-codepipeline-conditions.
 import { codepipelineRuleBuildsMigration } from "./0020-codepipeline-rule-builds.js";
 import { codedeployMigration } from "./0021-codedeploy.js";
 import { codedeployDeploymentsMigration } from "./0022-codedeploy-deployments.js";
+import { codedeployInstanceTargetsMigration } from "./0023-codedeploy-instance-targets.js";
 import type { Migration } from "./types.js";
 
 /** Every migration, in order. Append new ones at the end. */
@@ -40,6 +41,7 @@ export const migrations: readonly Migration[] = [
   codepipelineRuleBuildsMigration,
   codedeployMigration,
   codedeployDeploymentsMigration,
+  codedeployInstanceTargetsMigration,
 ];
 
 export { serialType, binaryType, type Migration } from "./types.js";

@@ -2,7 +2,9 @@ import { z } from "zod";
 import { ServiceError } from "../../../core/index.js";
 import { operation } from "../../kit/index.js";
 import { completeEvent, markEventStarted } from "../deployments/engine.js";
+import { catchUpInstance } from "../deployments/catch-up.js";
 import { requireDeployment } from "../deployments/rows.js";
+import type { Scope } from "../scope.js";
 import { hostKey, type DeploymentRuntime } from "../deployments/runtime.js";
 import {
   findInstance,
@@ -93,6 +95,7 @@ export function pollHostCommand(rt: DeploymentRuntime) {
     handler: async (input, ctx) => {
       const instance = await requireHost(ctx.trx, ctx, input.HostIdentifier);
       const key = hostKey({ account_id: ctx.accountId, region: ctx.region }, instance.instanceName);
+      await catchUp(rt, ctx, instance);
       const deadline = Date.now() + rt.timeouts.pollHoldMs;
       for (;;) {
         const command = await nextPendingCommand(ctx.trx, ctx, instance.instanceName);
@@ -113,6 +116,25 @@ export function pollHostCommand(rt: DeploymentRuntime) {
       }
     },
   });
+}
+
+/** A polling instance its groups have left behind gets their last successful revision (see catch-up.ts). */
+async function catchUp(rt: DeploymentRuntime, scope: Scope, instance: StoredInstance): Promise<void> {
+  try {
+    const started = await rt.store.transaction((trx) => catchUpInstance(rt, trx, scope, instance));
+    if (started.length) {
+      rt.logger.info(
+        { instance: instance.instanceName, deployments: started },
+        "late-joining instance caught up",
+      );
+    }
+  } catch (err) {
+    // Polling goes on: the next poll tries again.
+    rt.logger.warn(
+      { err, instance: instance.instanceName },
+      "could not bring a late-joining instance up to date",
+    );
+  }
 }
 
 /** PutHostCommandAcknowledgement: the agent starts the command, unless it was cancelled meanwhile. */

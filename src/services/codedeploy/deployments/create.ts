@@ -31,6 +31,8 @@ export interface NewDeployment {
   creator: string;
   externalId?: string;
   rollbackInfo?: Record<string, string>;
+  /** The instances to deploy to, instead of all those the group's tags select (catch-up deployments). */
+  instances?: StoredInstance[];
 }
 
 const NO_INSTANCES =
@@ -92,10 +94,11 @@ export async function createDeploymentRecord(
   const instances = await orderInstances(
     trx,
     group,
-    await instancesMatching(trx, scope, {
-      tagFilters: group.info.onPremisesInstanceTagFilters,
-      tagSet: group.info.onPremisesTagSet?.onPremisesTagSetList,
-    }),
+    input.instances ??
+      (await instancesMatching(trx, scope, {
+        tagFilters: group.info.onPremisesInstanceTagFilters,
+        tagSet: group.info.onPremisesTagSet?.onPremisesTagSetList,
+      })),
   );
   if (instances.length === 0) {
     await finishDeployment(
