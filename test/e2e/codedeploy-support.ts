@@ -2,6 +2,20 @@ import { execFileSync } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import {
+  CodeDeployClient,
+  CreateApplicationCommand,
+  CreateDeploymentGroupCommand,
+  GetDeploymentCommand,
+  ListOnPremisesInstancesCommand,
+  type CreateDeploymentGroupCommandInput,
+  type DeploymentInfo,
+} from "@aws-sdk/client-codedeploy";
+import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { expect } from "vitest";
+import { runAgent, type AgentOptions, type AgentResult } from "../../src/agent/index.js";
+import type { DeploymentTimeouts } from "../../src/services/codedeploy/index.js";
+import { startTestServer, type TestServer } from "../support/server.js";
 
 /** A gzipped tar bundle of `files` (path → content; `.sh` files are made executable), as `tar -C dir .` writes it. */
 export function tgzOf(files: Record<string, string>): Buffer {
@@ -16,4 +30,143 @@ export function tgzOf(files: Record<string, string>): Buffer {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The service role every test deployment group names. */
+export const ROLE = "arn:aws:iam::000000000000:role/codedeploy";
+
+/** One `runAgent` loop of a fleet, with its own root directory and log. */
+export interface FleetAgent {
+  name: string;
+  root: string;
+  done: Promise<AgentResult>;
+  log: string[];
+}
+
+/** A server with an S3 bucket `bundles` and a CodeDeploy application `web`, and fleets of agents. */
+export interface DeployHarness {
+  server: TestServer;
+  cd: CodeDeployClient;
+  s3: S3Client;
+  /**
+   * A deployment group over `count` new agents tagged `fleet=<n>`, each running exactly one
+   * deployment (`once`); resolves when all of them are registered with their tags. `agent`
+   * overrides the agents' options (another endpoint, client timeouts).
+   */
+  fleetOf(
+    count: number,
+    group?: Partial<CreateDeploymentGroupCommandInput>,
+    agent?: Partial<AgentOptions>,
+  ): Promise<{ groupName: string; tag: string; agents: FleetAgent[] }>;
+  /** The deployment once it has a completeTime. */
+  finished(deploymentId: string): Promise<DeploymentInfo>;
+  /** Uploads a tgz of `files` to `bundles/<key>`; returns the S3 revision. */
+  upload(key: string, files: Record<string, string>): Promise<S3Revision>;
+  /** Uploads `body` as it is to `bundles/<key>`; returns the S3 revision of `bundleType`. */
+  uploadBytes(key: string, body: Buffer, bundleType: "zip" | "tar" | "tgz"): Promise<S3Revision>;
+  /** Ends the agents, stops the server and removes the agents' roots. */
+  stop(): Promise<void>;
+}
+
+export interface S3Revision {
+  revisionType: "S3";
+  s3Location: { bucket: string; key: string; bundleType: "zip" | "tar" | "tgz" };
+}
+
+/**
+ * Starts a server for deployments through real agents. Long polls answer within 2 s and an agent
+ * that stops reporting fails its instance in 5 s unless `timeouts` says otherwise.
+ */
+export async function startDeployHarness(timeouts: Partial<DeploymentTimeouts> = {}): Promise<DeployHarness> {
+  const server = await startTestServer({
+    server: { codedeployTimeouts: { pollHoldMs: 2000, agentMs: 5000, ...timeouts } },
+  });
+  const cd = new CodeDeployClient(server.clientConfig);
+  const s3 = new S3Client(server.clientConfig);
+  await s3.send(new CreateBucketCommand({ Bucket: "bundles" }));
+  await cd.send(new CreateApplicationCommand({ applicationName: "web" }));
+  const roots: string[] = [];
+  /** Ends every agent still polling when the tests are done. */
+  const agentsDone = new AbortController();
+  let fleet = 0;
+
+  const uploadBytes = async (key: string, body: Buffer, bundleType: "zip" | "tar" | "tgz") => {
+    await s3.send(new PutObjectCommand({ Bucket: "bundles", Key: key, Body: body }));
+    return { revisionType: "S3" as const, s3Location: { bucket: "bundles", key, bundleType } };
+  };
+
+  return {
+    server,
+    cd,
+    s3,
+    async fleetOf(count, group = {}, agent = {}) {
+      const tag = `f${++fleet}`;
+      const groupName = `group-${tag}`;
+      await cd.send(
+        new CreateDeploymentGroupCommand({
+          applicationName: "web",
+          deploymentGroupName: groupName,
+          serviceRoleArn: ROLE,
+          onPremisesInstanceTagFilters: [{ Key: "fleet", Value: tag, Type: "KEY_AND_VALUE" }],
+          ...group,
+        }),
+      );
+      const agents: FleetAgent[] = [];
+      for (let i = 1; i <= count; i++) {
+        const root = mkdtempSync(join(tmpdir(), "pw-agent-"));
+        roots.push(root);
+        const log: string[] = [];
+        const name = `${tag}-host-${i}`;
+        const done = runAgent({
+          endpoint: server.url,
+          key: { ...server.clientConfig.credentials, region: server.clientConfig.region },
+          name,
+          tags: [{ Key: "fleet", Value: tag }],
+          root,
+          once: true,
+          signal: agentsDone.signal,
+          heartbeatMs: 500,
+          log: (line) => log.push(line),
+          ...agent,
+        });
+        agents.push({ name, root, done, log });
+      }
+      await expect
+        .poll(
+          async () =>
+            (
+              await cd.send(
+                new ListOnPremisesInstancesCommand({
+                  tagFilters: [{ Key: "fleet", Value: tag, Type: "KEY_AND_VALUE" }],
+                }),
+              )
+            ).instanceNames?.length,
+          { timeout: 20_000 },
+        )
+        .toBe(count);
+      return { groupName, tag, agents };
+    },
+    async finished(deploymentId) {
+      let info: DeploymentInfo | undefined;
+      await expect
+        .poll(
+          async () => {
+            info = (await cd.send(new GetDeploymentCommand({ deploymentId }))).deploymentInfo;
+            return info?.completeTime !== undefined;
+          },
+          { timeout: 60_000, interval: 200 },
+        )
+        .toBe(true);
+      return info!;
+    },
+    upload: (key, files) => uploadBytes(key, tgzOf(files), "tgz"),
+    uploadBytes,
+    async stop() {
+      agentsDone.abort();
+      cd.destroy();
+      s3.destroy();
+      await server.stop();
+      for (const root of roots) rmSync(root, { recursive: true, force: true });
+    },
+  };
 }
