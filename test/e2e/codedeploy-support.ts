@@ -1,7 +1,9 @@
 import { execFileSync } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createConnection, createServer, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { crc32, gzipSync } from "node:zlib";
 import {
   CodeDeployClient,
   CreateApplicationCommand,
@@ -30,6 +32,105 @@ export function tgzOf(files: Record<string, string>): Buffer {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** One entry of a hand-made archive: a file (executable when `mode` says so), a symbolic link or (tar only) a hard link. */
+export type RawEntry =
+  | { name: string; content: string; mode?: number }
+  | { name: string; symlink: string }
+  | { name: string; hardlink: string };
+
+/**
+ * A gzipped tar of `entries` exactly as named — `..`, absolute paths and links included — as a
+ * malicious bundle would carry them (the `tar` tool would sanitise them).
+ */
+export async function rawTgzOf(entries: RawEntry[]): Promise<Buffer> {
+  const { pack } = await import("tar-stream");
+  const tar = pack();
+  const chunks: Buffer[] = [];
+  tar.on("data", (chunk) => chunks.push(chunk as Buffer));
+  const ended = new Promise<void>((resolve, reject) => tar.on("end", resolve).on("error", reject));
+  for (const entry of entries) {
+    if ("symlink" in entry) tar.entry({ name: entry.name, type: "symlink", linkname: entry.symlink });
+    else if ("hardlink" in entry) tar.entry({ name: entry.name, type: "link", linkname: entry.hardlink });
+    else tar.entry({ name: entry.name, mode: entry.mode ?? 0o644 }, entry.content);
+  }
+  tar.finalize();
+  await ended;
+  return gzipSync(Buffer.concat(chunks));
+}
+
+/**
+ * A zip of `entries` (stored, not compressed) exactly as named, written by hand: zip writers refuse
+ * `..` and absolute names. Links carry Unix mode S_IFLNK and their target as content, as
+ * `zip --symlinks` writes them.
+ */
+export function rawZipOf(entries: RawEntry[]): Buffer {
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const entry of entries) {
+    if ("hardlink" in entry) throw new Error("a zip has no hard links");
+    const name = Buffer.from(entry.name);
+    const data = Buffer.from("symlink" in entry ? entry.symlink : entry.content);
+    const mode = "symlink" in entry ? 0o120777 : 0o100000 | (entry.mode ?? 0o644);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4); // version needed
+    local.writeUInt32LE(crc32(data), 14);
+    local.writeUInt32LE(data.length, 18);
+    local.writeUInt32LE(data.length, 22);
+    local.writeUInt16LE(name.length, 26);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE((3 << 8) | 20, 4); // made by Unix, so the mode is read
+    central.writeUInt16LE(20, 6);
+    central.writeUInt32LE(crc32(data), 16);
+    central.writeUInt32LE(data.length, 20);
+    central.writeUInt32LE(data.length, 24);
+    central.writeUInt16LE(name.length, 28);
+    central.writeUInt32LE((mode << 16) >>> 0, 38);
+    central.writeUInt32LE(offset, 42);
+    locals.push(local, name, data);
+    centrals.push(central, name);
+    offset += local.length + name.length + data.length;
+  }
+  const directory = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(entries.length, 8);
+  end.writeUInt16LE(entries.length, 10);
+  end.writeUInt32LE(directory.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, directory, end]);
+}
+
+/**
+ * A TCP relay to the server at `url`, for an agent whose network goes away: after `cut()` its
+ * connections are dropped and new ones refused.
+ */
+export async function startRelay(url: string): Promise<{ url: string; cut(): Promise<void> }> {
+  const target = new URL(url);
+  const sockets = new Set<Socket>();
+  const relay = createServer((client) => {
+    const upstream = createConnection({ host: target.hostname, port: Number(target.port) });
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on("close", () => sockets.delete(socket));
+      socket.on("error", () => undefined);
+    }
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((resolve) => relay.listen(0, "127.0.0.1", resolve));
+  const { port } = relay.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    async cut() {
+      const closed = new Promise<void>((resolve) => relay.close(() => resolve()));
+      for (const socket of sockets) socket.destroy();
+      await closed;
+    },
+  };
 }
 
 /** The service role every test deployment group names. */
