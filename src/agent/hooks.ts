@@ -50,7 +50,7 @@ class Tail {
  */
 export async function runHookScript(input: RunScriptInput): Promise<string> {
   const { script } = input;
-  const path = await scriptPath(input.archiveDir, script.location);
+  const path = await scriptPath(input.archiveDir, script.location, input.lifecycleEvent);
   const command = await commandFor(path, script);
   await mkdir(dirname(input.logFile), { recursive: true });
   const log = createWriteStream(input.logFile, { flags: "a" });
@@ -121,13 +121,14 @@ export async function runHookScript(input: RunScriptInput): Promise<string> {
 }
 
 /** The script's host path, checked to exist inside the revision and to be executable. */
-async function scriptPath(archiveDir: string, location: string): Promise<string> {
+async function scriptPath(archiveDir: string, location: string, event: string): Promise<string> {
   const path = join(archiveDir, location);
   const stat = await lstat(path).catch(() => undefined);
   if (stat === undefined) {
     throw new CommandFailure(
       "ScriptMissing",
-      `Script does not exist at specified location: ${location}`,
+      `Script does not exist at specified location: ${location} (hooks.${event} of the appspec); ` +
+        `add it to the revision at that path, relative to the revision's root, or correct the location`,
       location,
     );
   }

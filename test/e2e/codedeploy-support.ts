@@ -1,12 +1,25 @@
 import { execFileSync } from "node:child_process";
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createConnection, createServer, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CodeDeployClient, ListOnPremisesInstancesCommand } from "@aws-sdk/client-codedeploy";
-import { vi } from "vitest";
+import { crc32, gzipSync } from "node:zlib";
+import {
+  CodeDeployClient,
+  CreateApplicationCommand,
+  CreateDeploymentGroupCommand,
+  GetDeploymentCommand,
+  ListOnPremisesInstancesCommand,
+  type CreateDeploymentGroupCommandInput,
+  type DeploymentInfo,
+} from "@aws-sdk/client-codedeploy";
+import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { expect, vi } from "vitest";
+import { runAgent, type AgentOptions, type AgentResult } from "../../src/agent/index.js";
+import type { DeploymentTimeouts } from "../../src/services/codedeploy/index.js";
 import { spawnPipewright, type CliProcess } from "../support/cli.js";
 import { freePort } from "../support/postgres.js";
-import type { TestServer } from "../support/server.js";
+import { startTestServer, type TestServer } from "../support/server.js";
 
 /** A gzipped tar bundle of `files` (path → content; `.sh` files are made executable), as `tar -C dir .` writes it. */
 export function tgzOf(files: Record<string, string>): Buffer {
@@ -141,6 +154,244 @@ export async function startShopFleet(
           // Not running.
         }
       }
+    },
+  };
+}
+
+/** One entry of a hand-made archive: a file (executable when `mode` says so), a symbolic link or (tar only) a hard link. */
+export type RawEntry =
+  | { name: string; content: string; mode?: number }
+  | { name: string; symlink: string }
+  | { name: string; hardlink: string };
+
+/**
+ * A gzipped tar of `entries` exactly as named — `..`, absolute paths and links included — as a
+ * malicious bundle would carry them (the `tar` tool would sanitise them).
+ */
+export async function rawTgzOf(entries: RawEntry[]): Promise<Buffer> {
+  const { pack } = await import("tar-stream");
+  const tar = pack();
+  const chunks: Buffer[] = [];
+  tar.on("data", (chunk) => chunks.push(chunk as Buffer));
+  const ended = new Promise<void>((resolve, reject) => tar.on("end", resolve).on("error", reject));
+  for (const entry of entries) {
+    if ("symlink" in entry) tar.entry({ name: entry.name, type: "symlink", linkname: entry.symlink });
+    else if ("hardlink" in entry) tar.entry({ name: entry.name, type: "link", linkname: entry.hardlink });
+    else tar.entry({ name: entry.name, mode: entry.mode ?? 0o644 }, entry.content);
+  }
+  tar.finalize();
+  await ended;
+  return gzipSync(Buffer.concat(chunks));
+}
+
+/**
+ * A zip of `entries` (stored, not compressed) exactly as named, written by hand: zip writers refuse
+ * `..` and absolute names. Links carry Unix mode S_IFLNK and their target as content, as
+ * `zip --symlinks` writes them.
+ */
+export function rawZipOf(entries: RawEntry[]): Buffer {
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const entry of entries) {
+    if ("hardlink" in entry) throw new Error("a zip has no hard links");
+    const name = Buffer.from(entry.name);
+    const data = Buffer.from("symlink" in entry ? entry.symlink : entry.content);
+    const mode = "symlink" in entry ? 0o120777 : 0o100000 | (entry.mode ?? 0o644);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4); // version needed
+    local.writeUInt32LE(crc32(data), 14);
+    local.writeUInt32LE(data.length, 18);
+    local.writeUInt32LE(data.length, 22);
+    local.writeUInt16LE(name.length, 26);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE((3 << 8) | 20, 4); // made by Unix, so the mode is read
+    central.writeUInt16LE(20, 6);
+    central.writeUInt32LE(crc32(data), 16);
+    central.writeUInt32LE(data.length, 20);
+    central.writeUInt32LE(data.length, 24);
+    central.writeUInt16LE(name.length, 28);
+    central.writeUInt32LE((mode << 16) >>> 0, 38);
+    central.writeUInt32LE(offset, 42);
+    locals.push(local, name, data);
+    centrals.push(central, name);
+    offset += local.length + name.length + data.length;
+  }
+  const directory = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(entries.length, 8);
+  end.writeUInt16LE(entries.length, 10);
+  end.writeUInt32LE(directory.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, directory, end]);
+}
+
+/**
+ * A TCP relay to the server at `url`, for an agent whose network goes away: after `cut()` its
+ * connections are dropped and new ones refused.
+ */
+export async function startRelay(url: string): Promise<{ url: string; cut(): Promise<void> }> {
+  const target = new URL(url);
+  const sockets = new Set<Socket>();
+  const relay = createServer((client) => {
+    const upstream = createConnection({ host: target.hostname, port: Number(target.port) });
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on("close", () => sockets.delete(socket));
+      socket.on("error", () => undefined);
+    }
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((resolve) => relay.listen(0, "127.0.0.1", resolve));
+  const { port } = relay.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    async cut() {
+      const closed = new Promise<void>((resolve) => relay.close(() => resolve()));
+      for (const socket of sockets) socket.destroy();
+      await closed;
+    },
+  };
+}
+
+/** The service role every test deployment group names. */
+export const ROLE = "arn:aws:iam::000000000000:role/codedeploy";
+
+/** One `runAgent` loop of a fleet, with its own root directory and log. */
+export interface FleetAgent {
+  name: string;
+  root: string;
+  done: Promise<AgentResult>;
+  log: string[];
+}
+
+/** A server with an S3 bucket `bundles` and a CodeDeploy application `web`, and fleets of agents. */
+export interface DeployHarness {
+  server: TestServer;
+  cd: CodeDeployClient;
+  s3: S3Client;
+  /**
+   * A deployment group over `count` new agents tagged `fleet=<n>`, each running exactly one
+   * deployment (`once`); resolves when all of them are registered with their tags. `agent`
+   * overrides the agents' options (another endpoint, client timeouts).
+   */
+  fleetOf(
+    count: number,
+    group?: Partial<CreateDeploymentGroupCommandInput>,
+    agent?: Partial<AgentOptions>,
+  ): Promise<{ groupName: string; tag: string; agents: FleetAgent[] }>;
+  /** The deployment once it has a completeTime. */
+  finished(deploymentId: string): Promise<DeploymentInfo>;
+  /** Uploads a tgz of `files` to `bundles/<key>`; returns the S3 revision. */
+  upload(key: string, files: Record<string, string>): Promise<S3Revision>;
+  /** Uploads `body` as it is to `bundles/<key>`; returns the S3 revision of `bundleType`. */
+  uploadBytes(key: string, body: Buffer, bundleType: "zip" | "tar" | "tgz"): Promise<S3Revision>;
+  /** Ends the agents, stops the server and removes the agents' roots. */
+  stop(): Promise<void>;
+}
+
+export interface S3Revision {
+  revisionType: "S3";
+  s3Location: { bucket: string; key: string; bundleType: "zip" | "tar" | "tgz" };
+}
+
+/**
+ * Starts a server for deployments through real agents. Long polls answer within 2 s and an agent
+ * that stops reporting fails its instance in 5 s unless `timeouts` says otherwise.
+ */
+export async function startDeployHarness(timeouts: Partial<DeploymentTimeouts> = {}): Promise<DeployHarness> {
+  const server = await startTestServer({
+    server: { codedeployTimeouts: { pollHoldMs: 2000, agentMs: 5000, ...timeouts } },
+  });
+  const cd = new CodeDeployClient(server.clientConfig);
+  const s3 = new S3Client(server.clientConfig);
+  await s3.send(new CreateBucketCommand({ Bucket: "bundles" }));
+  await cd.send(new CreateApplicationCommand({ applicationName: "web" }));
+  const roots: string[] = [];
+  /** Ends every agent still polling when the tests are done. */
+  const agentsDone = new AbortController();
+  let fleet = 0;
+
+  const uploadBytes = async (key: string, body: Buffer, bundleType: "zip" | "tar" | "tgz") => {
+    await s3.send(new PutObjectCommand({ Bucket: "bundles", Key: key, Body: body }));
+    return { revisionType: "S3" as const, s3Location: { bucket: "bundles", key, bundleType } };
+  };
+
+  return {
+    server,
+    cd,
+    s3,
+    async fleetOf(count, group = {}, agent = {}) {
+      const tag = `f${++fleet}`;
+      const groupName = `group-${tag}`;
+      await cd.send(
+        new CreateDeploymentGroupCommand({
+          applicationName: "web",
+          deploymentGroupName: groupName,
+          serviceRoleArn: ROLE,
+          onPremisesInstanceTagFilters: [{ Key: "fleet", Value: tag, Type: "KEY_AND_VALUE" }],
+          ...group,
+        }),
+      );
+      const agents: FleetAgent[] = [];
+      for (let i = 1; i <= count; i++) {
+        const root = mkdtempSync(join(tmpdir(), "pw-agent-"));
+        roots.push(root);
+        const log: string[] = [];
+        const name = `${tag}-host-${i}`;
+        const done = runAgent({
+          endpoint: server.url,
+          key: { ...server.clientConfig.credentials, region: server.clientConfig.region },
+          name,
+          tags: [{ Key: "fleet", Value: tag }],
+          root,
+          once: true,
+          signal: agentsDone.signal,
+          heartbeatMs: 500,
+          log: (line) => log.push(line),
+          ...agent,
+        });
+        agents.push({ name, root, done, log });
+      }
+      await expect
+        .poll(
+          async () =>
+            (
+              await cd.send(
+                new ListOnPremisesInstancesCommand({
+                  tagFilters: [{ Key: "fleet", Value: tag, Type: "KEY_AND_VALUE" }],
+                }),
+              )
+            ).instanceNames?.length,
+          { timeout: 20_000 },
+        )
+        .toBe(count);
+      return { groupName, tag, agents };
+    },
+    async finished(deploymentId) {
+      let info: DeploymentInfo | undefined;
+      await expect
+        .poll(
+          async () => {
+            info = (await cd.send(new GetDeploymentCommand({ deploymentId }))).deploymentInfo;
+            return info?.completeTime !== undefined;
+          },
+          { timeout: 60_000, interval: 200 },
+        )
+        .toBe(true);
+      return info!;
+    },
+    upload: (key, files) => uploadBytes(key, tgzOf(files), "tgz"),
+    uploadBytes,
+    async stop() {
+      agentsDone.abort();
+      cd.destroy();
+      s3.destroy();
+      await server.stop();
+      for (const root of roots) rmSync(root, { recursive: true, force: true });
     },
   };
 }

@@ -31,7 +31,7 @@ export async function extractTar(stream: Readable, dir: string): Promise<void> {
     }
     await makeParents(dir, entry.name);
     if (entry.type === "directory") {
-      await ensureDirectory(target, entry.name);
+      await ensureDirectory(dir, entry.name, entry.name);
       return;
     }
     await rm(target, { force: true, recursive: false }).catch(() => undefined);

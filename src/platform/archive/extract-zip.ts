@@ -21,7 +21,7 @@ export async function extractZip(file: string, dir: string): Promise<void> {
     const target = join(dir, entry.name);
     await makeParents(dir, entry.name);
     if (entry.type === "directory") {
-      await ensureDirectory(target, entry.name);
+      await ensureDirectory(dir, entry.name, entry.name);
       return;
     }
     // Replacing whatever is there (a link included) rather than writing through it.
@@ -38,23 +38,26 @@ export async function extractZip(file: string, dir: string): Promise<void> {
 /** Creates the directories of `name` under `dir`, refusing any that is a link or a file (shared with extractTar). */
 export async function makeParents(dir: string, name: string): Promise<void> {
   const parts = name.split("/").slice(0, -1);
-  let path = dir;
-  for (const part of parts) {
-    path = join(path, part);
-    await ensureDirectory(path, name);
-  }
+  for (let i = 1; i <= parts.length; i++) await ensureDirectory(dir, parts.slice(0, i).join("/"), name);
 }
 
-/** Makes directory `path` unless it is one already; a link or a file there is refused, naming `entryName`. */
-export async function ensureDirectory(path: string, entryName: string): Promise<void> {
+/**
+ * Makes directory `dir`/`name` unless it is one already; a link or a file there is refused, naming
+ * `entryName` and `name` as the archive has them (never the host path: the archive's author reads it).
+ */
+export async function ensureDirectory(dir: string, name: string, entryName: string): Promise<void> {
+  const path = join(dir, name);
   const stat = await lstat(path).catch(() => undefined);
   if (stat === undefined) {
     await mkdir(path);
     return;
   }
   if (!stat.isDirectory()) {
+    const what = stat.isSymbolicLink()
+      ? "a symbolic link; nothing is unpacked through a link, so make it a directory or move the entry"
+      : "a file; a file and a directory cannot have the same name";
     throw new Error(
-      `cannot unpack ${entryName}: ${path} is ${stat.isSymbolicLink() ? "a symbolic link" : "not a directory"}`,
+      `archive entry ${JSON.stringify(entryName)} cannot be unpacked: ${JSON.stringify(name)} is ${what}`,
     );
   }
 }

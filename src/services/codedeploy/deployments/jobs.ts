@@ -39,7 +39,7 @@ export function createCommandTimeoutHandler(rt: DeploymentRuntime): JobHandler {
       const message =
         command.status === "Pending"
           ? `The agent on instance ${command.instance_name} did not pick up ${command.command_name} within ${seconds} s: is \`pipewright agent\` running there, with this server's endpoint?`
-          : `The agent on instance ${command.instance_name} stopped reporting on ${command.command_name}: nothing heard for ${seconds} s.`;
+          : `The agent on instance ${command.instance_name} stopped reporting on ${command.command_name}: nothing heard for ${seconds} s. Is \`pipewright agent\` still running there, and can it reach this server?`;
       await endHostCommand(rt, trx, hostCommandId, "Failed", now);
       await completeEvent(rt, trx, command.deployment_id, command.instance_name, command.command_name, {
         status: "Failed",
