@@ -83,11 +83,6 @@ describe("CodeDeploy deployments through agents", () => {
       new CreateDeploymentCommand({ applicationName: "web", deploymentGroupName: groupName, revision }),
     );
     const info = await harness.finished(deploymentId!);
-    if (info.status !== "Succeeded")
-      console.log(
-        JSON.stringify(info),
-        agents.map((a) => a.log),
-      );
     expect(info).toMatchObject({
       status: "Succeeded",
       deploymentOverview: { Succeeded: 3, Failed: 0, Skipped: 0, InProgress: 0, Pending: 0 },
@@ -214,5 +209,46 @@ describe("CodeDeploy deployments through agents", () => {
     // Its owner is answered (after the long poll's hold, with no command).
     const answered = await poll(owner);
     expect(answered.status).toBe(200);
+  });
+
+  it("brings an agent that joins the group later up to date by itself, once", async () => {
+    const { groupName, tag, agents } = await harness.fleetOf(2);
+    const revision = await harness.upload("late-v1.tgz", {
+      "appspec.yml": "version: 0.0\nos: linux\nfiles:\n  - source: site\n    destination: /srv/site\n",
+      "site/index.html": "<h1>late v1</h1>\n",
+    });
+    const { deploymentId } = await cd.send(
+      new CreateDeploymentCommand({ applicationName: "web", deploymentGroupName: groupName, revision }),
+    );
+    expect((await harness.finished(deploymentId!)).status).toBe("Succeeded");
+    for (const agent of agents) expect(await agent.done).toMatchObject({ failed: false });
+
+    // A new machine with the group's tags: nobody creates a deployment for it.
+    const late = harness.joinFleet(tag, `${tag}-host-late`);
+    expect(await late.done).toMatchObject({ failed: false });
+    expect(readFileSync(join(late.root, "srv/site/index.html"), "utf8")).toBe("<h1>late v1</h1>\n");
+    const listed = (
+      await cd.send(new ListDeploymentsCommand({ applicationName: "web", deploymentGroupName: groupName }))
+    ).deployments!;
+    expect(listed).toHaveLength(2);
+    const catchUp = listed.find((id) => id !== deploymentId)!;
+    const info = await harness.finished(catchUp);
+    expect(info).toMatchObject({
+      status: "Succeeded",
+      creator: "CodeDeployAutoUpdate",
+      revision: { s3Location: { key: "late-v1.tgz" } },
+      deploymentOverview: { Succeeded: 1 },
+    });
+    expect((await cd.send(new ListDeploymentTargetsCommand({ deploymentId: catchUp }))).targetIds).toEqual([
+      late.name,
+    ]);
+
+    // Up to date now: its next polls bring nothing new.
+    const again = harness.joinFleet(tag, late.name, { once: false, signal: AbortSignal.timeout(2500) });
+    await again.done.catch(() => undefined);
+    expect(
+      (await cd.send(new ListDeploymentsCommand({ applicationName: "web", deploymentGroupName: groupName })))
+        .deployments,
+    ).toHaveLength(2);
   });
 });

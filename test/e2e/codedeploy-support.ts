@@ -283,6 +283,8 @@ export interface DeployHarness {
     group?: Partial<CreateDeploymentGroupCommandInput>,
     agent?: Partial<AgentOptions>,
   ): Promise<{ groupName: string; tag: string; agents: FleetAgent[] }>;
+  /** One more agent `name` in fleet `tag` (a machine joining it later), as fleetOf starts them. */
+  joinFleet(tag: string, name: string, agent?: Partial<AgentOptions>): FleetAgent;
   /** The deployment once it has a completeTime. */
   finished(deploymentId: string): Promise<DeploymentInfo>;
   /** Uploads a tgz of `files` to `bundles/<key>`; returns the S3 revision. */
@@ -320,10 +322,30 @@ export async function startDeployHarness(timeouts: Partial<DeploymentTimeouts> =
     return { revisionType: "S3" as const, s3Location: { bucket: "bundles", key, bundleType } };
   };
 
+  const startAgent = (tag: string, name: string, agent: Partial<AgentOptions> = {}): FleetAgent => {
+    const root = mkdtempSync(join(tmpdir(), "pw-agent-"));
+    roots.push(root);
+    const log: string[] = [];
+    const done = runAgent({
+      endpoint: server.url,
+      key: { ...server.clientConfig.credentials, region: server.clientConfig.region },
+      name,
+      tags: [{ Key: "fleet", Value: tag }],
+      root,
+      once: true,
+      signal: agentsDone.signal,
+      heartbeatMs: 500,
+      log: (line) => log.push(line),
+      ...agent,
+    });
+    return { name, root, done, log };
+  };
+
   return {
     server,
     cd,
     s3,
+    joinFleet: startAgent,
     async fleetOf(count, group = {}, agent = {}) {
       const tag = `f${++fleet}`;
       const groupName = `group-${tag}`;
@@ -337,25 +359,7 @@ export async function startDeployHarness(timeouts: Partial<DeploymentTimeouts> =
         }),
       );
       const agents: FleetAgent[] = [];
-      for (let i = 1; i <= count; i++) {
-        const root = mkdtempSync(join(tmpdir(), "pw-agent-"));
-        roots.push(root);
-        const log: string[] = [];
-        const name = `${tag}-host-${i}`;
-        const done = runAgent({
-          endpoint: server.url,
-          key: { ...server.clientConfig.credentials, region: server.clientConfig.region },
-          name,
-          tags: [{ Key: "fleet", Value: tag }],
-          root,
-          once: true,
-          signal: agentsDone.signal,
-          heartbeatMs: 500,
-          log: (line) => log.push(line),
-          ...agent,
-        });
-        agents.push({ name, root, done, log });
-      }
+      for (let i = 1; i <= count; i++) agents.push(startAgent(tag, `${tag}-host-${i}`, agent));
       await expect
         .poll(
           async () =>
