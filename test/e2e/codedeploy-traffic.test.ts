@@ -19,6 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { send, startLoad } from "../../src/http/balancer/fixtures/targets.fixture.js";
 import { freePort } from "../support/postgres.js";
 import { startTestServer, type TestServer } from "../support/server.js";
+import { tempDir } from "../support/stores.js";
 import { shopFiles, startShopFleet, tgzOf, type ShopFleet } from "./codedeploy-support.js";
 
 const ROLE = "arn:aws:iam::000000000000:role/codedeploy";
@@ -29,9 +30,11 @@ describe("CodeDeploy traffic control through the built-in load balancer", () => 
   let s3: S3Client;
   let work: string;
   let fleet: ShopFleet | undefined;
+  let balancerPort: number;
+  const data = tempDir("pw-traffic-data-");
 
   beforeAll(async () => {
-    server = await startTestServer();
+    server = await startTestServer({ config: { dataDir: data.dir } });
     cd = new CodeDeployClient(server.clientConfig);
     s3 = new S3Client(server.clientConfig);
     work = mkdtempSync(join(tmpdir(), "pw-traffic-"));
@@ -44,6 +47,7 @@ describe("CodeDeploy traffic control through the built-in load balancer", () => 
     s3?.destroy();
     await server?.stop();
     if (work) rmSync(work, { recursive: true, force: true });
+    data.remove();
   });
 
   async function deploy(group: string, version: string): Promise<DeploymentInfo> {
@@ -70,7 +74,7 @@ describe("CodeDeploy traffic control through the built-in load balancer", () => 
   }
 
   it("deploys one instance at a time behind the balancer: 20 requests/s, none failed", async () => {
-    const balancerPort = await freePort();
+    balancerPort = await freePort();
     await cd.send(new CreateApplicationCommand({ applicationName: "shop" }));
     await cd.send(
       new CreateDeploymentGroupCommand({
@@ -99,5 +103,22 @@ describe("CodeDeploy traffic control through the built-in load balancer", () => 
     expect(Object.keys(report.byTarget).sort()).toEqual(["shop-1", "shop-2", "shop-3"]);
     const after = await Promise.all([1, 2, 3, 4, 5, 6].map(() => send(balancerPort)));
     for (const response of after) expect(response.body).toMatch(/^v2 shop-\d\n$/);
+  });
+
+  it("brings the balancer back with the same instances when the server restarts", async () => {
+    cd.destroy();
+    s3.destroy();
+    await server.stop();
+    await expect(send(balancerPort)).rejects.toThrow();
+    server = await startTestServer({ config: { dataDir: data.dir } });
+    cd = new CodeDeployClient(server.clientConfig);
+    s3 = new S3Client(server.clientConfig);
+    const seen = new Set<string>();
+    for (let i = 0; i < 9; i++) {
+      const response = await send(balancerPort);
+      expect(response.body).toMatch(/^v2 shop-\d\n$/);
+      seen.add(response.body.trim().split(" ")[1]!);
+    }
+    expect([...seen].sort()).toEqual(["shop-1", "shop-2", "shop-3"]);
   });
 });

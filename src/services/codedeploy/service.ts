@@ -38,6 +38,7 @@ import {
 } from "./deployments/operations-targets.js";
 import { createDeploymentStarter, type DeploymentStarter } from "./deployments/pipeline.js";
 import { createRollbackHandler } from "./deployments/rollback.js";
+import { restoreTraffic } from "./deployments/traffic-restore.js";
 import {
   COMMAND_TIMEOUT_JOB,
   createHostWaiters,
@@ -151,7 +152,14 @@ export function createCodeDeploy(deps: CodeDeployDeps): CodeDeploy {
   return {
     name: "codedeploy",
     json: engine ? [api, commandService(engine.rt)] : api,
-    ...(engine ? { jobs: deploymentJobs(engine.rt), deployments: createDeploymentStarter(engine.rt) } : {}),
+    ...(engine
+      ? {
+          jobs: deploymentJobs(engine.rt),
+          deployments: createDeploymentStarter(engine.rt),
+          // Balancers come back with the instances that were taking traffic.
+          recover: () => restoreTraffic(engine.rt),
+        }
+      : {}),
   };
 }
 

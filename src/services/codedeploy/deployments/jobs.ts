@@ -1,12 +1,14 @@
+import type { Kysely } from "kysely";
 import { z } from "zod";
+import type { Database } from "../../../platform/store/index.js";
 import type { JobHandler } from "../../../platform/queue/index.js";
 import { endHostCommand, findHostCommand } from "../commands/rows.js";
 import { requireApplicationRow } from "../applications/rows.js";
 import { groupInfo, groupTags, requireGroupRow } from "../groups/rows.js";
 import { findInstance, storedInstance } from "../instances/rows.js";
 import { completeEvent } from "./engine.js";
-import { lockDeployment, parsePlan } from "./rows.js";
-import { COMMAND_TIMEOUT_JOB, type DeploymentRuntime } from "./runtime.js";
+import { lockDeployment, parsePlan, type DeploymentRow } from "./rows.js";
+import { COMMAND_TIMEOUT_JOB, type DeploymentRuntime, type TrafficTarget } from "./runtime.js";
 
 const CommandPayload = z.object({ hostCommandId: z.string() });
 
@@ -55,6 +57,29 @@ const TrafficPayload = z.object({
   event: z.enum(["BlockTraffic", "AllowTraffic"]),
 });
 
+/** Instance `instanceName` of the deployment's group, as traffic control sees it. */
+export async function trafficTarget(
+  db: Kysely<Database>,
+  deployment: DeploymentRow,
+  instanceName: string,
+): Promise<TrafficTarget> {
+  const scope = { accountId: deployment.account_id, region: deployment.region };
+  const app = await requireApplicationRow(db, scope, deployment.application_name);
+  const group = await requireGroupRow(db, app, deployment.deployment_group_name);
+  const instance = await findInstance(db, scope, instanceName);
+  const loadBalancerInfo = parsePlan(deployment).loadBalancerInfo ?? groupInfo(app, group).loadBalancerInfo;
+  return {
+    ...scope,
+    applicationName: deployment.application_name,
+    deploymentGroupName: deployment.deployment_group_name,
+    deploymentGroupId: deployment.deployment_group_id,
+    instanceName,
+    tags: instance ? storedInstance(instance).tags : [],
+    groupTags: groupTags(group),
+    ...(loadBalancerInfo ? { loadBalancerInfo: loadBalancerInfo } : {}),
+  };
+}
+
 /**
  * BlockTraffic and AllowTraffic, the server's own lifecycle events: the instance leaves (drained)
  * or joins the deployment group's load balancer. Done outside any transaction — draining waits for
@@ -65,25 +90,10 @@ export function createTrafficHandler(rt: DeploymentRuntime): JobHandler {
     const { deploymentId, targetId, event } = TrafficPayload.parse(job.payload);
     const deployment = await lockDeployment(rt.store.db, deploymentId, "sqlite");
     if (!deployment) return;
-    const scope = { accountId: deployment.account_id, region: deployment.region };
     let failure: string | undefined;
     try {
       if (!rt.traffic) throw new Error("this server runs no load balancer for deployment groups");
-      const app = await requireApplicationRow(rt.store.db, scope, deployment.application_name);
-      const group = await requireGroupRow(rt.store.db, app, deployment.deployment_group_name);
-      const instance = await findInstance(rt.store.db, scope, targetId);
-      const loadBalancerInfo =
-        parsePlan(deployment).loadBalancerInfo ?? groupInfo(app, group).loadBalancerInfo;
-      const target = {
-        ...scope,
-        applicationName: deployment.application_name,
-        deploymentGroupName: deployment.deployment_group_name,
-        deploymentGroupId: deployment.deployment_group_id,
-        instanceName: targetId,
-        tags: instance ? storedInstance(instance).tags : [],
-        groupTags: groupTags(group),
-        ...(loadBalancerInfo ? { loadBalancerInfo: loadBalancerInfo as Record<string, unknown> } : {}),
-      };
+      const target = await trafficTarget(rt.store.db, deployment, targetId);
       if (event === "BlockTraffic") await rt.traffic.block(target);
       else await rt.traffic.allow(target);
     } catch (err) {
