@@ -5,6 +5,7 @@ import { benchApiLatency } from "./api-latency.js";
 import { benchBuildLogs } from "./build-logs.js";
 import { benchBuildLatency, benchBuildStop, benchBuildThroughput, benchLocalBuild } from "./codebuild.js";
 import { benchGitEventLatency, benchGitThroughput } from "./codecommit.js";
+import { benchCodeDeploy } from "./codedeploy.js";
 import { benchPipeline, benchPipelineBurst } from "./codepipeline.js";
 import { benchPipelineS3Source } from "./codepipeline-s3.js";
 import { benchS3Throughput } from "./s3-throughput.js";
@@ -35,6 +36,7 @@ const suites: Array<[string, () => Promise<BenchRow[]>]> = [
   ["codepipeline", () => benchPipeline()],
   ["codepipeline-burst", () => benchPipelineBurst()],
   ["codepipeline-s3", () => benchPipelineS3Source()],
+  ["codedeploy", () => benchCodeDeploy()],
 ];
 
 const unknown = only.filter((n) => !suites.some(([name]) => name === n));
