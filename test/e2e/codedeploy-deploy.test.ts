@@ -2,37 +2,29 @@
  * Deployments really executed: a server, three `runAgent` loops (each with its own root directory)
  * registered as on-premises instances, and the official SDK creating and watching deployments.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import {
   BatchGetDeploymentInstancesCommand,
   BatchGetDeploymentsCommand,
   BatchGetDeploymentTargetsCommand,
-  CodeDeployClient,
-  CreateApplicationCommand,
   CreateDeploymentCommand,
-  CreateDeploymentGroupCommand,
   GetDeploymentCommand,
   GetDeploymentInstanceCommand,
   GetDeploymentTargetCommand,
   ListDeploymentInstancesCommand,
   ListDeploymentsCommand,
   ListDeploymentTargetsCommand,
-  ListOnPremisesInstancesCommand,
   RegisterOnPremisesInstanceCommand,
   StopDeploymentCommand,
-  type DeploymentInfo,
+  type CodeDeployClient,
 } from "@aws-sdk/client-codedeploy";
-import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runAgent, type AgentResult } from "../../src/agent/index.js";
 import { addTestPrincipal } from "../support/principals.js";
 import { startTestServer, type TestServer } from "../support/server.js";
-import { tgzOf } from "./codedeploy-support.js";
+import { startDeployBench, type DeployBench } from "./codedeploy-support.js";
 import { jsonCall } from "../support/signed-fetch.js";
 
-const ROLE = "arn:aws:iam::000000000000:role/codedeploy";
 const EVENTS = [
   "ApplicationStop",
   "DownloadBundle",
@@ -45,108 +37,28 @@ const EVENTS = [
 
 describe("CodeDeploy deployments through agents", () => {
   let server: TestServer;
+  let bench: DeployBench;
   let cd: CodeDeployClient;
-  let s3: S3Client;
-  const roots: string[] = [];
-  /** Ends every agent still polling when the tests are done. */
-  const agentsDone = new AbortController();
-  let fleet = 0;
 
   beforeAll(async () => {
     // Long polls answer within 2 s, and an agent that stops reporting fails its instance in 5 s.
     server = await startTestServer({ server: { codedeployTimeouts: { pollHoldMs: 2000, agentMs: 5000 } } });
-    cd = new CodeDeployClient(server.clientConfig);
-    s3 = new S3Client(server.clientConfig);
-    await s3.send(new CreateBucketCommand({ Bucket: "bundles" }));
-    await cd.send(new CreateApplicationCommand({ applicationName: "web" }));
+    bench = await startDeployBench(server);
+    cd = bench.cd;
   }, 60_000);
 
   afterAll(async () => {
-    agentsDone.abort();
-    cd?.destroy();
-    s3?.destroy();
+    bench?.close();
     await server?.stop();
-    for (const root of roots) rmSync(root, { recursive: true, force: true });
   });
 
-  /**
-   * A deployment group over `count` new agents tagged `fleet=<n>`, each running exactly one
-   * deployment (`once`); resolves when all of them are registered with their tags.
-   */
-  async function fleetOf(count: number, group: Record<string, unknown> = {}) {
-    const tag = `f${++fleet}`;
-    const groupName = `group-${tag}`;
-    await cd.send(
-      new CreateDeploymentGroupCommand({
-        applicationName: "web",
-        deploymentGroupName: groupName,
-        serviceRoleArn: ROLE,
-        onPremisesInstanceTagFilters: [{ Key: "fleet", Value: tag, Type: "KEY_AND_VALUE" }],
-        ...group,
-      }),
-    );
-    const agents: Array<{ name: string; root: string; done: Promise<AgentResult>; log: string[] }> = [];
-    for (let i = 1; i <= count; i++) {
-      const root = mkdtempSync(join(tmpdir(), "pw-agent-"));
-      roots.push(root);
-      const log: string[] = [];
-      const name = `${tag}-host-${i}`;
-      const done = runAgent({
-        endpoint: server.url,
-        key: { ...server.clientConfig.credentials, region: server.clientConfig.region },
-        name,
-        tags: [{ Key: "fleet", Value: tag }],
-        root,
-        once: true,
-        signal: agentsDone.signal,
-        heartbeatMs: 500,
-        log: (line) => log.push(line),
-      });
-      agents.push({ name, root, done, log });
-    }
-    await expect
-      .poll(
-        async () =>
-          (
-            await cd.send(
-              new ListOnPremisesInstancesCommand({
-                tagFilters: [{ Key: "fleet", Value: tag, Type: "KEY_AND_VALUE" }],
-              }),
-            )
-          ).instanceNames?.length,
-        { timeout: 20_000 },
-      )
-      .toBe(count);
-    return { groupName, tag, agents };
-  }
-
-  async function finished(deploymentId: string): Promise<DeploymentInfo> {
-    let info: DeploymentInfo | undefined;
-    await expect
-      .poll(
-        async () => {
-          info = (await cd.send(new GetDeploymentCommand({ deploymentId }))).deploymentInfo;
-          return info?.completeTime !== undefined;
-        },
-        { timeout: 60_000, interval: 200 },
-      )
-      .toBe(true);
-    return info!;
-  }
-
-  async function upload(key: string, files: Record<string, string>) {
-    await s3.send(new PutObjectCommand({ Bucket: "bundles", Key: key, Body: tgzOf(files) }));
-    return {
-      revisionType: "S3" as const,
-      s3Location: { bucket: "bundles", key, bundleType: "tgz" as const },
-    };
-  }
-
   it("deploys a revision from S3 to three agents, one at a time, running every hook in order", async () => {
-    const { groupName, agents } = await fleetOf(3, { deploymentConfigName: "CodeDeployDefault.OneAtATime" });
+    const { groupName, agents } = await bench.fleetOf(3, {
+      deploymentConfigName: "CodeDeployDefault.OneAtATime",
+    });
     const hook = (event: string) =>
       `#!/bin/sh\necho "$LIFECYCLE_EVENT $DEPLOYMENT_GROUP_NAME $APPLICATION_NAME" >> /tmp/pw-hooks-$DEPLOYMENT_ID\necho ran ${event}\n`;
-    const revision = await upload("app-v1.tgz", {
+    const revision = await bench.upload("app-v1.tgz", {
       "appspec.yml": [
         "version: 0.0",
         "os: linux",
@@ -172,7 +84,7 @@ describe("CodeDeploy deployments through agents", () => {
     const { deploymentId } = await cd.send(
       new CreateDeploymentCommand({ applicationName: "web", deploymentGroupName: groupName, revision }),
     );
-    const info = await finished(deploymentId!);
+    const info = await bench.finished(deploymentId!);
     if (info.status !== "Succeeded")
       console.log(
         JSON.stringify(info),
@@ -232,18 +144,18 @@ describe("CodeDeploy deployments through agents", () => {
   });
 
   it("fails the deployment when a hook fails, with the script's diagnostics, and rolls back by itself", async () => {
-    const { groupName, agents } = await fleetOf(2, {
+    const { groupName, agents } = await bench.fleetOf(2, {
       deploymentConfigName: "CodeDeployDefault.AllAtOnce",
       autoRollbackConfiguration: { enabled: true, events: ["DEPLOYMENT_FAILURE"] },
     });
-    const revision = await upload("app-broken.tgz", {
+    const revision = await bench.upload("app-broken.tgz", {
       "appspec.yml": "version: 0.0\nos: linux\nhooks:\n  AfterInstall:\n    - location: fail.sh\n",
       "fail.sh": "#!/bin/sh\necho 'about to fail'\nexit 3\n",
     });
     const { deploymentId } = await cd.send(
       new CreateDeploymentCommand({ applicationName: "web", deploymentGroupName: groupName, revision }),
     );
-    const info = await finished(deploymentId!);
+    const info = await bench.finished(deploymentId!);
     expect(info.status).toBe("Failed");
     expect(info.errorInformation?.code).toBeDefined();
     for (const agent of agents) expect((await agent.done).failed).toBe(true);
@@ -261,8 +173,8 @@ describe("CodeDeploy deployments through agents", () => {
   });
 
   it("stops a deployment on request", async () => {
-    const { groupName, agents } = await fleetOf(1);
-    const revision = await upload("app-slow.tgz", {
+    const { groupName, agents } = await bench.fleetOf(1);
+    const revision = await bench.upload("app-slow.tgz", {
       "appspec.yml":
         "version: 0.0\nos: linux\nhooks:\n  ApplicationStart:\n    - location: slow.sh\n      timeout: 120\n",
       "slow.sh": "#!/bin/sh\nsleep 60\n",
@@ -280,7 +192,7 @@ describe("CodeDeploy deployments through agents", () => {
       .toBe(1);
     const stopped = await cd.send(new StopDeploymentCommand({ deploymentId }));
     expect(stopped.status).toBe("Succeeded");
-    const info = await finished(deploymentId!);
+    const info = await bench.finished(deploymentId!);
     expect(info.status).toBe("Stopped");
     expect(existsSync(agents[0]!.root)).toBe(true);
   });
