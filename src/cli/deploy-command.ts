@@ -22,7 +22,7 @@ const CODEDEPLOY: JsonService = { target: "CodeDeploy_20141006", signingName: "c
 /** A deployment's statuses that are final. */
 const DONE = new Set(["Succeeded", "Failed", "Stopped"]);
 /** How long to keep looking after the end for the rollback that the deployment asked for. */
-const ROLLBACK_WAIT_MS = 5000;
+const ROLLBACK_WAIT_MS = 10_000;
 /** How many lines of a failed script's output the view shows. */
 const TAIL_LINES = 5;
 /** BatchGetDeploymentTargets takes at most this many ids at once. */
