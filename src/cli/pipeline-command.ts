@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { DEFAULT_ENDPOINT, exitWith, resolveAws, serverOptions, type ResolvedAws } from "./aws-config.js";
-import { signedHeaders } from "../core/index.js";
+import { callJson, timeStamp, watchInterval, watchUntilEnded, type JsonService } from "./watch.js";
 
 interface WatchFlags {
   execution?: string;
@@ -48,33 +48,11 @@ export function registerPipelineCommand(program: Command): void {
   ).action((name: string, flags: WatchFlags) => exitWith(() => watch(name, flags)));
 }
 
-/** One CodePipeline API call over the JSON protocol, signed as the SDK signs it. */
-async function call<T>(aws: ResolvedAws, operation: string, input: Record<string, unknown>): Promise<T> {
-  const url = new URL("/", aws.endpoint);
-  const body = JSON.stringify(input);
-  const init = {
-    method: "POST",
-    body,
-    headers: {
-      "content-type": "application/x-amz-json-1.1",
-      "x-amz-target": `CodePipeline_20150709.${operation}`,
-    },
-  };
-  const headers = await signedHeaders(url, aws, "codepipeline", init);
-  let response: Response;
-  try {
-    response = await fetch(url, { method: "POST", body, headers });
-  } catch (err) {
-    throw new Error(`cannot reach ${aws.endpoint}: ${(err as { cause?: Error }).cause?.message ?? err}`, {
-      cause: err,
-    });
-  }
-  const text = await response.text();
-  if (!response.ok) {
-    const error = JSON.parse(text || "{}") as { __type?: string; message?: string };
-    throw new Error(`${operation}: ${error.__type ?? response.status}: ${error.message ?? text}`);
-  }
-  return JSON.parse(text) as T;
+const CODEPIPELINE: JsonService = { target: "CodePipeline_20150709", signingName: "codepipeline" };
+
+/** One CodePipeline API call. */
+function call<T>(aws: ResolvedAws, operation: string, input: Record<string, unknown>): Promise<T> {
+  return callJson<T>(aws, CODEPIPELINE, operation, input);
 }
 
 interface ActionExecutionDetail {
@@ -220,7 +198,7 @@ function changes(name: string, endpoint: string, before: View | undefined, view:
   const old = new Map(
     before?.stages.flatMap((s) => s.actions.map((a) => [`${a.stage}/${a.action}`, a])) ?? [],
   );
-  const stamp = new Date().toISOString().slice(11, 19);
+  const stamp = timeStamp();
   for (const stage of view.stages) {
     for (const a of stage.actions) {
       const was = old.get(`${a.stage}/${a.action}`);
@@ -244,7 +222,6 @@ async function watch(name: string, flags: WatchFlags): Promise<number> {
     endpoint: flags.endpoint,
     defaultEndpoint: DEFAULT_ENDPOINT,
   });
-  const interval = Math.max(100, Number(flags.interval ?? 500) || 500);
   let executionId = flags.execution;
   if (!executionId) {
     const { pipelineExecutionSummaries } = await call<{
@@ -257,22 +234,12 @@ async function watch(name: string, flags: WatchFlags): Promise<number> {
       );
     }
   }
-  const tty = process.stdout.isTTY;
-  let before: View | undefined;
-  let drawn = 0;
-  for (;;) {
-    const view = await look(aws, name, executionId);
-    if (tty) {
-      const lines = render(name, aws.endpoint, view);
-      // Back to where the last drawing began, then draw over it.
-      process.stdout.write(`${drawn ? `\x1b[${drawn}F` : ""}\x1b[J${lines.join("\n")}\n`);
-      drawn = lines.length;
-    } else {
-      const out = changes(name, aws.endpoint, before, view);
-      if (out.length) process.stdout.write(`${out.join("\n")}\n`);
-    }
-    before = view;
-    if (DONE.has(view.status)) return view.status === "Succeeded" ? 0 : 1;
-    await new Promise((resolve) => setTimeout(resolve, interval));
-  }
+  const view = await watchUntilEnded({
+    look: () => look(aws, name, executionId),
+    render: (v) => render(name, aws.endpoint, v),
+    changes: (before, v) => changes(name, aws.endpoint, before, v),
+    ended: (v) => DONE.has(v.status),
+    intervalMs: watchInterval(flags.interval),
+  });
+  return view.status === "Succeeded" ? 0 : 1;
 }

@@ -3,6 +3,7 @@ import { ConfigError } from "../core/index.js";
 import { registerAgentCommand } from "./agent-command.js";
 import { registerBuildCommand } from "./build-command.js";
 import { registerConfigureCommand } from "./configure-command.js";
+import { registerDeployCommand } from "./deploy-command.js";
 import { registerLogsCommand } from "./logs-command.js";
 import { registerPipelineCommand } from "./pipeline-command.js";
 import { registerServerCommand } from "./server-command.js";
@@ -16,6 +17,7 @@ registerServerCommand(program);
 registerBuildCommand(program);
 registerLogsCommand(program);
 registerPipelineCommand(program);
+registerDeployCommand(program);
 registerConfigureCommand(program);
 registerAgentCommand(program);
 
