@@ -555,8 +555,11 @@ for (const dialect of dialects) {
           deploymentStyle: { deploymentType: "BLUE_GREEN", deploymentOption: "WITH_TRAFFIC_CONTROL" },
           loadBalancerInfo: { targetGroupInfoList: [{ name: "tg" }] },
           onPremisesInstanceTagFilters: [{ Key: "env", Type: "KEY_ONLY" }],
+          blueGreenDeploymentConfiguration: {
+            greenFleetProvisioningOption: { action: "COPY_AUTO_SCALING_GROUP" },
+          },
         }),
-      ).toBe("InvalidDeploymentStyleException");
+      ).toBe("InvalidBlueGreenDeploymentConfigurationException");
       expect(
         await createRefused({
           blueGreenDeploymentConfiguration: {

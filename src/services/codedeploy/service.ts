@@ -23,6 +23,7 @@ import {
 import { createCommandTimeoutHandler, createTrafficHandler } from "./deployments/jobs.js";
 import {
   batchGetDeployments,
+  continueDeployment,
   createDeployment,
   getDeployment,
   listDeployments,
@@ -36,10 +37,12 @@ import {
   listDeploymentInstances,
   listDeploymentTargets,
 } from "./deployments/operations-targets.js";
+import { createBlueGreenWaitHandler } from "./deployments/blue-green.js";
 import { createDeploymentStarter, type DeploymentStarter } from "./deployments/pipeline.js";
 import { createRollbackHandler } from "./deployments/rollback.js";
 import { restoreTraffic } from "./deployments/traffic-restore.js";
 import {
+  BLUE_GREEN_WAIT_JOB,
   COMMAND_TIMEOUT_JOB,
   createHostWaiters,
   DEFAULT_DEPLOYMENT_TIMEOUTS,
@@ -189,7 +192,7 @@ function deploymentOperations(
     batchGetDeployments(rt),
     listDeployments(rt),
     stopDeployment(rt),
-    // ContinueDeployment joins with blue/green deployments, the only ones that wait for it.
+    continueDeployment(rt),
     listDeploymentTargets(),
     batchGetDeploymentTargets(),
     getDeploymentTarget(),
@@ -221,5 +224,6 @@ function deploymentJobs(rt: DeploymentRuntime): JobDeclaration[] {
     { kind: COMMAND_TIMEOUT_JOB, pool: "background", handler: createCommandTimeoutHandler(rt) },
     { kind: TRAFFIC_JOB, pool: "background", handler: createTrafficHandler(rt) },
     { kind: ROLLBACK_JOB, pool: "background", handler: createRollbackHandler(rt) },
+    { kind: BLUE_GREEN_WAIT_JOB, pool: "background", handler: createBlueGreenWaitHandler(rt) },
   ];
 }

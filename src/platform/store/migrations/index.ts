@@ -18,6 +18,7 @@ import { codepipelineRuleBuildsMigration } from "./0020-codepipeline-rule-builds
 import { codedeployMigration } from "./0021-codedeploy.js";
 import { codedeployDeploymentsMigration } from "./0022-codedeploy-deployments.js";
 import { codedeployInstanceTargetsMigration } from "./0023-codedeploy-instance-targets.js";
+import { codedeployDeploymentPhaseMigration } from "./0024-codedeploy-deployment-phase.js";
 import type { Migration } from "./types.js";
 
 /** Every migration, in order. Append new ones at the end. */
@@ -42,6 +43,7 @@ export const migrations: readonly Migration[] = [
   codedeployMigration,
   codedeployDeploymentsMigration,
   codedeployInstanceTargetsMigration,
+  codedeployDeploymentPhaseMigration,
 ];
 
 export { serialType, binaryType, type Migration } from "./types.js";

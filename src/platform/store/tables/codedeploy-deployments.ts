@@ -22,6 +22,12 @@ export interface CodeDeployDeploymentTables {
     create_time: number;
     start_time: number | null;
     complete_time: number | null;
+    /**
+     * Blue/green only: `install` (the replacement instances), `ready` (waiting for
+     * ContinueDeployment), `reroute` (they take traffic), `block` (the original ones give it up),
+     * `terminate` (waiting to release the original ones); null in place.
+     */
+    phase: string | null;
   };
   /** One instance of a deployment, with its lifecycle events. */
   codedeploy_deployment_targets: {

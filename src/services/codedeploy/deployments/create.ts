@@ -1,6 +1,7 @@
 import { randomInt } from "node:crypto";
 import type { Kysely } from "kysely";
 import type { Database } from "../../../platform/store/index.js";
+import type { TagFilter } from "../shapes.js";
 import { recordGroupDeployment, type StoredDeploymentGroup } from "../groups/rows.js";
 import { instancesMatching, type StoredInstance } from "../instances/rows.js";
 import { recordRevisionUsed } from "../revisions/rows.js";
@@ -62,6 +63,7 @@ export async function createDeploymentRecord(
         `deployment (${active.deployment_id}): wait for it to end, or stop it with StopDeployment.`,
     );
   }
+  const replacement = await replacementSet(trx, scope, input);
   const now = rt.clock.now();
   const row: DeploymentRow = {
     deployment_id: newDeploymentId(),
@@ -81,6 +83,7 @@ export async function createDeploymentRecord(
     create_time: now,
     start_time: now,
     complete_time: null,
+    phase: plan.deploymentStyle.deploymentType === "BLUE_GREEN" ? "install" : null,
   };
   await trx.insertInto("codedeploy_deployments").values(row).execute();
   await recordGroupDeployment(trx, group.deploymentGroupId, "lastAttempted", {
@@ -91,22 +94,21 @@ export async function createDeploymentRecord(
   await recordRevisionUsed(trx, scope, group.applicationName, plan.revision, now);
   await emitDeploymentEvent(rt.bus, trx, row, "START");
 
-  const instances = await orderInstances(
-    trx,
-    group,
+  const selected =
     input.instances ??
-      (await instancesMatching(trx, scope, {
-        tagFilters: group.info.onPremisesInstanceTagFilters,
-        tagSet: group.info.onPremisesTagSet?.onPremisesTagSetList,
-      })),
-  );
+    (await instancesMatching(trx, scope, {
+      tagFilters: group.info.onPremisesInstanceTagFilters,
+      tagSet: group.info.onPremisesTagSet?.onPremisesTagSetList,
+    }));
+  // In place, the group's instances; blue/green, the replacement ones (the original ones follow).
+  const instances = await orderInstances(trx, group, replacement ?? selected);
   if (instances.length === 0) {
     await finishDeployment(
       rt,
       trx,
       row,
       "Failed",
-      { code: "NO_INSTANCES", message: NO_INSTANCES },
+      { code: "NO_INSTANCES", message: replacement ? NO_REPLACEMENT_INSTANCES : NO_INSTANCES },
       { rollback: false },
     );
     return row;
@@ -123,13 +125,76 @@ export async function createDeploymentRecord(
     );
     return row;
   }
-  const events = lifecycleEventsFor(plan.deploymentStyle);
-  await trx
-    .insertInto("codedeploy_deployment_targets")
-    .values(instances.map((instance, i) => newTarget(row, instance, i, events, now)))
-    .execute();
+  if (replacement) {
+    const green = new Set(replacement.map((i) => i.instanceName));
+    const original = selected.filter((i) => !green.has(i.instanceName));
+    await trx
+      .insertInto("codedeploy_deployment_targets")
+      .values([
+        ...instances.map((instance, i) =>
+          newTarget(row, instance, i, lifecycleEventsFor(plan.deploymentStyle, "Green"), now, "Green"),
+        ),
+        ...original.map((instance, i) =>
+          newTarget(
+            row,
+            instance,
+            instances.length + i,
+            lifecycleEventsFor(plan.deploymentStyle, "Blue"),
+            now,
+            "Blue",
+          ),
+        ),
+      ])
+      .execute();
+  } else {
+    const events = lifecycleEventsFor(plan.deploymentStyle);
+    await trx
+      .insertInto("codedeploy_deployment_targets")
+      .values(instances.map((instance, i) => newTarget(row, instance, i, events, now)))
+      .execute();
+  }
   await advanceDeployment(rt, trx, row.deployment_id);
   return row;
+}
+
+const NO_REPLACEMENT_INSTANCES =
+  "The deployment failed because no instances were found for its replacement environment: the " +
+  "request's targetInstances tags must select registered on-premises instances (the agents of the " +
+  "new fleet, started with those tags).";
+
+/**
+ * The replacement (green) instances of a blue/green deployment: the on-premises instances the
+ * request's `targetInstances` tags select (AWS's DISCOVER_EXISTING green fleet). Undefined in place.
+ */
+async function replacementSet(
+  trx: Kysely<Database>,
+  scope: Scope,
+  input: NewDeployment,
+): Promise<StoredInstance[] | undefined> {
+  if (input.instances || input.plan.deploymentStyle.deploymentType !== "BLUE_GREEN") return undefined;
+  const target = input.plan.targetInstances as
+    | {
+        tagFilters?: TagFilter[];
+        ec2TagSet?: { ec2TagSetList?: TagFilter[][] };
+        autoScalingGroups?: string[];
+      }
+    | undefined;
+  if (target?.autoScalingGroups?.length) {
+    throw deploymentError(
+      "InvalidTargetInstancesException",
+      "targetInstances.autoScalingGroups: there are no Auto Scaling groups here; select the replacement instances by their tags (targetInstances.tagFilters).",
+    );
+  }
+  if (!target?.tagFilters?.length && !target?.ec2TagSet?.ec2TagSetList?.length) {
+    throw deploymentError(
+      "InvalidTargetInstancesException",
+      "A blue/green deployment needs targetInstances.tagFilters (or ec2TagSet) selecting the replacement instances, e.g. [{Key: color, Value: green, Type: KEY_AND_VALUE}].",
+    );
+  }
+  return instancesMatching(trx, scope, {
+    ...(target.tagFilters ? { tagFilters: target.tagFilters } : {}),
+    ...(target.ec2TagSet?.ec2TagSetList ? { tagSet: target.ec2TagSet.ec2TagSetList } : {}),
+  });
 }
 
 /** Instances the group's previous deployment left failed first, then by name. */

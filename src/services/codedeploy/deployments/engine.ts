@@ -2,6 +2,7 @@ import type { Kysely } from "kysely";
 import type { Database } from "../../../platform/store/index.js";
 import { cancelHostCommands, createHostCommand } from "../commands/rows.js";
 import { recordGroupDeployment } from "../groups/rows.js";
+import { advanceBlueGreen } from "./blue-green.js";
 import { emitDeploymentEvent, emitInstanceEvent } from "./events.js";
 import { SERVER_EVENTS } from "./lifecycle.js";
 import { nextRolloutStep, type RolloutCounts } from "./rollout.js";
@@ -42,6 +43,10 @@ export async function advanceDeployment(
   if (!deployment || FINAL_DEPLOYMENT_STATUSES.has(deployment.status)) return;
   const plan = parsePlan(deployment);
   const targets = await targetsOf(trx, deploymentId);
+  if (deployment.phase !== null) {
+    await advanceBlueGreen(rt, trx, deployment, plan, targets);
+    return;
+  }
   const step = nextRolloutStep(plan.minimumHealthyHosts, countTargets(targets));
   if (step.kind === "start") {
     for (const target of targets.filter((t) => t.status === "Pending").slice(0, step.count)) {
@@ -58,12 +63,13 @@ export async function advanceDeployment(
   }
 }
 
-function countTargets(targets: TargetRow[]): RolloutCounts {
+/** How many targets are in each state; a blue/green replacement instance Ready (installed) counts as succeeded. */
+export function countTargets(targets: TargetRow[]): RolloutCounts {
   const counts: RolloutCounts = { pending: 0, inProgress: 0, succeeded: 0, failed: 0 };
   for (const t of targets) {
     if (t.status === "Pending") counts.pending++;
     else if (t.status === "InProgress") counts.inProgress++;
-    else if (t.status === "Succeeded") counts.succeeded++;
+    else if (t.status === "Succeeded" || t.status === "Ready") counts.succeeded++;
     else counts.failed++;
   }
   return counts;
@@ -85,7 +91,7 @@ async function startTarget(
  * Hands the instance's next Pending event to whoever runs it: its agent, or the traffic job for
  * the server's own events. With none left, the instance has succeeded.
  */
-async function beginNextEvent(
+export async function beginNextEvent(
   rt: DeploymentRuntime,
   trx: Kysely<Database>,
   deployment: DeploymentRow,
@@ -94,6 +100,17 @@ async function beginNextEvent(
   const events = parseEvents(target);
   const next = events.find((e) => e.status === "Pending");
   const now = rt.clock.now();
+  // Blue/green: a replacement instance that has installed and validated waits for the reroute.
+  if (
+    target.label === "Green" &&
+    (await phaseOf(trx, deployment.deployment_id)) === "install" &&
+    (!next || next.lifecycleEventName === "BeforeAllowTraffic")
+  ) {
+    await saveTarget(trx, target, "Ready", events, now);
+    await emitInstanceEvent(rt.bus, trx, deployment, target, "READY");
+    await advanceDeployment(rt, trx, deployment.deployment_id);
+    return;
+  }
   if (!next) {
     const done = await saveTarget(trx, target, "Succeeded", events, now);
     await emitInstanceEvent(rt.bus, trx, deployment, done, "SUCCESS");
@@ -115,6 +132,16 @@ async function beginNextEvent(
     return;
   }
   await createHostCommand(rt, trx, target, next.lifecycleEventName, now);
+}
+
+/** The deployment's blue/green phase as stored now (the caller's row may be older). */
+async function phaseOf(trx: Kysely<Database>, deploymentId: string): Promise<string | null> {
+  const row = await trx
+    .selectFrom("codedeploy_deployments")
+    .select("phase")
+    .where("deployment_id", "=", deploymentId)
+    .executeTakeFirst();
+  return row?.phase ?? null;
 }
 
 /** Records that an event of an instance has begun (its agent acknowledged the command). */
@@ -203,7 +230,7 @@ export async function finishDeployment(
   const reason =
     status === "Stopped" ? "The deployment was stopped." : "The deployment failed on other instances.";
   for (const target of await targetsOf(trx, deployment.deployment_id)) {
-    if (target.status !== "Pending" && target.status !== "InProgress") continue;
+    if (target.status !== "Pending" && target.status !== "InProgress" && target.status !== "Ready") continue;
     const events = parseEvents(target);
     for (const e of events) {
       if (e.status === "InProgress") {
@@ -212,7 +239,9 @@ export async function finishDeployment(
         e.diagnostics = { errorCode: "UnknownError", scriptName: "", message: reason, logTail: "" };
       } else if (e.status === "Pending") e.status = "Skipped";
     }
-    await saveTarget(trx, target, target.status === "Pending" ? "Skipped" : "Failed", events, now);
+    // A replacement instance that was Ready never took traffic: its traffic events are skipped.
+    const ended = target.status === "InProgress" ? "Failed" : "Skipped";
+    await saveTarget(trx, target, ended, events, now);
   }
   const changes = {
     status,

@@ -5,11 +5,12 @@ import { decodePageToken, encodePageToken, operation } from "../../kit/index.js"
 import { rolloutMinimumOf } from "../configs/built-ins.js";
 import { requireDeploymentConfig } from "../configs/rows.js";
 import { requireDeploymentGroup } from "../groups/rows.js";
+import { continueBlueGreen } from "./blue-green.js";
 import { createDeploymentRecord } from "./create.js";
 import { finishDeployment } from "./engine.js";
 import { deploymentError } from "./errors.js";
 import { renderDeployment } from "./render.js";
-import { FINAL_DEPLOYMENT_STATUSES, requireDeployment, type DeploymentPlan } from "./rows.js";
+import { FINAL_DEPLOYMENT_STATUSES, parsePlan, requireDeployment, type DeploymentPlan } from "./rows.js";
 import type { DeploymentRuntime } from "./runtime.js";
 import { CreateDeploymentShape, DeploymentId, type CreateDeploymentInput } from "./shapes.js";
 
@@ -310,6 +311,31 @@ export function stopDeployment(rt: DeploymentRuntime) {
         input.autoRollbackEnabled !== undefined ? { rollback: input.autoRollbackEnabled } : {},
       );
       return { status: "Succeeded", statusMessage: `Deployment ${deployment.deployment_id} was stopped.` };
+    },
+  });
+}
+
+/** ContinueDeployment: a blue/green deployment waiting to reroute traffic, or to release its original instances, goes on now. */
+export function continueDeployment(rt: DeploymentRuntime) {
+  return operation({
+    name: "ContinueDeployment",
+    input: z.object({
+      deploymentId: DeploymentId,
+      deploymentWaitType: z.enum(["READY_WAIT", "TERMINATION_WAIT"]).optional(),
+    }),
+    handler: async (input, ctx) => {
+      const deployment = await requireDeployment(ctx.trx, ctx, input.deploymentId, {
+        lock: true,
+        dialect: rt.store.dialect,
+      });
+      await continueBlueGreen(
+        rt,
+        ctx.trx,
+        deployment,
+        parsePlan(deployment),
+        input.deploymentWaitType ?? "READY_WAIT",
+      );
+      return {};
     },
   });
 }

@@ -47,7 +47,7 @@ export async function renderDeployment(
     ...(row.rollback_info !== null ? { rollbackInfo: JSON.parse(row.rollback_info) as unknown } : {}),
     deploymentStyle: plan.deploymentStyle,
     ...(plan.targetInstances ? { targetInstances: plan.targetInstances } : {}),
-    instanceTerminationWaitTimeStarted: false,
+    instanceTerminationWaitTimeStarted: row.phase === "terminate",
     ...(plan.blueGreenDeploymentConfiguration
       ? { blueGreenDeploymentConfiguration: plan.blueGreenDeploymentConfiguration }
       : {}),

@@ -30,6 +30,14 @@ async function rollBack(rt: DeploymentRuntime, trx: Kysely<Database>, failed: De
       .where("deployment_id", "=", failed.deployment_id)
       .execute();
   };
+  if (parsePlan(failed).deploymentStyle.deploymentType === "BLUE_GREEN") {
+    // Traffic moves only once every replacement instance has passed its checks; until then the
+    // original instances keep it, so there is nothing to redeploy.
+    await note({
+      rollbackMessage: `Automatic rollback of blue/green deployment ${failed.deployment_id} redeploys nothing: the original instances kept the traffic, which moves only after every replacement instance has passed its checks.`,
+    });
+    return;
+  }
   if (!lastGood) {
     await note({
       rollbackMessage: `Automatic rollback of ${failed.deployment_id} was not done: the deployment group has no successful deployment to go back to.`,

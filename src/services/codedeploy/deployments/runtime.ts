@@ -66,6 +66,8 @@ export interface DeploymentRuntime {
 export const COMMAND_TIMEOUT_JOB = "codedeploy.command-timeout";
 export const TRAFFIC_JOB = "codedeploy.traffic";
 export const ROLLBACK_JOB = "codedeploy.rollback";
+/** The end of a blue/green wait: for ContinueDeployment (READY_WAIT) or before releasing the original instances. */
+export const BLUE_GREEN_WAIT_JOB = "codedeploy.blue-green-wait";
 
 /** The long-poll key of one instance. */
 export function hostKey(scope: { account_id: string; region: string }, instanceName: string): string {

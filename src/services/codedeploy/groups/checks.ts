@@ -299,8 +299,9 @@ function checkBlueGreen(config: NonNullable<GroupSettings["blueGreenDeploymentCo
 
 /**
  * The deployment style and what it needs: traffic control needs a load balancer; blue/green needs
- * traffic control and cannot replace on-premises instances (AWS refuses on-premises tags in a
- * blue/green group); a blue/green configuration belongs to a blue/green group.
+ * traffic control; a blue/green configuration belongs to a blue/green group. Unlike AWS, a
+ * blue/green group may select on-premises instances: the replacement fleet is a second set of
+ * registered instances, named by CreateDeployment's targetInstances tags (DISCOVER_EXISTING).
  */
 function checkStyle(s: Settings): void {
   const { deploymentType, deploymentOption } = s.deploymentStyle;
@@ -324,12 +325,11 @@ function checkStyle(s: Settings): void {
       );
     }
     if (
-      s.onPremisesInstanceTagFilters.length > 0 ||
-      (s.onPremisesTagSet?.onPremisesTagSetList.length ?? 0) > 0
+      s.blueGreenDeploymentConfiguration?.greenFleetProvisioningOption?.action === "COPY_AUTO_SCALING_GROUP"
     ) {
       throw codedeployError(
-        "InvalidDeploymentStyleException",
-        "Blue/green deployments cannot replace on-premises instances; use IN_PLACE for a group that targets on-premises tags.",
+        "InvalidBlueGreenDeploymentConfigurationException",
+        "greenFleetProvisioningOption COPY_AUTO_SCALING_GROUP needs Auto Scaling groups, which do not exist here: use DISCOVER_EXISTING, and name the replacement instances by their tags in CreateDeployment's targetInstances.",
       );
     }
   } else if (s.blueGreenDeploymentConfiguration !== undefined) {
