@@ -1,3 +1,4 @@
+import { mkdirSync } from "node:fs";
 import type { Command } from "commander";
 import { runAgent } from "../agent/index.js";
 import { DEFAULT_ENDPOINT, exitWith, resolveAws, serverOptions } from "./aws-config.js";
@@ -42,6 +43,8 @@ async function agent(flags: AgentFlags): Promise<number> {
     endpoint: flags.endpoint,
     defaultEndpoint: DEFAULT_ENDPOINT,
   });
+  // A root of its own (several agents on one machine) is made when missing, as `mkdir -p` would.
+  mkdirSync(flags.root, { recursive: true });
   const stop = new AbortController();
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => stop.abort());
   const result = await runAgent({
