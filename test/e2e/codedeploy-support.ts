@@ -16,6 +16,7 @@ import {
 import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { expect, vi } from "vitest";
 import { runAgent, type AgentOptions, type AgentResult } from "../../src/agent/index.js";
+import { NetworkNamespaces, type NetworkTools } from "../../src/platform/sandbox/index.js";
 import type { DeploymentTimeouts } from "../../src/services/codedeploy/index.js";
 import { spawnPipewright, type CliProcess } from "../support/cli.js";
 import { freePort } from "../support/postgres.js";
@@ -84,6 +85,9 @@ export function shopFiles(version: string, options: { validateExit?: number } = 
   };
 }
 
+/** Where a shop app listens inside a network namespace of its own (the same port on every host). */
+const NETNS_APP_PORT = 8080;
+
 /** `pipewright agent` processes serving shopFiles' app, each with its own root, app port and pid file. */
 export interface ShopFleet {
   names: string[];
@@ -98,8 +102,19 @@ export interface ShopFleet {
 export async function startShopFleet(
   server: TestServer,
   work: string,
-  options: { prefix: string; role: string; count: number },
+  options: {
+    prefix: string;
+    role: string;
+    count: number;
+    /**
+     * Each agent in a network namespace of its own, a test host whose loopback is its own: it
+     * reaches the server at its own 127.0.0.1, and its app listens on 8080 there, which the
+     * host's port in its `pipewright:app` tag forwards to.
+     */
+    netns?: NetworkTools;
+  },
 ): Promise<ShopFleet> {
+  const namespaces: NetworkNamespaces[] = [];
   const agents: CliProcess[] = [];
   const pidFiles: string[] = [];
   const names: string[] = [];
@@ -111,16 +126,31 @@ export async function startShopFleet(
     const pidFile = join(work, `${name}.pid`);
     pidFiles.push(pidFile);
     names.push(name);
+    let launcher: string[] | undefined;
+    if (options.netns) {
+      const serverPort = new URL(server.url).port;
+      const nets = new NetworkNamespaces({
+        tools: options.netns,
+        forwardPorts: [Number(serverPort)],
+        inboundPorts: [`${appPort}:${NETNS_APP_PORT}`],
+      });
+      namespaces.push(nets);
+      launcher = [options.netns.nsenter, `--net=${(await nets.take()).path}`, "--"];
+    }
     const args = ["agent", "--endpoint", server.url, "--name", name, "--root", root];
     agents.push(
-      spawnPipewright([...args, "--tags", `role=${options.role},pipewright:app=127.0.0.1:${appPort}`], {
-        AWS_ACCESS_KEY_ID: server.clientConfig.credentials.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: server.clientConfig.credentials.secretAccessKey,
-        AWS_REGION: server.clientConfig.region,
-        APP_PORT: String(appPort),
-        INSTANCE: name,
-        PID_FILE: pidFile,
-      }),
+      spawnPipewright(
+        [...args, "--tags", `role=${options.role},pipewright:app=127.0.0.1:${appPort}`],
+        {
+          AWS_ACCESS_KEY_ID: server.clientConfig.credentials.accessKeyId,
+          AWS_SECRET_ACCESS_KEY: server.clientConfig.credentials.secretAccessKey,
+          AWS_REGION: server.clientConfig.region,
+          APP_PORT: String(options.netns ? NETNS_APP_PORT : appPort),
+          INSTANCE: name,
+          PID_FILE: pidFile,
+        },
+        launcher ? { launcher } : {},
+      ),
     );
   }
   const cd = new CodeDeployClient(server.clientConfig);
@@ -154,6 +184,8 @@ export async function startShopFleet(
           // Not running.
         }
       }
+      // Ends each namespace, and with it anything still listening inside.
+      await Promise.all(namespaces.map((n) => n.close()));
     },
   };
 }

@@ -24,10 +24,19 @@ export interface CliProcess {
   exited: Promise<number | string>;
 }
 
-/** Spawns `pipewright <args>` with `env` added to the environment. */
-export function spawnPipewright(args: string[], env: NodeJS.ProcessEnv = {}): CliProcess {
+/** Spawns `pipewright <args>` with `env` added to the environment, under `options.launcher` if given. */
+export function spawnPipewright(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  options: { launcher?: string[] } = {},
+): CliProcess {
   const [cmd, pre] = pipewrightCommand();
-  const child = spawn(cmd, [...pre, ...args], {
+  // A launcher runs it inside something (`nsenter --net=… --`: a network namespace of its own).
+  const [program, ...programArgs] = [...(options.launcher ?? []), cmd, ...pre, ...args] as [
+    string,
+    ...string[],
+  ];
+  const child = spawn(program, programArgs, {
     cwd: ROOT,
     // A free SSH port: test servers must not compete for the default 2222 (nor meet a real one).
     env: { ...process.env, PIPEWRIGHT_LOG_LEVEL: "warn", PIPEWRIGHT_SSH_PORT: "0", ...env },

@@ -46,6 +46,12 @@ export interface NetworkNamespacesOptions {
   tools: NetworkTools;
   /** Host TCP ports on 127.0.0.1 that builds reach at 127.0.0.1 inside; default none. */
   forwardPorts?: number[];
+  /**
+   * Host TCP ports forwarded into the namespace, in pasta's spec (`18081:8080`: the host's port
+   * 18081 reaches port 8080 inside); default none. Test fleets use it to run each agent as a host
+   * of its own whose application the server's load balancer still reaches.
+   */
+  inboundPorts?: string[];
   /** Namespaces kept ready; default 1. */
   ready?: number;
   /** The host's resolver configuration; default /etc/resolv.conf. */
@@ -195,9 +201,9 @@ export class NetworkNamespaces {
           pidFile,
           "--config-net",
           "--quiet",
-          // Nothing comes in from the host, and nothing reaches the host's loopback…
+          // Nothing comes in from the host (unless asked), and nothing reaches the host's loopback…
           "--tcp-ports",
-          "none",
+          this.options.inboundPorts?.length ? this.options.inboundPorts.join(",") : "none",
           "--udp-ports",
           "none",
           "--udp-ns",
