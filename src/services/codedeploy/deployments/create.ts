@@ -4,6 +4,7 @@ import type { Database } from "../../../platform/store/index.js";
 import { recordGroupDeployment, type StoredDeploymentGroup } from "../groups/rows.js";
 import { instancesMatching, type StoredInstance } from "../instances/rows.js";
 import { recordRevisionUsed } from "../revisions/rows.js";
+import { startAlarmPolling } from "./alarms.js";
 import { advanceDeployment, finishDeployment } from "./engine.js";
 import { deploymentError } from "./errors.js";
 import { emitDeploymentEvent } from "./events.js";
@@ -128,6 +129,7 @@ export async function createDeploymentRecord(
     .insertInto("codedeploy_deployment_targets")
     .values(instances.map((instance, i) => newTarget(row, instance, i, events, now)))
     .execute();
+  await startAlarmPolling(rt, trx, row, group);
   await advanceDeployment(rt, trx, row.deployment_id);
   return row;
 }
