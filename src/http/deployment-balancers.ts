@@ -1,5 +1,4 @@
-import { isIP } from "node:net";
-import type { Logger } from "../core/index.js";
+import { refusedAddress, type Logger } from "../core/index.js";
 import type { TrafficControl, TrafficTarget } from "../services/codedeploy/index.js";
 import { startLoadBalancer, type BalancerTarget, type LoadBalancer } from "./balancer/index.js";
 
@@ -132,22 +131,4 @@ function appAddress(target: TrafficTarget): BalancerTarget {
     );
   }
   return { id: target.instanceName, host, port };
-}
-
-/** Why the balancer must not connect to `host`, or undefined when it may. */
-function refusedAddress(host: string): string | undefined {
-  const kind = isIP(host);
-  if (kind === 0) return "not an IP address";
-  const lower = host.toLowerCase();
-  if (kind === 4) {
-    const [a, b] = host.split(".").map(Number) as [number, number];
-    if (a === 0) return "an unspecified address";
-    if (a === 169 && b === 254) return "a link-local address";
-    if (a >= 224) return "a multicast or reserved address";
-    return undefined;
-  }
-  if (lower === "::" || /^fe[89ab]/.test(lower)) return "an unspecified or link-local address";
-  if (lower.startsWith("ff")) return "a multicast address";
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(lower);
-  return mapped ? refusedAddress(mapped[1]!) : undefined;
 }

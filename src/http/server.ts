@@ -44,6 +44,7 @@ import { registerCodeBuildRoutes } from "./codebuild-routes.js";
 import { createJsonHandler } from "./json-protocol.js";
 import { registerGitHttpRoutes } from "./git-http.js";
 import { startGitSshServer, type GitSshServer } from "./git-ssh.js";
+import { createAlarmChecks } from "./deployment-alarms.js";
 import { createDeploymentBalancers } from "./deployment-balancers.js";
 import { registerLiveLogRoutes } from "./live-logs.js";
 import { createQueryHandler } from "./query-protocol.js";
@@ -201,6 +202,12 @@ export async function startServer(
         revisions: { find: (bucket, key) => findObject(s3.service, bucket, key) },
         // Traffic-controlled groups get a load balancer on this server's host.
         traffic: balancers,
+        // Alarms are health checks: a GET, or a command in the builds' sandbox.
+        alarms: createAlarmChecks({
+          ...(engine ? { sandbox: () => engine.sandbox() } : {}),
+          hiddenPaths: engine?.hiddenPaths ?? [config.dataDir],
+          logger,
+        }),
         ...(options.codedeployTimeouts ? { timeouts: options.codedeployTimeouts } : {}),
         logger,
       },
@@ -348,6 +355,10 @@ interface EmbeddedEngine {
   run: RunBuild;
   /** Starts detecting the sandbox; builds reach this server at `forwardPorts` on their loopback. */
   prepare(forwardPorts: number[]): void;
+  /** The sandbox builds run in (detected now if it was not yet), for other sandboxed commands. */
+  sandbox(): Promise<Sandbox>;
+  /** What sandboxed processes must not see: the data directory, and the builds' directory. */
+  hiddenPaths: string[];
   close(): Promise<void>;
 }
 
@@ -379,7 +390,12 @@ function embeddedEngine(config: ServerConfig, logger: Logger): EmbeddedEngine {
       return d.sandbox;
     });
   };
+  const hiddenPaths = workRoot.startsWith(config.dataDir + path.sep)
+    ? [config.dataDir]
+    : [config.dataDir, workRoot];
   return {
+    hiddenPaths,
+    sandbox: () => (sandbox ??= detect([])),
     prepare(forwardPorts) {
       sandbox ??= detect(forwardPorts);
       // A failure is reported by every build; it must not be unhandled meanwhile.
@@ -394,9 +410,7 @@ function embeddedEngine(config: ServerConfig, logger: Logger): EmbeddedEngine {
         signal,
         workRoot,
         // Other builds' directories, when they are not inside the data directory.
-        hiddenPaths: workRoot.startsWith(config.dataDir + path.sep)
-          ? [config.dataDir]
-          : [config.dataDir, workRoot],
+        hiddenPaths,
         sandbox,
       });
     },

@@ -3,7 +3,7 @@ import type { Clock, Logger } from "../../core/index.js";
 import type { Bus } from "../../platform/bus/index.js";
 import type { Queue } from "../../platform/queue/index.js";
 import type { RevisionObjects } from "./deployments/operations.js";
-import type { DeploymentTimeouts, TrafficControl } from "./deployments/runtime.js";
+import type { AlarmChecks, DeploymentTimeouts, TrafficControl } from "./deployments/runtime.js";
 import type { Database, Store } from "../../platform/store/index.js";
 
 /**
@@ -36,6 +36,8 @@ export interface CodeDeployDeps {
     revisions: RevisionObjects;
     /** The deployment groups' load balancers; without it, traffic-controlled deployments fail at BlockTraffic. */
     traffic?: TrafficControl;
+    /** The health checks deployment groups' alarms name; without it, every alarm is a poll failure. */
+    alarms?: AlarmChecks;
     /** Tests shorten them. */
     timeouts?: Partial<DeploymentTimeouts>;
     logger?: Logger;

@@ -20,6 +20,7 @@ import {
   putHostCommandAcknowledgement,
   putHostCommandComplete,
 } from "./commands/operations.js";
+import { createAlarmHandler } from "./deployments/alarms.js";
 import { createCommandTimeoutHandler, createTrafficHandler } from "./deployments/jobs.js";
 import {
   batchGetDeployments,
@@ -42,6 +43,7 @@ import { createDeploymentStarter, type DeploymentStarter } from "./deployments/p
 import { createRollbackHandler } from "./deployments/rollback.js";
 import { restoreTraffic } from "./deployments/traffic-restore.js";
 import {
+  ALARM_JOB,
   BLUE_GREEN_WAIT_JOB,
   COMMAND_TIMEOUT_JOB,
   createHostWaiters,
@@ -177,6 +179,7 @@ function deploymentEngine(deps: CodeDeployDeps, clock: DeploymentRuntime["clock"
     logger: d.logger ?? createLogger({ level: "silent" }),
     hosts: createHostWaiters(),
     ...(d.traffic ? { traffic: d.traffic } : {}),
+    ...(d.alarms ? { alarms: d.alarms } : {}),
     timeouts: { ...DEFAULT_DEPLOYMENT_TIMEOUTS, ...d.timeouts },
   };
   return { rt, revisions: d.revisions };
@@ -225,5 +228,6 @@ function deploymentJobs(rt: DeploymentRuntime): JobDeclaration[] {
     { kind: TRAFFIC_JOB, pool: "background", handler: createTrafficHandler(rt) },
     { kind: ROLLBACK_JOB, pool: "background", handler: createRollbackHandler(rt) },
     { kind: BLUE_GREEN_WAIT_JOB, pool: "background", handler: createBlueGreenWaitHandler(rt) },
+    { kind: ALARM_JOB, pool: "background", handler: createAlarmHandler(rt) },
   ];
 }

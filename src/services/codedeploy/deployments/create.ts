@@ -5,6 +5,7 @@ import type { TagFilter } from "../shapes.js";
 import { recordGroupDeployment, type StoredDeploymentGroup } from "../groups/rows.js";
 import { instancesMatching, type StoredInstance } from "../instances/rows.js";
 import { recordRevisionUsed } from "../revisions/rows.js";
+import { startAlarmPolling } from "./alarms.js";
 import { advanceDeployment, finishDeployment } from "./engine.js";
 import { deploymentError } from "./errors.js";
 import { emitDeploymentEvent } from "./events.js";
@@ -153,6 +154,7 @@ export async function createDeploymentRecord(
       .values(instances.map((instance, i) => newTarget(row, instance, i, events, now)))
       .execute();
   }
+  await startAlarmPolling(rt, trx, row, group);
   await advanceDeployment(rt, trx, row.deployment_id);
   return row;
 }

@@ -2,6 +2,7 @@ import type { Clock, Logger } from "../../../core/index.js";
 import type { Bus } from "../../../platform/bus/index.js";
 import type { Queue } from "../../../platform/queue/index.js";
 import type { Store } from "../../../platform/store/index.js";
+import type { AlarmCheck } from "./alarm-names.js";
 
 /** Wakes agents' long polls when a command is waiting for them. */
 export interface HostWaiters {
@@ -36,6 +37,20 @@ export interface TrafficTarget {
   loadBalancerInfo?: Record<string, unknown>;
 }
 
+/** What one reading of an alarm found: healthy, in ALARM, or no state at all (a poll failure). */
+export type AlarmReading =
+  { state: "OK" } | { state: "ALARM"; reason: string } | { state: "UNKNOWN"; reason: string };
+
+/** Runs the health checks that stand in for a deployment group's CloudWatch alarms. */
+export interface AlarmChecks {
+  /**
+   * Runs `check` once and says what it found; never throws. ALARM when the check ran and failed
+   * (an error status, a refused connection, a command's non-zero exit), UNKNOWN when it could not
+   * be run. `reason` names the URL or command and what happened.
+   */
+  check(check: AlarmCheck): Promise<AlarmReading>;
+}
+
 /** How long the server waits for agents. */
 export interface DeploymentTimeouts {
   /**
@@ -46,9 +61,15 @@ export interface DeploymentTimeouts {
   agentMs: number;
   /** How long a PollHostCommand waits for a command before answering with none. Default 20 s. */
   pollHoldMs: number;
+  /** How often a deployment's alarms are checked while it is in progress. Default 5 s. */
+  alarmPollMs: number;
 }
 
-export const DEFAULT_DEPLOYMENT_TIMEOUTS: DeploymentTimeouts = { agentMs: 5 * 60_000, pollHoldMs: 20_000 };
+export const DEFAULT_DEPLOYMENT_TIMEOUTS: DeploymentTimeouts = {
+  agentMs: 5 * 60_000,
+  pollHoldMs: 20_000,
+  alarmPollMs: 5_000,
+};
 
 /** What the deployment engine needs. */
 export interface DeploymentRuntime {
@@ -59,6 +80,8 @@ export interface DeploymentRuntime {
   logger: Logger;
   hosts: HostWaiters;
   traffic?: TrafficControl;
+  /** The checks behind alarms; without it every alarm is a poll failure. */
+  alarms?: AlarmChecks;
   timeouts: DeploymentTimeouts;
 }
 
@@ -68,6 +91,7 @@ export const TRAFFIC_JOB = "codedeploy.traffic";
 export const ROLLBACK_JOB = "codedeploy.rollback";
 /** The end of a blue/green wait: for ContinueDeployment (READY_WAIT) or before releasing the original instances. */
 export const BLUE_GREEN_WAIT_JOB = "codedeploy.blue-green-wait";
+export const ALARM_JOB = "codedeploy.alarms";
 
 /** The long-poll key of one instance. */
 export function hostKey(scope: { account_id: string; region: string }, instanceName: string): string {
