@@ -6,9 +6,11 @@
  * Each step is one line of the log.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import { formatArn, type SigningKey } from "../core/index.js";
+// Modules, not core/index: an idle agent has no use for the server's config schema (zod).
+import { formatArn } from "../core/ids.js";
+import type { SigningKey } from "../core/signed-request.js";
 import { AgentApi, backoffDelay, type AgentApiOptions, type HostCommand } from "./api.js";
-import { readDeploymentSpec, type DeploymentSpec } from "./deployment-spec.js";
+import type { DeploymentSpec } from "./deployment-spec.js";
 import { CommandFailure } from "./errors.js";
 import { CommandExecutor } from "./executor.js";
 import { RootPath } from "./root-path.js";
@@ -183,11 +185,15 @@ async function handleCommand(command: HostCommand, ctx: CommandContext): Promise
   let spec: DeploymentSpec | undefined;
   let noop: boolean;
   try {
-    spec = await ctx.specs.get(command.DeploymentExecutionId, async () =>
-      readDeploymentSpec(
-        await ctx.api.getDeploymentSpecification(command.DeploymentExecutionId, ctx.hostIdentifier),
-      ),
-    );
+    spec = await ctx.specs.get(command.DeploymentExecutionId, async () => {
+      const answer = await ctx.api.getDeploymentSpecification(
+        command.DeploymentExecutionId,
+        ctx.hostIdentifier,
+      );
+      // Loaded with the first command: its schema (zod) is of no use to an idle agent.
+      const { readDeploymentSpec } = await import("./deployment-spec.js");
+      return readDeploymentSpec(answer);
+    });
     noop = await ctx.executor.isNoop(name, spec);
   } catch (err) {
     const failure = asFailure(err);

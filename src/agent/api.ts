@@ -9,7 +9,7 @@ import { createWriteStream } from "node:fs";
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { setTimeout as sleep } from "node:timers/promises";
-import { signedHeaders, type SigningKey } from "../core/index.js";
+import { signedHeaders, type SigningKey } from "../core/signed-request.js";
 import { AgentApiError } from "./errors.js";
 
 /** A host command as PollHostCommand hands it out. */

@@ -6,18 +6,11 @@
  */
 import { mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import {
-  APPSPEC_HOOK_NAMES,
-  AppSpecError,
-  parseAppSpec,
-  type AppSpec,
-  type AppSpecHookName,
-} from "../formats/index.js";
-import { unpackBundle } from "./bundle.js";
+// The appspec's types only, not formats/index: the parser (yaml), the archive readers, the installer
+// and the sandbox are loaded by the first command that needs them, so an idle agent stays small.
+import { APPSPEC_HOOK_NAMES, type AppSpec, type AppSpecHookName } from "../formats/appspec/types.js";
 import type { DeploymentSpec } from "./deployment-spec.js";
 import { CommandFailure, LOG_TAIL_CHARS } from "./errors.js";
-import { runHookScript } from "./hooks.js";
-import { install } from "./install.js";
 import type { RootPath } from "./root-path.js";
 import { AgentState } from "./state.js";
 
@@ -85,6 +78,7 @@ export class CommandExecutor {
     }
     if (commandName === "Install") {
       const appSpec = await this.appSpecIn(dir, spec);
+      const { install } = await import("./install.js");
       await install({
         spec: appSpec,
         archiveDir: AgentState.archiveOf(dir),
@@ -103,8 +97,11 @@ export class CommandExecutor {
     const hookDir = await this.hookDeploymentDir(hook, spec);
     if (hookDir === undefined) return "";
     const appSpec = await this.appSpecIn(hookDir, spec);
+    const hooks = appSpec.hooks[hook] ?? [];
+    if (hooks.length === 0) return "";
+    const { runHookScript } = await import("./hooks.js");
     let output = "";
-    for (const script of appSpec.hooks[hook] ?? []) {
+    for (const script of hooks) {
       output += await runHookScript({
         script,
         lifecycleEvent: hook,
@@ -145,6 +142,7 @@ export class CommandExecutor {
           { cause: err },
         );
       }
+      const { unpackBundle } = await import("./bundle.js");
       await unpackBundle(bundle, s3.BundleType, archive);
       await rm(bundle, { force: true });
     } else {
@@ -178,6 +176,7 @@ export class CommandExecutor {
       }
       this.appSpecs.delete(cacheKey);
     }
+    const { AppSpecError, parseAppSpec } = await import("../formats/appspec/parse.js");
     for (const name of names) {
       const file = join(archive, name);
       const before = await stat(file).catch(() => undefined);

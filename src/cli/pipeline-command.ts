@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { DEFAULT_ENDPOINT, exitWith, resolveAws, serverOptions, type ResolvedAws } from "./aws-config.js";
-import { signedHeaders } from "../core/index.js";
+import { signedHeaders } from "../core/signed-request.js";
 
 interface WatchFlags {
   execution?: string;
