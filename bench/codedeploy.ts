@@ -409,7 +409,7 @@ export async function benchCodeDeploy(): Promise<BenchRow[]> {
         target: `< 200 ms beyond the hooks (here ${fmtMs(overhead)})`,
       },
       {
-        name: `… OneAtATime, per lifecycle event by the agents' logs: command received → acknowledged (GetDeploymentSpecification, PutHostCommandAcknowledgement), p50 (${ack.length} events)`,
+        name: `… OneAtATime, per lifecycle event by the agents' logs: command received → acknowledged (GetDeploymentSpecification at a deployment's first event, PutHostCommandAcknowledgement), p50 (${ack.length} events)`,
         value: fmtMs(p50(ack)),
         baseline: "—",
         ratio: "—",

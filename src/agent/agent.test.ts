@@ -11,7 +11,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { isRunning } from "../platform/sandbox/index.js";
-import { runAgent, type AgentOptions } from "./agent.js";
+import { runAgent, SpecCache, type AgentOptions } from "./agent.js";
+import type { DeploymentSpec } from "./deployment-spec.js";
 
 const EVENTS = [
   "ApplicationStop",
@@ -218,6 +219,9 @@ describe("runAgent", () => {
     expect(readFileSync(join(dir, "root/srv/app/index.html"), "utf8")).toBe("hello");
     // Nothing is polled after the last event with --once.
     expect(service.targets("PollHostCommand")).toHaveLength(EVENTS.length);
+    // The specification is fetched once per deployment; every command is still acknowledged.
+    expect(service.targets("GetDeploymentSpecification")).toHaveLength(1);
+    expect(service.targets("PutHostCommandAcknowledgement")).toHaveLength(EVENTS.length);
     expect(lines.some((l) => l.includes("exiting (--once)"))).toBe(true);
   });
 
@@ -291,5 +295,37 @@ describe("runAgent", () => {
     const result = await runAgent(options({ once: false, signal: stop.signal }));
     expect(result.completed).toEqual([]);
     expect(lines.at(-1)).toBe("agent stopped");
+  });
+});
+
+describe("SpecCache", () => {
+  const spec = (id: string) => ({ DeploymentId: id }) as DeploymentSpec;
+
+  it("fetches a deployment execution's specification once and keeps the most recent few", async () => {
+    const cache = new SpecCache(2);
+    const fetched: string[] = [];
+    const get = (id: string) =>
+      cache.get(id, async () => {
+        fetched.push(id);
+        return spec(id);
+      });
+    expect((await get("e1")).DeploymentId).toBe("e1");
+    await get("e1");
+    await get("e2");
+    await get("e1"); // e1 is now the most recent: e2 goes first
+    await get("e3");
+    await get("e1");
+    await get("e2");
+    expect(fetched).toEqual(["e1", "e2", "e3", "e2"]);
+  });
+
+  it("keeps no failed fetch", async () => {
+    const cache = new SpecCache();
+    await expect(
+      cache.get("e1", async () => {
+        throw new Error("throttled");
+      }),
+    ).rejects.toThrow("throttled");
+    expect((await cache.get("e1", async () => spec("e1"))).DeploymentId).toBe("e1");
   });
 });

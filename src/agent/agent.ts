@@ -1,13 +1,16 @@
 /**
  * The agent's loop: register the instance, then poll for host commands and, for each, fetch the
- * deployment's specification, acknowledge (saying whether it is a noop), execute it while sending
- * heartbeats (a Failed answer means the deployment was stopped: its scripts are killed), and report
- * completion with AWS's diagnostics. Each step is one line of the log.
+ * deployment's specification (once per deployment: it depends on nothing else), acknowledge
+ * (saying whether it is a noop), execute it while sending heartbeats (a Failed answer means the
+ * deployment was stopped: its scripts are killed), and report completion with AWS's diagnostics.
+ * Each step is one line of the log.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import { formatArn, type SigningKey } from "../core/index.js";
+// Modules, not core/index: an idle agent has no use for the server's config schema (zod).
+import { formatArn } from "../core/ids.js";
+import type { SigningKey } from "../core/signed-request.js";
 import { AgentApi, backoffDelay, type AgentApiOptions, type HostCommand } from "./api.js";
-import { readDeploymentSpec, type DeploymentSpec } from "./deployment-spec.js";
+import type { DeploymentSpec } from "./deployment-spec.js";
 import { CommandFailure } from "./errors.js";
 import { CommandExecutor } from "./executor.js";
 import { RootPath } from "./root-path.js";
@@ -77,6 +80,7 @@ export async function runAgent(options: AgentOptions): Promise<AgentResult> {
   const result: AgentResult = { hostIdentifier, completed: [], failed: false };
   const base = options.api?.backoffBaseMs ?? 500;
   const cap = options.api?.backoffMaxMs ?? 20_000;
+  const specs = new SpecCache();
   let pollFailures = 0;
   while (!options.signal?.aborted) {
     let command: HostCommand | undefined;
@@ -100,6 +104,7 @@ export async function runAgent(options: AgentOptions): Promise<AgentResult> {
         hostIdentifier,
         log,
         heartbeatMs: options.heartbeatMs ?? 5_000,
+        specs,
       });
     } catch (err) {
       // The server stopped answering mid-command (retries spent): the command times out on its side;
@@ -134,6 +139,36 @@ interface CommandContext {
   hostIdentifier: string;
   log: (line: string) => void;
   heartbeatMs: number;
+  specs: SpecCache;
+}
+
+/** Deployment executions whose specification is kept; a deployment's events come one after another. */
+const CACHED_SPECS = 4;
+
+/**
+ * The specifications of the last few deployment executions, by DeploymentExecutionId: a
+ * deployment's specification is fixed when it is created (its ids, revision and plan), so each of
+ * its events after the first needs no GetDeploymentSpecification. Only specifications that were
+ * read and checked are kept.
+ */
+export class SpecCache {
+  private readonly specs = new Map<string, DeploymentSpec>();
+
+  constructor(private readonly capacity = CACHED_SPECS) {}
+
+  async get(executionId: string, fetch: () => Promise<DeploymentSpec>): Promise<DeploymentSpec> {
+    const cached = this.specs.get(executionId);
+    if (cached !== undefined) {
+      // Most recently used last, so the oldest is the first to go.
+      this.specs.delete(executionId);
+      this.specs.set(executionId, cached);
+      return cached;
+    }
+    const spec = await fetch();
+    this.specs.set(executionId, spec);
+    while (this.specs.size > this.capacity) this.specs.delete(this.specs.keys().next().value!);
+    return spec;
+  }
 }
 
 interface CommandOutcome {
@@ -150,9 +185,15 @@ async function handleCommand(command: HostCommand, ctx: CommandContext): Promise
   let spec: DeploymentSpec | undefined;
   let noop: boolean;
   try {
-    spec = readDeploymentSpec(
-      await ctx.api.getDeploymentSpecification(command.DeploymentExecutionId, ctx.hostIdentifier),
-    );
+    spec = await ctx.specs.get(command.DeploymentExecutionId, async () => {
+      const answer = await ctx.api.getDeploymentSpecification(
+        command.DeploymentExecutionId,
+        ctx.hostIdentifier,
+      );
+      // Loaded with the first command: its schema (zod) is of no use to an idle agent.
+      const { readDeploymentSpec } = await import("./deployment-spec.js");
+      return readDeploymentSpec(answer);
+    });
     noop = await ctx.executor.isNoop(name, spec);
   } catch (err) {
     const failure = asFailure(err);

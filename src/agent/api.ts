@@ -3,13 +3,14 @@
  * CodeDeploy calls that register the instance, STS GetCallerIdentity and S3 GetObject, all
  * SigV4-signed with the agent's credentials against one endpoint. Network errors, 5xx and
  * throttling are retried with capped exponential backoff; every request has a client timeout, so
- * a server that stops answering never wedges the agent.
+ * a server that stops answering never wedges the agent. Requests go through node:http (or https)
+ * with keep-alive, not fetch: undici and its web streams cost an idle agent about 14 MiB.
  */
 import { createWriteStream } from "node:fs";
-import { Readable } from "node:stream";
+import type { ClientRequest, IncomingMessage, RequestOptions } from "node:http";
 import { pipeline } from "node:stream/promises";
 import { setTimeout as sleep } from "node:timers/promises";
-import { signedHeaders, type SigningKey } from "../core/index.js";
+import { signedHeaders, type SigningKey } from "../core/signed-request.js";
 import { AgentApiError } from "./errors.js";
 
 /** A host command as PollHostCommand hands it out. */
@@ -191,9 +192,7 @@ export class AgentApi {
     );
     if (input.version) url.searchParams.set("versionId", input.version);
     const response = await this.send("GetObject", "s3", { method: "GET", url });
-    if (!response.body)
-      throw new AgentApiError("GetObject", "EmptyBody", response.status, "the object has no body");
-    await pipeline(Readable.fromWeb(response.body), createWriteStream(file));
+    await pipeline(response.body, createWriteStream(file));
   }
 
   private async json<T>(
@@ -224,7 +223,7 @@ export class AgentApi {
     service: string,
     request: { method: string; url: URL; body?: string; headers?: Record<string, string> },
     override: { attempts?: number; timeoutMs?: number; signal?: AbortSignal } = {},
-  ): Promise<Response> {
+  ): Promise<HttpAnswer> {
     const attempts = override.attempts ?? this.opts.maxAttempts;
     for (let attempt = 1; ; attempt++) {
       let failure: AgentApiError;
@@ -236,7 +235,7 @@ export class AgentApi {
         });
         const signals = [AbortSignal.timeout(override.timeoutMs ?? this.opts.requestTimeoutMs)];
         if (override.signal) signals.push(override.signal);
-        const response = await fetch(request.url, {
+        const response = await httpRequest(request.url, {
           method: request.method,
           headers,
           ...(request.body !== undefined ? { body: request.body } : {}),
@@ -261,7 +260,59 @@ export class AgentApi {
   }
 }
 
-async function errorOf(operation: string, response: Response): Promise<AgentApiError> {
+/** An HTTP answer: the part of fetch's Response the client uses. */
+interface HttpAnswer {
+  status: number;
+  ok: boolean;
+  /** The body as it arrives; aborted (an error) when the request's signal fires. */
+  body: IncomingMessage;
+  text(): Promise<string>;
+}
+
+type Requester = (
+  url: URL,
+  options: RequestOptions,
+  callback: (response: IncomingMessage) => void,
+) => ClientRequest;
+
+/** `request` of node:http or node:https, loaded once per protocol (TLS only for https). */
+const transports = new Map<string, Promise<Requester>>();
+
+/** One request; resolves when the answer's head arrives. `signal` aborts it, its body included. */
+async function httpRequest(
+  url: URL,
+  init: { method: string; headers: Record<string, string>; body?: string; signal: AbortSignal },
+): Promise<HttpAnswer> {
+  let transport = transports.get(url.protocol);
+  if (transport === undefined) {
+    transport =
+      url.protocol === "https:"
+        ? import("node:https").then((m) => m.request)
+        : import("node:http").then((m) => m.request);
+    transports.set(url.protocol, transport);
+  }
+  const request = await transport;
+  const headers: Record<string, string> = { ...init.headers };
+  if (init.body !== undefined) headers["content-length"] = String(Buffer.byteLength(init.body));
+  const body = await new Promise<IncomingMessage>((resolve, reject) => {
+    const req = request(url, { method: init.method, headers, signal: init.signal }, resolve);
+    req.once("error", reject);
+    req.end(init.body);
+  });
+  const status = body.statusCode ?? 0;
+  return {
+    status,
+    ok: status >= 200 && status < 300,
+    body,
+    async text() {
+      const chunks: Buffer[] = [];
+      for await (const chunk of body) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks).toString("utf8");
+    },
+  };
+}
+
+async function errorOf(operation: string, response: HttpAnswer): Promise<AgentApiError> {
   const text = await response.text().catch(() => "");
   let code = `HTTP${response.status}`;
   let message = text.slice(0, 500);

@@ -3,7 +3,7 @@
  * (`TEXT/JSON`), with the fields the agent uses typed by a zod schema.
  */
 import { z } from "zod";
-import { FILE_EXISTS_BEHAVIORS } from "../formats/index.js";
+import { FILE_EXISTS_BEHAVIORS } from "../formats/appspec/types.js";
 import { CommandFailure } from "./errors.js";
 
 const Schema = z.object({

@@ -138,6 +138,33 @@ describe("CommandExecutor", () => {
     expect((failure as CommandFailure).toPayload()).toMatchObject({ error_code: 1, script_name: "none.sh" });
   });
 
+  it("reads the appspec again when its deployment's bundle is downloaded again or the file changes", async () => {
+    const hooks = (event: string) => `version: 0.0\nos: linux\nhooks:\n  ${event}:\n    - location: x.sh\n`;
+    const content = (text: string): DeploymentSpec["Revision"] => ({
+      RevisionType: "AppSpecContent",
+      AppSpecContent: { Content: text },
+    });
+    await executor.execute("DownloadBundle", spec("d-r", content(hooks("BeforeInstall"))));
+    expect(await executor.isNoop("BeforeInstall", spec("d-r", content(hooks("BeforeInstall"))))).toBe(false);
+    expect(await executor.isNoop("AfterInstall", spec("d-r", content(hooks("BeforeInstall"))))).toBe(true);
+    // The same deployment's DownloadBundle again (a retried command), with another revision.
+    await executor.execute("DownloadBundle", spec("d-r", content(hooks("AfterInstall"))));
+    expect(await executor.isNoop("BeforeInstall", spec("d-r", content(hooks("AfterInstall"))))).toBe(true);
+    expect(await executor.isNoop("AfterInstall", spec("d-r", content(hooks("AfterInstall"))))).toBe(false);
+    // The file rewritten in place (longer, so its size differs whatever the clock's resolution).
+    const file = join(
+      rootDir,
+      "opt/codedeploy-agent/deployment-root/group-1/d-r/deployment-archive/appspec.yml",
+    );
+    writeFileSync(file, `${hooks("ValidateService")}# changed\n`);
+    expect(await executor.isNoop("AfterInstall", spec("d-r", content("")))).toBe(true);
+    expect(await executor.isNoop("ValidateService", spec("d-r", content("")))).toBe(false);
+    // Another deployment never sees this one's appspec.
+    await executor.execute("DownloadBundle", spec("d-s", content(hooks("ApplicationStart"))));
+    expect(await executor.isNoop("ValidateService", spec("d-s", content("")))).toBe(true);
+    expect(await executor.isNoop("ApplicationStart", spec("d-s", content("")))).toBe(false);
+  });
+
   it("fails DownloadBundle with the appspec's line numbers", async () => {
     const deployment = spec("d-bad", {
       RevisionType: "AppSpecContent",

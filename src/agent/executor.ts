@@ -4,20 +4,13 @@
  * the scripts of the group's last successful revision (the one that is running now), as AWS's
  * agent does; the first deployment of a group has none, so they are noops.
  */
-import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import {
-  APPSPEC_HOOK_NAMES,
-  AppSpecError,
-  parseAppSpec,
-  type AppSpec,
-  type AppSpecHookName,
-} from "../formats/index.js";
-import { unpackBundle } from "./bundle.js";
+// The appspec's types only, not formats/index: the parser (yaml), the archive readers, the installer
+// and the sandbox are loaded by the first command that needs them, so an idle agent stays small.
+import { APPSPEC_HOOK_NAMES, type AppSpec, type AppSpecHookName } from "../formats/appspec/types.js";
 import type { DeploymentSpec } from "./deployment-spec.js";
 import { CommandFailure, LOG_TAIL_CHARS } from "./errors.js";
-import { runHookScript } from "./hooks.js";
-import { install } from "./install.js";
 import type { RootPath } from "./root-path.js";
 import { AgentState } from "./state.js";
 
@@ -33,12 +26,31 @@ export interface ExecutorOptions {
   killGraceSeconds?: number;
 }
 
+/** Parsed appspecs kept: the current deployment's and the last successful one, with room to spare. */
+const CACHED_APPSPECS = 4;
+
+/** An appspec parsed from a file, and what the file was then. */
+interface ParsedAppSpec {
+  file: string;
+  ino: number;
+  size: number;
+  mtimeMs: number;
+  appSpec: AppSpec;
+}
+
 /** Hooks that run from the revision installed before this deployment. */
 const FROM_LAST_SUCCESSFUL = new Set<string>(["ApplicationStop", "BeforeBlockTraffic", "AfterBlockTraffic"]);
 
 /** Runs host commands; one instance serves every deployment of the agent. */
 export class CommandExecutor {
   readonly state: AgentState;
+  /**
+   * Appspecs parsed, by deployment directory and the names looked for: every lifecycle event of a
+   * deployment asks for its appspec twice (isNoop, then execute). An entry is used only while the
+   * file is the one that was parsed (same inode, size and mtime); DownloadBundle drops its
+   * directory's entry before it writes the directory again.
+   */
+  private readonly appSpecs = new Map<string, ParsedAppSpec>();
 
   constructor(private readonly options: ExecutorOptions) {
     this.state = new AgentState(options.root.root);
@@ -66,6 +78,7 @@ export class CommandExecutor {
     }
     if (commandName === "Install") {
       const appSpec = await this.appSpecIn(dir, spec);
+      const { install } = await import("./install.js");
       await install({
         spec: appSpec,
         archiveDir: AgentState.archiveOf(dir),
@@ -84,8 +97,11 @@ export class CommandExecutor {
     const hookDir = await this.hookDeploymentDir(hook, spec);
     if (hookDir === undefined) return "";
     const appSpec = await this.appSpecIn(hookDir, spec);
+    const hooks = appSpec.hooks[hook] ?? [];
+    if (hooks.length === 0) return "";
+    const { runHookScript } = await import("./hooks.js");
     let output = "";
-    for (const script of appSpec.hooks[hook] ?? []) {
+    for (const script of hooks) {
       output += await runHookScript({
         script,
         lifecycleEvent: hook,
@@ -104,6 +120,7 @@ export class CommandExecutor {
   private async downloadBundle(dir: string, spec: DeploymentSpec): Promise<void> {
     await this.state.removeOldRevisions(spec.DeploymentGroupId, this.options.retainedRevisions ?? 5);
     const archive = AgentState.archiveOf(dir);
+    this.forgetAppSpecs(dir);
     await rm(archive, { recursive: true, force: true });
     await mkdir(dir, { recursive: true });
     const revision = spec.Revision;
@@ -125,6 +142,7 @@ export class CommandExecutor {
           { cause: err },
         );
       }
+      const { unpackBundle } = await import("./bundle.js");
       await unpackBundle(bundle, s3.BundleType, archive);
       await rm(bundle, { force: true });
     } else {
@@ -149,11 +167,24 @@ export class CommandExecutor {
   private async appSpecIn(dir: string, spec: DeploymentSpec): Promise<AppSpec> {
     const archive = AgentState.archiveOf(dir);
     const names = spec.AppSpecFilename ? [spec.AppSpecFilename] : ["appspec.yml", "appspec.yaml"];
+    const cacheKey = `${dir}\0${names.join("\0")}`;
+    const cached = this.appSpecs.get(cacheKey);
+    if (cached !== undefined) {
+      const now = await stat(cached.file).catch(() => undefined);
+      if (now && now.ino === cached.ino && now.size === cached.size && now.mtimeMs === cached.mtimeMs) {
+        return cached.appSpec;
+      }
+      this.appSpecs.delete(cacheKey);
+    }
+    const { AppSpecError, parseAppSpec } = await import("../formats/appspec/parse.js");
     for (const name of names) {
-      const text = await readFile(join(archive, name), "utf8").catch(() => undefined);
+      const file = join(archive, name);
+      const before = await stat(file).catch(() => undefined);
+      const text = await readFile(file, "utf8").catch(() => undefined);
       if (text === undefined) continue;
+      let appSpec: AppSpec;
       try {
-        return parseAppSpec(text, name);
+        appSpec = parseAppSpec(text, name);
       } catch (err) {
         if (err instanceof AppSpecError)
           throw new CommandFailure(
@@ -165,8 +196,21 @@ export class CommandExecutor {
           );
         throw err;
       }
+      if (before !== undefined) {
+        const { ino, size, mtimeMs } = before;
+        this.appSpecs.set(cacheKey, { file, ino, size, mtimeMs, appSpec });
+        while (this.appSpecs.size > CACHED_APPSPECS) this.appSpecs.delete(this.appSpecs.keys().next().value!);
+      }
+      return appSpec;
     }
     throw new CommandFailure("UnknownError", `the revision has no ${names.join(" or ")} at its root`);
+  }
+
+  /** Drops the parsed appspecs of deployment directory `dir`. */
+  private forgetAppSpecs(dir: string): void {
+    for (const key of this.appSpecs.keys()) {
+      if (key.startsWith(`${dir}\0`)) this.appSpecs.delete(key);
+    }
   }
 
   private environment(spec: DeploymentSpec): Record<string, string> {

@@ -1,6 +1,6 @@
 import { mkdirSync } from "node:fs";
 import type { Command } from "commander";
-import { runAgent } from "../agent/index.js";
+import { runAgent } from "../agent/agent.js";
 import { DEFAULT_ENDPOINT, exitWith, resolveAws, serverOptions } from "./aws-config.js";
 
 interface AgentFlags {

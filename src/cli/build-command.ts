@@ -3,15 +3,8 @@ import { tmpdir } from "node:os";
 import { cp, lstat, mkdir, rm } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import type { Command } from "commander";
-import { formatArn } from "../core/index.js";
-import { createProcessSandbox, detectSandbox } from "../platform/sandbox/index.js";
-import {
-  createLocalRunnerApi,
-  phaseTable,
-  runBuild,
-  type BuildJob,
-  type EnvironmentVariable,
-} from "../runner/index.js";
+import { formatArn } from "../core/ids.js";
+import type { BuildJob, EnvironmentVariable } from "../runner/index.js";
 
 /** Default artifacts directory, inside the directory being built (and never packaged itself). */
 export const DEFAULT_ARTIFACTS_DIR = ".pipewright-artifacts";
@@ -72,6 +65,9 @@ async function localBuild(flags: BuildFlags): Promise<number> {
     }
     variables.push({ name: pair.slice(0, eq), value: pair.slice(eq + 1), type: "PLAINTEXT" });
   }
+  // Loaded here, not at the top: every other command (the agent above all) starts smaller.
+  const [{ createProcessSandbox, detectSandbox }, { createLocalRunnerApi, phaseTable, runBuild }] =
+    await Promise.all([import("../platform/sandbox/index.js"), import("../runner/index.js")]);
   const sandbox = flags.sandbox
     ? (await detectSandbox({ mapUsers: false })).sandbox
     : createProcessSandbox({ reason: "--no-sandbox was given" });

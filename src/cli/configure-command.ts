@@ -1,7 +1,6 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { Command } from "commander";
-import { runningServerUrl } from "../http/data-dir.js";
 import {
   awsConfigFiles,
   configSection,
@@ -10,7 +9,7 @@ import {
   serverCredentials,
   withIniSection,
 } from "./aws-config.js";
-import { signedHeaders } from "../core/index.js";
+import { signedHeaders } from "../core/signed-request.js";
 
 interface ConfigureFlags {
   dataDir?: string;
@@ -67,6 +66,7 @@ async function configure(flags: ConfigureFlags): Promise<void> {
         `data directory it printed at start`,
     );
   }
+  const { runningServerUrl } = await import("../http/data-dir.js");
   const running = runningServerUrl(dataDir);
   const endpoint = endpointUrl(flags.endpointUrl ?? running ?? DEFAULT_ENDPOINT);
   const region = keys.region ?? "us-east-1";

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import { DEFAULT_ENDPOINT, exitWith, resolveAws, serverOptions } from "./aws-config.js";
-import { signedHeaders, type SigningKey } from "../core/index.js";
+import { signedHeaders, type SigningKey } from "../core/signed-request.js";
 
 interface LogsFlags {
   follow?: boolean;

@@ -1,5 +1,5 @@
 import { Command } from "commander";
-import { ConfigError } from "../core/index.js";
+import { ConfigError } from "../core/errors.js";
 import { registerAgentCommand } from "./agent-command.js";
 import { registerBuildCommand } from "./build-command.js";
 import { registerConfigureCommand } from "./configure-command.js";

@@ -1,6 +1,5 @@
 import path from "node:path";
 import type { Command } from "commander";
-import { loadServerConfig } from "../core/index.js";
 import type { RunningServer } from "../http/server.js";
 
 /** `pipewright server`: the control plane on one HTTP port. */
@@ -19,6 +18,8 @@ export function registerServerCommand(program: Command): void {
     .option("--region <region>", "region (env PIPEWRIGHT_REGION; default us-east-1)")
     .action(async (flags: Record<string, string | undefined>) => {
       const started = performance.now();
+      // Loaded here, not at the top: its schema (zod) is for the server only.
+      const { loadServerConfig } = await import("../core/config.js");
       const config = loadServerConfig({
         port: flags.port,
         sshPort: flags.sshPort,

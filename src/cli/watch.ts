@@ -3,7 +3,7 @@
  * that looks until the thing watched ends, redrawing it in place on a terminal and printing each
  * change once, as a line, anywhere else (logs, pipes, CI).
  */
-import { signedHeaders } from "../core/index.js";
+import { signedHeaders } from "../core/signed-request.js";
 import type { ResolvedAws } from "./aws-config.js";
 
 /** A service's JSON 1.1 API as the SDK addresses it. */

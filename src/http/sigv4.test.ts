@@ -2,6 +2,7 @@ import { Sha256 } from "@aws-crypto/sha256-js";
 import { HttpRequest } from "@smithy/protocol-http";
 import { SignatureV4 } from "@smithy/signature-v4";
 import { describe, expect, it } from "vitest";
+import { signedHeaders } from "../core/index.js";
 import { verifySigV4, type SignedRequest } from "./sigv4.js";
 
 const credentials = { accessKeyId: "AKIAEXAMPLEEXAMPLE00", secretAccessKey: "secret/with+chars" };
@@ -60,6 +61,22 @@ function jsonRequest(body: string): HttpRequest {
 }
 
 describe("SigV4 verification", () => {
+  it("accepts a request signed by Pipewright's own clients", async () => {
+    const url = new URL("http://127.0.0.1:4280/a/./b/../c%20d?y=%20z&x=1");
+    const body = '{"applicationName":"app"}';
+    const headers = await signedHeaders(url, { ...credentials, region: "us-east-1" }, "codedeploy", {
+      method: "POST",
+      body,
+      headers: { "content-type": "application/x-amz-json-1.1" },
+    });
+    const rawHeaders = ["Host", url.host, ...Object.entries(headers).flat()];
+    const request = { method: "POST", url: `${url.pathname}${url.search}`, rawHeaders };
+    const result = verifySigV4(request, options({ now: Date.now(), s3: false }));
+    expect(result).toMatchObject({ ok: true, service: "codedeploy", region: "us-east-1" });
+    const changed = { ...request, bodySha256: require_sha256('{"applicationName":"other"}') };
+    expect(verifySigV4(changed, options({ now: Date.now() }))).toMatchObject({ ok: false });
+  });
+
   it("accepts a JSON request signed by @smithy/signature-v4", async () => {
     const body = '{"Name":"/a"}';
     const signed = (await signer("ssm").sign(jsonRequest(body), {

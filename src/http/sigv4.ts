@@ -1,4 +1,16 @@
-import { createHash, createHmac, timingSafeEqual } from "node:crypto";
+import { timingSafeEqual } from "node:crypto";
+import {
+  SIGV4_ALGORITHM as ALGORITHM,
+  deriveSigningKey,
+  formatAmzDate,
+  normalizePath,
+  sha256Hex,
+  signatureOf,
+  uriEncode,
+} from "../core/sigv4.js";
+
+// The primitives live in core, shared with the clients' signer; re-exported for the server's modules.
+export { deriveSigningKey, formatAmzDate, hmac, sha256Hex, uriEncode } from "../core/sigv4.js";
 
 /**
  * AWS Signature Version 4, server side: rebuild the canonical request from what arrived, derive the
@@ -76,8 +88,7 @@ export interface VerifyOptions {
   scope?: { service: string; regions: string[] };
 }
 
-const ALGORITHM = "AWS4-HMAC-SHA256";
-const EMPTY_SHA256 = createHash("sha256").update("").digest("hex");
+const EMPTY_SHA256 = sha256Hex("");
 
 /** Verifies `request`'s signature. */
 export function verifySigV4(request: SignedRequest, options: VerifyOptions): VerifyResult {
@@ -163,9 +174,8 @@ export function verifySigV4(request: SignedRequest, options: VerifyOptions): Ver
     payloadHash,
   ].join("\n");
   const scope = `${credential.date}/${credential.region}/${credential.service}/aws4_request`;
-  const stringToSign = [ALGORITHM, amzDate, scope, sha256Hex(canonicalRequest)].join("\n");
   const signingKey = deriveSigningKey(secret, credential.date, credential.region, credential.service);
-  const expected = hmac(signingKey, stringToSign).toString("hex");
+  const expected = signatureOf(signingKey, amzDate, scope, canonicalRequest);
   if (!safeEqualHex(expected, signature)) {
     return fail(
       "signature",
@@ -197,20 +207,6 @@ function scopeFailure(
       ? `Credential should be scoped to a valid region, not '${got}'. `
       : `Credential should be scoped to correct service: '${expected}'. `;
   return { ok: false, reason: "scope", message, accessKeyId, scope: { part, got, expected } };
-}
-
-/** The signing key: HMAC chain of date, region, service and `aws4_request` over `AWS4<secret>`. */
-export function deriveSigningKey(secret: string, date: string, region: string, service: string): Buffer {
-  const kDate = hmac(Buffer.from(`AWS4${secret}`, "utf8"), date);
-  return hmac(hmac(hmac(kDate, region), service), "aws4_request");
-}
-
-export function hmac(key: Buffer, data: string | Buffer): Buffer {
-  return createHmac("sha256", key).update(data).digest();
-}
-
-export function sha256Hex(data: string | Buffer): string {
-  return createHash("sha256").update(data).digest("hex");
 }
 
 /** The access key id a request claims, signed or not; for error messages and logs. */
@@ -354,29 +350,11 @@ function safeDecode(s: string): string {
   }
 }
 
-/** RFC 3986 encoding of everything but unreserved characters, as SigV4 specifies. */
-export function uriEncode(s: string, keepSlash = false): string {
-  let out = "";
-  for (const byte of Buffer.from(s, "utf8")) {
-    const c = String.fromCharCode(byte);
-    if (/[A-Za-z0-9\-._~]/.test(c) || (keepSlash && c === "/")) out += c;
-    else out += `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
-  }
-  return out;
-}
-
 function canonicalPath(rawPath: string, s3: boolean): string {
   const path = rawPath || "/";
   if (s3) return uriEncode(safeDecode(path), true);
   // Other services: normalise dot segments, then encode each (already encoded) segment again.
-  const segments: string[] = [];
-  for (const seg of path.split("/")) {
-    if (seg === "" || seg === ".") continue;
-    if (seg === "..") segments.pop();
-    else segments.push(seg);
-  }
-  const normal = `/${segments.join("/")}${segments.length && path.endsWith("/") ? "/" : ""}`;
-  return uriEncode(uriEncode(safeDecode(normal), true), true);
+  return uriEncode(uriEncode(safeDecode(normalizePath(path)), true), true);
 }
 
 function canonicalQuery(query: Map<string, string[]>, presigned: boolean): string {
@@ -397,14 +375,6 @@ function parseAmzDate(s: string): number | undefined {
   const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(s);
   if (!m) return undefined;
   return Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!);
-}
-
-/** `yyyyMMddTHHmmssZ` for epoch milliseconds. */
-export function formatAmzDate(ms: number): string {
-  return new Date(ms)
-    .toISOString()
-    .replace(/[-:]/g, "")
-    .replace(/\.\d{3}/, "");
 }
 
 function isoFromHttpDate(date: string | undefined): string | undefined {
