@@ -10,7 +10,8 @@ const NOW = Date.UTC(2026, 11, 6, 3, 4, 5);
 
 /**
  * Requests signed by @smithy/signature-v4 (with @aws-crypto/sha256-js), the signer these requests
- * went through before this one: the headers it returned for each, at NOW.
+ * went through before this one: the headers it returned for each, at NOW. S3's as the SDK's S3
+ * client signs (`uriEscapePath: false`: the key encoded once).
  */
 const VECTORS: Array<{
   url: string;
@@ -46,7 +47,7 @@ const VECTORS: Array<{
       "x-amz-date": "20261206T030405Z",
       "x-amz-content-sha256": "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
       authorization:
-        "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261206/us-east-1/s3/aws4_request, SignedHeaders=host;x-amz-content-sha256;x-amz-date, Signature=10acb7447e28367c629a0f2592ce1457b8ce5f11b7c9fd767af24bbae02aae0e",
+        "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261206/us-east-1/s3/aws4_request, SignedHeaders=host;x-amz-content-sha256;x-amz-date, Signature=42e5849b9b8ad7669d499dbcb4fc4a00361306b1a3b104fe2bce63597047fe5c",
     },
   },
   {

@@ -42,7 +42,8 @@ const UNSIGNABLE_HEADERS = new Set([
 /**
  * Signs a request of `method` to `url` for `service`; returns the headers to send (without `host`,
  * which fetch sets itself, to the same value): the given ones, `x-amz-date`, `x-amz-content-sha256`
- * and `authorization`. The path is normalised and encoded again, as the SDK does for every service.
+ * and `authorization`. The path is normalised and encoded again, as the SDK does for every service
+ * but S3, whose path (an object's key) is taken as it is and encoded once.
  */
 export async function signedHeaders(
   url: URL,
@@ -67,7 +68,7 @@ export async function signedHeaders(
   const scope = `${date}/${key.region}/${service}/aws4_request`;
   const canonicalRequest = [
     init.method ?? "GET",
-    uriEncode(normalizePath(url.pathname), true),
+    canonicalPath(url.pathname, service),
     canonicalQuery(url.searchParams),
     names.map((name) => `${name}:${canonical.get(name)}\n`).join(""),
     names.join(";"),
@@ -91,4 +92,16 @@ function canonicalQuery(params: URLSearchParams): string {
     .sort()
     .map((name) => pairs.get(name)!)
     .join("&");
+}
+
+/** The canonical URI of `pathname` (as URL encodes it): S3's is encoded once and never normalised. */
+function canonicalPath(pathname: string, service: string): string {
+  if (service !== "s3") return uriEncode(normalizePath(pathname), true);
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(pathname);
+  } catch {
+    decoded = pathname;
+  }
+  return uriEncode(decoded, true);
 }

@@ -77,6 +77,17 @@ describe("SigV4 verification", () => {
     expect(verifySigV4(changed, options({ now: Date.now() }))).toMatchObject({ ok: false });
   });
 
+  it("accepts an S3 request for a key that needs encoding, signed by Pipewright's own clients", async () => {
+    const url = new URL("http://127.0.0.1:4280/bundles/web%20app/v1+2.tgz");
+    const headers = await signedHeaders(url, { ...credentials, region: "us-east-1" }, "s3");
+    const rawHeaders = ["Host", url.host, ...Object.entries(headers).flat()];
+    const request = { method: "GET", url: url.pathname, rawHeaders };
+    expect(verifySigV4(request, options({ now: Date.now(), s3: true }))).toMatchObject({
+      ok: true,
+      service: "s3",
+    });
+  });
+
   it("accepts a JSON request signed by @smithy/signature-v4", async () => {
     const body = '{"Name":"/a"}';
     const signed = (await signer("ssm").sign(jsonRequest(body), {

@@ -213,7 +213,8 @@ describe("CodeDeploy deployments through agents", () => {
 
   it("brings an agent that joins the group later up to date by itself, once", async () => {
     const { groupName, tag, agents } = await harness.fleetOf(2);
-    const revision = await harness.upload("late-v1.tgz", {
+    // A key that needs encoding: the agent signs its download as S3 expects (the key encoded once).
+    const revision = await harness.upload("late v1+(1).tgz", {
       "appspec.yml": "version: 0.0\nos: linux\nfiles:\n  - source: site\n    destination: /srv/site\n",
       "site/index.html": "<h1>late v1</h1>\n",
     });
@@ -236,7 +237,7 @@ describe("CodeDeploy deployments through agents", () => {
     expect(info).toMatchObject({
       status: "Succeeded",
       creator: "CodeDeployAutoUpdate",
-      revision: { s3Location: { key: "late-v1.tgz" } },
+      revision: { s3Location: { key: "late v1+(1).tgz" } },
       deploymentOverview: { Succeeded: 1 },
     });
     expect((await cd.send(new ListDeploymentTargetsCommand({ deploymentId: catchUp }))).targetIds).toEqual([
