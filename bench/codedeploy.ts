@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -188,7 +189,7 @@ function eventTimes(agents: readonly AgentProcess[], deploymentId: string): Even
 
 /**
  * CodeDeploy in place on ten on-premises instances, each a real `pipewright agent` process beside
- * the built server: a trivial revision (every hook runs `true`) deployed AllAtOnce and
+ * the built server: a 1 MiB revision (one file installed; every hook runs `true`) deployed AllAtOnce and
  * OneAtATime, how soon after CreateDeployment returns the first agent has work, and what an idle
  * agent costs in memory. Baselines: the same hook scripts run by bash, and an idle bare `node`.
  * `PIPEWRIGHT_BENCH_AGENT_NODE_ARGS` (space-separated, default none) adds Node options to the agent
@@ -209,11 +210,16 @@ export async function benchCodeDeploy(): Promise<BenchRow[]> {
       "appspec.yml": [
         "version: 0.0",
         "os: linux",
+        "files:",
+        "  - source: payload.txt",
+        "    destination: /srv/bench",
         "hooks:",
         ...HOOKS.flatMap((hook) => [`  ${hook}:`, "    - location: scripts/true.sh"]),
         "",
       ].join("\n"),
       "scripts/true.sh": TRUE_SH,
+      // The target's "1 MB revision": 1 MiB of random base64 text (the tgz is about 0.8 MiB).
+      "payload.txt": randomBytes(786_432).toString("base64"),
     };
     await s3.send(new PutObjectCommand({ Bucket: "bench-releases", Key: "app.tgz", Body: tgzOf(files) }));
     s3.destroy();
@@ -286,7 +292,14 @@ export async function benchCodeDeploy(): Promise<BenchRow[]> {
       const sent = performance.now();
       const sentAt = Date.now();
       const { deploymentId } = await cd.send(
-        new CreateDeploymentCommand({ applicationName: "bench", deploymentGroupName: group, revision }),
+        // Two groups (AllAtOnce, OneAtATime) install the same file on the same agents: each group's
+        // cleanup removes only what it installed itself, so the other's copy is overwritten.
+        new CreateDeploymentCommand({
+          applicationName: "bench",
+          deploymentGroupName: group,
+          revision,
+          fileExistsBehavior: "OVERWRITE",
+        }),
       );
       const call = performance.now() - sent;
       const returnedAt = Date.now();
@@ -300,10 +313,16 @@ export async function benchCodeDeploy(): Promise<BenchRow[]> {
             call,
             returnedAt,
           };
-        if (info!.status !== "InProgress" && info!.status !== "Created" && info!.status !== "Queued")
+        if (info!.status !== "InProgress" && info!.status !== "Created" && info!.status !== "Queued") {
+          // Say which instance failed and why: the deployment's own message does not.
+          const failed = (await lifecycle(deploymentId!))
+            .flat()
+            .filter((e) => e.status === "Failed")
+            .map((e) => `${e.lifecycleEventName}: ${e.diagnostics?.errorCode} ${e.diagnostics?.message}`);
           throw new Error(
-            `deployment ${deploymentId} ended ${info!.status}: ${info!.errorInformation?.message}`,
+            `deployment ${deploymentId} ended ${info!.status}: ${info!.errorInformation?.message} ${failed.join("; ")}`,
           );
+        }
         if (performance.now() - sent > 120_000)
           throw new Error(`deployment ${deploymentId} took over 2 minutes`);
       }
@@ -388,7 +407,7 @@ export async function benchCodeDeploy(): Promise<BenchRow[]> {
     const overhead = p50(perInstance) - p50(hooksOne);
     return [
       {
-        name: `${AGENTS} agents, AllAtOnce, every hook \`true\`: CreateDeployment → Succeeded, p50 / max (${ALL_AT_ONCE_RUNS} deployments)`,
+        name: `${AGENTS} agents, AllAtOnce, a 1 MiB revision, every hook \`true\`: CreateDeployment → Succeeded, p50 / max (${ALL_AT_ONCE_RUNS} deployments)`,
         value: `${fmtMs(p50(allTotals))} / ${fmtMs(Math.max(...allTotals))}`,
         baseline: `${fmtMs(p50(hooksTen))} bash running the ${AGENTS} instances' ${AGENTS * HOOKS.length} hook scripts in turn (p50)`,
         ratio: fmtRatio(p50(allTotals), p50(hooksTen)),
