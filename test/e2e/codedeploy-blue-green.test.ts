@@ -15,7 +15,6 @@ import {
   CreateApplicationCommand,
   CreateDeploymentCommand,
   CreateDeploymentGroupCommand,
-  GetDeploymentCommand,
   GetDeploymentGroupCommand,
   ListDeploymentTargetsCommand,
   ListOnPremisesInstancesCommand,
@@ -26,7 +25,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { send, startLoad } from "../../src/http/balancer/fixtures/targets.fixture.js";
 import { freePort } from "../support/postgres.js";
 import { startTestServer, type TestServer } from "../support/server.js";
-import { shopFiles, startShopFleet, tgzOf, type ShopFleet } from "./codedeploy-support.js";
+import { deploymentEnd, shopFiles, startShopFleet, tgzOf, type ShopFleet } from "./codedeploy-support.js";
 
 const ROLE = "arn:aws:iam::000000000000:role/codedeploy";
 const role = (value: string) => [{ Key: "role", Value: value, Type: "KEY_AND_VALUE" as const }];
@@ -93,22 +92,8 @@ describe("CodeDeploy blue/green deployments of on-premises fleets", () => {
     return deploymentId!;
   }
 
-  async function until(
-    deploymentId: string,
-    done: (info: DeploymentInfo) => boolean,
-  ): Promise<DeploymentInfo> {
-    let info: DeploymentInfo | undefined;
-    await expect
-      .poll(
-        async () => {
-          info = (await cd.send(new GetDeploymentCommand({ deploymentId }))).deploymentInfo;
-          return info !== undefined && (done(info) || info.completeTime !== undefined);
-        },
-        { timeout: 60_000, interval: 200 },
-      )
-      .toBe(true);
-    return info!;
-  }
+  const until = (deploymentId: string, done: (info: DeploymentInfo) => boolean) =>
+    deploymentEnd(cd, deploymentId, 60_000, done);
 
   const bodies = async () => Promise.all([1, 2, 3, 4, 5, 6].map(async () => (await send(balancerPort)).body));
 

@@ -11,18 +11,15 @@ import { join } from "node:path";
 import {
   CodeDeployClient,
   CreateApplicationCommand,
-  CreateDeploymentCommand,
   CreateDeploymentGroupCommand,
-  GetDeploymentCommand,
-  type DeploymentInfo,
 } from "@aws-sdk/client-codedeploy";
-import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { send, startLoad } from "../../src/http/balancer/fixtures/targets.fixture.js";
 import type { NetworkTools } from "../../src/platform/sandbox/index.js";
 import { freePort } from "../support/postgres.js";
 import { startTestServer, type TestServer } from "../support/server.js";
-import { shopFiles, startShopFleet, tgzOf, type ShopFleet } from "./codedeploy-support.js";
+import { deployShop, type ShopFleet, startShopFleet, trafficGroup } from "./codedeploy-support.js";
 
 const TOOLS: NetworkTools = {
   pasta: "/usr/bin/pasta",
@@ -55,44 +52,12 @@ describe.runIf(possible)("CodeDeploy to agents in network namespaces of their ow
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  async function deploy(version: string): Promise<DeploymentInfo> {
-    const key = `web-${version}.tgz`;
-    await s3.send(new PutObjectCommand({ Bucket: "releases", Key: key, Body: tgzOf(shopFiles(version)) }));
-    const { deploymentId } = await cd.send(
-      new CreateDeploymentCommand({
-        applicationName: "hosts",
-        deploymentGroupName: "prod",
-        revision: { revisionType: "S3", s3Location: { bucket: "releases", key, bundleType: "tgz" } },
-      }),
-    );
-    let info: DeploymentInfo | undefined;
-    await expect
-      .poll(
-        async () => {
-          info = (await cd.send(new GetDeploymentCommand({ deploymentId }))).deploymentInfo;
-          return info?.completeTime !== undefined;
-        },
-        { timeout: 90_000, interval: 200 },
-      )
-      .toBe(true);
-    return info!;
-  }
+  const deploy = (version: string) => deployShop(cd, s3, { application: "hosts", group: "prod", version });
 
   it("deploys one host at a time behind the balancer, each app on port 8080 of its own host; no request fails", async () => {
     const balancerPort = await freePort();
     await cd.send(new CreateApplicationCommand({ applicationName: "hosts" }));
-    await cd.send(
-      new CreateDeploymentGroupCommand({
-        applicationName: "hosts",
-        deploymentGroupName: "prod",
-        serviceRoleArn: "arn:aws:iam::000000000000:role/codedeploy",
-        deploymentConfigName: "CodeDeployDefault.OneAtATime",
-        deploymentStyle: { deploymentType: "IN_PLACE", deploymentOption: "WITH_TRAFFIC_CONTROL" },
-        loadBalancerInfo: { targetGroupInfoList: [{ name: "hosts" }] },
-        onPremisesInstanceTagFilters: [{ Key: "role", Value: "host", Type: "KEY_AND_VALUE" }],
-        tags: [{ Key: "pipewright:balancer-port", Value: String(balancerPort) }],
-      }),
-    );
+    await cd.send(new CreateDeploymentGroupCommand(trafficGroup("hosts", "prod", "host", balancerPort)));
     fleet = await startShopFleet(server, work, { prefix: "host", role: "host", count: 3, netns: TOOLS });
 
     const first = await deploy("v1");

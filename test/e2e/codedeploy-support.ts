@@ -7,6 +7,7 @@ import { crc32, gzipSync } from "node:zlib";
 import {
   CodeDeployClient,
   CreateApplicationCommand,
+  CreateDeploymentCommand,
   CreateDeploymentGroupCommand,
   GetDeploymentCommand,
   ListOnPremisesInstancesCommand,
@@ -407,19 +408,7 @@ export async function startDeployHarness(timeouts: Partial<DeploymentTimeouts> =
         .toBe(count);
       return { groupName, tag, agents };
     },
-    async finished(deploymentId) {
-      let info: DeploymentInfo | undefined;
-      await expect
-        .poll(
-          async () => {
-            info = (await cd.send(new GetDeploymentCommand({ deploymentId }))).deploymentInfo;
-            return info?.completeTime !== undefined;
-          },
-          { timeout: 60_000, interval: 200 },
-        )
-        .toBe(true);
-      return info!;
-    },
+    finished: (deploymentId) => deploymentEnd(cd, deploymentId, 60_000),
     upload: (key, files) => uploadBytes(key, tgzOf(files), "tgz"),
     uploadBytes,
     async stop() {
@@ -429,5 +418,69 @@ export async function startDeployHarness(timeouts: Partial<DeploymentTimeouts> =
       await server.stop();
       for (const root of roots) rmSync(root, { recursive: true, force: true });
     },
+  };
+}
+
+/** The deployment once it has ended (its completeTime set), or earlier once `done` says so. */
+export async function deploymentEnd(
+  cd: CodeDeployClient,
+  deploymentId: string,
+  timeoutMs = 90_000,
+  done: (info: DeploymentInfo) => boolean = () => false,
+): Promise<DeploymentInfo> {
+  let info: DeploymentInfo | undefined;
+  await expect
+    .poll(
+      async () => {
+        info = (await cd.send(new GetDeploymentCommand({ deploymentId }))).deploymentInfo;
+        return info !== undefined && (done(info) || info.completeTime !== undefined);
+      },
+      { timeout: timeoutMs, interval: 200 },
+    )
+    .toBe(true);
+  return info!;
+}
+
+/** Uploads shopFiles(`version`) to `releases/<application>-<version>.tgz`, deploys it to the group and waits for the end. */
+export async function deployShop(
+  cd: CodeDeployClient,
+  s3: S3Client,
+  target: { application: string; group: string; version: string },
+): Promise<DeploymentInfo> {
+  const key = `${target.application}-${target.version}.tgz`;
+  await s3.send(
+    new PutObjectCommand({ Bucket: "releases", Key: key, Body: tgzOf(shopFiles(target.version)) }),
+  );
+  const { deploymentId } = await cd.send(
+    new CreateDeploymentCommand({
+      applicationName: target.application,
+      deploymentGroupName: target.group,
+      revision: { revisionType: "S3", s3Location: { bucket: "releases", key, bundleType: "tgz" } },
+    }),
+  );
+  return deploymentEnd(cd, deploymentId!);
+}
+
+/**
+ * An in-place, OneAtATime deployment group with traffic control over the instances tagged
+ * `role=<role>`, its load balancer on `balancerPort` of the server's host.
+ */
+export function trafficGroup(
+  application: string,
+  group: string,
+  role: string,
+  balancerPort: number,
+  settings: Partial<CreateDeploymentGroupCommandInput> = {},
+): CreateDeploymentGroupCommandInput {
+  return {
+    applicationName: application,
+    deploymentGroupName: group,
+    serviceRoleArn: "arn:aws:iam::000000000000:role/codedeploy",
+    deploymentConfigName: "CodeDeployDefault.OneAtATime",
+    deploymentStyle: { deploymentType: "IN_PLACE", deploymentOption: "WITH_TRAFFIC_CONTROL" },
+    loadBalancerInfo: { targetGroupInfoList: [{ name: `${application}-web` }] },
+    onPremisesInstanceTagFilters: [{ Key: "role", Value: role, Type: "KEY_AND_VALUE" }],
+    tags: [{ Key: "pipewright:balancer-port", Value: String(balancerPort) }],
+    ...settings,
   };
 }

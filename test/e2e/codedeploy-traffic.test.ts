@@ -9,20 +9,15 @@ import { join } from "node:path";
 import {
   CodeDeployClient,
   CreateApplicationCommand,
-  CreateDeploymentCommand,
   CreateDeploymentGroupCommand,
-  GetDeploymentCommand,
-  type DeploymentInfo,
 } from "@aws-sdk/client-codedeploy";
-import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { send, startLoad } from "../../src/http/balancer/fixtures/targets.fixture.js";
 import { freePort } from "../support/postgres.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 import { tempDir } from "../support/stores.js";
-import { shopFiles, startShopFleet, tgzOf, type ShopFleet } from "./codedeploy-support.js";
-
-const ROLE = "arn:aws:iam::000000000000:role/codedeploy";
+import { deployShop, type ShopFleet, startShopFleet, trafficGroup } from "./codedeploy-support.js";
 
 describe("CodeDeploy traffic control through the built-in load balancer", () => {
   let server: TestServer;
@@ -50,44 +45,13 @@ describe("CodeDeploy traffic control through the built-in load balancer", () => 
     data.remove();
   });
 
-  async function deploy(group: string, version: string): Promise<DeploymentInfo> {
-    const key = `web-${version}.tgz`;
-    await s3.send(new PutObjectCommand({ Bucket: "releases", Key: key, Body: tgzOf(shopFiles(version)) }));
-    const { deploymentId } = await cd.send(
-      new CreateDeploymentCommand({
-        applicationName: "shop",
-        deploymentGroupName: group,
-        revision: { revisionType: "S3", s3Location: { bucket: "releases", key, bundleType: "tgz" } },
-      }),
-    );
-    let info: DeploymentInfo | undefined;
-    await expect
-      .poll(
-        async () => {
-          info = (await cd.send(new GetDeploymentCommand({ deploymentId }))).deploymentInfo;
-          return info?.completeTime !== undefined;
-        },
-        { timeout: 90_000, interval: 200 },
-      )
-      .toBe(true);
-    return info!;
-  }
+  const deploy = (group: string, version: string) =>
+    deployShop(cd, s3, { application: "shop", group, version });
 
   it("deploys one instance at a time behind the balancer: 20 requests/s, none failed", async () => {
     balancerPort = await freePort();
     await cd.send(new CreateApplicationCommand({ applicationName: "shop" }));
-    await cd.send(
-      new CreateDeploymentGroupCommand({
-        applicationName: "shop",
-        deploymentGroupName: "prod",
-        serviceRoleArn: ROLE,
-        deploymentConfigName: "CodeDeployDefault.OneAtATime",
-        deploymentStyle: { deploymentType: "IN_PLACE", deploymentOption: "WITH_TRAFFIC_CONTROL" },
-        loadBalancerInfo: { targetGroupInfoList: [{ name: "shop-web" }] },
-        onPremisesInstanceTagFilters: [{ Key: "role", Value: "shop", Type: "KEY_AND_VALUE" }],
-        tags: [{ Key: "pipewright:balancer-port", Value: String(balancerPort) }],
-      }),
-    );
+    await cd.send(new CreateDeploymentGroupCommand(trafficGroup("shop", "prod", "shop", balancerPort)));
     fleet = await startShopFleet(server, work, { prefix: "shop", role: "shop", count: 3 });
 
     const first = await deploy("prod", "v1");

@@ -28,7 +28,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { send, startLoad } from "../../src/http/balancer/fixtures/targets.fixture.js";
 import { freePort } from "../support/postgres.js";
 import { startTestServer, type TestServer } from "../support/server.js";
-import { shopFiles, startShopFleet, type ShopFleet } from "./codedeploy-support.js";
+import { shopFiles, type ShopFleet, startShopFleet, trafficGroup } from "./codedeploy-support.js";
 import { cloneUrl, createGitCredential, GitClient } from "./codecommit-git-http-support.js";
 
 const ROLE = "arn:aws:iam::000000000000:role/release";
@@ -95,17 +95,11 @@ describe("CodePipeline's CodeDeploy action: push to fleet", () => {
     balancerPort = await freePort();
     await cd.send(new CreateApplicationCommand({ applicationName: "shop" }));
     await cd.send(
-      new CreateDeploymentGroupCommand({
-        applicationName: "shop",
-        deploymentGroupName: "prod",
-        serviceRoleArn: ROLE,
-        deploymentConfigName: "CodeDeployDefault.OneAtATime",
-        deploymentStyle: { deploymentType: "IN_PLACE", deploymentOption: "WITH_TRAFFIC_CONTROL" },
-        loadBalancerInfo: { targetGroupInfoList: [{ name: "shop-web" }] },
-        autoRollbackConfiguration: { enabled: true, events: ["DEPLOYMENT_FAILURE"] },
-        onPremisesInstanceTagFilters: [{ Key: "role", Value: "shop", Type: "KEY_AND_VALUE" }],
-        tags: [{ Key: "pipewright:balancer-port", Value: String(balancerPort) }],
-      }),
+      new CreateDeploymentGroupCommand(
+        trafficGroup("shop", "prod", "shop", balancerPort, {
+          autoRollbackConfiguration: { enabled: true, events: ["DEPLOYMENT_FAILURE"] },
+        }),
+      ),
     );
     work = mkdtempSync(join(tmpdir(), "pw-release-"));
     fleet = await startShopFleet(server, work, { prefix: "shop", role: "shop", count: 3 });

@@ -42,7 +42,6 @@ import { BLUE_GREEN_WAIT_JOB, type DeploymentRuntime } from "./runtime.js";
 type Phase = "install" | "ready" | "reroute" | "block" | "terminate";
 
 async function setPhase(
-  _rt: DeploymentRuntime,
   trx: Kysely<Database>,
   deployment: DeploymentRow,
   phase: Phase,
@@ -98,7 +97,7 @@ export async function advanceBlueGreen(
       if (step.kind === "wait") return;
       const ready = config?.deploymentReadyOption;
       if (ready?.actionOnTimeout === "STOP_DEPLOYMENT") {
-        const waiting = await setPhase(rt, trx, deployment, "ready", "Ready");
+        const waiting = await setPhase(trx, deployment, "ready", "Ready");
         await rt.queue.enqueue(trx, {
           kind: BLUE_GREEN_WAIT_JOB,
           payload: { deploymentId: deployment.deployment_id, waitType: "READY_WAIT" },
@@ -129,7 +128,7 @@ export async function advanceBlueGreen(
         });
         return;
       }
-      const blocking = await setPhase(rt, trx, deployment, "block");
+      const blocking = await setPhase(trx, deployment, "block");
       await retargetGroup(trx, deployment, plan);
       const pending = blue.filter((t) => t.status === "Pending");
       if (pending.length) await startAll(rt, trx, blocking, pending);
@@ -148,7 +147,7 @@ export async function advanceBlueGreen(
       }
       const termination = config?.terminateBlueInstancesOnDeploymentSuccess;
       if (termination?.action === "TERMINATE" && blue.length > 0) {
-        await setPhase(rt, trx, deployment, "terminate");
+        await setPhase(trx, deployment, "terminate");
         await rt.queue.enqueue(trx, {
           kind: BLUE_GREEN_WAIT_JOB,
           payload: { deploymentId: deployment.deployment_id, waitType: "TERMINATION_WAIT" },
@@ -175,7 +174,7 @@ async function reroute(
   trx: Kysely<Database>,
   deployment: DeploymentRow,
 ): Promise<void> {
-  await setPhase(rt, trx, deployment, "reroute");
+  await setPhase(trx, deployment, "reroute");
   await advanceDeployment(rt, trx, deployment.deployment_id);
 }
 

@@ -89,7 +89,8 @@ async function startTarget(
 
 /**
  * Hands the instance's next Pending event to whoever runs it: its agent, or the traffic job for
- * the server's own events. With none left, the instance has succeeded.
+ * the server's own events. With none left, the instance has succeeded. `deployment` is the row
+ * its caller locked in this transaction (so its blue/green phase is the current one).
  */
 export async function beginNextEvent(
   rt: DeploymentRuntime,
@@ -103,7 +104,7 @@ export async function beginNextEvent(
   // Blue/green: a replacement instance that has installed and validated waits for the reroute.
   if (
     target.label === "Green" &&
-    (await phaseOf(trx, deployment.deployment_id)) === "install" &&
+    deployment.phase === "install" &&
     (!next || next.lifecycleEventName === "BeforeAllowTraffic")
   ) {
     await saveTarget(trx, target, "Ready", events, now);
@@ -132,16 +133,6 @@ export async function beginNextEvent(
     return;
   }
   await createHostCommand(rt, trx, target, next.lifecycleEventName, now);
-}
-
-/** The deployment's blue/green phase as stored now (the caller's row may be older). */
-async function phaseOf(trx: Kysely<Database>, deploymentId: string): Promise<string | null> {
-  const row = await trx
-    .selectFrom("codedeploy_deployments")
-    .select("phase")
-    .where("deployment_id", "=", deploymentId)
-    .executeTakeFirst();
-  return row?.phase ?? null;
 }
 
 /** Records that an event of an instance has begun (its agent acknowledged the command). */

@@ -46,8 +46,8 @@ export async function restoreTraffic(rt: DeploymentRuntime): Promise<void> {
         .execute();
       for (const target of targets) {
         if (decided.has(target.target_id)) continue;
-        const status = (name: string) =>
-          parseEvents(target).find((e) => e.lifecycleEventName === name)?.status;
+        const events = parseEvents(target);
+        const status = (name: string) => events.find((e) => e.lifecycleEventName === name)?.status;
         if (status("AllowTraffic") === "Succeeded") {
           decided.set(target.target_id, { inService: true, deployment });
         } else if (["InProgress", "Succeeded", "Failed"].includes(status("BlockTraffic") ?? "")) {

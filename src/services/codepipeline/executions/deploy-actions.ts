@@ -2,7 +2,7 @@ import type { Kysely } from "kysely";
 import { isServiceError } from "../../../core/index.js";
 import type { BusEvent } from "../../../platform/bus/index.js";
 import type { Database } from "../../../platform/store/index.js";
-import type { DeploymentOutcome } from "../../codedeploy/index.js";
+import { DEPLOYMENT_EVENT, type DeploymentOutcome } from "../../codedeploy/index.js";
 import { inspectInputArtifact } from "../providers/artifacts.js";
 import { ActionFailure } from "../providers/types.js";
 import { findAction, finishAction, type ActionOutcome } from "./finish-action.js";
@@ -103,7 +103,7 @@ const FINAL_STATES = new Set(["SUCCESS", "FAILURE", "STOP"]);
 export function isDeploymentEnd(event: BusEvent): boolean {
   return (
     event.source === "aws.codedeploy" &&
-    event["detail-type"] === "CodeDeploy Deployment State-change Notification" &&
+    event["detail-type"] === DEPLOYMENT_EVENT &&
     FINAL_STATES.has(String(event.detail["state"]))
   );
 }
