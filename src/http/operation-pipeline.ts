@@ -13,7 +13,7 @@ import { createHash } from "node:crypto";
 import type { FastifyRequest } from "fastify";
 import { isServiceError, ServiceError } from "../core/index.js";
 import type { Logger } from "../core/index.js";
-import type { Store } from "../platform/store/index.js";
+import { labelQueries, type Store } from "../platform/store/index.js";
 import { authorize } from "../services/iam/index.js";
 import type { AnyOperation, Principal, RequestContext } from "../services/kit/index.js";
 import { authenticate, type AuthDeps, type ExpectedScope } from "./authenticate.js";
@@ -134,8 +134,11 @@ export async function invokeOperation(
   input: unknown,
   ctx: RequestContext,
 ): Promise<unknown> {
-  if (operation.transactional === false) return operation.handler(input, { ...ctx, trx: store.db });
-  return store.transaction((trx) => operation.handler(input, { ...ctx, trx }));
+  return labelQueries(operation.name, () =>
+    operation.transactional === false
+      ? operation.handler(input, { ...ctx, trx: store.db })
+      : store.transaction((trx) => operation.handler(input, { ...ctx, trx })),
+  );
 }
 
 /**

@@ -13,7 +13,7 @@ import { createBus, type Bus } from "../platform/bus/index.js";
 import { createEnvelope, loadMasterKey } from "../platform/crypto/index.js";
 import { createQueue, createWorker, type JobHandler, type Queue } from "../platform/queue/index.js";
 import { createProcessSandbox, detectSandbox, type Sandbox } from "../platform/sandbox/index.js";
-import { openStore, type Store } from "../platform/store/index.js";
+import { openStore, type Store, type StoreOptions } from "../platform/store/index.js";
 import {
   createAccessKeyLookup,
   createIam,
@@ -114,6 +114,8 @@ export interface StartServerOptions {
   codebuildMinuteMs?: number;
   /** CodeDeploy's agent timeout and long-poll hold; default 5 minutes and 20 s (tests shorten them). */
   codedeployTimeouts?: Partial<DeploymentTimeouts>;
+  /** Sees every statement the store runs (tests that check query plans). */
+  onQuery?: StoreOptions["onQuery"];
 }
 
 /** Starts a Pipewright server: data directory, store, root user, every service, one HTTP port. */
@@ -130,6 +132,7 @@ export async function startServer(
     store = await openStore({
       databaseUrl: config.databaseUrl,
       sqlitePath: path.join(config.dataDir, "pipewright.db"),
+      ...(options.onQuery ? { onQuery: options.onQuery } : {}),
     });
   } catch (err) {
     unlock();

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Logger } from "../../core/index.js";
+import { labelQueries } from "../../platform/store/index.js";
 import { authorize } from "../../services/iam/index.js";
 import { s3Error, type S3Service } from "../../services/s3/index.js";
 import type { ProtocolHandler } from "../app.js";
@@ -70,7 +71,7 @@ export function createS3Handler(deps: S3HandlerDeps): ProtocolHandler {
         maxXmlBytes,
         authorize: check,
       };
-      await send(reply, await route.handle(call));
+      await send(reply, await labelQueries(route.operation, () => route.handle(call)));
     } catch (err) {
       sendError(reply, err, target?.resource ?? "/", deps.logger);
     }

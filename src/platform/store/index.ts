@@ -1,4 +1,5 @@
-export { openStore, type Store, type StoreOptions } from "./store.js";
+export { openStore, type ObservedQuery, type Store, type StoreOptions } from "./store.js";
+export { labelQueries } from "./query-scope.js";
 export { afterCommit } from "./after-commit.js";
 export type { Database } from "./schema.js";
 export type { DialectName } from "./dialect.js";

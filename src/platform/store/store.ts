@@ -4,6 +4,7 @@ import SQLite from "better-sqlite3";
 import {
   Kysely,
   Migrator,
+  type KyselyConfig,
   PostgresDialect,
   SqliteDialect,
   type MigrationProvider,
@@ -12,6 +13,7 @@ import {
 import { runCommitHooks, trackCommit } from "./after-commit.js";
 import type { DialectName } from "./dialect.js";
 import { migrations } from "./migrations/index.js";
+import { currentQueryLabel, enableQueryLabels } from "./query-scope.js";
 import type { Database } from "./schema.js";
 
 /** The database: SQLite embedded by default, PostgreSQL when a URL is given. */
@@ -34,13 +36,36 @@ export interface StoreOptions {
   sqlitePath?: string;
   /** PostgreSQL pool size; default 10. */
   poolSize?: number;
+  /**
+   * Called after every statement with its SQL, parameters and the label of the operation it ran
+   * for (`labelQueries`); tests use it to check query plans. Unset in production.
+   */
+  onQuery?: (query: ObservedQuery) => void;
+}
+
+/** A statement the store ran, as `onQuery` sees it. */
+export interface ObservedQuery {
+  sql: string;
+  parameters: readonly unknown[];
+  /** The operation that ran it (`ListBranches`…), when it ran inside `labelQueries`. */
+  label: string | undefined;
 }
 
 /** Opens the database and brings its schema up to date. */
 export async function openStore(options: StoreOptions): Promise<Store> {
+  const onQuery = options.onQuery;
+  if (onQuery) enableQueryLabels();
+  const log: KyselyConfig["log"] = onQuery
+    ? (event) => {
+        if (event.level === "query") {
+          const { sql, parameters } = event.query;
+          onQuery({ sql, parameters, label: currentQueryLabel() });
+        }
+      }
+    : undefined;
   const { db, dialect } = options.databaseUrl
-    ? await openPostgres(options.databaseUrl, options.poolSize ?? 10)
-    : openSqlite(options.sqlitePath);
+    ? await openPostgres(options.databaseUrl, options.poolSize ?? 10, log)
+    : openSqlite(options.sqlitePath, log);
   try {
     await migrate(db as Kysely<unknown>, dialect);
   } catch (err) {
@@ -63,7 +88,10 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   };
 }
 
-function openSqlite(file: string | undefined): { db: Kysely<Database>; dialect: DialectName } {
+function openSqlite(
+  file: string | undefined,
+  log: KyselyConfig["log"],
+): { db: Kysely<Database>; dialect: DialectName } {
   if (!file) throw new Error("openStore: sqlitePath is required when databaseUrl is unset");
   if (file !== ":memory:") mkdirSync(path.dirname(file), { recursive: true });
   const database = new SQLite(file);
@@ -73,12 +101,16 @@ function openSqlite(file: string | undefined): { db: Kysely<Database>; dialect: 
   database.pragma("synchronous = NORMAL");
   database.pragma("foreign_keys = ON");
   database.pragma("busy_timeout = 5000");
-  return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database }) }), dialect: "sqlite" };
+  return {
+    db: new Kysely<Database>({ dialect: new SqliteDialect({ database }), ...(log ? { log } : {}) }),
+    dialect: "sqlite",
+  };
 }
 
 async function openPostgres(
   url: string,
   max: number,
+  log: KyselyConfig["log"],
 ): Promise<{ db: Kysely<Database>; dialect: DialectName }> {
   // Loaded only when used: the embedded default should not pay for the PostgreSQL driver at start-up.
   const { default: pg } = await import("pg");
@@ -91,7 +123,10 @@ async function openPostgres(
         oid === 20 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format),
     },
   });
-  return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: "postgres" };
+  return {
+    db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }), ...(log ? { log } : {}) }),
+    dialect: "postgres",
+  };
 }
 
 async function migrate(db: Kysely<unknown>, dialect: DialectName): Promise<void> {
