@@ -46,4 +46,4 @@ export const migrations: readonly Migration[] = [
   codedeployDeploymentPhaseMigration,
 ];
 
-export { serialType, binaryType, type Migration } from "./types.js";
+export { serialType, binaryType, orderedTextType, type Migration } from "./types.js";

@@ -1,4 +1,4 @@
-import type { Kysely } from "kysely";
+import { sql, type Kysely, type RawBuilder } from "kysely";
 import type { DialectName } from "../dialect.js";
 
 /** One schema change. Migrations are append-only: never edit one that has shipped. */
@@ -16,4 +16,15 @@ export function serialType(dialect: DialectName): "integer" | "bigserial" {
 /** Column type of binary data on each dialect. */
 export function binaryType(dialect: DialectName): "blob" | "bytea" {
   return dialect === "sqlite" ? "blob" : "bytea";
+}
+
+/**
+ * Column type of a name a listing is ordered by: compared byte by byte (UTF-8 order) on both
+ * dialects, so that `ORDER BY` and keyset `>` agree with each other, with SQLite, and with indexes.
+ * SQLite's default BINARY collation already compares bytes; PostgreSQL needs the C collation, or
+ * the database's locale would reorder names. For an existing column on PostgreSQL:
+ * `ALTER TABLE t ALTER COLUMN c TYPE text COLLATE "C"` (its indexes are rebuilt).
+ */
+export function orderedTextType(dialect: DialectName): RawBuilder<unknown> {
+  return dialect === "postgres" ? sql`text collate "C"` : sql`text`;
 }
