@@ -9,6 +9,7 @@ import { benchCodeDeploy } from "./codedeploy.js";
 import { benchPipeline, benchPipelineBurst } from "./codepipeline.js";
 import { benchPipelineS3Source } from "./codepipeline-s3.js";
 import { benchS3Throughput } from "./s3-throughput.js";
+import { benchScale } from "./scale.js";
 import { benchStartup } from "./startup.js";
 import { printTable, type BenchRow } from "./stats.js";
 
@@ -37,7 +38,10 @@ const suites: Array<[string, () => Promise<BenchRow[]>]> = [
   ["codepipeline-burst", () => benchPipelineBurst()],
   ["codepipeline-s3", () => benchPipelineS3Source()],
   ["codedeploy", () => benchCodeDeploy()],
+  // Loads 50,000 items of each kind (about a quarter of an hour): run only when named.
+  ["scale", () => benchScale()],
 ];
+const NAMED_ONLY = new Set(["scale"]);
 
 const unknown = only.filter((n) => !suites.some(([name]) => name === n));
 if (unknown.length) {
@@ -51,7 +55,7 @@ process.stdout.write(
 );
 const rows: BenchRow[] = [];
 for (const [name, run] of suites) {
-  if (only.length && !only.includes(name)) continue;
+  if (only.length ? !only.includes(name) : NAMED_ONLY.has(name)) continue;
   process.stderr.write(`bench: ${name}…\n`);
   rows.push(...(await run()));
 }
