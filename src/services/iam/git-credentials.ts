@@ -2,7 +2,14 @@ import type { Selectable } from "kysely";
 import { z } from "zod";
 import { ServiceError } from "../../core/index.js";
 import type { Database } from "../../platform/store/index.js";
-import { awsEnum, awsString, operation, type OperationContext } from "../kit/index.js";
+import {
+  awsEnum,
+  awsString,
+  decodePageToken,
+  encodePageToken,
+  operation,
+  type OperationContext,
+} from "../kit/index.js";
 import { targetUserArn } from "./arns.js";
 import {
   CODECOMMIT_SERVICE_NAME,
@@ -11,6 +18,7 @@ import {
   newServicePassword,
 } from "./service-credentials.js";
 import type { IamDeps } from "./service.js";
+import { maxItems } from "./ssh-keys.js";
 
 type CredentialRow = Selectable<Database["iam_service_credentials"]>;
 
@@ -24,6 +32,23 @@ const credentialId = awsString(20, 128).regex(
   /^\w+$/,
   "Member must satisfy regular expression pattern: [\\w]+",
 );
+
+const MARKER_LISTING = "ListServiceSpecificCredentials";
+
+/** Where a Marker resumes: after the credential created at `t` with id `i` (the listing's order). */
+function decodeCredentialMarker(marker: string | undefined): { t: number; i: string } | undefined {
+  const accept = (p: unknown): p is { t: number; i: string } =>
+    typeof p === "object" &&
+    p !== null &&
+    typeof (p as { t?: unknown }).t === "number" &&
+    typeof (p as { i?: unknown }).i === "string";
+  return decodePageToken(
+    marker,
+    MARKER_LISTING,
+    accept,
+    () => new ServiceError("ValidationError", `Marker '${marker}' is not one this API returned`),
+  );
+}
 
 function noSuchEntity(message: string): ServiceError {
   return new ServiceError("NoSuchEntity", message, { status: 404 });
@@ -145,24 +170,60 @@ export function listServiceSpecificCredentials() {
       UserName: userName,
       ServiceName: z.string().optional(),
       AllUsers: z.enum(["true", "false"]).optional(),
+      Marker: awsString(1, 320).optional(),
+      MaxItems: maxItems.optional(),
     }),
     resource: (input, ctx) => targetUserArn(ctx, input.UserName),
     handler: async (input, ctx) => {
       if (input.ServiceName !== undefined) checkServiceName(input.ServiceName);
       const allUsers = input.AllUsers === "true";
       const user = allUsers ? undefined : targetUser(ctx, input.UserName);
+      // Credentials in their index order, each row's user name looked up by key: a page reads a page.
       let query = ctx.trx
         .selectFrom("iam_service_credentials as c")
-        .innerJoin("iam_users as u", "u.user_id", "c.user_id")
         .selectAll("c")
-        .select("u.user_name")
-        .where("u.account_id", "=", ctx.accountId);
-      if (user) query = query.where("c.user_id", "=", user.userId);
+        .select((eb) =>
+          eb
+            .selectFrom("iam_users as u")
+            .select("u.user_name")
+            .whereRef("u.user_id", "=", "c.user_id")
+            .as("user_name"),
+        )
+        .where((eb) =>
+          user
+            ? eb("c.user_id", "=", user.userId)
+            : eb.exists(
+                eb
+                  .selectFrom("iam_users as a")
+                  .select("a.user_id")
+                  .whereRef("a.user_id", "=", "c.user_id")
+                  .where("a.account_id", "=", ctx.accountId),
+              ),
+        );
       if (input.ServiceName !== undefined) query = query.where("c.service_name", "=", input.ServiceName);
-      const rows = await query.orderBy("c.created_at").orderBy("c.credential_id").execute();
+      const after = decodeCredentialMarker(input.Marker);
+      if (after) {
+        query = query.where((eb) =>
+          eb.or([
+            eb("c.created_at", ">", after.t),
+            eb.and([eb("c.created_at", "=", after.t), eb("c.credential_id", ">", after.i)]),
+          ]),
+        );
+      }
+      const limit = input.MaxItems ?? 100;
+      const rows = await query
+        .orderBy("c.created_at")
+        .orderBy("c.credential_id")
+        .limit(limit + 1)
+        .execute();
+      const page = rows.slice(0, limit);
+      const last = page.at(-1);
       return {
-        ServiceSpecificCredentials: rows.map((r) => metadata(r, r.user_name)),
-        IsTruncated: false,
+        ServiceSpecificCredentials: page.map((r) => metadata(r, r.user_name ?? "")),
+        IsTruncated: rows.length > limit,
+        ...(rows.length > limit && last
+          ? { Marker: encodePageToken(MARKER_LISTING, { t: Number(last.created_at), i: last.credential_id }) }
+          : {}),
       };
     },
   });

@@ -24,8 +24,8 @@ const userName = awsString(1, 64).regex(
   "Member must satisfy regular expression pattern: [\\w+=,.@-]+",
 );
 const keyId = awsString(20, 128).regex(/^\w+$/, "Member must satisfy regular expression pattern: [\\w]+");
-/** Query-protocol numbers arrive as text. */
-const maxItems = z.preprocess(
+/** MaxItems of IAM's listings; Query-protocol numbers arrive as text. */
+export const maxItems = z.preprocess(
   (v) => (typeof v === "string" && /^-?\d+$/.test(v) ? Number(v) : v),
   awsInt(1, 1000),
 );
@@ -177,6 +177,8 @@ export function listSSHPublicKeys() {
         .where("user_id", "=", user.id)
         .orderBy("uploaded_at")
         .orderBy("ssh_public_key_id")
+        // The quota bounds a user's keys, so the whole list is one short read; Marker names a row in it.
+        .limit(MAX_SSH_KEYS_PER_USER)
         .execute();
       let start = 0;
       if (input.Marker !== undefined) {

@@ -130,15 +130,19 @@ export async function listBuckets(
   input: { prefix?: string; after?: string; maxBuckets?: number },
 ): Promise<BucketList> {
   const limit = input.maxBuckets ?? 10_000;
+  const prefix = input.prefix ?? "";
+  // Names at or after the prefix, in order: those that start with it come first, so one more row
+  // than a page says whether another page of matching names exists.
   const rows = await deps.store.db
     .selectFrom("s3_buckets")
     .select(["name", "region", "created_at"])
     .where("account_id", "=", caller.accountId)
     .$if(input.after !== undefined, (q) => q.where("name", ">", input.after!))
-    .$if(!!input.prefix, (q) => q.where("name", ">=", input.prefix!))
+    .$if(prefix !== "", (q) => q.where("name", ">=", prefix))
     .orderBy("name")
+    .limit(limit + 1)
     .execute();
-  const matching = rows.filter((r) => r.name.startsWith(input.prefix ?? ""));
+  const matching = rows.filter((r) => r.name.startsWith(prefix));
   const page = matching.slice(0, limit);
   return {
     owner: ownerOf(caller.accountId),

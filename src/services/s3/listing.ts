@@ -133,7 +133,7 @@ function startBound(
  * its last character incremented, if that character is ASCII. Otherwise undefined (the caller then
  * skips such keys one by one).
  */
-function successor(s: string): string | undefined {
+export function successor(s: string): string | undefined {
   const last = s.charCodeAt(s.length - 1);
   if (!(last >= 0 && last < 0x7f)) return undefined;
   return s.slice(0, -1) + String.fromCharCode(last + 1);

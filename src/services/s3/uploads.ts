@@ -1,6 +1,7 @@
 import type { Kysely } from "kysely";
 import type { Database, DialectName } from "../../platform/store/index.js";
 import { noSuchBucket, noSuchUpload } from "./errors.js";
+import { successor } from "./listing.js";
 import { ownerOf, requireBucket } from "./rows.js";
 import type { ChecksumAlgorithm, Owner, S3Deps } from "./types.js";
 
@@ -104,58 +105,102 @@ export interface UploadListing {
   nextUploadIdMarker?: string;
 }
 
+/** Where a page of uploads resumes: after this key, or after this upload of this key. */
+interface UploadCursor {
+  key: string;
+  uploadId?: string;
+}
+
 /**
- * ListMultipartUploads, by key then upload id. Unlike object listings, the delimiter rolls up keys
- * only within the page (in-progress uploads are few).
+ * ListMultipartUploads, by key then upload id, from the (bucket, key, upload_id) index a page at a
+ * time. With a delimiter, a common prefix is reported once and the next read starts past every key
+ * under it, as object listings do.
  */
 export async function listUploads(deps: S3Deps, input: ListUploadsInput): Promise<UploadListing> {
   await requireBucket(deps, input.bucket);
   const prefix = input.prefix ?? "";
   const maxUploads = Math.min(Math.max(input.maxUploads ?? 1000, 0), 1000);
-  const { keyMarker, uploadIdMarker } = input;
-  const rows = await deps.store.db
-    .selectFrom("s3_uploads")
-    .selectAll()
-    .where("bucket", "=", input.bucket)
-    .where("key", ">=", prefix)
-    .$if(keyMarker !== undefined, (q) =>
-      q.where((eb) =>
-        uploadIdMarker
-          ? eb.or([
-              eb("key", ">", keyMarker!),
-              eb.and([eb("key", "=", keyMarker!), eb("upload_id", ">", uploadIdMarker)]),
-            ])
-          : eb("key", ">", keyMarker!),
-      ),
-    )
-    .orderBy("key")
-    .orderBy("upload_id")
-    .execute();
   const listing: UploadListing = {
     owner: ownerOf(deps.accountId),
     uploads: [],
     commonPrefixes: [],
     isTruncated: false,
   };
+  const rollUp = (key: string): string | undefined => {
+    const at = input.delimiter ? key.indexOf(input.delimiter, prefix.length) : -1;
+    return at < 0 ? undefined : key.slice(0, at + input.delimiter!.length);
+  };
+  let from = prefix;
+  let after: UploadCursor | undefined;
+  if (input.keyMarker !== undefined) {
+    // A key marker that is a common prefix (the end of the previous page) has had every key under it reported.
+    const past = rollUp(input.keyMarker) === input.keyMarker ? successor(input.keyMarker) : undefined;
+    if (past !== undefined) from = past > from ? past : from;
+    else after = { key: input.keyMarker, uploadId: input.uploadIdMarker || undefined };
+  }
+  const batch = maxUploads + 1;
   let count = 0;
-  for (const row of rows.filter((r) => r.key.startsWith(prefix))) {
-    const at = input.delimiter ? row.key.indexOf(input.delimiter, prefix.length) : -1;
-    const common = at >= 0 ? row.key.slice(0, at + input.delimiter!.length) : undefined;
-    if (common !== undefined && listing.commonPrefixes.at(-1) === common) continue;
-    if (count === maxUploads) {
-      listing.isTruncated = true;
-      break;
-    }
-    count++;
-    if (common !== undefined) {
+  for (;;) {
+    const rows = await uploadsFrom(deps, input.bucket, from, after, batch);
+    let jumped = false;
+    for (const row of rows) {
+      if (!row.key.startsWith(prefix)) return listing;
+      const common = rollUp(row.key);
+      if (common !== undefined && listing.commonPrefixes.at(-1) === common) continue;
+      if (count === maxUploads) {
+        listing.isTruncated = true;
+        return listing;
+      }
+      count++;
+      if (common === undefined) {
+        listing.uploads.push(row);
+        listing.nextKeyMarker = row.key;
+        listing.nextUploadIdMarker = row.upload_id;
+        continue;
+      }
       listing.commonPrefixes.push(common);
       listing.nextKeyMarker = common;
       listing.nextUploadIdMarker = undefined;
-    } else {
-      listing.uploads.push(row);
-      listing.nextKeyMarker = row.key;
-      listing.nextUploadIdMarker = row.upload_id;
+      const next = successor(common);
+      if (next !== undefined) {
+        from = next;
+        after = undefined;
+        jumped = true;
+        break;
+      }
     }
+    if (jumped) continue;
+    if (rows.length < batch) return listing;
+    const last = rows.at(-1)!;
+    after = { key: last.key, uploadId: last.upload_id };
   }
-  return listing;
+}
+
+/** Up to `limit` uploads of `bucket` with keys from `from`, after `after`, in (key, upload id) order. */
+async function uploadsFrom(
+  deps: S3Deps,
+  bucket: string,
+  from: string,
+  after: UploadCursor | undefined,
+  limit: number,
+): Promise<UploadRow[]> {
+  return await deps.store.db
+    .selectFrom("s3_uploads")
+    .selectAll()
+    .where("bucket", "=", bucket)
+    .where("key", ">=", from)
+    .$if(after !== undefined, (q) =>
+      q.where((eb) =>
+        after!.uploadId === undefined
+          ? eb("key", ">", after!.key)
+          : eb.or([
+              eb("key", ">", after!.key),
+              eb.and([eb("key", "=", after!.key), eb("upload_id", ">", after!.uploadId)]),
+            ]),
+      ),
+    )
+    .orderBy("key")
+    .orderBy("upload_id")
+    .limit(limit)
+    .execute();
 }
