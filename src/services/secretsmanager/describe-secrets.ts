@@ -9,10 +9,11 @@ import {
   listSecrets as listSecretRows,
   listVersions,
   purgeExpired,
+  readVersions,
   requireSecret,
   stagesOf,
 } from "./secret-rows.js";
-import type { SecretRow } from "./secret-rows.js";
+import type { SecretRow, VersionPosition } from "./secret-rows.js";
 import { SecretId } from "./shapes.js";
 import { awsEnum, awsInt, awsList, awsString } from "../kit/index.js";
 
@@ -96,25 +97,39 @@ export function listSecretVersionIds(deps: SecretsManagerDeps) {
     handler: async (input, ctx) => {
       const scope = { accountId: ctx.accountId, region: ctx.region };
       const secret = await requireSecret(ctx.trx, scope, input.SecretId, clock.now());
-      const versions = (await listVersions(ctx.trx, [secret.arn])).filter(
-        (v) => input.IncludeDeprecated || stagesOf(v).length > 0,
-      );
       const listing = `ListSecretVersionIds/${secret.arn}`;
-      const start = decodeOffset(listing, input.NextToken);
+      const after = decodePageToken(input.NextToken, listing, isVersionPosition, invalidNextToken);
       const max = input.MaxResults ?? 100;
+      // One more than a page tells whether a next page exists.
+      const versions = await readVersions(ctx.trx, secret.arn, {
+        after,
+        limit: max + 1,
+        stagedOnly: !input.IncludeDeprecated,
+      });
+      const page = versions.slice(0, max);
+      const last = page[page.length - 1];
       return {
         ARN: secret.arn,
         Name: secret.name,
-        Versions: versions.slice(start, start + max).map((v) => ({
+        Versions: page.map((v) => ({
           VersionId: v.version_id,
           VersionStages: stagesOf(v),
           ...(v.last_accessed_at !== null ? { LastAccessedDate: new Date(v.last_accessed_at) } : {}),
           CreatedDate: new Date(v.created_at),
         })),
-        ...(start + max < versions.length ? { NextToken: encodePageToken(listing, start + max) } : {}),
+        ...(versions.length > max && last
+          ? { NextToken: encodePageToken(listing, { t: Number(last.created_at), i: last.version_id }) }
+          : {}),
       };
     },
   });
+}
+
+/** A ListSecretVersionIds position: the creation time and id of the last version returned. */
+function isVersionPosition(position: unknown): position is VersionPosition {
+  if (typeof position !== "object" || position === null) return false;
+  const { t, i } = position as Partial<VersionPosition>;
+  return typeof t === "number" && Number.isSafeInteger(t) && typeof i === "string";
 }
 
 function sortKeyOf(by: (typeof SORT_KEYS)[number]): (s: SecretRow) => string | number {

@@ -14,19 +14,28 @@ export interface Scope {
   region: string;
 }
 
+/** Expired secrets purged per statement; {@link purgeExpired} repeats until none is left. */
+const PURGE_BATCH = 100;
+
 /**
  * Makes scheduled deletions whose recovery window has ended permanent. Called before each operation
  * reads secrets, so an expired secret is gone the moment anyone could notice, with no timer needed.
+ * The deletion-date index finds only the expired ones, a batch at a time.
  */
 export async function purgeExpired(db: Kysely<Database>, scope: Scope, now: number): Promise<void> {
-  const expired = await db
-    .selectFrom("secretsmanager_secrets")
-    .select("arn")
-    .where("account_id", "=", scope.accountId)
-    .where("region", "=", scope.region)
-    .where("deletion_date", "<=", now)
-    .execute();
-  for (const { arn } of expired) await deleteSecretNow(db, arn);
+  for (;;) {
+    const expired = await db
+      .selectFrom("secretsmanager_secrets")
+      .select("arn")
+      .where("account_id", "=", scope.accountId)
+      .where("region", "=", scope.region)
+      .where("deletion_date", "<=", now)
+      .orderBy("deletion_date")
+      .limit(PURGE_BATCH)
+      .execute();
+    for (const { arn } of expired) await deleteSecretNow(db, arn);
+    if (expired.length < PURGE_BATCH) return;
+  }
 }
 
 /** Deletes a secret and every version of it. */
@@ -90,6 +99,36 @@ export async function listVersions(db: Kysely<Database>, arns: readonly string[]
     .orderBy("created_at")
     .orderBy("version_id")
     .execute();
+}
+
+/**
+ * Where a listing of versions resumes: after the version created at `t` with id `i`. A type, not
+ * an interface, so that it is a page-token position (a record of numbers and strings).
+ */
+export type VersionPosition = { readonly t: number; readonly i: string };
+
+/**
+ * Up to `limit` versions of `arn` after `after`, oldest first (ties by id), from the
+ * `(secret_arn, created_at, version_id)` index; `stagedOnly` leaves out deprecated versions.
+ */
+export async function readVersions(
+  db: Kysely<Database>,
+  arn: string,
+  options: { after: VersionPosition | undefined; limit: number; stagedOnly: boolean },
+): Promise<VersionRow[]> {
+  const { after } = options;
+  let query = db.selectFrom("secretsmanager_secret_versions").selectAll().where("secret_arn", "=", arn);
+  if (after) {
+    query = query.where((eb) =>
+      eb.or([
+        eb("created_at", ">", after.t),
+        eb.and([eb("created_at", "=", after.t), eb("version_id", ">", after.i)]),
+      ]),
+    );
+  }
+  // A version without labels is stored as `[]` (see `addVersion`).
+  if (options.stagedOnly) query = query.where("stages", "<>", "[]");
+  return await query.orderBy("created_at").orderBy("version_id").limit(options.limit).execute();
 }
 
 /** The staging labels of a version. */

@@ -1,10 +1,10 @@
 import { z } from "zod";
 import { operation } from "../kit/index.js";
 import { validationError } from "./errors.js";
-import { compileLegacyFilters } from "./filters.js";
-import { decodeToken, paginate } from "./pagination.js";
-import { listParameters } from "./parameter-rows.js";
-import { filterParameters, ParameterStringFilter } from "./parameters-by-path.js";
+import { compileFilters, filtersNameRange, filtersSkip, fromLegacyFilters } from "./filters.js";
+import { decodeToken, encodeToken } from "./pagination.js";
+import { scanParameters } from "./parameter-scan.js";
+import { ParameterStringFilter } from "./parameters-by-path.js";
 import { toMetadataOutput } from "./values.js";
 import { awsEnum, awsInt, awsList, awsString } from "../kit/index.js";
 
@@ -30,20 +30,21 @@ export function describeParameters() {
         throw validationError("You can use either Filters or ParameterFilters in a single request.");
       }
       const after = decodeToken<string>(input.NextToken, "describe", "string");
+      const filters = [...fromLegacyFilters(input.Filters ?? []), ...(input.ParameterFilters ?? [])];
+      const predicate = compileFilters(filters, "DescribeParameters");
       // Nothing is shared across accounts here, so the shared view is empty.
-      const rows = input.Shared ? [] : await listParameters(ctx.trx, scope);
-      const legacy = compileLegacyFilters(input.Filters ?? []);
-      const matching = await filterParameters(
-        ctx.trx,
-        scope,
-        rows.filter((row) => legacy({ row, labels: [] })),
-        input.ParameterFilters ?? [],
-        "DescribeParameters",
-      );
-      const page = paginate(matching, (r) => r.name, after, input.MaxResults ?? 10, "describe");
+      if (input.Shared) return { Parameters: [] };
+      const skip = filtersSkip(filters);
+      const page = await scanParameters(ctx.trx, scope, {
+        range: filtersNameRange(filters),
+        after,
+        max: input.MaxResults ?? 10,
+        keep: (rows) => rows.filter((row) => predicate({ row, labels: [] })),
+        ...(skip ? { skip } : {}),
+      });
       return {
-        Parameters: page.items.map((row) => toMetadataOutput(scope, row)),
-        ...(page.nextToken ? { NextToken: page.nextToken } : {}),
+        Parameters: page.rows.map((row) => toMetadataOutput(scope, row)),
+        ...(page.resumeAfter !== undefined ? { NextToken: encodeToken("describe", page.resumeAfter) } : {}),
       };
     },
   });

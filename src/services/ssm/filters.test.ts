@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { compileFilters } from "./filters.js";
+import { compileFilters, filtersNameRange, filtersSkip } from "./filters.js";
 import type { ParameterRow } from "./parameter-rows.js";
 
 function row(name: string, type = "String", tags: Array<{ Key: string; Value: string }> = []): ParameterRow {
@@ -84,5 +84,32 @@ describe("parameter filters", () => {
     );
     expect(codeOf([{ Key: "Type" }], "DescribeParameters")).toBe("InvalidFilterValue");
     expect(codeOf([{ Key: "Path", Values: ["relative"] }], "DescribeParameters")).toBe("ValidationException");
+  });
+});
+
+describe("the name range of filters", () => {
+  it("narrows to Name Equals and BeginsWith values and Path subtrees, and leaves the rest to rows", () => {
+    expect(filtersNameRange([{ Key: "Name", Values: ["/a", "/c"] }])).toEqual({
+      from: "/a",
+      to: "/c",
+      toInclusive: true,
+    });
+    expect(filtersNameRange([{ Key: "Name", Option: "BeginsWith", Values: ["/app"] }])).toEqual({
+      from: "/app",
+      to: "/apq",
+    });
+    expect(filtersNameRange([{ Key: "Path", Option: "Recursive", Values: ["/app/"] }])).toEqual({
+      from: "/app/",
+      to: "/app0",
+    });
+    expect(filtersNameRange([{ Key: "Path", Values: ["/"] }])).toEqual({});
+    expect(filtersNameRange([{ Key: "Name", Option: "Contains", Values: ["x"] }])).toEqual({});
+    expect(filtersNameRange([{ Key: "Type", Values: ["String"] }])).toEqual({});
+  });
+
+  it("skips subtrees only for a single one-level path", () => {
+    expect(filtersSkip([{ Key: "Path", Values: ["/app"] }])?.("/app/a/b")).toBe("/app/a0");
+    expect(filtersSkip([{ Key: "Path", Values: ["/app", "/app/a"] }])).toBeUndefined();
+    expect(filtersSkip([{ Key: "Path", Option: "Recursive", Values: ["/app"] }])).toBeUndefined();
   });
 });

@@ -1,4 +1,13 @@
 import { ssmError } from "./errors.js";
+import {
+  ALL_NAMES,
+  exactRange,
+  hull,
+  intersect,
+  prefixRange,
+  skipSubtree,
+  type NameRange,
+} from "./name-range.js";
 import { isUnderPath, normalizePath } from "./names.js";
 import type { ParameterRow } from "./parameter-rows.js";
 
@@ -132,16 +141,55 @@ function compare(option: string, actual: string, wanted: string): boolean {
   }
 }
 
-/** The legacy `ParametersFilter` (DescribeParameters `Filters`): Name by prefix, Type and KeyId exactly. */
-export function compileLegacyFilters(
-  filters: ReadonlyArray<{ Key: "Name" | "Type" | "KeyId"; Values: string[] }>,
-): ParameterPredicate {
-  return compileFilters(
-    filters.map((f) => ({
-      Key: f.Key,
-      Option: f.Key === "Name" ? "BeginsWith" : "Equals",
-      Values: f.Values,
-    })),
-    "DescribeParameters",
+/** A legacy `ParametersFilter` (DescribeParameters `Filters`) as sent. */
+export interface LegacyFilterInput {
+  Key: "Name" | "Type" | "KeyId";
+  Values: string[];
+}
+
+/** Legacy filters as the `ParameterStringFilter`s they mean: Name by prefix, Type and KeyId exactly. */
+export function fromLegacyFilters(filters: readonly LegacyFilterInput[]): StringFilterInput[] {
+  return filters.map((f) => ({
+    Key: f.Key,
+    Option: f.Key === "Name" ? "BeginsWith" : "Equals",
+    Values: f.Values,
+  }));
+}
+
+/**
+ * The names `filters` (already checked by {@link compileFilters}) can match: a Name filter by
+ * Equals or BeginsWith, or a Path filter, narrows the listing to a range of the name index. The
+ * other filters are tested on each row.
+ */
+export function filtersNameRange(filters: readonly StringFilterInput[]): NameRange {
+  return intersect(filters.map(filterNameRange));
+}
+
+function filterNameRange(filter: StringFilterInput): NameRange {
+  const values = filter.Values ?? [];
+  if (filter.Key === "Name" && (filter.Option ?? "Equals") === "Equals") return hull(values.map(exactRange));
+  if (filter.Key === "Name" && filter.Option === "BeginsWith") return hull(values.map(prefixRange));
+  if (filter.Key === "Path") return hull(values.map((v) => pathRange(normalizePath(v))));
+  return ALL_NAMES;
+}
+
+/** The names under `path` (normalised), at any depth; the root holds `x` beside `/x`, so every name. */
+export function pathRange(path: string): NameRange {
+  return path === "/" ? ALL_NAMES : prefixRange(`${path}/`);
+}
+
+/**
+ * The subtree skip of a one-level Path filter with a single value (see `skipSubtree`): its rows
+ * can only be one level down, so a listing may seek past every deeper subtree. Undefined when no
+ * filter allows it (with several paths, a row deep under one may lie one level under another).
+ */
+export function filtersSkip(
+  filters: readonly StringFilterInput[],
+): ((name: string) => string | undefined) | undefined {
+  const oneLevel = filters.find(
+    (f) => f.Key === "Path" && (f.Option ?? "OneLevel") === "OneLevel" && f.Values?.length === 1,
   );
+  if (!oneLevel) return undefined;
+  const path = normalizePath(oneLevel.Values![0]!);
+  return (name) => skipSubtree(path, name);
 }

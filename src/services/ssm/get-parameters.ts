@@ -6,8 +6,15 @@ import { operation } from "../kit/index.js";
 import type { SsmDeps } from "./deps.js";
 import { parameterNotFound, parameterVersionNotFound } from "./errors.js";
 import { parseParameterRef, refArn } from "./names.js";
-import { decodeToken, paginate } from "./pagination.js";
-import { findParameter, findVersion, listVersions, type Scope, type VersionRow } from "./parameter-rows.js";
+import { decodeToken, encodeToken } from "./pagination.js";
+import {
+  findParameter,
+  findVersion,
+  listVersions,
+  readVersions,
+  type Scope,
+  type VersionRow,
+} from "./parameter-rows.js";
 import { toHistoryOutput, toParameterOutput } from "./values.js";
 import { awsInt, awsList, awsString } from "../kit/index.js";
 
@@ -108,19 +115,14 @@ export function getParameterHistory(deps: SsmDeps) {
       const ref = parseParameterRef(input.Name, scope.accountId, scope.region);
       const param = ref && !ref.selector ? await findParameter(ctx.trx, scope, ref.candidates) : undefined;
       if (!param) throw parameterNotFound(input.Name);
-      const versions = await listVersions(ctx.trx, scope, param.name);
-      const page = paginate(
-        versions,
-        (v) => v.version,
-        after,
-        input.MaxResults ?? 50,
-        `history:${input.Name}`,
-      );
+      const max = input.MaxResults ?? 50;
+      // One more than a page tells whether a next page exists.
+      const versions = await readVersions(ctx.trx, scope, param.name, after, max + 1);
+      const page = versions.slice(0, max);
+      const more = versions.length > max;
       return {
-        Parameters: page.items.map((v) =>
-          toHistoryOutput(deps.envelope, scope, v, input.WithDecryption ?? false),
-        ),
-        ...(page.nextToken ? { NextToken: page.nextToken } : {}),
+        Parameters: page.map((v) => toHistoryOutput(deps.envelope, scope, v, input.WithDecryption ?? false)),
+        ...(more ? { NextToken: encodeToken(`history:${input.Name}`, page[max - 1]!.version) } : {}),
       };
     },
   });

@@ -1,5 +1,6 @@
-import { sql, type Kysely, type Selectable } from "kysely";
+import type { Kysely, Selectable } from "kysely";
 import type { Database } from "../../platform/store/index.js";
+import type { NameRange } from "./name-range.js";
 
 /** A parameter's current state, as stored. */
 export type ParameterRow = Selectable<Database["ssm_parameters"]>;
@@ -32,20 +33,40 @@ export async function findParameter(
   return names.map((n) => rows.find((r) => r.name === n)).find((r) => r !== undefined);
 }
 
-/** Every parameter of the scope whose name starts with `prefix` (all of them for ""), unordered. */
-export async function listParameters(
+/** Where a read of names resumes: just after `name`, or at it when `inclusive`. */
+export interface Resume {
+  name: string;
+  inclusive: boolean;
+}
+
+/**
+ * Up to `limit` parameters of `range`, from `resume` on, in name order: one seek into the
+ * `(account_id, region, name)` primary key and a read of at most `limit` entries.
+ */
+export async function readNames(
   db: Kysely<Database>,
   scope: Scope,
-  prefix = "",
+  range: NameRange,
+  resume: Resume | undefined,
+  limit: number,
 ): Promise<ParameterRow[]> {
   let query = db
     .selectFrom("ssm_parameters")
     .selectAll()
     .where("account_id", "=", scope.accountId)
     .where("region", "=", scope.region);
-  // substr rather than LIKE: SQLite's LIKE ignores case and names are case-sensitive.
-  if (prefix) query = query.where(sql<string>`substr(name, 1, ${prefix.length})`, "=", prefix);
-  return await query.execute();
+  const lower = lowerBound(range, resume);
+  if (lower) query = query.where("name", lower.inclusive ? ">=" : ">", lower.name);
+  if (range.to !== undefined) query = query.where("name", range.toInclusive ? "<=" : "<", range.to);
+  return await query.orderBy("name").limit(limit).execute();
+}
+
+/** The tighter of the range's start and the resume point, so the index is entered once. */
+function lowerBound(range: NameRange, resume: Resume | undefined): Resume | undefined {
+  const from = range.from === undefined ? undefined : { name: range.from, inclusive: true };
+  if (!resume) return from;
+  if (!from || resume.name >= from.name) return resume;
+  return from;
 }
 
 /** One version of `name`, or undefined. */
@@ -65,19 +86,34 @@ export async function findVersion(
     .executeTakeFirst();
 }
 
-/** Every version of `name`, oldest first. */
+/** Every version of `name`, oldest first (at most {@link MAX_VERSIONS}). */
 export async function listVersions(db: Kysely<Database>, scope: Scope, name: string): Promise<VersionRow[]> {
-  return await db
+  return await readVersions(db, scope, name, undefined, MAX_VERSIONS);
+}
+
+/** Up to `limit` versions of `name` after version `after`, oldest first: one seek into the primary key. */
+export async function readVersions(
+  db: Kysely<Database>,
+  scope: Scope,
+  name: string,
+  after: number | undefined,
+  limit: number,
+): Promise<VersionRow[]> {
+  let query = db
     .selectFrom("ssm_parameter_versions")
     .selectAll()
     .where("account_id", "=", scope.accountId)
     .where("region", "=", scope.region)
-    .where("name", "=", name)
-    .orderBy("version")
-    .execute();
+    .where("name", "=", name);
+  if (after !== undefined) query = query.where("version", ">", after);
+  return await query.orderBy("version").limit(limit).execute();
 }
 
-/** The current version of each of `params`, in the same order. */
+/**
+ * The current version of each of `params`, in the same order. Both lists as `IN` make every
+ * candidate a whole primary key, so the database looks each up directly; the few pairs that are not
+ * a parameter's current version are dropped here.
+ */
 export async function currentVersions(
   db: Kysely<Database>,
   scope: Scope,
@@ -85,25 +121,19 @@ export async function currentVersions(
 ): Promise<VersionRow[]> {
   if (params.length === 0) return [];
   const rows = await db
-    .selectFrom("ssm_parameter_versions as v")
-    .innerJoin("ssm_parameters as p", (join) =>
-      join
-        .onRef("p.account_id", "=", "v.account_id")
-        .onRef("p.region", "=", "v.region")
-        .onRef("p.name", "=", "v.name")
-        .onRef("p.version", "=", "v.version"),
-    )
-    .selectAll("v")
-    .where("v.account_id", "=", scope.accountId)
-    .where("v.region", "=", scope.region)
+    .selectFrom("ssm_parameter_versions")
+    .selectAll()
+    .where("account_id", "=", scope.accountId)
+    .where("region", "=", scope.region)
     .where(
-      "v.name",
+      "name",
       "in",
       params.map((p) => p.name),
     )
+    .where("version", "in", [...new Set(params.map((p) => p.version))])
     .execute();
   return params.map((p) => {
-    const row = rows.find((r) => r.name === p.name);
+    const row = rows.find((r) => r.name === p.name && Number(r.version) === Number(p.version));
     if (!row) throw new Error(`ssm_parameters row ${p.name} has no version ${p.version}`);
     return row;
   });

@@ -3,10 +3,12 @@ import type { Kysely } from "../../platform/store/index.js";
 import type { Database } from "../../platform/store/index.js";
 import { operation } from "../kit/index.js";
 import type { SsmDeps } from "./deps.js";
-import { compileFilters, type FilterSite, type FilterSubject, type StringFilterInput } from "./filters.js";
+import { compileFilters, pathRange, type FilterSubject, type StringFilterInput } from "./filters.js";
+import { skipSubtree } from "./name-range.js";
 import { isUnderPath, normalizePath } from "./names.js";
-import { byName, decodeToken, paginate } from "./pagination.js";
-import { currentVersions, listParameters, type ParameterRow, type Scope } from "./parameter-rows.js";
+import { decodeToken, encodeToken } from "./pagination.js";
+import { currentVersions, type ParameterRow, type Scope } from "./parameter-rows.js";
+import { scanParameters } from "./parameter-scan.js";
 import { toParameterOutput } from "./values.js";
 import { awsInt, awsList, awsString } from "../kit/index.js";
 
@@ -17,24 +19,28 @@ export const ParameterStringFilter = z.object({
   Values: awsList(awsString(1, 1024), 1, 50).optional(),
 });
 
-/** The parameters that pass `filters`, sorted by name; labels are read only when a filter needs them. */
-export async function filterParameters(
+/**
+ * A test of GetParametersByPath's filters on a batch of rows (in name order); the labels of the
+ * current versions are read, one primary-key lookup per row, only when a filter needs them.
+ */
+function pathFilters(
   db: Kysely<Database>,
   scope: Scope,
-  rows: ParameterRow[],
   filters: readonly StringFilterInput[],
-  site: FilterSite,
-): Promise<ParameterRow[]> {
-  const predicate = compileFilters(filters, site);
-  let subjects: FilterSubject[] = rows.map((row) => ({ row, labels: [] }));
-  if (filters.some((f) => f.Key === "Label")) {
-    const versions = await currentVersions(db, scope, rows);
-    subjects = rows.map((row, i) => ({ row, labels: JSON.parse(versions[i]!.labels) as string[] }));
-  }
-  return subjects
-    .filter(predicate)
-    .map((s) => s.row)
-    .sort(byName);
+  path: string,
+  recursive: boolean,
+): (rows: ParameterRow[]) => Promise<ParameterRow[]> {
+  const predicate = compileFilters(filters, "GetParametersByPath");
+  const needsLabels = filters.some((f) => f.Key === "Label");
+  return async (batch) => {
+    const under = batch.filter((r) => isUnderPath(r.name, path, recursive));
+    let subjects: FilterSubject[] = under.map((row) => ({ row, labels: [] }));
+    if (needsLabels) {
+      const versions = await currentVersions(db, scope, under);
+      subjects = under.map((row, i) => ({ row, labels: JSON.parse(versions[i]!.labels) as string[] }));
+    }
+    return subjects.filter(predicate).map((s) => s.row);
+  };
 }
 
 /** SSM GetParametersByPath: the parameters under a path, one level or all the way down, in pages. */
@@ -55,23 +61,20 @@ export function getParametersByPath(deps: SsmDeps) {
       const recursive = input.Recursive ?? false;
       const listing = `path:${recursive ? "r" : "1"}:${path}`;
       const after = decodeToken<string>(input.NextToken, listing, "string");
-      // The root holds both `/x` and `x`, so it cannot narrow the query by prefix.
-      const rows = await listParameters(ctx.trx, scope, path === "/" ? "" : `${path}/`);
-      const under = rows.filter((r) => isUnderPath(r.name, path, recursive));
-      const matching = await filterParameters(
-        ctx.trx,
-        scope,
-        under,
-        input.ParameterFilters ?? [],
-        "GetParametersByPath",
-      );
-      const page = paginate(matching, (r) => r.name, after, input.MaxResults ?? 10, listing);
-      const versions = await currentVersions(ctx.trx, scope, page.items);
+      const keep = pathFilters(ctx.trx, scope, input.ParameterFilters ?? [], path, recursive);
+      const page = await scanParameters(ctx.trx, scope, {
+        range: pathRange(path),
+        after,
+        max: input.MaxResults ?? 10,
+        keep,
+        ...(recursive ? {} : { skip: (name: string) => skipSubtree(path, name) }),
+      });
+      const versions = await currentVersions(ctx.trx, scope, page.rows);
       return {
         Parameters: versions.map((v) =>
           toParameterOutput(deps.envelope, scope, v, input.WithDecryption ?? false),
         ),
-        ...(page.nextToken ? { NextToken: page.nextToken } : {}),
+        ...(page.resumeAfter !== undefined ? { NextToken: encodeToken(listing, page.resumeAfter) } : {}),
       };
     },
   });

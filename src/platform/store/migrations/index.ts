@@ -20,6 +20,7 @@ import { codedeployDeploymentsMigration } from "./0022-codedeploy-deployments.js
 import { codedeployInstanceTargetsMigration } from "./0023-codedeploy-instance-targets.js";
 import { codedeployDeploymentPhaseMigration } from "./0024-codedeploy-deployment-phase.js";
 import { s3IamListingsMigration } from "./0029-s3-iam-listings.js";
+import { ssmSecretsListingsMigration } from "./0025-ssm-secrets-listings.js";
 import type { Migration } from "./types.js";
 
 /** Every migration, in order. Append new ones at the end. */
@@ -46,6 +47,7 @@ export const migrations: readonly Migration[] = [
   codedeployInstanceTargetsMigration,
   codedeployDeploymentPhaseMigration,
   s3IamListingsMigration,
+  ssmSecretsListingsMigration,
 ];
 
 export { serialType, binaryType, orderedTextType, type Migration } from "./types.js";
