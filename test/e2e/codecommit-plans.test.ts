@@ -1,11 +1,18 @@
 import {
+  BatchGetRepositoriesCommand,
   CodeCommitClient,
   CreateBranchCommand,
   CreatePullRequestCommand,
   CreateRepositoryCommand,
   DeleteBranchCommand,
+  DescribePullRequestEventsCommand,
   GetBranchCommand,
+  GetCommentsForPullRequestCommand,
+  GetRepositoryTriggersCommand,
   ListBranchesCommand,
+  ListPullRequestsCommand,
+  ListRepositoriesCommand,
+  ListTagsForResourceCommand,
   MergePullRequestByFastForwardCommand,
   PostCommentForPullRequestCommand,
   PostCommentReplyCommand,
@@ -224,6 +231,222 @@ describe.each(dialects())("CodeCommit listings on %s read one page from an index
       await expectRecordedEqualsGit();
       const api = await cc.send(new GetBranchCommand({ repositoryName: "app", branchName: "api" }));
       expect(api.branch?.commitId).toBe(featureCommit);
+    });
+  });
+
+  describe("repositories", () => {
+    const orders = [
+      ["repositoryName", "ascending"],
+      ["repositoryName", "descending"],
+      ["lastModifiedDate", "ascending"],
+      ["lastModifiedDate", "descending"],
+    ] as const;
+
+    it.each(orders)("ListRepositories by %s, %s, reads one page", async (sortBy, order) => {
+      await planOf("ListRepositories", () => cc.send(new ListRepositoriesCommand({ sortBy, order })));
+    });
+
+    it("ListRepositories in byte order of names, and by last modification", async () => {
+      const names = async (sortBy: (typeof orders)[number][0], order: (typeof orders)[number][1]) =>
+        (await cc.send(new ListRepositoriesCommand({ sortBy, order }))).repositories?.map(
+          (r) => r.repositoryName,
+        );
+      expect(await names("repositoryName", "ascending")).toEqual(["Upper", "alpha", "app", "mid", "zeta"]);
+      expect(await names("repositoryName", "descending")).toEqual(["zeta", "mid", "app", "alpha", "Upper"]);
+      const { repositories = [] } = await cc.send(
+        new BatchGetRepositoriesCommand({ repositoryNames: ["Upper", "alpha", "app", "mid", "zeta"] }),
+      );
+      const byDate = repositories
+        .map((r) => [r.lastModifiedDate!.getTime(), r.repositoryName!] as const)
+        .sort(([t1, n1], [t2, n2]) => t1 - t2 || (n1 < n2 ? -1 : n1 > n2 ? 1 : 0))
+        .map(([, name]) => name);
+      expect(await names("lastModifiedDate", "ascending")).toEqual(byDate);
+      expect(await names("lastModifiedDate", "descending")).toEqual([...byDate].reverse());
+    });
+
+    it("refuses an offset token", async () => {
+      await expect(
+        cc.send(new ListRepositoriesCommand({ nextToken: offsetToken("repos:repositoryName:ascending", 1) })),
+      ).rejects.toMatchObject({ name: "InvalidContinuationTokenException" });
+    });
+
+    it("ListTagsForResource and GetRepositoryTriggers read one repository", async () => {
+      const arn = `arn:aws:codecommit:${server.config.region}:${server.config.accountId}:mid`;
+      await planOf("ListTagsForResource", () =>
+        cc.send(new ListTagsForResourceCommand({ resourceArn: arn })),
+      );
+      await planOf("GetRepositoryTriggers", () =>
+        cc.send(new GetRepositoryTriggersCommand({ repositoryName: "mid" })),
+      );
+    });
+  });
+
+  describe("pull requests", () => {
+    const filters = [
+      ["no filter", {}],
+      ["status", { pullRequestStatus: "OPEN" }],
+      ["author", { authorArn: ROOT }],
+      ["author and status", { authorArn: ROOT, pullRequestStatus: "CLOSED" }],
+    ] as const;
+
+    it.each(filters)(
+      "ListPullRequests with %s reads one page, with and without a token",
+      async (_, filter) => {
+        let first: { nextToken?: string } = {};
+        await planOf("ListPullRequests", async () => {
+          first = await cc.send(
+            new ListPullRequestsCommand({ repositoryName: "app", maxResults: 1, ...filter }),
+          );
+        });
+        if (first.nextToken !== undefined) {
+          await planOf("ListPullRequests", () =>
+            cc.send(
+              new ListPullRequestsCommand({
+                repositoryName: "app",
+                maxResults: 1,
+                nextToken: first.nextToken,
+                ...filter,
+              }),
+            ),
+          );
+        }
+      },
+    );
+
+    it("walks pull requests newest first, one a page, with each filter", async () => {
+      const list = (filter: object) =>
+        walk(async (nextToken) => {
+          const out = await cc.send(
+            new ListPullRequestsCommand({ repositoryName: "app", maxResults: 1, nextToken, ...filter }),
+          );
+          return { items: out.pullRequestIds, nextToken: out.nextToken };
+        });
+      const [one, two, three, four] = prIds as [string, string, string, string];
+      const whole = async (filter: object) =>
+        (await cc.send(new ListPullRequestsCommand({ repositoryName: "app", ...filter }))).pullRequestIds;
+      for (const [, filter] of filters) expect(await list(filter)).toEqual(await whole(filter));
+      expect((await list({})).slice(-4)).toEqual([four, three, two, one]);
+      expect(await list({ authorArn: reviewer.arn })).toEqual([four, two]);
+      const closed = await list({ pullRequestStatus: "CLOSED" });
+      expect(closed).toContain(three);
+      expect(closed).not.toContain(one);
+      expect(await list({ authorArn: ROOT, pullRequestStatus: "OPEN" })).toContain(one);
+    });
+
+    it("refuses an offset token", async () => {
+      await expect(
+        cc.send(
+          new ListPullRequestsCommand({
+            repositoryName: "app",
+            nextToken: offsetToken(`prs:${work.repositoryId}::`, 1),
+          }),
+        ),
+      ).rejects.toMatchObject({ name: "InvalidContinuationTokenException" });
+    });
+
+    const eventFilters = [
+      ["no filter", {}],
+      ["type", { pullRequestEventType: "PULL_REQUEST_CREATED" }],
+      ["actor", { actorArn: ROOT }],
+      ["type and actor", { pullRequestEventType: "PULL_REQUEST_STATUS_CHANGED", actorArn: ROOT }],
+    ] as const;
+
+    it.each(eventFilters)("DescribePullRequestEvents with %s reads one page", async (_, filter) => {
+      let first: { nextToken?: string } = {};
+      await planOf("DescribePullRequestEvents", async () => {
+        first = await cc.send(
+          new DescribePullRequestEventsCommand({ pullRequestId: prIds[2], maxResults: 1, ...filter }),
+        );
+      });
+      if (first.nextToken !== undefined) {
+        await planOf("DescribePullRequestEvents", () =>
+          cc.send(
+            new DescribePullRequestEventsCommand({
+              pullRequestId: prIds[2],
+              maxResults: 1,
+              nextToken: first.nextToken,
+              ...filter,
+            }),
+          ),
+        );
+      }
+    });
+
+    it("walks pull request events in order, one a page", async () => {
+      const all = await walk(async (nextToken) => {
+        const out = await cc.send(
+          new DescribePullRequestEventsCommand({ pullRequestId: prIds[2], maxResults: 1, nextToken }),
+        );
+        return { items: out.pullRequestEvents, nextToken: out.nextToken };
+      });
+      const whole = await cc.send(new DescribePullRequestEventsCommand({ pullRequestId: prIds[2] }));
+      expect(all).toEqual(whole.pullRequestEvents);
+      expect(all.map((e) => e.pullRequestEventType)).toEqual([
+        "PULL_REQUEST_CREATED",
+        "PULL_REQUEST_STATUS_CHANGED",
+      ]);
+      await expect(
+        cc.send(
+          new DescribePullRequestEventsCommand({
+            pullRequestId: prIds[2],
+            nextToken: offsetToken(`pr-events:${prIds[2]}::`, 1),
+          }),
+        ),
+      ).rejects.toMatchObject({ name: "InvalidContinuationTokenException" });
+    });
+  });
+
+  describe("comments", () => {
+    const filters = [
+      ["no filter", {}],
+      ["commits", { repositoryName: "app", beforeCommitId: "", afterCommitId: "" }],
+    ] as const;
+    const input = (filter: (typeof filters)[number][1]) =>
+      "repositoryName" in filter
+        ? { ...filter, beforeCommitId: mainCommit, afterCommitId: featureCommit }
+        : {};
+
+    it.each(filters)("GetCommentsForPullRequest with %s reads one page", async (_, filter) => {
+      let first: { nextToken?: string } = {};
+      await planOf("GetCommentsForPullRequest", async () => {
+        first = await cc.send(
+          new GetCommentsForPullRequestCommand({ pullRequestId: prIds[0], maxResults: 3, ...input(filter) }),
+        );
+      });
+      expect(first.nextToken).toBeDefined();
+      await planOf("GetCommentsForPullRequest", () =>
+        cc.send(
+          new GetCommentsForPullRequestCommand({
+            pullRequestId: prIds[0],
+            maxResults: 3,
+            nextToken: first.nextToken,
+            ...input(filter),
+          }),
+        ),
+      );
+    });
+
+    it("walks comments in the order they were posted, three a page", async () => {
+      const all = await walk(async (nextToken) => {
+        const out = await cc.send(
+          new GetCommentsForPullRequestCommand({ pullRequestId: prIds[0], maxResults: 3, nextToken }),
+        );
+        return {
+          items: out.commentsForPullRequestData?.flatMap((d) => d.comments ?? []),
+          nextToken: out.nextToken,
+        };
+      });
+      expect(all.map((c) => c.content)).toEqual(
+        Array.from({ length: 5 }, (_, i) => [`comment ${i}`, `reply ${i}`]).flat(),
+      );
+      await expect(
+        cc.send(
+          new GetCommentsForPullRequestCommand({
+            pullRequestId: prIds[0],
+            nextToken: offsetToken(`pr-comments:${prIds[0]}::`, 3),
+          }),
+        ),
+      ).rejects.toMatchObject({ name: "InvalidContinuationTokenException" });
     });
   });
 });
