@@ -21,6 +21,7 @@ import { codedeployInstanceTargetsMigration } from "./0023-codedeploy-instance-t
 import { codedeployDeploymentPhaseMigration } from "./0024-codedeploy-deployment-phase.js";
 import { s3IamListingsMigration } from "./0029-s3-iam-listings.js";
 import { ssmSecretsListingsMigration } from "./0025-ssm-secrets-listings.js";
+import { codecommitListingsMigration } from "./0026-codecommit-listings.js";
 import type { Migration } from "./types.js";
 
 /** Every migration, in order. Append new ones at the end. */
@@ -48,6 +49,7 @@ export const migrations: readonly Migration[] = [
   codedeployDeploymentPhaseMigration,
   s3IamListingsMigration,
   ssmSecretsListingsMigration,
+  codecommitListingsMigration,
 ];
 
 export { serialType, binaryType, orderedTextType, type Migration } from "./types.js";

@@ -1,21 +1,19 @@
 import { z } from "zod";
-import {
-  listRefs,
-  RefConflictError,
-  resolveCommit,
-  setHead,
-  updateRef,
-} from "../../../platform/git/index.js";
+import { RefConflictError, resolveCommit, setHead, updateRef } from "../../../platform/git/index.js";
 import { operation } from "../../kit/index.js";
 import { branchRef, checkBranchName, checkCommitId } from "../checks.js";
 import type { CodeCommitRuntime } from "../deps.js";
 import { codecommitError } from "../errors.js";
-import { page } from "../pagination.js";
+import { keysetPage, resumeAfter } from "../pagination.js";
 import { actorOf, recordRefChanges } from "../ref-changes.js";
 import { gitDirOfRow, repositoryArn, requireRepository } from "../repositories/rows.js";
 import { branchCommit, branchNotFound } from "./git.js";
+import { recordedBranchCommit, recordedBranchNames } from "./rows.js";
 
 const Name = z.string().optional();
+
+/** ListBranches returns up to 100 names a page (it takes no maxResults). */
+const BRANCH_PAGE = 100;
 
 /** CreateBranch: a new branch at an existing commit. */
 export function createBranch(rt: CodeCommitRuntime) {
@@ -57,8 +55,8 @@ export function createBranch(rt: CodeCommitRuntime) {
   });
 }
 
-/** GetBranch. */
-export function getBranch(rt: CodeCommitRuntime) {
+/** GetBranch: from the recorded refs, one row by key. */
+export function getBranch(_rt: CodeCommitRuntime) {
   return operation({
     name: "GetBranch",
     input: z.object({ repositoryName: Name, branchName: Name }),
@@ -66,25 +64,25 @@ export function getBranch(rt: CodeCommitRuntime) {
     handler: async (input, ctx) => {
       const repo = await requireRepository(ctx, input.repositoryName);
       const branch = checkBranchName(input.branchName);
-      const commitId = await branchCommit(rt, repo, branch);
+      const commitId = await recordedBranchCommit(ctx.trx, repo.repository_id, branch);
       if (commitId === undefined) throw branchNotFound(branch);
       return { branch: { branchName: branch, commitId } };
     },
   });
 }
 
-/** ListBranches: names in git's order, 100 a page. */
-export function listBranches(rt: CodeCommitRuntime) {
+/** ListBranches: recorded branch names in byte order (git's ref order), 100 a page, resuming after the last name. */
+export function listBranches(_rt: CodeCommitRuntime) {
   return operation({
     name: "ListBranches",
     input: z.object({ repositoryName: Name, nextToken: z.string().optional() }),
     resource: (input, ctx) => repositoryArn(ctx, input.repositoryName ?? ""),
     handler: async (input, ctx) => {
       const repo = await requireRepository(ctx, input.repositoryName);
-      const names = (await listRefs(gitDirOfRow(rt, repo)))
-        .filter((r) => r.name.startsWith("refs/heads/"))
-        .map((r) => r.name.slice("refs/heads/".length));
-      const { items, nextToken } = page(`branches:${repo.repository_id}`, names, input.nextToken, 100);
+      const listing = `branches:${repo.repository_id}`;
+      const after = resumeAfter(listing, input.nextToken, { b: "string" });
+      const names = await recordedBranchNames(ctx.trx, repo.repository_id, after?.b, BRANCH_PAGE + 1);
+      const { items, nextToken } = keysetPage(listing, names, BRANCH_PAGE, (b) => ({ b }));
       return { branches: items, ...(nextToken !== undefined ? { nextToken } : {}) };
     },
   });

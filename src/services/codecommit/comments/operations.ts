@@ -6,7 +6,7 @@ import { checkClientRequestToken, checkCommitId } from "../checks.js";
 import type { CodeCommitRuntime } from "../deps.js";
 import { codecommitError } from "../errors.js";
 import { sha256Hex } from "../idempotency.js";
-import { checkMaxResults, page } from "../pagination.js";
+import { checkMaxResults, keysetPage, resumeAfter } from "../pagination.js";
 import { requirePullRequest, updatePullRequest } from "../pull-requests/rows.js";
 import { gitDirOfRow, requireRepository } from "../repositories/rows.js";
 import {
@@ -243,21 +243,33 @@ export function getCommentsForPullRequest(rt: CodeCommitRuntime) {
       }
       // "The default is 100 comments. You can return up to 500 comments with a single request."
       const max = checkMaxResults(input.maxResults, 500, 100);
+      const listing = `pr-comments:${pr.pull_request_id}:${commits?.before ?? ""}:${commits?.after ?? ""}`;
+      const after = resumeAfter(listing, input.nextToken, { s: "number", c: "string" });
+      // In the order they were posted: `seq`, then the id for two comments stamped alike.
       let query = ctx.trx
         .selectFrom("codecommit_comments")
         .selectAll()
         .where("account_id", "=", pr.account_id)
         .where("region", "=", pr.region)
         .where("pull_request_id", "=", pr.pull_request_id)
-        .orderBy("seq");
+        .orderBy("seq")
+        .orderBy("comment_id")
+        .limit(max + 1);
       if (commits)
         query = query
           .where("before_commit_id", "=", commits.before)
           .where("after_commit_id", "=", commits.after);
+      if (after !== undefined) {
+        query = query.where((eb) =>
+          eb.or([eb("seq", ">", after.s), eb.and([eb("seq", "=", after.s), eb("comment_id", ">", after.c)])]),
+        );
+      }
       const rows = await query.execute();
       const repo = await repositoryName(ctx, pr.repository_id);
-      const listing = `pr-comments:${pr.pull_request_id}:${commits?.before ?? ""}:${commits?.after ?? ""}`;
-      const { items, nextToken } = page(listing, rows, input.nextToken, max);
+      const { items, nextToken } = keysetPage(listing, rows, max, (r) => ({
+        s: Number(r.seq),
+        c: r.comment_id,
+      }));
       // Grouped as AWS groups them: one entry per commit pair and location, replies with their thread.
       const groups = new Map<
         string,

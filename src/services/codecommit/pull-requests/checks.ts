@@ -108,11 +108,15 @@ export async function checkUserArn(
       `${field} ${JSON.stringify(value)} is not an IAM ARN such as arn:aws:iam::111122223333:user/Name.`,
     );
   }
+  // Found by its key (account, name: the ARN's last segment, `root` for the root user), then
+  // compared whole, so a path that differs is no match; arn itself has no index.
+  const [, account = "", resource = ""] = /^arn:[^:]+:[^:]+::(\d{12}):(.*)$/.exec(value) ?? [];
   const user = await ctx.trx
     .selectFrom("iam_users")
     .select("arn")
-    .where("arn", "=", value)
+    .where("account_id", "=", account)
+    .where("user_name", "=", resource.slice(resource.lastIndexOf("/") + 1))
     .executeTakeFirst();
-  if (!user) throw codecommitError(missing, `${field} ${value} names no user of this server.`);
+  if (user?.arn !== value) throw codecommitError(missing, `${field} ${value} names no user of this server.`);
   return value;
 }

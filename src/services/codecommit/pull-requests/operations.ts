@@ -2,7 +2,7 @@ import { z } from "zod";
 import { operation } from "../../kit/index.js";
 import type { CodeCommitRuntime } from "../deps.js";
 import { codecommitError, required } from "../errors.js";
-import { checkMaxResults, page } from "../pagination.js";
+import { checkMaxResults, keysetPage, resumeAfter } from "../pagination.js";
 import { actorOf } from "../ref-changes.js";
 import { repositoryArn, requireRepository } from "../repositories/rows.js";
 import { checkDescription, checkTitle, checkUserArn, requireOpen } from "./checks.js";
@@ -54,17 +54,24 @@ export function listPullRequests(_rt: CodeCommitRuntime) {
       );
       const max = checkMaxResults(input.maxResults, 1000, 100);
       const repo = await requireRepository(ctx, input.repositoryName);
+      const listing = `prs:${repo.repository_id}:${status ?? ""}:${author ?? ""}`;
+      const after = resumeAfter(listing, input.nextToken, { i: "number" });
+      // Newest first; each filter combination has an index ending in the number.
       let query = ctx.trx
         .selectFrom("codecommit_pull_requests")
-        .select("pull_request_id")
+        .select(["pull_request_id", "number"])
         .where("repository_id", "=", repo.repository_id)
-        .orderBy("number", "desc");
+        .orderBy("number", "desc")
+        .limit(max + 1);
       if (status !== undefined) query = query.where("status", "=", status);
       if (author !== undefined) query = query.where("author_arn", "=", author);
-      const ids = (await query.execute()).map((r) => r.pull_request_id);
-      const listing = `prs:${repo.repository_id}:${status ?? ""}:${author ?? ""}`;
-      const { items, nextToken } = page(listing, ids, input.nextToken, max);
-      return { pullRequestIds: items, ...(nextToken !== undefined ? { nextToken } : {}) };
+      if (after !== undefined) query = query.where("number", "<", after.i);
+      const rows = await query.execute();
+      const { items, nextToken } = keysetPage(listing, rows, max, (r) => ({ i: Number(r.number) }));
+      return {
+        pullRequestIds: items.map((r) => r.pull_request_id),
+        ...(nextToken !== undefined ? { nextToken } : {}),
+      };
     },
   });
 }
@@ -168,22 +175,22 @@ export function describePullRequestEvents(_rt: CodeCommitRuntime) {
       );
       // "The default is 100 events, which is also the maximum number of events that can be returned."
       const max = checkMaxResults(input.maxResults, 100, 100);
+      const listing = `pr-events:${pr.pull_request_id}:${type ?? ""}:${actor ?? ""}`;
+      const after = resumeAfter(listing, input.nextToken, { s: "number" });
+      // In the order they happened; each filter combination has an index ending in `seq`.
       let query = ctx.trx
         .selectFrom("codecommit_pull_request_events")
         .selectAll()
         .where("account_id", "=", pr.account_id)
         .where("region", "=", pr.region)
         .where("pull_request_id", "=", pr.pull_request_id)
-        .orderBy("seq");
+        .orderBy("seq")
+        .limit(max + 1);
       if (type !== undefined) query = query.where("event_type", "=", type);
       if (actor !== undefined) query = query.where("actor_arn", "=", actor);
+      if (after !== undefined) query = query.where("seq", ">", after.s);
       const rows = await query.execute();
-      const { items, nextToken } = page(
-        `pr-events:${pr.pull_request_id}:${type ?? ""}:${actor ?? ""}`,
-        rows,
-        input.nextToken,
-        max,
-      );
+      const { items, nextToken } = keysetPage(listing, rows, max, (r) => ({ s: Number(r.seq) }));
       return {
         pullRequestEvents: items.map((row) => ({
           pullRequestId: row.pull_request_id,

@@ -1,11 +1,11 @@
 import { z } from "zod";
 import { newUuid } from "../../../core/index.js";
 import { initBareRepository, removeRepository } from "../../../platform/git/index.js";
-import { operation } from "../../kit/index.js";
+import { operation, type OperationContext } from "../../kit/index.js";
 import { checkRepositoryName } from "../checks.js";
 import { gitDirOf, type CodeCommitRuntime } from "../deps.js";
 import { codecommitError, required } from "../errors.js";
-import { page } from "../pagination.js";
+import { keysetPage, resumeAfter } from "../pagination.js";
 import { checkDescription, checkTags } from "./checks.js";
 import {
   findRepository,
@@ -134,24 +134,74 @@ export function listRepositories(_rt: CodeCommitRuntime) {
           `order must be ascending or descending, not ${order}.`,
         );
       }
-      const rows = await ctx.trx
-        .selectFrom("codecommit_repositories")
-        .select(["name", "repository_id", "last_modified_at"])
-        .where("account_id", "=", ctx.accountId)
-        .where("region", "=", ctx.region)
-        .execute();
-      rows.sort((a, b) => {
-        const byName = a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
-        const key = sortBy === "repositoryName" ? byName : a.last_modified_at - b.last_modified_at || byName;
-        return order === "ascending" ? key : -key;
-      });
-      const { items, nextToken } = page(`repos:${sortBy}:${order}`, rows, input.nextToken, 1000);
+      const listing = `repos:${sortBy}:${order}`;
+      const { items, nextToken } =
+        sortBy === "repositoryName"
+          ? await repositoriesByName(ctx, listing, input.nextToken, order)
+          : await repositoriesByModification(ctx, listing, input.nextToken, order);
       return {
         repositories: items.map((r) => ({ repositoryName: r.name, repositoryId: r.repository_id })),
         ...(nextToken !== undefined ? { nextToken } : {}),
       };
     },
   });
+}
+
+/** ListRepositories returns up to 1,000 repositories a page (as AWS). */
+const REPOSITORY_PAGE = 1000;
+
+type Order = "ascending" | "descending";
+
+/** One page of repositories by name, resuming after the last name (index `(account, region, name)`). */
+async function repositoriesByName(
+  ctx: OperationContext,
+  listing: string,
+  token: string | undefined,
+  order: Order,
+) {
+  const after = resumeAfter(listing, token, { n: "string" });
+  let query = ctx.trx
+    .selectFrom("codecommit_repositories")
+    .select(["name", "repository_id"])
+    .where("account_id", "=", ctx.accountId)
+    .where("region", "=", ctx.region)
+    .orderBy("name", order === "ascending" ? "asc" : "desc")
+    .limit(REPOSITORY_PAGE + 1);
+  if (after !== undefined) query = query.where("name", order === "ascending" ? ">" : "<", after.n);
+  return keysetPage(listing, await query.execute(), REPOSITORY_PAGE, (r) => ({ n: r.name }));
+}
+
+/**
+ * One page of repositories by last modification and then name (both in the requested direction),
+ * resuming after the last pair (index `(account, region, last_modified_at, name)`).
+ */
+async function repositoriesByModification(
+  ctx: OperationContext,
+  listing: string,
+  token: string | undefined,
+  order: Order,
+) {
+  const after = resumeAfter(listing, token, { t: "number", n: "string" });
+  const direction = order === "ascending" ? "asc" : "desc";
+  const beyond = order === "ascending" ? ">" : "<";
+  let query = ctx.trx
+    .selectFrom("codecommit_repositories")
+    .select(["name", "repository_id", "last_modified_at"])
+    .where("account_id", "=", ctx.accountId)
+    .where("region", "=", ctx.region)
+    .orderBy("last_modified_at", direction)
+    .orderBy("name", direction)
+    .limit(REPOSITORY_PAGE + 1);
+  if (after !== undefined) {
+    query = query.where((eb) =>
+      eb.or([
+        eb("last_modified_at", beyond, after.t),
+        eb.and([eb("last_modified_at", "=", after.t), eb("name", beyond, after.n)]),
+      ]),
+    );
+  }
+  const rows = await query.execute();
+  return keysetPage(listing, rows, REPOSITORY_PAGE, (r) => ({ t: Number(r.last_modified_at), n: r.name }));
 }
 
 /**
