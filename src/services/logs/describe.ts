@@ -1,4 +1,4 @@
-import { sql } from "kysely";
+import { sql, type SelectQueryBuilder } from "kysely";
 import { z } from "zod";
 import {
   awsEnum,
@@ -49,7 +49,7 @@ export function describeLogGroups() {
         )
         .where("account_id", "=", ctx.accountId)
         .where("region", "=", ctx.region);
-      if (input.logGroupNamePrefix) query = withPrefix(query, "name", input.logGroupNamePrefix);
+      if (input.logGroupNamePrefix) query = withPrefix(query, input.logGroupNamePrefix);
       const after = decodePageToken(input.nextToken, "DescribeLogGroups", isKey, () =>
         invalidToken(input.nextToken ?? ""),
       );
@@ -151,7 +151,7 @@ export function describeLogStreams() {
         .where("account_id", "=", ctx.accountId)
         .where("region", "=", ctx.region)
         .where("group_name", "=", group);
-      if (input.logStreamNamePrefix) query = withPrefix(query, "name", input.logStreamNamePrefix);
+      if (input.logStreamNamePrefix) query = withPrefix(query, input.logStreamNamePrefix);
       if (after && byTime) {
         const { n, t } = after as Required<StreamPosition>;
         const op = sql.raw(beyond);
@@ -195,13 +195,9 @@ export function describeLogStreams() {
  * SQLite and cannot use it): at or after the prefix, and before the prefix followed by the
  * highest code point.
  */
-function withPrefix<Q extends { where: (...args: never[]) => Q }>(
-  query: Q,
-  column: "name",
+function withPrefix<DB, TB extends keyof DB, O>(
+  query: SelectQueryBuilder<DB, TB, O>,
   prefix: string,
-): Q {
-  const q = query as unknown as {
-    where(column: string, op: string, value: string): typeof q;
-  };
-  return q.where(column, ">=", prefix).where(column, "<", `${prefix}\u{10FFFF}`) as unknown as Q;
+): SelectQueryBuilder<DB, TB, O> {
+  return query.where(sql<boolean>`name >= ${prefix} and name < ${`${prefix}\u{10FFFF}`}`);
 }
