@@ -7,7 +7,7 @@ import { buildOutput, docOf, findBuild, writeBuild, type BuildRow } from "./buil
 import type { CodeBuildRuntime } from "./deps.js";
 import { buildNotFound, codebuildError, projectNotFound } from "./errors.js";
 import { endBuild } from "./lifecycle.js";
-import { decodePage, encodePage } from "./pagination.js";
+import { decodeAfter, keysetPage, pageOf, type Keyset } from "./pagination.js";
 import { findProject } from "./projects.js";
 import { StartBuildInput, submitBuild } from "./start-build.js";
 
@@ -88,30 +88,37 @@ export function retryBuild(rt: CodeBuildRuntime) {
 const PAGE = 100;
 const SortOrder = awsEnum(["ASCENDING", "DESCENDING"]).optional();
 
-/** ListBuilds: every build id, newest first by default. */
+/** ListBuilds' order: start time, ties by id, both newest first unless ASCENDING. */
+function buildsOrder(sortOrder: "ASCENDING" | "DESCENDING" | undefined): Keyset {
+  const desc = sortOrder !== "ASCENDING";
+  return {
+    listing: `ListBuilds/${desc ? "DESCENDING" : "ASCENDING"}`,
+    parts: [
+      { column: "start_time", field: "t", type: "number", desc },
+      { column: "id", field: "i", type: "string", desc },
+    ],
+  };
+}
+
+/** ListBuilds: every build id, newest first by default, from the `(start_time, id)` index. */
 export function listBuilds() {
   return operation({
     name: "ListBuilds",
     input: z.object({ sortOrder: SortOrder, nextToken: z.string().optional() }),
     handler: async (input, ctx) => {
-      const offset = decodePage("ListBuilds", input.nextToken);
-      const dir = input.sortOrder === "ASCENDING" ? "asc" : "desc";
-      const rows = await ctx.trx
+      const keyset = buildsOrder(input.sortOrder);
+      const after = decodeAfter(keyset, input.nextToken);
+      const query = ctx.trx
         .selectFrom("codebuild_builds")
-        .select("id")
+        .select(["id", "start_time"])
         .where("account_id", "=", ctx.accountId)
-        .where("region", "=", ctx.region)
-        .orderBy("start_time", dir)
-        .orderBy("id", dir)
-        .limit(PAGE + 1)
-        .offset(offset)
-        .execute();
-      return page("ListBuilds", rows, offset);
+        .where("region", "=", ctx.region);
+      return idsPage(keyset, await keysetPage(query, keyset, after, PAGE).execute());
     },
   });
 }
 
-/** ListBuildsForProject: a project's build ids, newest first by default. */
+/** ListBuildsForProject: a project's build ids by build number, newest first by default. */
 export function listBuildsForProject() {
   return operation({
     name: "ListBuildsForProject",
@@ -119,29 +126,27 @@ export function listBuildsForProject() {
     handler: async (input, ctx) => {
       const project = await findProject(ctx.trx, ctx, input.projectName);
       if (!project) throw projectNotFound(input.projectName);
-      const listing = `ListBuildsForProject/${project.name}`;
-      const offset = decodePage(listing, input.nextToken);
-      const dir = input.sortOrder === "ASCENDING" ? "asc" : "desc";
-      const rows = await ctx.trx
+      // Build numbers are unique within a project: they alone say where a page ends.
+      const desc = input.sortOrder !== "ASCENDING";
+      const keyset: Keyset = {
+        listing: `ListBuildsForProject/${project.name}/${desc ? "DESCENDING" : "ASCENDING"}`,
+        parts: [{ column: "build_number", field: "n", type: "number", desc }],
+      };
+      const after = decodeAfter(keyset, input.nextToken);
+      const query = ctx.trx
         .selectFrom("codebuild_builds")
-        .select("id")
+        .select(["id", "build_number"])
         .where("account_id", "=", ctx.accountId)
         .where("region", "=", ctx.region)
-        .where("project_name", "=", project.name)
-        .orderBy("build_number", dir)
-        .limit(PAGE + 1)
-        .offset(offset)
-        .execute();
-      return page(listing, rows, offset);
+        .where("project_name", "=", project.name);
+      return idsPage(keyset, await keysetPage(query, keyset, after, PAGE).execute());
     },
   });
 }
 
-function page(listing: string, rows: Array<{ id: string }>, offset: number) {
-  return {
-    ids: rows.slice(0, PAGE).map((r) => r.id),
-    ...(rows.length > PAGE ? { nextToken: encodePage(listing, offset + PAGE) } : {}),
-  };
+function idsPage(keyset: Keyset, rows: Array<{ id: string }>) {
+  const { items, nextToken } = pageOf(keyset, rows, PAGE);
+  return { ids: items.map((r) => r.id), ...(nextToken ? { nextToken } : {}) };
 }
 
 /** BatchDeleteBuilds: ended builds are deleted; running ones and unknown ids are reported back. */

@@ -6,7 +6,7 @@ import type { CodeBuildRuntime } from "./deps.js";
 import { codebuildError, projectNotFound } from "./errors.js";
 import { completeProject, projectOutput, type ProjectRow, type ProjectSpec } from "./project-spec.js";
 import { projectArn } from "./arns.js";
-import { decodePage, encodePage } from "./pagination.js";
+import { decodeAfter, keysetPage, pageOf, type Keyset, type SortPart } from "./pagination.js";
 import { ProjectFields, ProjectName } from "./shapes.js";
 
 /** The project row by name (or ARN), or undefined; `db` may be the caller's transaction. */
@@ -137,6 +137,31 @@ export function batchGetProjects(rt: CodeBuildRuntime) {
 
 const PAGE = 100;
 
+/** Columns ListProjects and ListReportGroups sort by. */
+export const SORT_COLUMNS = {
+  NAME: "name",
+  CREATED_TIME: "created_at",
+  LAST_MODIFIED_TIME: "last_modified_at",
+} as const;
+
+/**
+ * The order of a listing sorted by `sortBy` (NAME by default), ties by name, both ascending unless
+ * DESCENDING; names are unique within an account and region, so they finish every key.
+ */
+export function byNameOrTime(
+  operationName: string,
+  sortBy: keyof typeof SORT_COLUMNS | undefined,
+  sortOrder: "ASCENDING" | "DESCENDING" | undefined,
+): Keyset {
+  const by = sortBy ?? "NAME";
+  const desc = sortOrder === "DESCENDING";
+  const name: SortPart = { column: "name", field: "n", type: "string", desc };
+  return {
+    listing: `${operationName}/${by}/${desc ? "DESCENDING" : "ASCENDING"}`,
+    parts: by === "NAME" ? [name] : [{ column: SORT_COLUMNS[by], field: "t", type: "number", desc }, name],
+  };
+}
+
 /** ListProjects: names sorted by NAME, CREATED_TIME or LAST_MODIFIED_TIME, 100 a page. */
 export function listProjects() {
   return operation({
@@ -147,25 +172,19 @@ export function listProjects() {
       nextToken: awsString(1).optional(),
     }),
     handler: async (input, ctx) => {
-      const offset = decodePage("ListProjects", input.nextToken);
-      const column = (
-        { NAME: "name", CREATED_TIME: "created_at", LAST_MODIFIED_TIME: "last_modified_at" } as const
-      )[input.sortBy ?? "NAME"];
-      const dir = input.sortOrder === "DESCENDING" ? "desc" : "asc";
-      const rows = await ctx.trx
+      const keyset = byNameOrTime("ListProjects", input.sortBy, input.sortOrder);
+      const after = decodeAfter(keyset, input.nextToken);
+      const query = ctx.trx
         .selectFrom("codebuild_projects")
-        .select("name")
+        .select(["name", "created_at", "last_modified_at"])
         .where("account_id", "=", ctx.accountId)
-        .where("region", "=", ctx.region)
-        .orderBy(column, dir)
-        .orderBy("name", dir)
-        .limit(PAGE + 1)
-        .offset(offset)
-        .execute();
-      return {
-        projects: rows.slice(0, PAGE).map((r) => r.name),
-        ...(rows.length > PAGE ? { nextToken: encodePage("ListProjects", offset + PAGE) } : {}),
-      };
+        .where("region", "=", ctx.region);
+      const { items, nextToken } = pageOf(
+        keyset,
+        await keysetPage(query, keyset, after, PAGE).execute(),
+        PAGE,
+      );
+      return { projects: items.map((r) => r.name), ...(nextToken ? { nextToken } : {}) };
     },
   });
 }

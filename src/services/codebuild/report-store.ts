@@ -62,6 +62,8 @@ export async function submitReports(
         .values({
           arn,
           report_group_arn: groupArn,
+          account_id: scope.accountId,
+          region: scope.region,
           build_id: job.buildId,
           name: groupName,
           type: "TEST",

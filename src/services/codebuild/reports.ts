@@ -1,8 +1,19 @@
+import { sql, type SelectQueryBuilder } from "kysely";
 import { z } from "zod";
+import type { Database } from "../../platform/store/index.js";
 import { awsEnum, awsInt, awsList, awsString, operation, type OperationContext } from "../kit/index.js";
 import type { CodeBuildRuntime } from "./deps.js";
 import { codebuildError } from "./errors.js";
-import { decodePage, encodePage } from "./pagination.js";
+import { byNameOrTime } from "./projects.js";
+import {
+  decodeAfter,
+  keysetPage,
+  pageOf,
+  positionOf,
+  tokenAfter,
+  type Keyset,
+  type KeyPosition,
+} from "./pagination.js";
 import { buildArn, reportGroupArn } from "./arns.js";
 import { Tag } from "./shapes.js";
 
@@ -60,7 +71,7 @@ export function createReportGroup(rt: CodeBuildRuntime) {
 const Paging = { nextToken: z.string().optional(), maxResults: awsInt(1, 100).optional() };
 const Sort = awsEnum(["ASCENDING", "DESCENDING"]).optional();
 
-/** ListReportGroups: ARNs. */
+/** ListReportGroups: ARNs, by NAME (default), CREATED_TIME or LAST_MODIFIED_TIME, ties by name. */
 export function listReportGroups() {
   return operation({
     name: "ListReportGroups",
@@ -70,78 +81,73 @@ export function listReportGroups() {
       ...Paging,
     }),
     handler: async (input, ctx) => {
-      const offset = decodePage("ListReportGroups", input.nextToken);
+      const keyset = byNameOrTime("ListReportGroups", input.sortBy, input.sortOrder);
+      const after = decodeAfter(keyset, input.nextToken);
       const limit = input.maxResults ?? 100;
-      const column = (
-        { NAME: "name", CREATED_TIME: "created_at", LAST_MODIFIED_TIME: "last_modified_at" } as const
-      )[input.sortBy ?? "NAME"];
-      const rows = await ctx.trx
+      const query = ctx.trx
         .selectFrom("codebuild_report_groups")
-        .select("arn")
+        .select(["arn", "name", "created_at", "last_modified_at"])
         .where("account_id", "=", ctx.accountId)
-        .where("region", "=", ctx.region)
-        .orderBy(column, input.sortOrder === "DESCENDING" ? "desc" : "asc")
-        .limit(limit + 1)
-        .offset(offset)
-        .execute();
-      return {
-        reportGroups: rows.slice(0, limit).map((r) => r.arn),
-        ...next("ListReportGroups", rows.length > limit, offset + limit),
-      };
+        .where("region", "=", ctx.region);
+      const { items, nextToken } = pageOf(
+        keyset,
+        await keysetPage(query, keyset, after, limit).execute(),
+        limit,
+      );
+      return { reportGroups: items.map((r) => r.arn), ...(nextToken ? { nextToken } : {}) };
     },
   });
-}
-
-function next(listing: string, more: boolean, offset: number) {
-  return more ? { nextToken: encodePage(listing, offset) } : {};
-}
-
-function reportsQuery(ctx: OperationContext) {
-  return ctx.trx
-    .selectFrom("codebuild_reports as r")
-    .innerJoin("codebuild_report_groups as g", "g.arn", "r.report_group_arn")
-    .select("r.arn")
-    .where("g.account_id", "=", ctx.accountId)
-    .where("g.region", "=", ctx.region);
 }
 
 const ReportFilter = z
   .object({ status: awsEnum(["GENERATING", "SUCCEEDED", "FAILED", "INCOMPLETE", "DELETING"]).optional() })
   .optional();
 
-/** One page of report ARNs from `query`, filtered by status and sorted by creation time. */
-async function listReportArns(
-  listing: string,
-  query: ReturnType<typeof reportsQuery>,
-  input: {
-    sortOrder?: "ASCENDING" | "DESCENDING";
-    filter?: { status?: string };
-    nextToken?: string;
-    maxResults?: number;
-  },
-): Promise<{ reports: string[]; nextToken?: string }> {
-  const offset = decodePage(listing, input.nextToken);
-  const limit = input.maxResults ?? 100;
-  const filtered = input.filter?.status ? query.where("r.status", "=", input.filter.status) : query;
-  const rows = await filtered
-    .orderBy("r.created_at", input.sortOrder === "ASCENDING" ? "asc" : "desc")
-    .orderBy("r.arn")
-    .limit(limit + 1)
-    .offset(offset)
-    .execute();
-  return {
-    reports: rows.slice(0, limit).map((r) => r.arn),
-    ...next(listing, rows.length > limit, offset + limit),
-  };
+interface ReportListingInput {
+  sortOrder?: "ASCENDING" | "DESCENDING";
+  filter?: { status?: string };
+  nextToken?: string;
+  maxResults?: number;
 }
 
-/** ListReports: report ARNs, newest first by default. */
+/**
+ * One page of report ARNs, newest first unless ASCENDING, ties in creation time by ARN ascending
+ * in either order (as before keyset pagination; the `arn desc` indexes serve the newest-first order).
+ * `scope` is the account's reports, or one group's; the status filter is part of every index.
+ */
+async function listReportArns(
+  ctx: OperationContext,
+  scope: { listing: string; groupArn?: string },
+  input: ReportListingInput,
+): Promise<{ reports: string[]; nextToken?: string }> {
+  const status = input.filter?.status;
+  const desc = input.sortOrder !== "ASCENDING";
+  const keyset: Keyset = {
+    listing: `${scope.listing}/${desc ? "DESCENDING" : "ASCENDING"}/${status ?? ""}`,
+    parts: [
+      { column: "created_at", field: "t", type: "number", desc },
+      { column: "arn", field: "a", type: "string", desc: false },
+    ],
+  };
+  const after = decodeAfter(keyset, input.nextToken);
+  const limit = input.maxResults ?? 100;
+  let query = ctx.trx.selectFrom("codebuild_reports").select(["arn", "created_at"]);
+  query =
+    scope.groupArn !== undefined
+      ? query.where("report_group_arn", "=", scope.groupArn)
+      : query.where("account_id", "=", ctx.accountId).where("region", "=", ctx.region);
+  if (status) query = query.where("status", "=", status);
+  const { items, nextToken } = pageOf(keyset, await keysetPage(query, keyset, after, limit).execute(), limit);
+  return { reports: items.map((r) => r.arn), ...(nextToken ? { nextToken } : {}) };
+}
+
+/** ListReports: the account's report ARNs, newest first by default. */
 export function listReports() {
   return operation({
     name: "ListReports",
     input: z.object({ sortOrder: Sort, filter: ReportFilter, ...Paging }),
     handler: async (input, ctx) => {
-      return await listReportArns("ListReports", reportsQuery(ctx), input);
+      return await listReportArns(ctx, { listing: "ListReports" }, input);
     },
   });
 }
@@ -154,16 +160,15 @@ export function listReportsForReportGroup() {
     handler: async (input, ctx) => {
       const group = await ctx.trx
         .selectFrom("codebuild_report_groups")
-        .select("arn")
+        .select(["arn", "account_id", "region"])
         .where("arn", "=", input.reportGroupArn)
         .executeTakeFirst();
       if (!group)
         throw codebuildError("ResourceNotFoundException", `Report group not found: ${input.reportGroupArn}`);
-      return await listReportArns(
-        `ListReportsForReportGroup/${group.arn}`,
-        reportsQuery(ctx).where("r.report_group_arn", "=", group.arn),
-        input,
-      );
+      // Another account's group lists none of its reports to this caller.
+      if (group.account_id !== ctx.accountId || group.region !== ctx.region) return { reports: [] };
+      const listing = `ListReportsForReportGroup/${group.arn}`;
+      return await listReportArns(ctx, { listing, groupArn: group.arn }, input);
     },
   });
 }
@@ -205,7 +210,14 @@ export function batchGetReports() {
   });
 }
 
-/** DescribeTestCases: a report's test cases, filtered by status or a keyword in the name. */
+/**
+ * Test cases a DescribeTestCases request looks at, at most, when a keyword filters them: no index
+ * finds a keyword, so a request that meets few matches returns a short (even empty) page with a
+ * token that resumes after the last case it examined, as AWS does.
+ */
+const EXAMINED = 1000;
+
+/** DescribeTestCases: a report's test cases in order, filtered by status or a keyword in the name. */
 export function describeTestCases() {
   return operation({
     name: "DescribeTestCases",
@@ -222,19 +234,24 @@ export function describeTestCases() {
         .where("arn", "=", input.reportArn)
         .executeTakeFirst();
       if (!report) throw codebuildError("ResourceNotFoundException", `Report not found: ${input.reportArn}`);
-      const listing = `DescribeTestCases/${report.arn}`;
-      const offset = decodePage(listing, input.nextToken);
+      const { status, keyword } = input.filter ?? {};
+      const keyset: Keyset = {
+        listing: `DescribeTestCases/${report.arn}/${status ?? ""}/${keyword ?? ""}`,
+        parts: [{ column: "seq", field: "s", type: "number", desc: false }],
+      };
+      const after = decodeAfter(keyset, input.nextToken);
       const limit = input.maxResults ?? 100;
-      let q = ctx.trx.selectFrom("codebuild_test_cases").select("doc").where("report_arn", "=", report.arn);
-      if (input.filter?.status) q = q.where("status", "=", input.filter.status);
-      if (input.filter?.keyword) q = q.where("doc", "like", `%${input.filter.keyword}%`);
-      const rows = await q
-        .orderBy("seq")
-        .limit(limit + 1)
-        .offset(offset)
-        .execute();
+      let query = ctx.trx.selectFrom("codebuild_test_cases").where("report_arn", "=", report.arn);
+      if (status) query = query.where("status", "=", status);
+      const page = keyword
+        ? await casesMatching(keyset, query, after, limit, keyword)
+        : pageOf(
+            keyset,
+            await keysetPage(query.select(["seq", "doc"]), keyset, after, limit).execute(),
+            limit,
+          );
       return {
-        testCases: rows.slice(0, limit).map((r) => {
+        testCases: page.items.map((r) => {
           const tc = JSON.parse(r.doc) as { expired?: number } & Record<string, unknown>;
           return {
             ...tc,
@@ -242,8 +259,42 @@ export function describeTestCases() {
             ...(tc.expired !== undefined ? { expired: new Date(tc.expired) } : {}),
           };
         }),
-        ...next(listing, rows.length > limit, offset + limit),
+        ...(page.nextToken ? { nextToken: page.nextToken } : {}),
       };
     },
   });
+}
+
+type CasesQuery = SelectQueryBuilder<Database, "codebuild_test_cases", object>;
+
+/**
+ * Up to `limit` cases whose document contains `keyword`, among the next {@link EXAMINED} cases
+ * after `after`. Only matches carry their document back.
+ */
+async function casesMatching(
+  keyset: Keyset,
+  query: CasesQuery,
+  after: KeyPosition | undefined,
+  limit: number,
+  keyword: string,
+): Promise<{ items: Array<{ seq: number; doc: string }>; nextToken?: string }> {
+  const rows = await keysetPage(
+    query.select(["seq", sql<string | null>`case when doc like ${`%${keyword}%`} then doc end`.as("doc")]),
+    keyset,
+    after,
+    EXAMINED,
+  ).execute();
+  const examined = rows.slice(0, EXAMINED);
+  const items: Array<{ seq: number; doc: string }> = [];
+  for (const row of examined) {
+    if (row.doc === null) continue;
+    if (items.length === limit) {
+      return { items, nextToken: tokenAfter(keyset, positionOf(keyset, items[items.length - 1]!)) };
+    }
+    items.push({ seq: row.seq, doc: row.doc });
+  }
+  const last = examined[examined.length - 1];
+  return rows.length > EXAMINED && last
+    ? { items, nextToken: tokenAfter(keyset, positionOf(keyset, last)) }
+    : { items };
 }

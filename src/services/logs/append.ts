@@ -42,12 +42,15 @@ export async function appendLogEvents(
     last = last === undefined ? line.timestamp : Math.max(last, line.timestamp);
   }
   const chunks = packChunks(stream.id, stream.next_seq, now, input.lines);
+  const group = { account_id: input.accountId, region: input.region, group_name: input.group };
   for (let i = 0; i < chunks.length; i += BATCH) {
     await executor
       .insertInto("logs_chunks")
-      .values(chunks.slice(i, i + BATCH))
+      .values(chunks.slice(i, i + BATCH).map((chunk) => ({ ...chunk, ...group })))
       .execute();
   }
+  const span = Math.max(...chunks.map((c) => c.last_timestamp - c.first_timestamp));
+  await addToGroup(executor, input, bytes, span);
   const seq = stream.next_seq + input.lines.length;
   await executor
     .updateTable("logs_streams")
@@ -63,6 +66,30 @@ export async function appendLogEvents(
   notifyLogAppended(input);
 }
 
+/** Adds appended bytes to the group's total and widens its longest chunk span (see migration 0027). */
+async function addToGroup(
+  executor: Kysely<Database>,
+  input: AppendLogEventsInput,
+  bytes: number,
+  span: number,
+): Promise<void> {
+  await executor
+    .updateTable("logs_groups")
+    .set((eb) => ({
+      stored_bytes: eb("stored_bytes", "+", bytes),
+      max_chunk_span: eb
+        .case()
+        .when("max_chunk_span", "<", span)
+        .then(span)
+        .else(eb.ref("max_chunk_span"))
+        .end(),
+    }))
+    .where("account_id", "=", input.accountId)
+    .where("region", "=", input.region)
+    .where("name", "=", input.group)
+    .execute();
+}
+
 async function ensureGroup(
   executor: Kysely<Database>,
   accountId: string,
@@ -72,7 +99,7 @@ async function ensureGroup(
 ): Promise<void> {
   await executor
     .insertInto("logs_groups")
-    .values({ account_id: accountId, region, name, created_at: now })
+    .values({ account_id: accountId, region, name, created_at: now, stored_bytes: 0, max_chunk_span: 0 })
     .onConflict((oc) => oc.columns(["account_id", "region", "name"]).doNothing())
     .execute();
 }

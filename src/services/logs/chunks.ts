@@ -1,8 +1,8 @@
 import type { Selectable } from "kysely";
 import type { Database } from "../../platform/store/index.js";
 
-/** A stored chunk of consecutive lines of one stream. */
-export type ChunkRow = Selectable<Database["logs_chunks"]>;
+/** A stored chunk of consecutive lines of one stream (without the stream's group, which the stream names). */
+export type ChunkRow = Omit<Selectable<Database["logs_chunks"]>, "account_id" | "region" | "group_name">;
 
 /** One line of a stream, unpacked from its chunk. */
 export interface ChunkEvent {

@@ -1,3 +1,4 @@
+import { sql, type SelectQueryBuilder } from "kysely";
 import { z } from "zod";
 import {
   awsEnum,
@@ -6,7 +7,6 @@ import {
   decodePageToken,
   encodePageToken,
   isKey,
-  isOffset,
   operation,
 } from "../kit/index.js";
 import { invalidToken, logsError } from "./errors.js";
@@ -23,40 +23,54 @@ const DescribeLogGroupsInput = z.object({
   logGroupIdentifiers: z.array(z.string()).optional(),
 });
 
-/** DescribeLogGroups: groups in name order, by prefix or substring pattern. */
+/**
+ * Groups a DescribeLogGroups request with a `logGroupNamePattern` looks at, at most: no index finds
+ * a substring, so a request that meets few matches returns a short (even empty) page with a token
+ * that resumes after the last group it examined, as AWS does.
+ */
+const EXAMINED = 1000;
+
+/** DescribeLogGroups: groups in name order from the name index, by prefix or substring pattern. */
 export function describeLogGroups() {
   return operation({
     name: "DescribeLogGroups",
     input: DescribeLogGroupsInput,
     handler: async (input, ctx) => {
       const limit = input.limit ?? 50;
+      const pattern = input.logGroupNamePattern;
       let query = ctx.trx
-        .selectFrom("logs_groups as g")
-        .select(["g.name", "g.created_at"])
-        .select((eb) =>
-          eb
-            .selectFrom("logs_streams as s")
-            .select((e) => e.fn.coalesce(e.fn.sum<number>("s.stored_bytes"), e.val(0)).as("bytes"))
-            .whereRef("s.account_id", "=", "g.account_id")
-            .whereRef("s.region", "=", "g.region")
-            .whereRef("s.group_name", "=", "g.name")
-            .as("stored_bytes"),
+        .selectFrom("logs_groups")
+        .select(["name", "created_at", "stored_bytes"])
+        // Only a pattern's matches are returned; the rest are examined and passed over.
+        .select(
+          pattern
+            ? sql<number>`case when name like ${`%${pattern}%`} then 1 else 0 end`.as("hit")
+            : sql<number>`1`.as("hit"),
         )
-        .where("g.account_id", "=", ctx.accountId)
-        .where("g.region", "=", ctx.region);
-      if (input.logGroupNamePrefix)
-        query = query.where("g.name", "like", `${escapeLike(input.logGroupNamePrefix)}%`);
-      if (input.logGroupNamePattern)
-        query = query.where("g.name", "like", `%${escapeLike(input.logGroupNamePattern)}%`);
+        .where("account_id", "=", ctx.accountId)
+        .where("region", "=", ctx.region);
+      if (input.logGroupNamePrefix) query = withPrefix(query, input.logGroupNamePrefix);
       const after = decodePageToken(input.nextToken, "DescribeLogGroups", isKey, () =>
         invalidToken(input.nextToken ?? ""),
       );
-      if (after !== undefined) query = query.where("g.name", ">", after);
+      if (after !== undefined) query = query.where("name", ">", after);
+      const window = pattern ? EXAMINED : limit;
       const rows = await query
-        .orderBy("g.name")
-        .limit(limit + 1)
+        .orderBy("name")
+        .limit(window + 1)
         .execute();
-      const page = rows.slice(0, limit);
+      const examined = rows.slice(0, window);
+      const page: typeof rows = [];
+      let resume: string | undefined;
+      for (const row of examined) {
+        if (Number(row.hit) !== 1) continue;
+        if (page.length === limit) {
+          resume = page[page.length - 1]!.name;
+          break;
+        }
+        page.push(row);
+      }
+      if (resume === undefined && rows.length > window) resume = examined[examined.length - 1]!.name;
       const arn = (name: string) => groupArn(ctx.region, ctx.accountId, name);
       return {
         logGroups: page.map((r) => ({
@@ -65,12 +79,10 @@ export function describeLogGroups() {
           metricFilterCount: 0,
           arn: `${arn(r.name)}:*`,
           logGroupArn: arn(r.name),
-          storedBytes: Number(r.stored_bytes ?? 0),
+          storedBytes: Number(r.stored_bytes),
           logGroupClass: "STANDARD",
         })),
-        ...(rows.length > limit
-          ? { nextToken: encodePageToken("DescribeLogGroups", page[page.length - 1]!.name) }
-          : {}),
+        ...(resume !== undefined ? { nextToken: encodePageToken("DescribeLogGroups", resume) } : {}),
       };
     },
   });
@@ -86,7 +98,30 @@ const DescribeLogStreamsInput = z.object({
   limit: awsInt(1, 50).optional(),
 });
 
-/** DescribeLogStreams: by name (default) or by last event time, with a name prefix. */
+/** Where DescribeLogStreams resumes: the last stream's name, and its last event time when ordered by it. */
+type StreamPosition = { n: string; t?: number };
+
+function isStreamPosition(position: unknown): position is StreamPosition {
+  const p = position as Partial<StreamPosition> | null;
+  return (
+    typeof p === "object" &&
+    p !== null &&
+    typeof p.n === "string" &&
+    (p.t === undefined || Number.isSafeInteger(p.t))
+  );
+}
+
+/**
+ * The order by last event time: streams without events as -1 (first), the same expression as the
+ * `logs_streams_last_event` index, written out so that both dialects match it to the index.
+ */
+const LAST_EVENT = sql<number>`coalesce(last_event_at, -1)`;
+
+/**
+ * DescribeLogStreams: by name (default) from the stream name index, or by last event time from
+ * `logs_streams_last_event`, ties by name, with a name prefix; each page resumes after the last
+ * stream returned.
+ */
 export function describeLogStreams() {
   return operation({
     name: "DescribeLogStreams",
@@ -102,24 +137,34 @@ export function describeLogStreams() {
         );
       }
       const limit = input.limit ?? 50;
-      const listing = `DescribeLogStreams/${group}`;
-      const offset =
-        decodePageToken(input.nextToken, listing, isOffset, () => invalidToken(input.nextToken ?? "")) ?? 0;
       const dir = input.descending ? "desc" : "asc";
+      const listing = `DescribeLogStreams/${group}/${byTime ? "LastEventTime" : "LogStreamName"}/${dir}`;
+      const after = decodePageToken(input.nextToken, listing, isStreamPosition, () =>
+        invalidToken(input.nextToken ?? ""),
+      );
+      if (after && byTime !== (after.t !== undefined)) throw invalidToken(input.nextToken ?? "");
+      const beyond = dir === "asc" ? ">" : "<";
       let query = ctx.trx
         .selectFrom("logs_streams")
         .selectAll()
+        .select(LAST_EVENT.as("last_event_key"))
         .where("account_id", "=", ctx.accountId)
         .where("region", "=", ctx.region)
         .where("group_name", "=", group);
-      if (input.logStreamNamePrefix)
-        query = query.where("name", "like", `${escapeLike(input.logStreamNamePrefix)}%`);
-      query = byTime ? query.orderBy("last_event_at", dir).orderBy("name", dir) : query.orderBy("name", dir);
-      const rows = await query
-        .limit(limit + 1)
-        .offset(offset)
-        .execute();
+      if (input.logStreamNamePrefix) query = withPrefix(query, input.logStreamNamePrefix);
+      if (after && byTime) {
+        const { n, t } = after as Required<StreamPosition>;
+        const op = sql.raw(beyond);
+        query = query.where(
+          sql<boolean>`(${LAST_EVENT} ${sql.raw(dir === "asc" ? ">=" : "<=")} ${t} and (${LAST_EVENT} ${op} ${t} or (${LAST_EVENT} = ${t} and name ${op} ${n})))`,
+        );
+      } else if (after) {
+        query = query.where("name", beyond, after.n);
+      }
+      query = byTime ? query.orderBy(LAST_EVENT, dir).orderBy("name", dir) : query.orderBy("name", dir);
+      const rows = await query.limit(limit + 1).execute();
       const page = rows.slice(0, limit);
+      const last = page[page.length - 1];
       const base = groupArn(ctx.region, ctx.accountId, group);
       return {
         logStreams: page.map((r) => ({
@@ -132,14 +177,27 @@ export function describeLogStreams() {
           arn: `${base}:log-stream:${r.name}`,
           storedBytes: r.stored_bytes,
         })),
-        ...(rows.length > limit ? { nextToken: encodePageToken(listing, offset + limit) } : {}),
+        ...(rows.length > limit && last
+          ? {
+              nextToken: encodePageToken(
+                listing,
+                byTime ? { n: last.name, t: Number(last.last_event_key) } : { n: last.name },
+              ),
+            }
+          : {}),
       };
     },
   });
 }
 
-function escapeLike(text: string): string {
-  // Kysely passes LIKE patterns as bound values; `%` and `_` in names are rare in log names and
-  // matching them loosely only widens a listing, so they are left as they are.
-  return text;
+/**
+ * Names that start with `prefix`, as a range of the name index (a LIKE is case-insensitive on
+ * SQLite and cannot use it): at or after the prefix, and before the prefix followed by the
+ * highest code point.
+ */
+function withPrefix<DB, TB extends keyof DB, O>(
+  query: SelectQueryBuilder<DB, TB, O>,
+  prefix: string,
+): SelectQueryBuilder<DB, TB, O> {
+  return query.where(sql<boolean>`name >= ${prefix} and name < ${`${prefix}\u{10FFFF}`}`);
 }

@@ -1,8 +1,16 @@
 import { z } from "zod";
-import { awsInt, awsList, awsString, decodePageToken, encodePageToken, operation } from "../kit/index.js";
+import {
+  awsInt,
+  awsList,
+  awsString,
+  decodePageToken,
+  encodePageToken,
+  operation,
+  type OperationContext,
+} from "../kit/index.js";
 import { unpackChunk } from "./chunks.js";
-import { invalidToken } from "./errors.js";
-import { groupNameOf, requireGroup } from "./lookup.js";
+import { groupNotFound, invalidToken } from "./errors.js";
+import { groupNameOf } from "./lookup.js";
 
 const FilterLogEventsInput = z.object({
   logGroupName: awsString(1, 512).optional(),
@@ -66,28 +74,40 @@ export function filterLogEvents() {
     input: FilterLogEventsInput,
     handler: async (input, ctx) => {
       const group = groupNameOf(input);
-      await requireGroup(ctx, group);
+      const span = await groupChunkSpan(ctx, group);
       const limit = input.limit ?? 10000;
       const matches = compileFilterPattern(input.filterPattern);
       const listing = `FilterLogEvents/${group}`;
       const cursor = decodePageToken(input.nextToken, listing, isCursor, () =>
         invalidToken(input.nextToken ?? ""),
       );
+      // The group's chunks in time order, from the `logs_chunks_group_time` index.
       let query = ctx.trx
         .selectFrom("logs_chunks as c")
         .innerJoin("logs_streams as s", "s.id", "c.stream_id")
-        .selectAll("c")
+        .select([
+          "c.stream_id",
+          "c.first_seq",
+          "c.last_seq",
+          "c.first_timestamp",
+          "c.last_timestamp",
+          "c.ingestion_time",
+          "c.events",
+        ])
         .select("s.name as stream_name")
-        .where("s.account_id", "=", ctx.accountId)
-        .where("s.region", "=", ctx.region)
-        .where("s.group_name", "=", group);
+        .where("c.account_id", "=", ctx.accountId)
+        .where("c.region", "=", ctx.region)
+        .where("c.group_name", "=", group);
       if (input.logStreamNames) query = query.where("s.name", "in", input.logStreamNames);
       if (input.logStreamNamePrefix) {
         const prefix = input.logStreamNamePrefix;
         query = query.where("s.name", ">=", prefix).where("s.name", "<", `${prefix}\u{10FFFF}`);
       }
       const from = Math.max(input.startTime ?? 0, cursor?.t ?? 0);
-      if (from > 0) query = query.where("c.last_timestamp", ">=", from);
+      // A chunk holding a line at `from` begins at most the group's longest chunk span before it.
+      if (from > 0) {
+        query = query.where("c.first_timestamp", ">=", from - span).where("c.last_timestamp", ">=", from);
+      }
       if (input.endTime !== undefined) query = query.where("c.first_timestamp", "<=", input.endTime);
       const inRange = (e: Line): boolean =>
         (input.startTime === undefined || e.t >= input.startTime) &&
@@ -172,4 +192,17 @@ export function filterLogEvents() {
       return { events, searchedLogStreams: [], ...(nextToken ? { nextToken } : {}) };
     },
   });
+}
+
+/** The group's longest chunk span, first line to last (see migration 0027); ResourceNotFoundException without the group. */
+async function groupChunkSpan(ctx: OperationContext, group: string): Promise<number> {
+  const row = await ctx.trx
+    .selectFrom("logs_groups")
+    .select("max_chunk_span")
+    .where("account_id", "=", ctx.accountId)
+    .where("region", "=", ctx.region)
+    .where("name", "=", group)
+    .executeTakeFirst();
+  if (!row) throw groupNotFound();
+  return Number(row.max_chunk_span);
 }

@@ -22,6 +22,7 @@ import { codedeployDeploymentPhaseMigration } from "./0024-codedeploy-deployment
 import { s3IamListingsMigration } from "./0029-s3-iam-listings.js";
 import { ssmSecretsListingsMigration } from "./0025-ssm-secrets-listings.js";
 import { codecommitListingsMigration } from "./0026-codecommit-listings.js";
+import { codebuildLogsListingsMigration } from "./0027-codebuild-logs-listings.js";
 import type { Migration } from "./types.js";
 
 /** Every migration, in order. Append new ones at the end. */
@@ -50,6 +51,7 @@ export const migrations: readonly Migration[] = [
   s3IamListingsMigration,
   ssmSecretsListingsMigration,
   codecommitListingsMigration,
+  codebuildLogsListingsMigration,
 ];
 
 export { serialType, binaryType, orderedTextType, type Migration } from "./types.js";

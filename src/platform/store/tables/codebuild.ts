@@ -48,6 +48,9 @@ export interface CodeBuildTables {
   codebuild_reports: {
     arn: string;
     report_group_arn: string;
+    /** The report group's account and region (ListReports reads one account's reports by them). */
+    account_id: string;
+    region: string;
     build_id: string;
     name: string;
     type: string;

@@ -7,6 +7,10 @@ export interface LogsTables {
     region: string;
     name: string;
     created_at: number;
+    /** The sum of its streams' `stored_bytes`. */
+    stored_bytes: number;
+    /** The longest `last_timestamp − first_timestamp` of any chunk of its streams. */
+    max_chunk_span: number;
   };
   logs_streams: {
     id: Generated<number>;
@@ -28,6 +32,10 @@ export interface LogsTables {
    */
   logs_chunks: {
     stream_id: number;
+    /** The stream's account, region and group (FilterLogEvents reads a group's chunks by time). */
+    account_id: string;
+    region: string;
+    group_name: string;
     first_seq: number;
     last_seq: number;
     first_timestamp: number;
