@@ -11,6 +11,9 @@ export const pipelineDeployListingsMigration: Migration = {
   name: "0028-pipeline-deploy-listings",
   async up(db, dialect) {
     await codepipelineIndexes(db, dialect);
+    // ListDeploymentConfigs and ListOnPremisesInstances resume after a name.
+    await byteOrdered(db, dialect, "codedeploy_deployment_configs", ["name"]);
+    await byteOrdered(db, dialect, "codedeploy_instances", ["name"]);
   },
 };
 
