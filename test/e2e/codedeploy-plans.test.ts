@@ -1,7 +1,11 @@
 import {
   AddTagsToOnPremisesInstancesCommand,
   CodeDeployClient,
+  CreateApplicationCommand,
   CreateDeploymentConfigCommand,
+  CreateDeploymentGroupCommand,
+  ListApplicationsCommand,
+  ListDeploymentGroupsCommand,
   InvalidNextTokenException,
   ListDeploymentConfigsCommand,
   ListOnPremisesInstancesCommand,
@@ -42,6 +46,18 @@ describe.each(dialects())("CodeDeploy listings on %s read one page from an index
         tags: [{ Key: "env", Value: "prod" }],
       }),
     );
+    for (const applicationName of ["web", "Api", "batch"]) {
+      await cd.send(new CreateApplicationCommand({ applicationName }));
+    }
+    for (const deploymentGroupName of ["prod", "Beta", "staging"]) {
+      await cd.send(
+        new CreateDeploymentGroupCommand({
+          applicationName: "web",
+          deploymentGroupName,
+          serviceRoleArn: "arn:aws:iam::000000000000:role/codedeploy",
+        }),
+      );
+    }
     for (const name of ["Quarter", "half"]) {
       await cd.send(
         new CreateDeploymentConfigCommand({
@@ -72,6 +88,20 @@ describe.each(dialects())("CodeDeploy listings on %s read one page from an index
         }),
       ),
     );
+  });
+
+  it("ListApplications and ListDeploymentGroups, in byte order", async () => {
+    let applications: string[] = [];
+    await expectIndexed("ListApplications", async () => {
+      applications = (await cd.send(new ListApplicationsCommand({}))).applications ?? [];
+    });
+    expect(applications).toEqual(["Api", "batch", "web"]);
+    let groups: string[] = [];
+    await expectIndexed("ListDeploymentGroups", async () => {
+      groups =
+        (await cd.send(new ListDeploymentGroupsCommand({ applicationName: "web" }))).deploymentGroups ?? [];
+    });
+    expect(groups).toEqual(["Beta", "prod", "staging"]);
   });
 
   it("ListOnPremisesInstances, by status and by tag", async () => {

@@ -11,7 +11,10 @@ export const pipelineDeployListingsMigration: Migration = {
   name: "0028-pipeline-deploy-listings",
   async up(db, dialect) {
     await codepipelineIndexes(db, dialect);
-    // ListDeploymentConfigs and ListOnPremisesInstances resume after a name.
+    // ListApplications, ListDeploymentGroups, ListDeploymentConfigs and ListOnPremisesInstances
+    // resume after a name.
+    await byteOrdered(db, dialect, "codedeploy_applications", ["name"]);
+    await byteOrdered(db, dialect, "codedeploy_deployment_groups", ["name"]);
     await byteOrdered(db, dialect, "codedeploy_deployment_configs", ["name"]);
     await byteOrdered(db, dialect, "codedeploy_instances", ["name"]);
   },
