@@ -1,4 +1,4 @@
-import { decodePageToken, encodePageToken, isKey, isOffset } from "../kit/index.js";
+import { decodePageToken, encodePageToken, isKey } from "../kit/index.js";
 import { codepipelineError, invalidNextToken } from "./errors.js";
 
 /** Where a listing ordered by name resumes: after `token`'s name, or at the start. */
@@ -9,11 +9,6 @@ export function afterName(listing: string, token: string | undefined): string | 
 /** The token that resumes `listing` after `name`. */
 export function tokenAfter(listing: string, name: string): string {
   return encodePageToken(listing, name);
-}
-
-/** Where an offset listing resumes (0 without a token). */
-export function offsetOf(listing: string, token: string | undefined): number {
-  return decodePageToken(token, listing, isOffset, invalidNextToken) ?? 0;
 }
 
 /** `maxResults` between 1 and `max`, default `fallback` (ValidationException otherwise). */

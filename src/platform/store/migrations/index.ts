@@ -23,6 +23,7 @@ import { s3IamListingsMigration } from "./0029-s3-iam-listings.js";
 import { ssmSecretsListingsMigration } from "./0025-ssm-secrets-listings.js";
 import { codecommitListingsMigration } from "./0026-codecommit-listings.js";
 import { codebuildLogsListingsMigration } from "./0027-codebuild-logs-listings.js";
+import { pipelineDeployListingsMigration } from "./0028-pipeline-deploy-listings.js";
 import type { Migration } from "./types.js";
 
 /** Every migration, in order. Append new ones at the end. */
@@ -52,6 +53,7 @@ export const migrations: readonly Migration[] = [
   ssmSecretsListingsMigration,
   codecommitListingsMigration,
   codebuildLogsListingsMigration,
+  pipelineDeployListingsMigration,
 ];
 
 export { serialType, binaryType, orderedTextType, type Migration } from "./types.js";

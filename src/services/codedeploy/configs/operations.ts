@@ -132,20 +132,26 @@ export function listDeploymentConfigs() {
     name: "ListDeploymentConfigs",
     input: z.object({ nextToken: z.string().optional() }),
     handler: async (input, ctx) => {
+      const after = afterName(LIST_CONFIGS, input.nextToken);
+      // The built-in configurations come first, in their fixed order, then the account's by name.
+      const builtIns = BUILT_IN_CONFIGS.map((c) => c.deploymentConfigName);
+      const builtInAt = after === undefined ? 0 : builtIns.indexOf(after) + 1;
+      const afterCustom = after === undefined || builtInAt > 0 ? undefined : after;
+      const restOfBuiltIns = afterCustom === undefined ? builtIns.slice(builtInAt) : [];
       const rows = await ctx.trx
         .selectFrom("codedeploy_deployment_configs")
         .select("name")
         .where("account_id", "=", ctx.accountId)
         .where("region", "=", ctx.region)
+        .$if(afterCustom !== undefined, (q) => q.where("name", ">", afterCustom!))
         .orderBy("name")
+        .limit(PAGE_SIZE + 1)
         .execute();
-      const names = [...BUILT_IN_CONFIGS.map((c) => c.deploymentConfigName), ...rows.map((r) => r.name)];
-      const after = afterName(LIST_CONFIGS, input.nextToken);
-      const start = after === undefined ? 0 : names.indexOf(after) + 1;
-      const page = names.slice(start, start + PAGE_SIZE);
+      const names = [...restOfBuiltIns, ...rows.map((r) => r.name)];
+      const page = names.slice(0, PAGE_SIZE);
       return {
         deploymentConfigsList: page,
-        ...(names.length > start + PAGE_SIZE ? { nextToken: tokenAfter(LIST_CONFIGS, page.at(-1)!) } : {}),
+        ...(names.length > PAGE_SIZE ? { nextToken: tokenAfter(LIST_CONFIGS, page.at(-1)!) } : {}),
       };
     },
   });

@@ -4,7 +4,7 @@ import type { CodeDeployRuntime } from "../deps.js";
 import { codedeployError } from "../errors.js";
 import { checkTagFilter } from "../groups/checks.js";
 import { checkName, INSTANCE_NAME } from "../names.js";
-import { offsetOf, PAGE_SIZE, tokenAt } from "../pagination.js";
+import { afterName, EXAMINED_PER_PAGE, PAGE_SIZE, tokenAfter } from "../pagination.js";
 import { NameInput, TagFilterShape, TagShape, type Tag, type TagInput } from "../shapes.js";
 import { checkTag, mergeTags } from "../tags/checks.js";
 import { checkIdentity } from "./checks.js";
@@ -226,23 +226,34 @@ export function listOnPremisesInstances() {
         checkTagFilter(f, `tagFilters[${i}]`, "InvalidTagFilterException"),
       );
       const listing = `ListOnPremisesInstances/${JSON.stringify([status ?? "", filters])}`;
-      const offset = offsetOf(listing, input.nextToken);
+      const after = afterName(listing, input.nextToken);
+      // Tag filters cannot use an index: such a page looks at no more than EXAMINED_PER_PAGE
+      // instances and may come back short, with a token resuming after the last one looked at.
+      const examined = filters.length === 0 ? PAGE_SIZE + 1 : EXAMINED_PER_PAGE;
       const rows = await ctx.trx
         .selectFrom("codedeploy_instances")
         .selectAll()
         .where("account_id", "=", ctx.accountId)
         .where("region", "=", ctx.region)
+        .$if(after !== undefined, (q) => q.where("name", ">", after!))
         .$if(status === "Registered", (q) => q.where("deregister_time", "is", null))
         .$if(status === "Deregistered", (q) => q.where("deregister_time", "is not", null))
         .orderBy("name")
+        .limit(examined)
         .execute();
       const matching = rows.filter(
         (r) => filters.length === 0 || matchesAny(JSON.parse(r.tags) as Tag[], filters),
       );
-      const page = matching.slice(offset, offset + PAGE_SIZE);
+      const page = matching.slice(0, PAGE_SIZE);
+      const resume =
+        matching.length > PAGE_SIZE
+          ? page.at(-1)!.name
+          : rows.length === examined && filters.length > 0
+            ? rows.at(-1)!.name
+            : undefined;
       return {
         instanceNames: page.map((r) => r.name),
-        ...(matching.length > offset + PAGE_SIZE ? { nextToken: tokenAt(listing, offset + PAGE_SIZE) } : {}),
+        ...(resume !== undefined ? { nextToken: tokenAfter(listing, resume) } : {}),
       };
     },
   });

@@ -367,8 +367,17 @@ export const BUILT_IN_ACTION_TYPES: readonly ActionTypeDefinition[] = [
 export interface ActionTypeCatalogue {
   /** The action type `id` names, or undefined. */
   find(id: ActionTypeKey): Promise<ActionTypeDefinition | undefined>;
-  /** Every action type, or those of one owner. */
-  list(owner?: string): Promise<readonly ActionTypeDefinition[]>;
+  /**
+   * Every action type, or those of one owner. With `page`, the built-in types only when it starts
+   * the listing (no `after`), then at most `limit` Custom types after `after`, in key order.
+   */
+  list(owner?: string, page?: CustomTypePage): Promise<readonly ActionTypeDefinition[]>;
+}
+
+/** Where a page of Custom action types starts (after `after`) and how many it reads. */
+export interface CustomTypePage {
+  after?: { category: string; provider: string; version: string } | undefined;
+  limit: number;
 }
 
 const BUILT_IN_BY_NAME = new Map(BUILT_IN_ACTION_TYPES.map((t) => [actionTypeName(t.id), t]));
@@ -434,7 +443,7 @@ export function actionTypeCatalogue(
   executor: Kysely<Database>,
   scope: { accountId: string; region: string },
 ): ActionTypeCatalogue {
-  const custom = async (id?: ActionTypeKey) => {
+  const custom = async (id?: ActionTypeKey, page?: CustomTypePage) => {
     let query = executor
       .selectFrom("codepipeline_custom_action_types")
       .selectAll()
@@ -450,6 +459,13 @@ export function actionTypeCatalogue(
         .where("provider", "=", id.provider)
         .where("version", "=", id.version);
     }
+    if (page?.after) {
+      const { category, provider, version } = page.after;
+      query = query.where((eb) =>
+        eb(eb.refTuple("category", "provider", "version"), ">", eb.tuple(category, provider, version)),
+      );
+    }
+    if (page) query = query.limit(page.limit);
     const rows = await query.execute();
     return rows.map((r) =>
       customActionType(
@@ -463,12 +479,16 @@ export function actionTypeCatalogue(
       if (id.owner === "Custom") return (await custom(id))[0];
       return BUILT_IN_BY_NAME.get(actionTypeName(id));
     },
-    async list(owner) {
+    async list(owner, page) {
       const builtIn =
-        owner === undefined
-          ? BUILT_IN_ACTION_TYPES
-          : BUILT_IN_ACTION_TYPES.filter((t) => t.id.owner === owner);
-      return owner === undefined || owner === "Custom" ? [...builtIn, ...(await custom())] : builtIn;
+        page?.after !== undefined
+          ? []
+          : owner === undefined
+            ? BUILT_IN_ACTION_TYPES
+            : BUILT_IN_ACTION_TYPES.filter((t) => t.id.owner === owner);
+      return owner === undefined || owner === "Custom"
+        ? [...builtIn, ...(await custom(undefined, page))]
+        : builtIn;
     },
   };
 }

@@ -1,11 +1,25 @@
 import { z } from "zod";
-import { awsEnum, awsString, operation } from "../../kit/index.js";
+import { awsEnum, awsString, decodePageToken, encodePageToken, operation } from "../../kit/index.js";
 import type { CodePipelineRuntime } from "../deps.js";
-import { codepipelineError } from "../errors.js";
-import { offsetOf } from "../pagination.js";
+import { codepipelineError, invalidNextToken } from "../errors.js";
 import { actionTypeCatalogue, actionTypeName, type ActionTypeDefinition } from "./catalogue.js";
 
 const LIST_ACTION_TYPES = "ListActionTypes";
+
+/**
+ * How many Custom action types a ListActionTypes page holds, after the built-in types on the
+ * first page (AWS allows 50 Custom types a region, so one page is the usual answer).
+ */
+const CUSTOM_TYPES_PER_PAGE = 100;
+
+/** Where ListActionTypes resumes: after the Custom type with this category, provider and version. */
+type CustomTypeKey = { readonly c: string; readonly p: string; readonly v: string };
+
+function isCustomTypeKey(p: unknown): p is CustomTypeKey {
+  if (typeof p !== "object" || p === null) return false;
+  const { c, p: provider, v } = p as Record<string, unknown>;
+  return typeof c === "string" && typeof provider === "string" && typeof v === "string";
+}
 
 /** `ActionType` as ListActionTypes describes one. */
 function actionTypeSummary(type: ActionTypeDefinition) {
@@ -40,13 +54,24 @@ export function listActionTypes(_rt: CodePipelineRuntime) {
     }),
     handler: async (input, ctx) => {
       const listing = `${LIST_ACTION_TYPES}/${input.actionOwnerFilter ?? ""}/${input.regionFilter ?? ""}`;
-      // Every type fits in one page; a token is still checked, so a stray one is refused.
-      offsetOf(listing, input.nextToken);
+      const after = decodePageToken(input.nextToken, listing, isCustomTypeKey, invalidNextToken);
       const types =
         input.regionFilter !== undefined && input.regionFilter !== ctx.region
           ? []
-          : await actionTypeCatalogue(ctx.trx, ctx).list(input.actionOwnerFilter);
-      return { actionTypes: types.map(actionTypeSummary) };
+          : await actionTypeCatalogue(ctx.trx, ctx).list(input.actionOwnerFilter, {
+              after: after && { category: after.c, provider: after.p, version: after.v },
+              limit: CUSTOM_TYPES_PER_PAGE + 1,
+            });
+      // One more Custom type than a page holds says that another page follows.
+      const customs = types.filter((t) => t.id.owner === "Custom");
+      const shown = customs.length > CUSTOM_TYPES_PER_PAGE ? types.slice(0, -1) : types;
+      const last = shown.at(-1)?.id;
+      return {
+        actionTypes: shown.map(actionTypeSummary),
+        ...(customs.length > CUSTOM_TYPES_PER_PAGE && last
+          ? { nextToken: encodePageToken(listing, { c: last.category, p: last.provider, v: last.version }) }
+          : {}),
+      };
     },
   });
 }

@@ -40,6 +40,26 @@ export async function rulesOf(
     .execute();
 }
 
+/** The latest run of one rule of a condition's attempt (the last to start; the greatest id on a tie). */
+export async function latestRuleRun(
+  trx: Kysely<Database>,
+  c: Pick<ConditionRow, "execution_id" | "stage_name" | "condition_type" | "stage_attempt">,
+  ruleName: string,
+): Promise<RuleRow | undefined> {
+  return trx
+    .selectFrom("codepipeline_rule_executions")
+    .selectAll()
+    .where("execution_id", "=", c.execution_id)
+    .where("stage_name", "=", c.stage_name)
+    .where("condition_type", "=", c.condition_type)
+    .where("stage_attempt", "=", c.stage_attempt)
+    .where("rule_name", "=", ruleName)
+    .orderBy("started_at", "desc")
+    .orderBy("rule_execution_id", "desc")
+    .limit(1)
+    .executeTakeFirst();
+}
+
 /** The conditions of the stages' current attempts, as the planner reads them, at `now`. */
 export function conditionViews(
   rows: readonly ConditionRow[],

@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../../../platform/store/index.js";
 import { declaredCondition, type ConditionType } from "./condition-gate.js";
-import { rulesOf, type RuleRow } from "./condition-rows.js";
+import { latestRuleRun, type RuleRow } from "./condition-rows.js";
 import type { EngineCondition, EngineStage } from "./pipeline-source.js";
 
 /** How stage conditions and rule runs read on the wire (GetPipelineState, ListRuleExecutions). */
@@ -101,17 +101,18 @@ export async function stageConditionStates(
       .limit(1)
       .executeTakeFirst();
     if (!latest) continue;
-    const rules = await rulesOf(trx, latest);
     const status = { status: latest.status, ...(latest.summary !== null ? { summary: latest.summary } : {}) };
     states[field] = {
       latestExecution: status,
       conditionStates: [
         {
           latestExecution: { ...status, lastStatusChange: new Date(Number(latest.updated_at)) },
-          ruleStates: ((declared as EngineCondition).rules ?? []).map((rule) => {
-            const run = rules.filter((r) => r.rule_name === rule.name).pop();
-            return { ruleName: rule.name, ...(run ? { latestExecution: ruleExecutionShape(run) } : {}) };
-          }),
+          ruleStates: await Promise.all(
+            ((declared as EngineCondition).rules ?? []).map(async (rule) => {
+              const run = await latestRuleRun(trx, latest, rule.name);
+              return { ruleName: rule.name, ...(run ? { latestExecution: ruleExecutionShape(run) } : {}) };
+            }),
+          ),
         },
       ],
     };

@@ -1,8 +1,11 @@
+import type { Kysely } from "kysely";
 import { z } from "zod";
+import type { Database } from "../../../platform/store/index.js";
 import { awsInt, awsString, decodePageToken, encodePageToken, operation } from "../../kit/index.js";
 import { invalidNextToken } from "../errors.js";
 import {
   actionsOf,
+  firstActionsOf,
   inputOf,
   latestAttempts,
   outputOf,
@@ -128,7 +131,72 @@ export function getPipelineExecution(rt: ExecutionRuntime) {
   });
 }
 
-/** ListPipelineExecutions: newest first, a page resuming after the last one returned. */
+/** Where ListPipelineExecutions resumes: below the ordinal of the last execution returned. */
+type ExecutionCursor = { readonly o: number };
+
+function isExecutionCursor(p: unknown): p is ExecutionCursor {
+  return typeof p === "object" && p !== null && Number.isSafeInteger((p as { o?: unknown }).o);
+}
+
+/** How many executions a filtered page looks at before answering (short, with a token, if need be). */
+const EXAMINED_PER_PAGE = 1000;
+
+/** The rows of a ListPipelineExecutions request: the scope, filter and resume point. */
+interface ExecutionPageRequest {
+  scope: { accountId: string; region: string; pipelineName: string };
+  below: number | undefined;
+  succeededInStage: string | undefined;
+  limit: number;
+}
+
+/**
+ * One page of a pipeline's executions, newest first, read down the ordinal index. With
+ * succeededInStage, a page looks at no more than `EXAMINED_PER_PAGE` executions (each filtered by
+ * a lookup of its stage row); `floor` is then the last ordinal looked at, where a short page resumes.
+ */
+async function executionPage(
+  trx: Kysely<Database>,
+  request: ExecutionPageRequest,
+): Promise<{ rows: ExecutionRow[]; floor?: number }> {
+  const { scope, below, succeededInStage, limit } = request;
+  const base = trx
+    .selectFrom("codepipeline_executions as e")
+    .where("e.account_id", "=", scope.accountId)
+    .where("e.region", "=", scope.region)
+    .where("e.pipeline_name", "=", scope.pipelineName)
+    .$if(below !== undefined, (q) => q.where("e.ordinal", "<", below!));
+  let floor: number | undefined;
+  if (succeededInStage !== undefined) {
+    const edge = await base
+      .select("e.ordinal")
+      .orderBy("e.ordinal", "desc")
+      .offset(EXAMINED_PER_PAGE - 1)
+      .limit(1)
+      .executeTakeFirst();
+    floor = edge === undefined ? undefined : Number(edge.ordinal);
+  }
+  const rows = await base
+    .selectAll("e")
+    .$if(floor !== undefined, (q) => q.where("e.ordinal", ">=", floor!))
+    .$if(succeededInStage !== undefined, (q) =>
+      q.where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom("codepipeline_stage_executions as s")
+            .select("s.execution_id")
+            .whereRef("s.execution_id", "=", "e.execution_id")
+            .where("s.stage_name", "=", succeededInStage!)
+            .where("s.status", "=", "Succeeded"),
+        ),
+      ),
+    )
+    .orderBy("e.ordinal", "desc")
+    .limit(limit + 1)
+    .execute();
+  return { rows, ...(floor !== undefined ? { floor } : {}) };
+}
+
+/** ListPipelineExecutions: newest first, a page resuming below the last one returned (or looked at). */
 export function listPipelineExecutions(rt: ExecutionRuntime) {
   return operation({
     name: "ListPipelineExecutions",
@@ -143,37 +211,18 @@ export function listPipelineExecutions(rt: ExecutionRuntime) {
     handler: async (input, ctx) => {
       await requirePipeline(rt, ctx, input.pipelineName);
       const listing = `ListPipelineExecutions/${input.pipelineName}`;
-      const after = decodePageToken(
-        input.nextToken,
-        listing,
-        (p): p is number => typeof p === "number" && Number.isSafeInteger(p),
-        invalidNextToken,
-      );
+      const after = decodePageToken(input.nextToken, listing, isExecutionCursor, invalidNextToken);
       const limit = input.maxResults ?? 100;
-      let query = ctx.trx
-        .selectFrom("codepipeline_executions")
-        .selectAll()
-        .where("account_id", "=", ctx.accountId)
-        .where("region", "=", ctx.region)
-        .where("pipeline_name", "=", input.pipelineName)
-        .orderBy("ordinal", "desc")
-        .limit(limit + 1);
-      if (after !== undefined) query = query.where("ordinal", "<", after);
-      const stageName = input.filter?.succeededInStage?.stageName;
-      if (stageName !== undefined) {
-        query = query.where("execution_id", "in", (eb) =>
-          eb
-            .selectFrom("codepipeline_stage_executions")
-            .select("execution_id")
-            .where("stage_name", "=", stageName)
-            .where("status", "=", "Succeeded"),
-        );
-      }
-      const rows = await query.execute();
+      const { rows, floor } = await executionPage(ctx.trx, {
+        scope: { accountId: ctx.accountId, region: ctx.region, pipelineName: input.pipelineName },
+        below: after?.o,
+        succeededInStage: input.filter?.succeededInStage?.stageName,
+        limit,
+      });
       const page = rows.slice(0, limit);
       const summaries = [];
       for (const row of page) {
-        const actions = await actionsOf(ctx.trx, row.execution_id);
+        const actions = await firstActionsOf(ctx.trx, row.execution_id);
         summaries.push({
           pipelineExecutionId: row.execution_id,
           status: row.status,
@@ -188,11 +237,11 @@ export function listPipelineExecutions(rt: ExecutionRuntime) {
           ...rollbackShape(row),
         });
       }
+      // A full page resumes below its last execution; a short filtered one below what it looked at.
+      const resume = rows.length > limit ? Number(page.at(-1)!.ordinal) : floor;
       return {
         pipelineExecutionSummaries: summaries,
-        ...(rows.length > limit
-          ? { nextToken: encodePageToken(listing, Number(page[page.length - 1]!.ordinal)) }
-          : {}),
+        ...(resume !== undefined ? { nextToken: encodePageToken(listing, { o: resume }) } : {}),
       };
     },
   });

@@ -5,6 +5,7 @@ import { inputOf, outputOf, type ActionRow } from "./rows.js";
 import type { ExecutionRuntime } from "./runtime.js";
 import { stageConditionStates } from "./condition-state.js";
 import { PipelineName, requirePipeline } from "./operation-lookups.js";
+import { latestStageExecution, waitingExecutions } from "./stage-state.js";
 
 /** GetPipelineState and ListActionExecutions: where executions and their actions stand. */
 
@@ -37,31 +38,23 @@ export function getPipelineState(rt: ExecutionRuntime) {
         .where("account_id", "=", ctx.accountId)
         .where("region", "=", ctx.region)
         .where("pipeline_name", "=", input.name)
+        .where(
+          "stage_name",
+          "in",
+          pipeline.stages.map((stage) => stage.name),
+        )
+        .limit(pipeline.stages.length)
         .execute();
       const stageStates = [];
       for (const stage of pipeline.stages) {
-        const latest = await ctx.trx
-          .selectFrom("codepipeline_stage_executions as s")
-          .innerJoin("codepipeline_executions as e", "e.execution_id", "s.execution_id")
-          .select(["s.execution_id", "s.status", "s.auto_retries", "s.manual_retries", "e.execution_type"])
-          .where("s.account_id", "=", ctx.accountId)
-          .where("s.region", "=", ctx.region)
-          .where("s.pipeline_name", "=", input.name)
-          .where("s.stage_name", "=", stage.name)
-          .orderBy("s.started_at", "desc")
-          .orderBy("e.ordinal", "desc")
-          .limit(1)
-          .executeTakeFirst();
-        const waiting = await ctx.trx
-          .selectFrom("codepipeline_executions")
-          .select(["execution_id", "execution_type"])
-          .where("account_id", "=", ctx.accountId)
-          .where("region", "=", ctx.region)
-          .where("pipeline_name", "=", input.name)
-          .where("status", "=", "InProgress")
-          .where("waiting_for_stage", "=", stage.name)
-          .orderBy("ordinal", "desc")
-          .execute();
+        const where = {
+          accountId: ctx.accountId,
+          region: ctx.region,
+          pipelineName: input.name,
+          stageName: stage.name,
+        };
+        const latest = await latestStageExecution(ctx.trx, where);
+        const waiting = await waitingExecutions(ctx.trx, where);
         const transition = transitions.find((t) => t.stage_name === stage.name);
         const actionStates = [];
         for (const action of stage.actions) {

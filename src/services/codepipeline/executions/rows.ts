@@ -88,6 +88,27 @@ export async function stagesOf(trx: Kysely<Database>, executionId: string): Prom
     .execute();
 }
 
+/**
+ * How many of an execution's action runs a summary reads: AWS allows 50 actions in a stage, so
+ * this covers the source stage (it starts first) and its retries many times over.
+ */
+const SUMMARY_ACTIONS = 500;
+
+/**
+ * The first action runs of an execution, in start order, at most `SUMMARY_ACTIONS`: what a
+ * listing's summary needs (source revisions) without reading every run of a long execution.
+ */
+export async function firstActionsOf(trx: Kysely<Database>, executionId: string): Promise<ActionRow[]> {
+  return trx
+    .selectFrom("codepipeline_action_executions")
+    .selectAll()
+    .where("execution_id", "=", executionId)
+    .orderBy("started_at")
+    .orderBy("action_execution_id")
+    .limit(SUMMARY_ACTIONS)
+    .execute();
+}
+
 export async function actionsOf(trx: Kysely<Database>, executionId: string): Promise<ActionRow[]> {
   return trx
     .selectFrom("codepipeline_action_executions")
