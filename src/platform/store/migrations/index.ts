@@ -19,6 +19,7 @@ import { codedeployMigration } from "./0021-codedeploy.js";
 import { codedeployDeploymentsMigration } from "./0022-codedeploy-deployments.js";
 import { codedeployInstanceTargetsMigration } from "./0023-codedeploy-instance-targets.js";
 import { codedeployDeploymentPhaseMigration } from "./0024-codedeploy-deployment-phase.js";
+import { retentionMigration } from "./0030-retention.js";
 import type { Migration } from "./types.js";
 
 /** Every migration, in order. Append new ones at the end. */
@@ -44,6 +45,7 @@ export const migrations: readonly Migration[] = [
   codedeployDeploymentsMigration,
   codedeployInstanceTargetsMigration,
   codedeployDeploymentPhaseMigration,
+  retentionMigration,
 ];
 
 export { serialType, binaryType, orderedTextType, type Migration } from "./types.js";
