@@ -6,7 +6,10 @@ import {
 } from "@aws-sdk/client-codebuild";
 import { sql } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ObservedQuery } from "../../src/platform/store/index.js";
+import { fullScans } from "../support/query-plans.js";
 import { startTestServer, type TestServer } from "../support/server.js";
+import { dialects } from "../support/stores.js";
 import { waitForBuild } from "./codebuild-support.js";
 
 const BUILDS = 20;
@@ -108,5 +111,54 @@ describe("retention of a server's history", () => {
       .select("event_id")
       .execute();
     expect(left).toEqual([{ event_id: "c" }]);
+  });
+});
+
+describe.each(dialects())("retention sweeps on %s", (dialect) => {
+  const seen: ObservedQuery[] = [];
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({
+      dialect,
+      config: { eventRetentionHours: 0 },
+      server: { onQuery: (q) => void seen.push(q) },
+    });
+  });
+  afterAll(async () => {
+    await server.stop();
+  });
+
+  it("read and delete each batch through an index", async () => {
+    const { store, bus, queue } = server;
+    for (let n = 0; n < 3; n++) {
+      await bus.emit(store.db, { source: "t", detailType: "T", detail: { n }, account: "0", region: "r" });
+    }
+    await queue.enqueue(store.db, { kind: "retention.test", maxAttempts: 1 });
+    const job = await queue.claim({ kinds: ["retention.test"], owner: "t", leaseMs: 1000 });
+    await queue.fail(job!, new Error("dead"));
+    await store.db
+      .insertInto("codecommit_pull_request_handled_events")
+      .values({ event_id: "x", handled_at: 0 })
+      .execute();
+    const delivered = async () => {
+      const cursors = await store.db.selectFrom("event_subscriptions").select("cursor").execute();
+      const last = await store.db
+        .selectFrom("events")
+        .select("seq")
+        .orderBy("seq", "desc")
+        .limit(1)
+        .execute();
+      return cursors.length > 0 && cursors.every((c) => Number(c.cursor) >= Number(last[0]?.seq ?? 0));
+    };
+    await expect.poll(delivered, { timeout: 10_000, message: "events delivered" }).toBe(true);
+    seen.length = 0;
+    const swept = await server.retention.sweep();
+    expect(swept).toMatchObject({ events: 3, jobs: 1, codecommit_pull_request_handled_events: 1 });
+    const sweeps = seen.filter((q) => q.label?.startsWith("retention:"));
+    expect(new Set(sweeps.map((q) => q.label))).toEqual(
+      new Set(["retention:events", "retention:jobs", "retention:codecommit_pull_request_handled_events"]),
+    );
+    expect(sweeps.some((q) => /^\s*delete/i.test(q.sql))).toBe(true);
+    expect(await fullScans(store, sweeps)).toEqual([]);
   });
 });

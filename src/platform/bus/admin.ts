@@ -50,10 +50,21 @@ export async function pruneEvents(
     .orderBy("seq")
     .limit(limit)
     .execute();
-  const expired = oldest.findIndex((row) => Number(row.time) >= before);
-  const last = oldest[expired === -1 ? oldest.length - 1 : expired - 1];
-  if (last === undefined) return 0;
-  const result = await db.deleteFrom("events").where("seq", "<=", Number(last.seq)).executeTakeFirst();
+  const young = oldest.findIndex((row) => Number(row.time) >= before);
+  const count = young === -1 ? oldest.length : young;
+  if (count === 0) return 0;
+  // The same first `count` events again, by key: the statement says its own bound.
+  const result = await db
+    .deleteFrom("events")
+    .where("seq", "in", (eb) =>
+      eb
+        .selectFrom("events")
+        .select("seq")
+        .where("seq", "<=", Number(oldest[count - 1]!.seq))
+        .orderBy("seq")
+        .limit(count),
+    )
+    .executeTakeFirst();
   return Number(result.numDeletedRows);
 }
 

@@ -1,4 +1,5 @@
 import { errorMessage, systemClock, type Clock, type Logger } from "../../core/index.js";
+import { labelQueries } from "../store/index.js";
 import type { Pruner } from "./types.js";
 
 /** Options for {@link createRetentionSweeper}. */
@@ -63,7 +64,8 @@ export function createRetentionSweeper(options: RetentionOptions): RetentionSwee
     const result: SweepResult = {};
     for (const pruner of options.pruners) {
       try {
-        result[pruner.name] = await pruneAll(pruner, before);
+        // Labelled like an operation, so plan tests can check each pruner's statements.
+        result[pruner.name] = await labelQueries(`retention:${pruner.name}`, () => pruneAll(pruner, before));
       } catch (err) {
         // One table's trouble must not keep the others growing; the next sweep tries again.
         logger.warn({ pruner: pruner.name, err: errorMessage(err) }, "pruning history failed");
