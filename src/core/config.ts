@@ -68,6 +68,16 @@ export const ServerConfigSchema = z.object({
   /** Most processes (threads included) one build may run at once. Default 4096. */
   buildMaxProcesses: z.coerce.number().int().min(64).default(4096),
   /**
+   * Hours that delivered events, markers of handled events and dead queue jobs are kept before a
+   * background sweep deletes them, 500 rows at a time. Default 168 (7 days): long enough to debug a
+   * delivery, replay a subscriber after an outage or read last week's history; short enough that a
+   * busy server's event table stays small (each build emits about a dozen events of ~2 KB). 0
+   * deletes them as soon as every subscriber has handled them. An event a subscriber has not
+   * handled is never deleted. Builds, pipeline executions, deployments and logs are not history
+   * in this sense: they are kept until deleted through their own APIs (BatchDeleteBuilds, say).
+   */
+  eventRetentionHours: z.coerce.number().min(0).default(168),
+  /**
    * Development: a botocore `data` directory. When set, every JSON and Query response is checked
    * against the service's output shape there, and one that does not match is answered as a 500
    * naming the difference. The test suite runs with it.
@@ -93,6 +103,7 @@ const ENV_NAMES: Record<keyof ServerConfig, string> = {
   buildConcurrency: "PIPEWRIGHT_BUILD_CONCURRENCY",
   buildSandbox: "PIPEWRIGHT_BUILD_SANDBOX",
   buildMaxProcesses: "PIPEWRIGHT_BUILD_MAX_PROCESSES",
+  eventRetentionHours: "PIPEWRIGHT_EVENT_RETENTION_HOURS",
   responseShapes: "PIPEWRIGHT_RESPONSE_SHAPES",
 };
 

@@ -12,6 +12,7 @@ import {
 import { createBus, type Bus } from "../platform/bus/index.js";
 import { createEnvelope, loadMasterKey } from "../platform/crypto/index.js";
 import { createQueue, createWorker, type JobHandler, type Queue } from "../platform/queue/index.js";
+import { createRetentionSweeper, type Pruner, type RetentionSweeper } from "../platform/retention/index.js";
 import { createProcessSandbox, detectSandbox, type Sandbox } from "../platform/sandbox/index.js";
 import { openStore, type Store, type StoreOptions } from "../platform/store/index.js";
 import {
@@ -70,6 +71,8 @@ export interface RunningServer {
   codecommit: CodeCommit;
   /** CodeBuild, for services that start builds (pipelines) and tests. */
   codebuild: CodeBuild;
+  /** Deletes delivered events, handled-event markers and dead jobs past `eventRetentionHours`. */
+  retention: RetentionSweeper;
   /** Git over SSH, unless `sshPort` is off: `ssh://host:port`, its port and host key fingerprint. */
   ssh?: { url: string; port: number; hostKeyFingerprint: string };
   /** Stops accepting requests, finishes work in progress and closes the store. */
@@ -78,12 +81,17 @@ export interface RunningServer {
 
 /**
  * Registers what the modules declare: their API tables by protocol, their subscribers on the bus,
- * and their job handlers by worker pool. A job kind or API declared twice is a wiring mistake.
+ * their job handlers by worker pool, and the history they want pruned. A job kind or API declared twice is a wiring mistake.
  */
 function wireModules(
   modules: readonly ServiceModule[],
   bus: Bus,
-): { json: JsonService[]; query: QueryService[]; handlers: Record<JobPool, Record<string, JobHandler>> } {
+): {
+  json: JsonService[];
+  query: QueryService[];
+  handlers: Record<JobPool, Record<string, JobHandler>>;
+  pruners: Pruner[];
+} {
   const handlers: Record<JobPool, Record<string, JobHandler>> = { builds: {}, background: {} };
   const kinds = new Set<string>();
   for (const module of modules) {
@@ -98,6 +106,7 @@ function wireModules(
     json: modules.flatMap(jsonServicesOf),
     query: modules.flatMap((m) => (m.query ? [m.query] : [])),
     handlers,
+    pruners: modules.flatMap((m) => m.retention ?? []),
   };
 }
 
@@ -281,6 +290,15 @@ export async function startServer(
       concurrency: 2,
       logger,
     });
+    const retention = createRetentionSweeper({
+      pruners: [
+        { name: "events", pruneBatch: (before, limit) => bus.prune({ before, limit }) },
+        { name: "jobs", pruneBatch: (before, limit) => queue.pruneDead({ before, limit }) },
+        ...wired.pruners,
+      ],
+      retentionMs: config.eventRetentionHours * 3_600_000,
+      logger,
+    });
     await listening(app.listen({ port: config.port, host: config.host }), config.host, config.port);
     const port = (app.server.address() as AddressInfo).port;
     const host = config.host === "0.0.0.0" || config.host === "::" ? "127.0.0.1" : config.host;
@@ -313,6 +331,8 @@ export async function startServer(
     buildWorker.start();
     timerWorker.start();
     bus.start();
+    // The first sweep runs a minute from now; events wait besides until every subscriber has progress.
+    retention.start();
     let closing: Promise<void> | undefined;
     return {
       url: publicUrl,
@@ -323,6 +343,7 @@ export async function startServer(
       store,
       queue,
       bus,
+      retention,
       codecommit,
       codebuild,
       ...(ssh && sshUrl
@@ -337,7 +358,7 @@ export async function startServer(
           clearTimeout(grace);
           await ssh?.close();
           // Workers first (their handlers write to the store and emit events), then the bus.
-          await Promise.all([buildWorker.stop(), timerWorker.stop()]);
+          await Promise.all([buildWorker.stop(), timerWorker.stop(), retention.stop()]);
           await balancers.close();
           await engine?.close();
           await bus.stop();

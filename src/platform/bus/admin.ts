@@ -25,26 +25,57 @@ export async function listDeadLetters(
 }
 
 /**
- * Deletes events older than `before` that every subscriber in `subscribers` has handled. Subscribers
- * not named here (say, of another program version) are not waited for; with none named, or with one
- * that has not started yet, nothing is deleted.
+ * Deletes up to `limit` of the oldest events that every subscriber in `subscribers` has handled and
+ * that were emitted before `before`; returns how many. Subscribers not named here (say, of another
+ * program version, or one since removed) are not waited for; with none named, or with one that has
+ * not registered yet (it may start from the beginning), nothing is deleted.
+ *
+ * It reads the oldest handled events by seq (the primary key) and deletes the run of them emitted
+ * before `before`, stopping at the first younger one: at most `limit` rows are read and deleted,
+ * without an index on time. Times follow seq closely (an event's time is taken at emit, its seq at
+ * commit), so an old event behind a slightly younger one waits one sweep more, never less.
  */
 export async function pruneEvents(
   db: Executor,
   subscribers: readonly string[],
   before: number,
+  limit: number,
 ): Promise<number> {
-  if (subscribers.length === 0) return 0;
+  const handled = await handledByAll(db, subscribers);
+  if (handled === undefined) return 0;
+  const oldest = await db
+    .selectFrom("events")
+    .select(["seq", "time"])
+    .where("seq", "<=", handled)
+    .orderBy("seq")
+    .limit(limit)
+    .execute();
+  const young = oldest.findIndex((row) => Number(row.time) >= before);
+  const count = young === -1 ? oldest.length : young;
+  if (count === 0) return 0;
+  // The same first `count` events again, by key: the statement says its own bound.
+  const result = await db
+    .deleteFrom("events")
+    .where("seq", "in", (eb) =>
+      eb
+        .selectFrom("events")
+        .select("seq")
+        .where("seq", "<=", Number(oldest[count - 1]!.seq))
+        .orderBy("seq")
+        .limit(count),
+    )
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
+/** The seq every one of `subscribers` has handled, or undefined when one has no progress stored. */
+async function handledByAll(db: Executor, subscribers: readonly string[]): Promise<number | undefined> {
+  if (subscribers.length === 0) return undefined;
   const progress = await db
     .selectFrom("event_subscriptions")
     .select((eb) => [eb.fn.min("cursor").as("slowest"), eb.fn.countAll().as("n")])
     .where("name", "in", subscribers)
     .executeTakeFirstOrThrow();
-  if (Number(progress.n) < subscribers.length) return 0;
-  const result = await db
-    .deleteFrom("events")
-    .where("time", "<", before)
-    .where("seq", "<=", Number(progress.slowest ?? 0))
-    .executeTakeFirst();
-  return Number(result.numDeletedRows);
+  if (Number(progress.n) < subscribers.length) return undefined;
+  return Number(progress.slowest ?? 0);
 }

@@ -67,11 +67,12 @@ export interface Bus {
   /** Events that subscribers gave up on, newest first; default limit 100. */
   deadLetters(options?: { subscriber?: string; limit?: number }): Promise<DeadLetter[]>;
   /**
-   * Deletes events older than `before` (epoch ms) that every subscriber registered here has handled;
-   * with no subscriber registered here, deletes nothing. Returns how many. Nothing calls it on a
-   * schedule yet.
+   * Deletes up to `limit` (default 500) of the oldest events emitted before `before` (epoch ms) that
+   * every subscriber registered here has handled; with no subscriber registered here, or one whose
+   * progress is not stored yet, deletes nothing. Returns how many; the server's retention sweeper
+   * calls it in a loop.
    */
-  prune(options: { before: number }): Promise<number>;
+  prune(options: { before: number; limit?: number }): Promise<number>;
 }
 
 /** Creates a bus over `options.store`; register subscribers, then `start()`. */
@@ -135,6 +136,6 @@ export function createBus(options: BusOptions): Bus {
       await Promise.all([...pumps.values()].map((pump) => pump.stop(shutdownTimeoutMs)));
     },
     deadLetters: (listOptions = {}) => listDeadLetters(store.db, listOptions),
-    prune: ({ before }) => pruneEvents(store.db, [...pumps.keys()], before),
+    prune: ({ before, limit = 500 }) => pruneEvents(store.db, [...pumps.keys()], before, limit),
   };
 }

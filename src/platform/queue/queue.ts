@@ -6,6 +6,7 @@ import { expireDeadOwnersLeases } from "./lease-owner.js";
 import { cancelJob, enqueueJob, JOBS_CHANNEL } from "./enqueue.js";
 import { completeJob, failJob, releaseJob, renewLease } from "./lease.js";
 import { listenPostgres, type PostgresListener } from "./pg-listener.js";
+import { pruneDeadJobs } from "./prune.js";
 import { toJob } from "./rows.js";
 import type {
   CancelTarget,
@@ -71,6 +72,11 @@ export interface Queue {
   get(id: number): Promise<Job | undefined>;
   /** Dead jobs, newest first; default limit 100. */
   listDead(options?: { kind?: string; limit?: number }): Promise<Job[]>;
+  /**
+   * Deletes up to `limit` (default 500) of the oldest jobs that died before `before` (epoch ms);
+   * returns how many. The server's retention sweeper calls it in a loop.
+   */
+  pruneDead(options: { before: number; limit?: number }): Promise<number>;
   /** Wakes this process's idle workers so a new job starts without waiting for the poll interval. */
   wake(): void;
   /** Registers a wake listener; returns the function that removes it. */
@@ -137,6 +143,7 @@ export function createQueue(options: QueueOptions): Queue {
         .execute();
       return rows.map(toJob);
     },
+    pruneDead: ({ before, limit = 500 }) => pruneDeadJobs(db, before, limit),
     wake,
     onWake(fn) {
       listeners.add(fn);

@@ -72,7 +72,7 @@ import {
   updatePullRequestStatus,
   updatePullRequestTitle,
 } from "./pull-requests/operations.js";
-import { pullRequestSyncSubscription } from "./pull-requests/sync.js";
+import { handledEventsPruner, pullRequestSyncSubscription } from "./pull-requests/sync.js";
 import { recordRefChangesNow } from "./ref-changes.js";
 import {
   batchGetRepositories,
@@ -195,6 +195,7 @@ export function createCodeCommit(deps: CodeCommitDeps): CodeCommit {
     git: createGitAccess(rt),
     jobs: [{ kind: TRIGGER_JOB_KIND, pool: "background", handler: runTriggerJob }],
     subscriptions: [triggerSubscription(rt), pullRequestSyncSubscription(rt)],
+    retention: [handledEventsPruner(rt.store)],
     // Pushes a previous process took but did not record become events now.
     async recover() {
       const rows = await rt.store.db.selectFrom("codecommit_repositories").select("repository_id").execute();

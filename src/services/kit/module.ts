@@ -11,6 +11,7 @@
  */
 import type { EventHandler, SubscribeOptions } from "../../platform/bus/index.js";
 import type { JobHandler } from "../../platform/queue/index.js";
+import type { Pruner } from "../../platform/retention/index.js";
 import type { JsonService, QueryService } from "./operation.js";
 
 /**
@@ -54,6 +55,12 @@ export interface ServiceModule {
    * subscriber starts and before the first request.
    */
   recover?(): Promise<void>;
+  /**
+   * Its own history that the server's retention sweeper deletes once older than the retention
+   * period (markers of handled events, say). What users look back on (builds, executions,
+   * deployments) is not declared here: it is kept.
+   */
+  readonly retention?: readonly Pruner[];
 }
 
 /** Every JSON API a module speaks. */

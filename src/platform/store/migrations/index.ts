@@ -24,6 +24,7 @@ import { ssmSecretsListingsMigration } from "./0025-ssm-secrets-listings.js";
 import { codecommitListingsMigration } from "./0026-codecommit-listings.js";
 import { codebuildLogsListingsMigration } from "./0027-codebuild-logs-listings.js";
 import { pipelineDeployListingsMigration } from "./0028-pipeline-deploy-listings.js";
+import { retentionMigration } from "./0030-retention.js";
 import type { Migration } from "./types.js";
 
 /** Every migration, in order. Append new ones at the end. */
@@ -54,6 +55,7 @@ export const migrations: readonly Migration[] = [
   codecommitListingsMigration,
   codebuildLogsListingsMigration,
   pipelineDeployListingsMigration,
+  retentionMigration,
 ];
 
 export { serialType, binaryType, orderedTextType, type Migration } from "./types.js";

@@ -1,7 +1,8 @@
 import type { Kysely } from "kysely";
 import type { BusEvent } from "../../../platform/bus/index.js";
 import { isAncestor, mergeBase } from "../../../platform/git/index.js";
-import type { Database } from "../../../platform/store/index.js";
+import type { Pruner } from "../../../platform/retention/index.js";
+import type { Database, Store } from "../../../platform/store/index.js";
 import type { SubscriptionDeclaration } from "../../kit/index.js";
 import type { CodeCommitRuntime } from "../deps.js";
 import { REPOSITORY_STATE_CHANGE } from "../ref-changes.js";
@@ -35,6 +36,31 @@ export function pullRequestSyncSubscription(rt: CodeCommitRuntime): Subscription
         e["detail-type"] === REPOSITORY_STATE_CHANGE &&
         e.detail.referenceType === "branch" &&
         typeof e.detail.repositoryId === "string",
+    },
+  };
+}
+
+/**
+ * Deletes the markers of events handled before the retention period. A marker only guards against
+ * the same event delivered twice, which happens within moments (a crash mid-delivery), never after
+ * the subscriber's cursor has long passed it; and syncing is idempotent besides (see above).
+ */
+export function handledEventsPruner(store: Store): Pruner {
+  return {
+    name: "codecommit_pull_request_handled_events",
+    async pruneBatch(before, limit) {
+      const result = await store.db
+        .deleteFrom("codecommit_pull_request_handled_events")
+        .where("event_id", "in", (eb) =>
+          eb
+            .selectFrom("codecommit_pull_request_handled_events")
+            .select("event_id")
+            .where("handled_at", "<", before)
+            .orderBy("handled_at")
+            .limit(limit),
+        )
+        .executeTakeFirst();
+      return Number(result.numDeletedRows);
     },
   };
 }
