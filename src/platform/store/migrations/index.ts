@@ -19,11 +19,11 @@ import { codedeployMigration } from "./0021-codedeploy.js";
 import { codedeployDeploymentsMigration } from "./0022-codedeploy-deployments.js";
 import { codedeployInstanceTargetsMigration } from "./0023-codedeploy-instance-targets.js";
 import { codedeployDeploymentPhaseMigration } from "./0024-codedeploy-deployment-phase.js";
-import { s3IamListingsMigration } from "./0029-s3-iam-listings.js";
 import { ssmSecretsListingsMigration } from "./0025-ssm-secrets-listings.js";
 import { codecommitListingsMigration } from "./0026-codecommit-listings.js";
 import { codebuildLogsListingsMigration } from "./0027-codebuild-logs-listings.js";
 import { pipelineDeployListingsMigration } from "./0028-pipeline-deploy-listings.js";
+import { s3IamListingsMigration } from "./0029-s3-iam-listings.js";
 import { retentionMigration } from "./0030-retention.js";
 import type { Migration } from "./types.js";
 
@@ -50,11 +50,11 @@ export const migrations: readonly Migration[] = [
   codedeployDeploymentsMigration,
   codedeployInstanceTargetsMigration,
   codedeployDeploymentPhaseMigration,
-  s3IamListingsMigration,
   ssmSecretsListingsMigration,
   codecommitListingsMigration,
   codebuildLogsListingsMigration,
   pipelineDeployListingsMigration,
+  s3IamListingsMigration,
   retentionMigration,
 ];
 
