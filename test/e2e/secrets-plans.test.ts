@@ -1,8 +1,16 @@
 import {
   CreateSecretCommand,
+  DeleteSecretCommand,
+  GetSecretValueCommand,
+  ListSecretsCommand,
   ListSecretVersionIdsCommand,
   PutSecretValueCommand,
   SecretsManagerClient,
+  UpdateSecretCommand,
+  type Filter,
+  type SecretListEntry,
+  type SortByType,
+  type SortOrderType,
 } from "@aws-sdk/client-secrets-manager";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encodePageToken } from "../../src/services/kit/index.js";
@@ -23,6 +31,21 @@ describe.each(dialects())("Secrets Manager listings on %s read one page from an 
     for (let i = 2; i <= 5; i++) {
       await sm.send(new PutSecretValueCommand({ SecretId: "plans/one", SecretString: `v${i}` }));
     }
+    // Secrets that differ in every sort key, with ties on the day-granular access date.
+    for (const name of ["list/b", "list/a", "other/c", "list/d", "other/e", "list/f"]) {
+      await sm.send(
+        new CreateSecretCommand({
+          Name: name,
+          SecretString: name,
+          Description: `secret ${name}`,
+          Tags: name.startsWith("list/") ? [{ Key: "team", Value: "core" }] : [],
+        }),
+      );
+    }
+    await sm.send(new GetSecretValueCommand({ SecretId: "list/a" }));
+    await sm.send(new GetSecretValueCommand({ SecretId: "other/c" }));
+    await sm.send(new UpdateSecretCommand({ SecretId: "list/b", Description: "changed" }));
+    await sm.send(new DeleteSecretCommand({ SecretId: "other/e", RecoveryWindowInDays: 7 }));
   });
   afterAll(async () => {
     sm?.destroy();
@@ -89,6 +112,150 @@ describe.each(dialects())("Secrets Manager listings on %s read one page from an 
           NextToken: encodePageToken(`ListSecretVersionIds/${arn}`, 1),
         }),
       ),
+    ).rejects.toMatchObject({ name: "InvalidNextTokenException" });
+  });
+
+  const SORTS: SortByType[] = ["created-date", "last-accessed-date", "last-changed-date", "name"];
+  const ORDERS: SortOrderType[] = ["asc", "desc"];
+  const cases = SORTS.flatMap((SortBy) => ORDERS.map((SortOrder) => ({ SortBy, SortOrder })));
+
+  interface Listing {
+    SortBy?: SortByType;
+    SortOrder?: SortOrderType;
+    Filters?: Filter[];
+    IncludePlannedDeletion?: boolean;
+  }
+
+  /** Every page of a listing, `MaxResults` at a time. */
+  async function secrets(listing: Listing, MaxResults?: number): Promise<SecretListEntry[]> {
+    const all: SecretListEntry[] = [];
+    let NextToken: string | undefined;
+    do {
+      const page = await sm.send(new ListSecretsCommand({ ...listing, MaxResults, NextToken }));
+      all.push(...(page.SecretList ?? []));
+      NextToken = page.NextToken;
+    } while (NextToken);
+    return all;
+  }
+
+  /** The sort key of an entry as ListSecrets orders by it (no access date sorts as 0). */
+  function keyOf(entry: SecretListEntry, by: SortByType): string | number {
+    switch (by) {
+      case "name":
+        return entry.Name!;
+      case "created-date":
+        return entry.CreatedDate!.getTime();
+      case "last-changed-date":
+        return entry.LastChangedDate!.getTime();
+      case "last-accessed-date":
+        return entry.LastAccessedDate?.getTime() ?? 0;
+    }
+  }
+
+  /** `entries` in ListSecrets order: the sort key in the given direction, ties by ARN ascending. */
+  function sorted(entries: SecretListEntry[], by: SortByType, order: SortOrderType): string[] {
+    const cmp = (a: string | number, b: string | number) => (a < b ? -1 : a > b ? 1 : 0);
+    const sign = order === "asc" ? 1 : -1;
+    return [...entries]
+      .sort((a, b) => sign * cmp(keyOf(a, by), keyOf(b, by)) || cmp(a.ARN!, b.ARN!))
+      .map((e) => e.Name!);
+  }
+
+  it.each(cases)("ListSecrets by $SortBy $SortOrder, first page and next", async (listing) => {
+    let token: string | undefined;
+    await expectIndexed("ListSecrets", async () => {
+      token = (await sm.send(new ListSecretsCommand({ ...listing, MaxResults: 2 }))).NextToken;
+    });
+    expect(token).toBeDefined();
+    await expectIndexed("ListSecrets", () =>
+      sm.send(new ListSecretsCommand({ ...listing, MaxResults: 2, NextToken: token })),
+    );
+  });
+
+  it.each(cases)("ListSecrets pages by $SortBy $SortOrder walk the single-page listing", async (listing) => {
+    const whole = await sm.send(new ListSecretsCommand(listing));
+    expect(whole.NextToken).toBeUndefined();
+    const all = whole.SecretList ?? [];
+    expect(all.map((e) => e.Name).sort()).toEqual(
+      ["list/a", "list/b", "list/d", "list/f", "other/c", "plans/one"].sort(),
+    );
+    expect(all.map((e) => e.Name)).toEqual(sorted(all, listing.SortBy, listing.SortOrder));
+    expect(Object.keys(all.find((e) => e.Name === "plans/one")!.SecretVersionsToStages!)).toHaveLength(2);
+    expect(await secrets(listing, 2)).toEqual(all);
+  });
+
+  it("ListSecrets includes planned deletions only when asked, in order", async () => {
+    const listing = { SortBy: "name", SortOrder: "asc", IncludePlannedDeletion: true } as const;
+    const all = await secrets(listing);
+    expect(all.map((e) => e.Name)).toEqual([
+      "list/a",
+      "list/b",
+      "list/d",
+      "list/f",
+      "other/c",
+      "other/e",
+      "plans/one",
+    ]);
+    expect(await secrets(listing, 2)).toEqual(all);
+    await expectIndexed("ListSecrets", () => sm.send(new ListSecretsCommand({ ...listing, MaxResults: 2 })));
+  });
+
+  const filtered: Array<{ title: string; listing: Listing; names: string[] }> = [
+    {
+      title: "a name prefix by name",
+      listing: { SortBy: "name", SortOrder: "asc", Filters: [{ Key: "name", Values: ["list/"] }] },
+      names: ["list/a", "list/b", "list/d", "list/f"],
+    },
+    {
+      title: "a name prefix by name, descending",
+      listing: { SortBy: "name", SortOrder: "desc", Filters: [{ Key: "name", Values: ["list/"] }] },
+      names: ["list/f", "list/d", "list/b", "list/a"],
+    },
+    {
+      title: "a negated name prefix by creation",
+      listing: { SortBy: "created-date", SortOrder: "asc", Filters: [{ Key: "name", Values: ["!list/"] }] },
+      names: ["plans/one", "other/c"],
+    },
+    {
+      title: "a tag key and a description word",
+      listing: {
+        SortBy: "created-date",
+        SortOrder: "asc",
+        Filters: [
+          { Key: "tag-key", Values: ["team"] },
+          { Key: "description", Values: ["secret"] },
+        ],
+      },
+      names: ["list/a", "list/d", "list/f"],
+    },
+  ];
+
+  it.each(filtered)("ListSecrets with $title reads one page and walks the whole listing", async (c) => {
+    const all = await secrets(c.listing);
+    expect(all.map((e) => e.Name)).toEqual(c.names);
+    expect(await secrets(c.listing, 1)).toEqual(all);
+    let token: string | undefined;
+    await expectIndexed("ListSecrets", async () => {
+      token = (await sm.send(new ListSecretsCommand({ ...c.listing, MaxResults: 1 }))).NextToken;
+    });
+    await expectIndexed("ListSecrets", () =>
+      sm.send(new ListSecretsCommand({ ...c.listing, MaxResults: 1, NextToken: token })),
+    );
+  });
+
+  it.each(["ListSecrets", "ListSecrets/created-date/desc"])(
+    "ListSecrets refuses an offset token of %s with InvalidNextTokenException",
+    async (listing) => {
+      await expect(
+        sm.send(new ListSecretsCommand({ NextToken: encodePageToken(listing, 2) })),
+      ).rejects.toMatchObject({ name: "InvalidNextTokenException" });
+    },
+  );
+
+  it("ListSecrets refuses a token of another order", async () => {
+    const first = await sm.send(new ListSecretsCommand({ SortBy: "name", MaxResults: 1 }));
+    await expect(
+      sm.send(new ListSecretsCommand({ SortBy: "created-date", NextToken: first.NextToken })),
     ).rejects.toMatchObject({ name: "InvalidNextTokenException" });
   });
 });

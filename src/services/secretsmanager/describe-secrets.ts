@@ -1,19 +1,21 @@
 import { z } from "zod";
 import { systemClock } from "../../core/index.js";
-import { decodePageToken, encodePageToken, isOffset, operation } from "../kit/index.js";
+import { decodePageToken, encodePageToken, operation } from "../kit/index.js";
 import type { SecretsManagerDeps } from "./deps.js";
 import { invalidNextToken } from "./errors.js";
-import { compileSecretFilters, FILTER_KEYS } from "./filters.js";
+import { compileSecretFilters, FILTER_KEYS, hasFilters, impliedNamePrefix } from "./filters.js";
 import { secretMetadata, versionsToStages } from "./outputs.js";
 import {
-  listSecrets as listSecretRows,
   listVersions,
   purgeExpired,
+  readSecrets,
   readVersions,
   requireSecret,
+  sortKeyOf,
+  stagedVersions,
   stagesOf,
 } from "./secret-rows.js";
-import type { SecretRow, VersionPosition } from "./secret-rows.js";
+import type { SecretPosition, SecretRow, SecretSort, VersionPosition } from "./secret-rows.js";
 import { SecretId } from "./shapes.js";
 import { awsEnum, awsInt, awsList, awsString } from "../kit/index.js";
 
@@ -59,28 +61,84 @@ export function listSecrets(deps: SecretsManagerDeps) {
     handler: async (input, ctx) => {
       const scope = { accountId: ctx.accountId, region: ctx.region };
       await purgeExpired(ctx.trx, scope, clock.now());
-      const matches = compileSecretFilters(input.Filters ?? []);
-      const sortKey = sortKeyOf(input.SortBy ?? "created-date");
-      const direction = input.SortOrder === "asc" ? 1 : -1;
-      const rows = (await listSecretRows(ctx.trx, scope))
-        .filter((s) => (input.IncludePlannedDeletion || s.deleted_at === null) && matches(s))
-        .sort((a, b) => direction * compare(sortKey(a), sortKey(b)) || compare(a.arn, b.arn));
-      const start = decodeOffset("ListSecrets", input.NextToken);
+      const filters = input.Filters ?? [];
+      const sortBy = input.SortBy ?? "created-date";
+      const descending = input.SortOrder !== "asc";
+      // The order is part of the listing: a token resumes only the order it came from.
+      const listing = `ListSecrets/${sortBy}/${descending ? "desc" : "asc"}`;
+      const after = decodePageToken(input.NextToken, listing, isSecretPosition(sortBy), invalidNextToken);
       const max = input.MaxResults ?? 100;
-      const page = rows.slice(start, start + max);
-      const versions = await listVersions(
-        ctx.trx,
-        page.map((s) => s.arn),
-      );
-      return {
-        SecretList: page.map((s) => ({
-          ...secretMetadata(s),
-          SecretVersionsToStages: versionsToStages(versions.filter((v) => v.secret_arn === s.arn)),
-        })),
-        ...(start + max < rows.length ? { NextToken: encodePageToken("ListSecrets", start + max) } : {}),
-      };
+      const { page, resume } = await collectPage({
+        read: (from, limit) =>
+          readSecrets(ctx.trx, scope, {
+            sortBy,
+            descending,
+            after: from,
+            limit,
+            includeDeleted: input.IncludePlannedDeletion === true,
+            namePrefix: impliedNamePrefix(filters),
+          }),
+        positionOf: (s) => ({ k: sortKeyOf(s, sortBy), a: s.arn }),
+        keep: hasFilters(filters) ? compileSecretFilters(filters) : undefined,
+        after,
+        max,
+      });
+      const entries = [];
+      for (const s of page) {
+        const versions = await stagedVersions(ctx.trx, s.arn);
+        entries.push({ ...secretMetadata(s), SecretVersionsToStages: versionsToStages(versions) });
+      }
+      return { SecretList: entries, ...(resume ? { NextToken: encodePageToken(listing, resume) } : {}) };
     },
   });
+}
+
+/** Rows a filtered ListSecrets examines per request before it returns a short page. */
+const MAX_EXAMINED = 1000;
+
+/** How {@link collectPage} reads a listing. */
+interface PageReading {
+  read: (after: SecretPosition | undefined, limit: number) => Promise<SecretRow[]>;
+  positionOf: (secret: SecretRow) => SecretPosition;
+  /** What filters SQL cannot apply; undefined when every row read belongs on the page. */
+  keep: ((secret: SecretRow) => boolean) | undefined;
+  after: SecretPosition | undefined;
+  max: number;
+}
+
+/**
+ * One page of up to `max` secrets and where the next one resumes. Reads one more than a page (which
+ * tells whether a next page exists), batch after batch while filters reject rows, and stops after
+ * {@link MAX_EXAMINED} rows with a short page that resumes after the last row examined, as AWS may.
+ */
+async function collectPage(reading: PageReading): Promise<{ page: SecretRow[]; resume?: SecretPosition }> {
+  const { keep, max, positionOf } = reading;
+  const page: SecretRow[] = [];
+  let cursor = reading.after;
+  let examined = 0;
+  while (examined < MAX_EXAMINED) {
+    const limit = Math.min(max + 1, MAX_EXAMINED - examined);
+    const batch = await reading.read(cursor, limit);
+    for (const secret of batch) {
+      examined++;
+      cursor = positionOf(secret);
+      if (keep && !keep(secret)) continue;
+      if (page.length === max) return { page, resume: positionOf(page[max - 1]!) };
+      page.push(secret);
+    }
+    if (batch.length < limit) return { page };
+  }
+  return { page, ...(cursor ? { resume: cursor } : {}) };
+}
+
+/** A guard for ListSecrets positions by `sortBy`: a name, or a date in milliseconds, and an ARN. */
+function isSecretPosition(sortBy: SecretSort) {
+  return (position: unknown): position is SecretPosition => {
+    if (typeof position !== "object" || position === null) return false;
+    const { k, a } = position as Partial<SecretPosition>;
+    const key = sortBy === "name" ? typeof k === "string" : typeof k === "number" && Number.isSafeInteger(k);
+    return key && typeof a === "string";
+  };
 }
 
 /** Secrets Manager ListSecretVersionIds: a secret's versions, with or without the deprecated ones. */
@@ -130,26 +188,4 @@ function isVersionPosition(position: unknown): position is VersionPosition {
   if (typeof position !== "object" || position === null) return false;
   const { t, i } = position as Partial<VersionPosition>;
   return typeof t === "number" && Number.isSafeInteger(t) && typeof i === "string";
-}
-
-function sortKeyOf(by: (typeof SORT_KEYS)[number]): (s: SecretRow) => string | number {
-  switch (by) {
-    case "name":
-      return (s) => s.name;
-    case "last-accessed-date":
-      return (s) => s.last_accessed_at ?? 0;
-    case "last-changed-date":
-      return (s) => s.last_changed_at;
-    case "created-date":
-      return (s) => s.created_at;
-  }
-}
-
-function compare(a: string | number, b: string | number): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-// Offsets are enough here: a listing is sorted in memory per request and secrets are few.
-function decodeOffset(listing: string, token: string | undefined): number {
-  return decodePageToken(token, listing, isOffset, invalidNextToken) ?? 0;
 }

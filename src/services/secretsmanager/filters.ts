@@ -45,6 +45,28 @@ export function compileSecretFilters(filters: readonly SecretFilter[]): (secret:
   return (secret) => tests.every((t) => t(secret));
 }
 
+/** Whether `filters` select anything at all (a filter without a key is ignored). */
+export function hasFilters(filters: readonly SecretFilter[]): boolean {
+  return filters.some((f) => f.Key !== undefined);
+}
+
+/**
+ * A prefix every name the `name` filters accept starts with, if they imply one: the common prefix of
+ * a filter's values when none is negated. ListSecrets by name reads only that range of the name index.
+ */
+export function impliedNamePrefix(filters: readonly SecretFilter[]): string | undefined {
+  for (const f of filters) {
+    const values = f.Values ?? [];
+    if (f.Key !== "name" || values.length === 0 || values.some((v) => v.startsWith("!"))) continue;
+    return values.reduce((prefix, value) => {
+      let i = 0;
+      while (i < prefix.length && prefix[i] === value[i]) i++;
+      return prefix.slice(0, i);
+    });
+  }
+  return undefined;
+}
+
 function attributes(secret: SecretRow, key: FilterKey): string[] {
   const tags = JSON.parse(secret.tags) as Array<{ Key: string; Value: string }>;
   switch (key) {

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from "kysely";
+import { sql, type Kysely, type Selectable } from "kysely";
 import type { Database } from "../../platform/store/index.js";
 import { secretNotFound } from "./errors.js";
 import { parseSecretId } from "./names.js";
@@ -79,14 +79,110 @@ export async function requireSecret(
   return secret;
 }
 
-/** Every secret of the scope, unordered. */
-export async function listSecrets(db: Kysely<Database>, scope: Scope): Promise<SecretRow[]> {
-  return await db
+/** The keys ListSecrets sorts by. */
+export type SecretSort = "created-date" | "last-accessed-date" | "last-changed-date" | "name";
+
+/**
+ * Where a listing of secrets resumes: after the secret with sort key `k` and ARN `a`. A type, not
+ * an interface, so that it is a page-token position (a record of numbers and strings).
+ */
+export type SecretPosition = { readonly k: number | string; readonly a: string };
+
+/** How {@link readSecrets} reads one batch of a listing. */
+export interface SecretReading {
+  sortBy: SecretSort;
+  descending: boolean;
+  after: SecretPosition | undefined;
+  limit: number;
+  includeDeleted: boolean;
+  /** Only names starting with this (a range of the name index). */
+  namePrefix?: string | undefined;
+}
+
+/**
+ * The sort key of `sortBy` as SQL. The access date is the expression its index is built on
+ * (migration 0031), a literal 0 and not a parameter, or neither database would match the index.
+ */
+function sortColumn(sortBy: SecretSort) {
+  switch (sortBy) {
+    case "name":
+      return sql<string>`name`;
+    case "created-date":
+      return sql<number>`created_at`;
+    case "last-changed-date":
+      return sql<number>`last_changed_at`;
+    case "last-accessed-date":
+      return sql<number>`coalesce(last_accessed_at, 0)`;
+  }
+}
+
+/** The sort key of `secret` as {@link readSecrets} orders by it. */
+export function sortKeyOf(secret: SecretRow, sortBy: SecretSort): number | string {
+  switch (sortBy) {
+    case "name":
+      return secret.name;
+    case "created-date":
+      return Number(secret.created_at);
+    case "last-changed-date":
+      return Number(secret.last_changed_at);
+    case "last-accessed-date":
+      return Number(secret.last_accessed_at ?? 0);
+  }
+}
+
+/**
+ * Up to `limit` secrets of the scope after `after`, in ListSecrets order: the sort key in the
+ * requested direction, ties by ARN ascending, from the index of that key and direction (names are
+ * unique, so the name index alone orders by name). Planned deletions are left out unless asked for.
+ */
+export async function readSecrets(
+  db: Kysely<Database>,
+  scope: Scope,
+  reading: SecretReading,
+): Promise<SecretRow[]> {
+  const { after, descending, namePrefix } = reading;
+  const key = sortColumn(reading.sortBy);
+  let query = db
     .selectFrom("secretsmanager_secrets")
     .selectAll()
     .where("account_id", "=", scope.accountId)
-    .where("region", "=", scope.region)
-    .execute();
+    .where("region", "=", scope.region);
+  if (!reading.includeDeleted) query = query.where("deleted_at", "is", null);
+  if (namePrefix !== undefined && reading.sortBy === "name") {
+    // Names are ASCII, so every name with the prefix sorts below the prefix followed by DEL.
+    query = query.where("name", ">=", namePrefix).where("name", "<", `${namePrefix}\x7f`);
+  }
+  if (after) {
+    const beyond = descending ? "<" : ">";
+    if (reading.sortBy === "name") {
+      query = query.where(key, beyond, after.k);
+    } else {
+      // The inclusive bound alone starts the index range at the position; the OR resumes within ties.
+      query = query
+        .where(key, descending ? "<=" : ">=", after.k)
+        .where((eb) =>
+          eb.or([eb(key, beyond, after.k), eb.and([eb(key, "=", after.k), eb("arn", ">", after.a)])]),
+        );
+    }
+  }
+  query = query.orderBy(key, descending ? "desc" : "asc");
+  if (reading.sortBy !== "name") query = query.orderBy("arn");
+  return await query.limit(reading.limit).execute();
+}
+
+/** Staged versions read per statement by {@link stagedVersions}. */
+const VERSION_BATCH = 100;
+
+/** The versions of `arn` that carry staging labels, oldest first, a bounded batch at a time. */
+export async function stagedVersions(db: Kysely<Database>, arn: string): Promise<VersionRow[]> {
+  const all: VersionRow[] = [];
+  for (;;) {
+    const last = all[all.length - 1];
+    const after = last ? { t: Number(last.created_at), i: last.version_id } : undefined;
+    const batch = await readVersions(db, arn, { after, limit: VERSION_BATCH, stagedOnly: true });
+    all.push(...batch);
+    if (batch.length < VERSION_BATCH) return all;
+  }
 }
 
 /** The versions of the secrets `arns`, oldest first. */

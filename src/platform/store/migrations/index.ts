@@ -25,6 +25,7 @@ import { codebuildLogsListingsMigration } from "./0027-codebuild-logs-listings.j
 import { pipelineDeployListingsMigration } from "./0028-pipeline-deploy-listings.js";
 import { s3IamListingsMigration } from "./0029-s3-iam-listings.js";
 import { retentionMigration } from "./0030-retention.js";
+import { secretsListMigration } from "./0031-secrets-list.js";
 import type { Migration } from "./types.js";
 
 /** Every migration, in order. Append new ones at the end. */
@@ -56,6 +57,7 @@ export const migrations: readonly Migration[] = [
   pipelineDeployListingsMigration,
   s3IamListingsMigration,
   retentionMigration,
+  secretsListMigration,
 ];
 
 export { serialType, binaryType, orderedTextType, type Migration } from "./types.js";
