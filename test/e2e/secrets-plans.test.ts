@@ -258,4 +258,46 @@ describe.each(dialects())("Secrets Manager listings on %s read one page from an 
       sm.send(new ListSecretsCommand({ SortBy: "created-date", NextToken: first.NextToken })),
     ).rejects.toMatchObject({ name: "InvalidNextTokenException" });
   });
+
+  it("a filtered ListSecrets examines at most 1,000 secrets per request", async () => {
+    // 1,100 secrets created before every other, only the last of them tagged; removed afterwards.
+    const region = arn.split(":")[3]!;
+    const rows = Array.from({ length: 1100 }, (_, i) => ({
+      arn: `arn:aws:secretsmanager:${region}:000000000000:secret:bulk/${String(i).padStart(4, "0")}-AbCdEf`,
+      account_id: "000000000000",
+      region,
+      name: `bulk/${String(i).padStart(4, "0")}`,
+      description: null,
+      kms_key_id: null,
+      tags: i === 1099 ? JSON.stringify([{ Key: "wanted", Value: "yes" }]) : "[]",
+      created_at: 1_000_000 + i,
+      last_changed_at: 1_000_000 + i,
+      last_accessed_at: null,
+      deleted_at: null,
+      deletion_date: null,
+    }));
+    for (let i = 0; i < rows.length; i += 100) {
+      await server.store.db
+        .insertInto("secretsmanager_secrets")
+        .values(rows.slice(i, i + 100))
+        .execute();
+    }
+    try {
+      const listing: Listing = {
+        SortBy: "created-date",
+        SortOrder: "asc",
+        Filters: [{ Key: "tag-key", Values: ["wanted"] }],
+      };
+      const first = await sm.send(new ListSecretsCommand({ ...listing, MaxResults: 10 }));
+      expect(first.SecretList).toEqual([]);
+      expect(first.NextToken).toBeDefined();
+      const second = await sm.send(
+        new ListSecretsCommand({ ...listing, MaxResults: 10, NextToken: first.NextToken }),
+      );
+      expect(second.SecretList?.map((e) => e.Name)).toEqual(["bulk/1099"]);
+      expect(second.NextToken).toBeUndefined();
+    } finally {
+      await server.store.db.deleteFrom("secretsmanager_secrets").where("name", "like", "bulk/%").execute();
+    }
+  });
 });

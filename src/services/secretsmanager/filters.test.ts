@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { compileSecretFilters, words, type SecretFilter } from "./filters.js";
+import { compileSecretFilters, impliedNamePrefix, words, type SecretFilter } from "./filters.js";
 import type { SecretRow } from "./secret-rows.js";
 
 function secret(
@@ -60,5 +60,21 @@ describe("ListSecrets filters", () => {
 
   it("splits words at punctuation and capitals", () => {
     expect(words("myAppSecret-prod_v2")).toEqual(["my", "app", "secret", "prod", "v2"]);
+  });
+});
+
+describe("impliedNamePrefix", () => {
+  it("is the common prefix of a name filter's values", () => {
+    expect(impliedNamePrefix([{ Key: "name", Values: ["prod/db", "prod/api"] }])).toBe("prod/");
+    expect(
+      impliedNamePrefix([
+        { Key: "tag-key", Values: ["a"] },
+        { Key: "name", Values: ["x"] },
+      ]),
+    ).toBe("x");
+  });
+  it("is none without a name filter or when a value is negated", () => {
+    expect(impliedNamePrefix([{ Key: "description", Values: ["prod"] }])).toBeUndefined();
+    expect(impliedNamePrefix([{ Key: "name", Values: ["prod", "!prod/db"] }])).toBeUndefined();
   });
 });
