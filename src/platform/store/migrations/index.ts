@@ -25,6 +25,7 @@ import { codebuildLogsListingsMigration } from "./0027-codebuild-logs-listings.j
 import { pipelineDeployListingsMigration } from "./0028-pipeline-deploy-listings.js";
 import { s3IamListingsMigration } from "./0029-s3-iam-listings.js";
 import { retentionMigration } from "./0030-retention.js";
+import { codedeployListingsMigration } from "./0032-codedeploy-listings.js";
 import type { Migration } from "./types.js";
 
 /** Every migration, in order. Append new ones at the end. */
@@ -56,6 +57,7 @@ export const migrations: readonly Migration[] = [
   pipelineDeployListingsMigration,
   s3IamListingsMigration,
   retentionMigration,
+  codedeployListingsMigration,
 ];
 
 export { serialType, binaryType, orderedTextType, type Migration } from "./types.js";
