@@ -7,11 +7,13 @@ import {
   ListApplicationsCommand,
   ListDeploymentGroupsCommand,
   InvalidNextTokenException,
+  ListApplicationRevisionsCommand,
   ListDeploymentConfigsCommand,
   ListDeploymentInstancesCommand,
   ListDeploymentsCommand,
   ListDeploymentTargetsCommand,
   ListOnPremisesInstancesCommand,
+  ListTagsForResourceCommand,
   RegisterOnPremisesInstanceCommand,
 } from "@aws-sdk/client-codedeploy";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -47,6 +49,45 @@ const MANY_TARGETS = Array.from({ length: 130 }, (_, position) => ({
   position,
   status: position % 7 === 0 ? "Failed" : "Succeeded",
 }));
+
+/** Revisions of "web": some never deployed, two of equal register time, in two buckets. */
+const REVISIONS = [
+  { key: "bbb/app-1.zip", bucket: "bbb", registered: 3, first: 5, last: 9 },
+  { key: "bbb/app-2.zip", bucket: "bbb", registered: 1, first: null, last: null },
+  { key: "bbb/lib-1.zip", bucket: "bbb", registered: 3, first: 4, last: 4 },
+  { key: "ccc/app-3.zip", bucket: "ccc", registered: 2, first: null, last: null },
+  { key: "ccc/app-4.zip", bucket: "ccc", registered: 5, first: 6, last: 7 },
+];
+
+async function seedRevisions(server: TestServer): Promise<void> {
+  const db = server.store.db;
+  const app = await db
+    .selectFrom("codedeploy_applications")
+    .select("application_id")
+    .where("name", "=", "web")
+    .executeTakeFirstOrThrow();
+  for (const r of REVISIONS) {
+    const key = r.key.slice(4);
+    await db
+      .insertInto("codedeploy_revisions")
+      .values({
+        application_id: app.application_id,
+        revision_key: r.key,
+        revision: JSON.stringify({
+          revisionType: "S3",
+          s3Location: { bucket: r.bucket, key, bundleType: "zip" },
+        }),
+        revision_type: "S3",
+        s3_bucket: r.bucket,
+        s3_key: key,
+        description: null,
+        register_time: T0 + r.registered,
+        first_used_time: r.first === null ? null : T0 + r.first,
+        last_used_time: r.last === null ? null : T0 + r.last,
+      })
+      .execute();
+  }
+}
 
 async function seedDeployments(server: TestServer): Promise<void> {
   const db = server.store.db;
@@ -127,6 +168,7 @@ describe.each(dialects())("CodeDeploy listings on %s read one page from an index
       );
     }
     await seedDeployments(server);
+    await seedRevisions(server);
     for (const name of ["Quarter", "half"]) {
       await cd.send(
         new CreateDeploymentConfigCommand({
@@ -136,6 +178,15 @@ describe.each(dialects())("CodeDeploy listings on %s read one page from an index
       );
     }
   });
+  async function applicationId(): Promise<string> {
+    const app = await server.store.db
+      .selectFrom("codedeploy_applications")
+      .select("application_id")
+      .where("name", "=", "web")
+      .executeTakeFirstOrThrow();
+    return app.application_id;
+  }
+
   afterAll(async () => {
     cd?.destroy();
     await server?.stop();
@@ -283,6 +334,61 @@ describe.each(dialects())("CodeDeploy listings on %s read one page from an index
         }),
       ),
     ).rejects.toBeInstanceOf(InvalidNextTokenException);
+  });
+
+  it("ListApplicationRevisions, by each sort and filter, in the order it always answered", async () => {
+    const list = async (
+      input: Omit<ConstructorParameters<typeof ListApplicationRevisionsCommand>[0], "applicationName">,
+    ) => {
+      let keys: string[] = [];
+      await expectIndexed("ListApplicationRevisions", async () => {
+        const out = await cd.send(new ListApplicationRevisionsCommand({ applicationName: "web", ...input }));
+        keys = (out.revisions ?? []).map((r) => `${r.s3Location?.bucket}/${r.s3Location?.key}`);
+      });
+      return keys;
+    };
+    // The sort time, ties by key; revisions without the time last, by key.
+    const ordered = (time: "registered" | "first" | "last", descending = false) =>
+      [...REVISIONS]
+        .sort((a, b) => {
+          const [x, y] = [a[time], b[time]];
+          if (x === null || y === null) return x === y ? (a.key < b.key ? -1 : 1) : x === null ? 1 : -1;
+          return x !== y ? (descending ? y - x : x - y) : a.key < b.key ? -1 : 1;
+        })
+        .map((r) => r.key);
+    expect(await list({})).toEqual(ordered("registered"));
+    expect(await list({ sortOrder: "descending" })).toEqual(ordered("registered", true));
+    expect(await list({ sortBy: "firstUsedTime" })).toEqual(ordered("first"));
+    expect(await list({ sortBy: "firstUsedTime", sortOrder: "descending" })).toEqual(ordered("first", true));
+    expect(await list({ sortBy: "lastUsedTime", sortOrder: "descending" })).toEqual(ordered("last", true));
+    expect(await list({ sortBy: "lastUsedTime" })).toEqual(ordered("last"));
+    expect(await list({ s3Bucket: "bbb", s3KeyPrefix: "app" })).toEqual(["bbb/app-2.zip", "bbb/app-1.zip"]);
+    expect(await list({ deployed: "include" })).toEqual(["bbb/app-1.zip", "bbb/lib-1.zip", "ccc/app-4.zip"]);
+    expect(await list({ deployed: "exclude", sortBy: "firstUsedTime" })).toEqual([
+      "bbb/app-2.zip",
+      "ccc/app-3.zip",
+    ]);
+    expect(await list({ deployed: "ignore", sortBy: "lastUsedTime" })).toEqual(ordered("last"));
+    const token = Buffer.from(
+      JSON.stringify({
+        l: `ListApplicationRevisions/${await applicationId()}/${JSON.stringify({ sortBy: "registerTime", sortOrder: "ascending", deployed: "ignore" })}`,
+        p: { t: T0 + 3, k: "bbb/app-1.zip" },
+      }),
+    ).toString("base64url");
+    expect(await list({ nextToken: token })).toEqual(["bbb/lib-1.zip", "ccc/app-4.zip"]);
+    await expect(list({ nextToken: offsetToken("ListApplicationRevisions", 1) })).rejects.toBeInstanceOf(
+      InvalidNextTokenException,
+    );
+  });
+
+  it("ListTagsForResource reads one application", async () => {
+    await expectIndexed("ListTagsForResource", () =>
+      cd.send(
+        new ListTagsForResourceCommand({
+          ResourceArn: "arn:aws:codedeploy:us-east-1:000000000000:application:web",
+        }),
+      ),
+    );
   });
 
   it("refuses an offset token of the old kind", async () => {

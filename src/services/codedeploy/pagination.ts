@@ -1,4 +1,4 @@
-import { decodePageToken, encodePageToken, isKey, isOffset } from "../kit/index.js";
+import { decodePageToken, encodePageToken, isKey } from "../kit/index.js";
 import { invalidNextToken } from "./errors.js";
 
 /** How many names a CodeDeploy listing answers at a time (AWS pages its listings by 100). */
@@ -18,16 +18,6 @@ export function afterName(listing: string, token: string | undefined): string | 
 /** The token that resumes `listing` after `name`. */
 export function tokenAfter(listing: string, name: string): string {
   return encodePageToken(listing, name);
-}
-
-/** Where an offset listing resumes (0 without a token). */
-export function offsetOf(listing: string, token: string | undefined): number {
-  return decodePageToken(token, listing, isOffset, invalidNextToken) ?? 0;
-}
-
-/** The token that resumes `listing` at `offset`. */
-export function tokenAt(listing: string, offset: number): string {
-  return encodePageToken(listing, offset);
 }
 
 /**

@@ -1,13 +1,15 @@
+import { sql } from "kysely";
 import type { Migration } from "./types.js";
 
 /**
  * Indexes in the order CodeDeploy's deployment listings answer, so that a page reads one page of
  * rows: ListDeployments newest first (the whole account's, or one group's), and a deployment's
- * targets in the order it took them (ListDeploymentTargets, ListDeploymentInstances).
+ * targets in the order it took them (ListDeploymentTargets, ListDeploymentInstances), and an
+ * application's revisions by each time ListApplicationRevisions sorts by.
  */
 export const codedeployListingsMigration: Migration = {
   name: "0032-codedeploy-listings",
-  async up(db) {
+  async up(db, dialect) {
     await db.schema
       .createIndex("codedeploy_deployments_newest")
       .on("codedeploy_deployments")
@@ -33,5 +35,16 @@ export const codedeployListingsMigration: Migration = {
       .on("codedeploy_deployment_targets")
       .columns(["deployment_id", "position"])
       .execute();
+    for (const time of ["register_time", "first_used_time", "last_used_time"]) {
+      await db.schema
+        .createIndex(`codedeploy_revisions_by_${time}`)
+        .on("codedeploy_revisions")
+        .columns(["application_id", time, "revision_key"])
+        .execute();
+    }
+    // Revisions of equal time resume after a key: byte-ordered on PostgreSQL, as on SQLite.
+    if (dialect === "postgres") {
+      await sql`alter table codedeploy_revisions alter column revision_key type text collate "C"`.execute(db);
+    }
   },
 };
