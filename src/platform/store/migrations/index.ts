@@ -26,6 +26,7 @@ import { pipelineDeployListingsMigration } from "./0028-pipeline-deploy-listings
 import { s3IamListingsMigration } from "./0029-s3-iam-listings.js";
 import { retentionMigration } from "./0030-retention.js";
 import { secretsListMigration } from "./0031-secrets-list.js";
+import { codedeployListingsMigration } from "./0032-codedeploy-listings.js";
 import type { Migration } from "./types.js";
 
 /** Every migration, in order. Append new ones at the end. */
@@ -58,6 +59,7 @@ export const migrations: readonly Migration[] = [
   s3IamListingsMigration,
   retentionMigration,
   secretsListMigration,
+  codedeployListingsMigration,
 ];
 
 export { serialType, binaryType, orderedTextType, type Migration } from "./types.js";

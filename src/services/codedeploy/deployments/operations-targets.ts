@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { decodePageToken, encodePageToken, isOffset, operation } from "../../kit/index.js";
+import { decodePageToken, encodePageToken, operation } from "../../kit/index.js";
+import { boundedPage, examinedFor } from "../pagination.js";
 import { deploymentError } from "./errors.js";
 import { renderInstanceSummary, renderTarget } from "./render.js";
 import { findTarget, requireDeployment, type TargetRow } from "./rows.js";
@@ -9,7 +10,6 @@ import { DeploymentId } from "./shapes.js";
 // BatchGetDeploymentTargets, GetDeploymentTarget) and the older, deprecated instances
 // (ListDeploymentInstances, BatchGetDeploymentInstances, GetDeploymentInstance).
 
-const PAGE = 100;
 const STATUSES = ["Pending", "InProgress", "Succeeded", "Failed", "Skipped", "Unknown", "Ready"] as const;
 const TargetId = z.string().min(1).max(256);
 
@@ -19,7 +19,15 @@ const badToken = () =>
     "The nextToken is not valid: pass the one the previous call returned.",
   );
 
-/** A page of a deployment's targets by position, filtered by status and label. */
+/** Where a target listing resumes: after the target at position `p`. */
+const isAfterPosition = (position: unknown): position is { p: number } =>
+  typeof position === "object" && position !== null && Number.isInteger((position as { p?: unknown }).p);
+
+/**
+ * A page of a deployment's targets in the order it took them, filtered by status and label. Those
+ * filters are not in the index: a filtered page looks at no more than EXAMINED_PER_PAGE targets
+ * and may come back short.
+ */
 async function targetPage(
   trx: Parameters<typeof findTarget>[0],
   deploymentId: string,
@@ -27,22 +35,28 @@ async function targetPage(
   listing: string,
   nextToken: string | undefined,
 ): Promise<{ ids: string[]; nextToken?: string }> {
-  const from = decodePageToken(nextToken, listing, isOffset, badToken) ?? 0;
+  const after = decodePageToken(nextToken, listing, isAfterPosition, badToken);
+  const statuses = new Set(filters.statuses ?? []);
+  const labels = new Set(filters.labels ?? []);
+  const examined = examinedFor(statuses.size > 0 || labels.size > 0);
   const rows = await trx
     .selectFrom("codedeploy_deployment_targets")
-    .select(["target_id", "position"])
+    .select(["target_id", "position", "status", "label"])
     .where("deployment_id", "=", deploymentId)
-    .where("position", ">=", from)
-    .$if((filters.statuses ?? []).length > 0, (q) => q.where("status", "in", filters.statuses!))
-    .$if((filters.labels ?? []).length > 0, (q) => q.where("label", "in", filters.labels!))
+    .$if(after !== undefined, (q) => q.where("position", ">", after!.p))
     .orderBy("position")
-    .limit(PAGE + 1)
+    .limit(examined)
     .execute();
-  const page = rows.slice(0, PAGE);
-  const next = rows[PAGE];
+  const { page, resumeAfter } = boundedPage(
+    rows,
+    examined,
+    (r) =>
+      (statuses.size === 0 || statuses.has(r.status)) &&
+      (labels.size === 0 || (r.label !== null && labels.has(r.label))),
+  );
   return {
     ids: page.map((r) => r.target_id),
-    ...(next ? { nextToken: encodePageToken(listing, next.position) } : {}),
+    ...(resumeAfter ? { nextToken: encodePageToken(listing, { p: resumeAfter.position }) } : {}),
   };
 }
 
@@ -64,7 +78,7 @@ export function listDeploymentTargets() {
       deploymentId: DeploymentId,
       nextToken: z.string().optional(),
       targetFilters: z
-        .record(z.enum(["TargetStatus", "ServerInstanceLabel"]), z.array(z.string()))
+        .partialRecord(z.enum(["TargetStatus", "ServerInstanceLabel"]), z.array(z.string()))
         .optional(),
     }),
     handler: async (input, ctx) => {

@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { Kysely } from "kysely";
 import type { Database } from "../../../platform/store/index.js";
 import { decodePageToken, encodePageToken, operation } from "../../kit/index.js";
+import { boundedPage, examinedFor } from "../pagination.js";
 import { rolloutMinimumOf } from "../configs/built-ins.js";
 import { requireDeploymentConfig } from "../configs/rows.js";
 import { requireDeploymentGroup } from "../groups/rows.js";
@@ -193,7 +194,6 @@ export function batchGetDeployments(_rt: DeploymentRuntime) {
   });
 }
 
-const PAGE = 100;
 const isCursor = (p: unknown): p is { t: number; id: string } =>
   typeof p === "object" &&
   p !== null &&
@@ -241,9 +241,14 @@ export function listDeployments(_rt: DeploymentRuntime) {
       }
       const listing = `ListDeployments/${input.applicationName ?? ""}/${input.deploymentGroupName ?? ""}`;
       const after = decodePageToken(input.nextToken, listing, isCursor, badToken);
+      // Statuses and external IDs are not in the listing's index: a page filtered by them looks at
+      // no more than EXAMINED_PER_PAGE deployments and may come back short.
+      const statuses = new Set<string>(input.includeOnlyStatuses ?? []);
+      const filtered = statuses.size > 0 || input.externalId !== undefined;
+      const examined = examinedFor(filtered);
       const rows = await ctx.trx
         .selectFrom("codedeploy_deployments")
-        .select(["deployment_id", "create_time"])
+        .select(["deployment_id", "create_time", "status", "external_id"])
         .where("account_id", "=", ctx.accountId)
         .where("region", "=", ctx.region)
         .$if(input.applicationName !== undefined, (q) =>
@@ -251,10 +256,6 @@ export function listDeployments(_rt: DeploymentRuntime) {
         )
         .$if(input.deploymentGroupName !== undefined, (q) =>
           q.where("deployment_group_name", "=", input.deploymentGroupName!),
-        )
-        .$if(input.externalId !== undefined, (q) => q.where("external_id", "=", input.externalId!))
-        .$if((input.includeOnlyStatuses ?? []).length > 0, (q) =>
-          q.where("status", "in", input.includeOnlyStatuses!),
         )
         .$if(input.createTimeRange?.start !== undefined, (q) =>
           q.where("create_time", ">=", input.createTimeRange!.start!.getTime()),
@@ -272,14 +273,24 @@ export function listDeployments(_rt: DeploymentRuntime) {
         )
         .orderBy("create_time", "desc")
         .orderBy("deployment_id", "desc")
-        .limit(PAGE + 1)
+        .limit(examined)
         .execute();
-      const page = rows.slice(0, PAGE);
-      const last = page.at(-1);
+      const { page, resumeAfter } = boundedPage(
+        rows,
+        examined,
+        (r) =>
+          (statuses.size === 0 || statuses.has(r.status)) &&
+          (input.externalId === undefined || r.external_id === input.externalId),
+      );
       return {
         deployments: page.map((r) => r.deployment_id),
-        ...(rows.length > PAGE && last
-          ? { nextToken: encodePageToken(listing, { t: Number(last.create_time), id: last.deployment_id }) }
+        ...(resumeAfter
+          ? {
+              nextToken: encodePageToken(listing, {
+                t: Number(resumeAfter.create_time),
+                id: resumeAfter.deployment_id,
+              }),
+            }
           : {}),
       };
     },

@@ -1,12 +1,12 @@
-import { sql, type Kysely } from "kysely";
+import type { Kysely } from "kysely";
 import { z } from "zod";
 import type { Database } from "../../../platform/store/index.js";
-import { operation } from "../../kit/index.js";
+import { decodePageToken, encodePageToken, operation } from "../../kit/index.js";
 import { applicationArn, requireApplicationRow } from "../applications/rows.js";
 import type { CodeDeployRuntime } from "../deps.js";
-import { codedeployError } from "../errors.js";
+import { codedeployError, invalidNextToken } from "../errors.js";
 import { APPLICATION_NAME, checkName } from "../names.js";
-import { offsetOf, PAGE_SIZE, tokenAt } from "../pagination.js";
+import { boundedPage, examinedFor } from "../pagination.js";
 import { NameInput } from "../shapes.js";
 import { checkRevisionBucket, checkRevisionShape } from "./checks.js";
 import { findRevision, revisionOf, upsertRevision, type RevisionRow } from "./rows.js";
@@ -174,31 +174,101 @@ export function listApplicationRevisions() {
       const q = checkListFilters(input);
       const app = await requireApplicationRow(ctx.trx, ctx, name);
       const listing = `ListApplicationRevisions/${app.application_id}/${JSON.stringify(q)}`;
-      const offset = offsetOf(listing, input.nextToken);
+      const after = decodePageToken(input.nextToken, listing, isRevisionPosition, invalidNextToken);
+      // Bucket, key prefix and "deployed" are not in the sort's index: a page filtered by them looks
+      // at no more than EXAMINED_PER_PAGE revisions and may come back short.
+      const filtered = q.s3Bucket !== undefined || q.s3KeyPrefix !== undefined || q.deployed !== "ignore";
+      const examined = examinedFor(filtered);
+      const rows = await revisionsInOrder(ctx.trx, app.application_id, q, after, examined);
+      const { page, resumeAfter } = boundedPage(rows, examined, (r) => revisionMatches(r, q));
       const column = SORT_COLUMNS[q.sortBy];
-      const rows = await ctx.trx
-        .selectFrom("codedeploy_revisions")
-        .selectAll()
-        .where("application_id", "=", app.application_id)
-        .$if(q.s3Bucket !== undefined, (b) => b.where("s3_bucket", "=", q.s3Bucket!))
-        .$if(q.deployed === "include", (b) => b.where("first_used_time", "is not", null))
-        .$if(q.deployed === "exclude", (b) => b.where("first_used_time", "is", null))
-        // Revisions never deployed have no first or last use: last, on both dialects.
-        .orderBy(sql`case when ${sql.ref(column)} is null then 1 else 0 end`)
-        .orderBy(column, q.sortOrder === "descending" ? "desc" : "asc")
-        .orderBy("revision_key")
-        .execute();
-      // A key prefix may hold LIKE's wildcards, so it is compared here rather than in SQL.
-      const matching = rows.filter(
-        (r) => q.s3KeyPrefix === undefined || (r.s3_key ?? "").startsWith(q.s3KeyPrefix),
-      );
-      const page = matching.slice(offset, offset + PAGE_SIZE);
       return {
         revisions: page.map(revisionOf),
-        ...(matching.length > offset + PAGE_SIZE ? { nextToken: tokenAt(listing, offset + PAGE_SIZE) } : {}),
+        ...(resumeAfter
+          ? {
+              nextToken: encodePageToken(listing, {
+                t: resumeAfter[column] === null ? -1 : Number(resumeAfter[column]),
+                k: resumeAfter.revision_key,
+              }),
+            }
+          : {}),
       };
     },
   });
+}
+
+type ListFilters = ReturnType<typeof checkListFilters>;
+
+/**
+ * Where ListApplicationRevisions resumes: after the revision whose sort time is `t` (-1: it has
+ * none, so it is among the never-used revisions listed last) and key is `k`.
+ */
+const isRevisionPosition = (position: unknown): position is { t: number; k: string } =>
+  typeof position === "object" &&
+  position !== null &&
+  Number.isInteger((position as { t?: unknown }).t) &&
+  typeof (position as { k?: unknown }).k === "string";
+
+/**
+ * Up to `limit` of an application's revisions in the listing's order, after `after`: those with a
+ * sort time by it (then by key), then those without one by key, each part read from the index
+ * `(application_id, <time>, revision_key)`.
+ */
+async function revisionsInOrder(
+  db: Kysely<Database>,
+  applicationId: string,
+  q: ListFilters,
+  after: { t: number; k: string } | undefined,
+  limit: number,
+): Promise<RevisionRow[]> {
+  const column = SORT_COLUMNS[q.sortBy];
+  const descending = q.sortOrder === "descending";
+  // A revision never deployed has no first use: "deployed" on firstUsedTime picks one part.
+  const timed = !(column === "first_used_time" && q.deployed === "exclude");
+  const untimed = column !== "register_time" && !(column === "first_used_time" && q.deployed === "include");
+  const base = () =>
+    db.selectFrom("codedeploy_revisions").selectAll().where("application_id", "=", applicationId);
+  const rows: RevisionRow[] = [];
+  if (timed && (after === undefined || after.t >= 0)) {
+    rows.push(
+      ...(await base()
+        .where(column, "is not", null)
+        .$if(after !== undefined, (b) =>
+          b.where((eb) =>
+            eb.or([
+              eb(column, descending ? "<" : ">", after!.t),
+              eb.and([eb(column, "=", after!.t), eb("revision_key", ">", after!.k)]),
+            ]),
+          ),
+        )
+        .orderBy(column, descending ? "desc" : "asc")
+        .orderBy("revision_key")
+        .limit(limit)
+        .execute()),
+    );
+  }
+  if (untimed && rows.length < limit) {
+    rows.push(
+      ...(await base()
+        .where(column, "is", null)
+        .$if(after !== undefined && after.t < 0, (b) => b.where("revision_key", ">", after!.k))
+        .orderBy("revision_key")
+        .limit(limit - rows.length)
+        .execute()),
+    );
+  }
+  return rows;
+}
+
+/** Whether a revision passes the listing's bucket, key prefix and "deployed" filters. */
+function revisionMatches(r: RevisionRow, q: ListFilters): boolean {
+  // A key prefix may hold LIKE's wildcards, so it is compared here rather than in SQL.
+  return (
+    (q.s3Bucket === undefined || r.s3_bucket === q.s3Bucket) &&
+    (q.s3KeyPrefix === undefined || (r.s3_key ?? "").startsWith(q.s3KeyPrefix)) &&
+    (q.deployed !== "include" || r.first_used_time !== null) &&
+    (q.deployed !== "exclude" || r.first_used_time === null)
+  );
 }
 
 /** The listing's filters with AWS's exceptions for values outside their sets; defaults filled in. */
