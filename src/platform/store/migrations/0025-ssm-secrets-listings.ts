@@ -1,5 +1,4 @@
-import { sql } from "kysely";
-import type { Migration } from "./types.js";
+import { byteOrdered, type Migration } from "./types.js";
 
 /**
  * Listings of SSM parameters and Secrets Manager secret versions read pages from indexes. On
@@ -9,11 +8,9 @@ import type { Migration } from "./types.js";
 export const ssmSecretsListingsMigration: Migration = {
   name: "0025-ssm-secrets-listings",
   async up(db, dialect) {
-    if (dialect === "postgres") {
-      // Both tables of a join on name must share a collation, or PostgreSQL cannot compare them.
-      for (const table of ["ssm_parameters", "ssm_parameter_versions"]) {
-        await sql`alter table ${sql.table(table)} alter column name type text collate "C"`.execute(db);
-      }
+    // Both tables of a join on name must share a collation, or PostgreSQL cannot compare them.
+    for (const table of ["ssm_parameters", "ssm_parameter_versions"]) {
+      await byteOrdered(db, dialect, table, ["name"]);
     }
     // A secret's versions, oldest first: ListSecretVersionIds resumes after (created_at, version_id).
     await db.schema

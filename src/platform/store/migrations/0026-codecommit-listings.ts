@@ -1,5 +1,4 @@
-import { sql, type Kysely } from "kysely";
-import type { Migration } from "./types.js";
+import { addIndex, byteOrdered, type Migration } from "./types.js";
 
 /**
  * Indexes that let every CodeCommit listing read one page in its own order (keyset pagination):
@@ -11,11 +10,9 @@ import type { Migration } from "./types.js";
 export const codecommitListingsMigration: Migration = {
   name: "0026-codecommit-listings",
   async up(db, dialect) {
-    if (dialect === "postgres") {
-      await sql`ALTER TABLE codecommit_refs ALTER COLUMN ref_name TYPE text COLLATE "C"`.execute(db);
-      await sql`ALTER TABLE codecommit_repositories ALTER COLUMN name TYPE text COLLATE "C"`.execute(db);
-    }
-    await index(db, "codecommit_repositories_modified", "codecommit_repositories", [
+    await byteOrdered(db, dialect, "codecommit_refs", ["ref_name"]);
+    await byteOrdered(db, dialect, "codecommit_repositories", ["name"]);
+    await addIndex(db, "codecommit_repositories_modified", "codecommit_repositories", [
       "account_id",
       "region",
       "last_modified_at",
@@ -23,38 +20,38 @@ export const codecommitListingsMigration: Migration = {
     ]);
     // Each ListPullRequests filter (none, status, author, both) has an index ending in the number.
     await db.schema.dropIndex("codecommit_pull_requests_repository").execute();
-    await index(db, "codecommit_pull_requests_by_number", "codecommit_pull_requests", [
+    await addIndex(db, "codecommit_pull_requests_by_number", "codecommit_pull_requests", [
       "repository_id",
       "number",
     ]);
-    await index(db, "codecommit_pull_requests_by_status", "codecommit_pull_requests", [
+    await addIndex(db, "codecommit_pull_requests_by_status", "codecommit_pull_requests", [
       "repository_id",
       "status",
       "number",
     ]);
-    await index(db, "codecommit_pull_requests_by_author", "codecommit_pull_requests", [
+    await addIndex(db, "codecommit_pull_requests_by_author", "codecommit_pull_requests", [
       "repository_id",
       "author_arn",
       "number",
     ]);
-    await index(db, "codecommit_pull_requests_by_author_status", "codecommit_pull_requests", [
+    await addIndex(db, "codecommit_pull_requests_by_author_status", "codecommit_pull_requests", [
       "repository_id",
       "author_arn",
       "status",
       "number",
     ]);
     const pr = ["account_id", "region", "pull_request_id"];
-    await index(db, "codecommit_pull_request_events_by_type", "codecommit_pull_request_events", [
+    await addIndex(db, "codecommit_pull_request_events_by_type", "codecommit_pull_request_events", [
       ...pr,
       "event_type",
       "seq",
     ]);
-    await index(db, "codecommit_pull_request_events_by_actor", "codecommit_pull_request_events", [
+    await addIndex(db, "codecommit_pull_request_events_by_actor", "codecommit_pull_request_events", [
       ...pr,
       "actor_arn",
       "seq",
     ]);
-    await index(db, "codecommit_pull_request_events_by_type_actor", "codecommit_pull_request_events", [
+    await addIndex(db, "codecommit_pull_request_events_by_type_actor", "codecommit_pull_request_events", [
       ...pr,
       "event_type",
       "actor_arn",
@@ -62,8 +59,8 @@ export const codecommitListingsMigration: Migration = {
     ]);
     // Comments are ordered by `seq` and then id: two servers may stamp the same `seq`.
     await db.schema.dropIndex("codecommit_comments_pr").execute();
-    await index(db, "codecommit_comments_by_pr", "codecommit_comments", [...pr, "seq", "comment_id"]);
-    await index(db, "codecommit_comments_by_pr_commits", "codecommit_comments", [
+    await addIndex(db, "codecommit_comments_by_pr", "codecommit_comments", [...pr, "seq", "comment_id"]);
+    await addIndex(db, "codecommit_comments_by_pr_commits", "codecommit_comments", [
       ...pr,
       "before_commit_id",
       "after_commit_id",
@@ -72,7 +69,3 @@ export const codecommitListingsMigration: Migration = {
     ]);
   },
 };
-
-async function index(db: Kysely<unknown>, name: string, table: string, columns: string[]): Promise<void> {
-  await db.schema.createIndex(name).on(table).columns(columns).execute();
-}

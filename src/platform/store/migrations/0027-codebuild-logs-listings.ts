@@ -1,6 +1,6 @@
 import { sql, type Kysely } from "kysely";
 import type { DialectName } from "../dialect.js";
-import type { Migration } from "./types.js";
+import { addIndex, byteOrdered, type Migration } from "./types.js";
 
 /**
  * Indexes that let CodeBuild's and CloudWatch Logs' listings read one page in the order they
@@ -14,20 +14,6 @@ export const codebuildLogsListingsMigration: Migration = {
   },
 };
 
-/** Names and ids that listings order by and resume after compare byte by byte on PostgreSQL too. */
-async function byteOrdered(db: Kysely<unknown>, dialect: DialectName, table: string, columns: string[]) {
-  if (dialect !== "postgres") return;
-  for (const column of columns) {
-    await sql`alter table ${sql.table(table)} alter column ${sql.ref(column)} type text collate "C"`.execute(
-      db,
-    );
-  }
-}
-
-async function index(db: Kysely<unknown>, name: string, table: string, columns: string[]): Promise<void> {
-  await db.schema.createIndex(name).on(table).columns(columns).execute();
-}
-
 async function codebuildListings(db: Kysely<unknown>, dialect: DialectName): Promise<void> {
   await byteOrdered(db, dialect, "codebuild_projects", ["name"]);
   await byteOrdered(db, dialect, "codebuild_builds", ["id"]);
@@ -35,38 +21,38 @@ async function codebuildListings(db: Kysely<unknown>, dialect: DialectName): Pro
   await byteOrdered(db, dialect, "codebuild_test_cases", ["report_arn"]);
   await byteOrdered(db, dialect, "codebuild_reports", ["arn", "report_group_arn"]);
   // ListProjects by NAME reads the primary key; by time, these.
-  await index(db, "codebuild_projects_created", "codebuild_projects", [
+  await addIndex(db, "codebuild_projects_created", "codebuild_projects", [
     "account_id",
     "region",
     "created_at",
     "name",
   ]);
-  await index(db, "codebuild_projects_modified", "codebuild_projects", [
+  await addIndex(db, "codebuild_projects_modified", "codebuild_projects", [
     "account_id",
     "region",
     "last_modified_at",
     "name",
   ]);
   // ListBuilds: (start_time, id) in either direction. ListBuildsForProject: build numbers.
-  await index(db, "codebuild_builds_started", "codebuild_builds", [
+  await addIndex(db, "codebuild_builds_started", "codebuild_builds", [
     "account_id",
     "region",
     "start_time",
     "id",
   ]);
-  await index(db, "codebuild_builds_number", "codebuild_builds", [
+  await addIndex(db, "codebuild_builds_number", "codebuild_builds", [
     "account_id",
     "region",
     "project_name",
     "build_number",
   ]);
-  await index(db, "codebuild_report_groups_created", "codebuild_report_groups", [
+  await addIndex(db, "codebuild_report_groups_created", "codebuild_report_groups", [
     "account_id",
     "region",
     "created_at",
     "name",
   ]);
-  await index(db, "codebuild_report_groups_modified", "codebuild_report_groups", [
+  await addIndex(db, "codebuild_report_groups_modified", "codebuild_report_groups", [
     "account_id",
     "region",
     "last_modified_at",
@@ -100,25 +86,25 @@ async function reportsByAccount(db: Kysely<unknown>): Promise<void> {
     ["asc", "arn"],
     ["desc", "arn desc"],
   ] as const) {
-    await index(db, `codebuild_reports_account_${suffix}`, "codebuild_reports", [
+    await addIndex(db, `codebuild_reports_account_${suffix}`, "codebuild_reports", [
       "account_id",
       "region",
       "created_at",
       last,
     ]);
-    await index(db, `codebuild_reports_account_status_${suffix}`, "codebuild_reports", [
+    await addIndex(db, `codebuild_reports_account_status_${suffix}`, "codebuild_reports", [
       "account_id",
       "region",
       "status",
       "created_at",
       last,
     ]);
-    await index(db, `codebuild_reports_group_${suffix}`, "codebuild_reports", [
+    await addIndex(db, `codebuild_reports_group_${suffix}`, "codebuild_reports", [
       "report_group_arn",
       "created_at",
       last,
     ]);
-    await index(db, `codebuild_reports_group_status_${suffix}`, "codebuild_reports", [
+    await addIndex(db, `codebuild_reports_group_status_${suffix}`, "codebuild_reports", [
       "report_group_arn",
       "status",
       "created_at",
@@ -129,7 +115,7 @@ async function reportsByAccount(db: Kysely<unknown>): Promise<void> {
 
 /** DescribeTestCases filtered by status reads that status's cases in order. */
 async function testCasesByStatus(db: Kysely<unknown>): Promise<void> {
-  await index(db, "codebuild_test_cases_status", "codebuild_test_cases", ["report_arn", "status", "seq"]);
+  await addIndex(db, "codebuild_test_cases_status", "codebuild_test_cases", ["report_arn", "status", "seq"]);
 }
 
 async function logsListings(db: Kysely<unknown>, dialect: DialectName): Promise<void> {
@@ -181,7 +167,7 @@ async function chunksByGroup(db: Kysely<unknown>): Promise<void> {
   await sql`update logs_groups set max_chunk_span = coalesce((select max(c.last_timestamp - c.first_timestamp)
       from logs_chunks c where c.account_id = logs_groups.account_id and c.region = logs_groups.region
         and c.group_name = logs_groups.name), 0)`.execute(db);
-  await index(db, "logs_chunks_group_time", "logs_chunks", [
+  await addIndex(db, "logs_chunks_group_time", "logs_chunks", [
     "account_id",
     "region",
     "group_name",

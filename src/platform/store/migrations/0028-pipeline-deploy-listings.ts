@@ -1,6 +1,6 @@
-import { sql, type Kysely } from "kysely";
+import type { Kysely } from "kysely";
 import type { DialectName } from "../dialect.js";
-import type { Migration } from "./types.js";
+import { byteOrdered, type Migration } from "./types.js";
 
 /**
  * Indexes that let CodePipeline's and CodeDeploy's listings read one page in the order they
@@ -19,21 +19,6 @@ export const pipelineDeployListingsMigration: Migration = {
     await byteOrdered(db, dialect, "codedeploy_instances", ["name"]);
   },
 };
-
-/** On PostgreSQL, makes existing name columns compare byte by byte, as SQLite does. */
-async function byteOrdered(
-  db: Kysely<unknown>,
-  dialect: DialectName,
-  table: string,
-  columns: readonly string[],
-): Promise<void> {
-  if (dialect !== "postgres") return;
-  for (const column of columns) {
-    await sql`alter table ${sql.table(table)} alter column ${sql.ref(column)} type text collate "C"`.execute(
-      db,
-    );
-  }
-}
 
 async function codepipelineIndexes(db: Kysely<unknown>, dialect: DialectName): Promise<void> {
   // ListPipelines resumes after a name; ListActionTypes after a custom type's category/provider/version.

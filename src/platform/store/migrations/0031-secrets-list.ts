@@ -1,5 +1,5 @@
 import { sql } from "kysely";
-import type { Migration } from "./types.js";
+import { byteOrdered, type Migration } from "./types.js";
 
 /** The sort keys ListSecrets orders by, besides the name (which the unique name index serves). */
 const SORT_KEYS = {
@@ -18,14 +18,9 @@ const SORT_KEYS = {
 export const secretsListMigration: Migration = {
   name: "0031-secrets-list",
   async up(db, dialect) {
-    if (dialect === "postgres") {
-      await sql`alter table secretsmanager_secrets alter column name type text collate "C"`.execute(db);
-      await sql`alter table secretsmanager_secrets alter column arn type text collate "C"`.execute(db);
-      // The foreign key's column shares the collation of the ARN it references.
-      await sql`alter table secretsmanager_secret_versions alter column secret_arn type text collate "C"`.execute(
-        db,
-      );
-    }
+    await byteOrdered(db, dialect, "secretsmanager_secrets", ["name", "arn"]);
+    // The foreign key's column shares the collation of the ARN it references.
+    await byteOrdered(db, dialect, "secretsmanager_secret_versions", ["secret_arn"]);
     for (const [suffix, key] of Object.entries(SORT_KEYS)) {
       for (const direction of ["asc", "desc"] as const) {
         const index = sql.id(`secretsmanager_secrets_${suffix}_${direction}`);

@@ -1,5 +1,4 @@
-import { sql } from "kysely";
-import type { Migration } from "./types.js";
+import { byteOrdered, type Migration } from "./types.js";
 
 /**
  * Indexes in the order CodeDeploy's deployment listings answer, so that a page reads one page of
@@ -43,8 +42,6 @@ export const codedeployListingsMigration: Migration = {
         .execute();
     }
     // Revisions of equal time resume after a key: byte-ordered on PostgreSQL, as on SQLite.
-    if (dialect === "postgres") {
-      await sql`alter table codedeploy_revisions alter column revision_key type text collate "C"`.execute(db);
-    }
+    await byteOrdered(db, dialect, "codedeploy_revisions", ["revision_key"]);
   },
 };

@@ -28,3 +28,27 @@ export function binaryType(dialect: DialectName): "blob" | "bytea" {
 export function orderedTextType(dialect: DialectName): RawBuilder<unknown> {
   return dialect === "postgres" ? sql`text collate "C"` : sql`text`;
 }
+
+/** On PostgreSQL, makes existing text columns compare byte by byte (see `orderedTextType`); SQLite already does. */
+export async function byteOrdered(
+  db: Kysely<unknown>,
+  dialect: DialectName,
+  table: string,
+  columns: readonly string[],
+): Promise<void> {
+  if (dialect !== "postgres") return;
+  for (const column of columns) {
+    await sql`alter table ${sql.table(table)} alter column ${sql.ref(column)} type text collate "C"`.execute(
+      db,
+    );
+  }
+}
+
+/** A plain (non-unique) index on `columns` of `table`, in that order. */
+export async function addIndex(db: Kysely<unknown>, name: string, table: string, columns: readonly string[]) {
+  await db.schema
+    .createIndex(name)
+    .on(table)
+    .columns([...columns])
+    .execute();
+}
