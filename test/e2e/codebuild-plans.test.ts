@@ -12,6 +12,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encodePageToken } from "../../src/services/kit/index.js";
 import { fullScans, recordQueries } from "../support/query-plans.js";
+import { bytewise, walkPages } from "../support/pages.js";
 import { dialects } from "../support/stores.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 
@@ -147,10 +148,6 @@ async function seed(server: TestServer, cb: CodeBuildClient): Promise<Seeded> {
 }
 
 /** Byte order, as both dialects compare names. */
-function bytewise(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a), Buffer.from(b));
-}
-
 /** Sorts by `keys` in turn, each ascending or descending. */
 function sortBy<T>(items: readonly T[], ...keys: Array<[(item: T) => number | string, "asc" | "desc"]>): T[] {
   return [...items].sort((x, y) => {
@@ -162,21 +159,6 @@ function sortBy<T>(items: readonly T[], ...keys: Array<[(item: T) => number | st
     }
     return 0;
   });
-}
-
-/** Every item of a listing, page by page. */
-async function walk<T>(
-  page: (nextToken: string | undefined) => Promise<{ items?: T[]; nextToken?: string }>,
-): Promise<T[]> {
-  const all: T[] = [];
-  let token: string | undefined;
-  for (let i = 0; i < 1000; i++) {
-    const { items, nextToken } = await page(token);
-    all.push(...(items ?? []));
-    if (!nextToken) return all;
-    token = nextToken;
-  }
-  throw new Error("the listing did not end");
 }
 
 describe.each(dialects())("CodeBuild listings on %s read one page from an index", (dialect) => {
@@ -212,7 +194,7 @@ describe.each(dialects())("CodeBuild listings on %s read one page from an index"
 
   it("ListBuilds walks every build in start-time order, ties by id", async () => {
     for (const dir of ["asc", "desc"] as const) {
-      const ids = await walk(async (nextToken) => {
+      const ids = await walkPages(async (nextToken) => {
         const r = await cb.send(
           new ListBuildsCommand({ sortOrder: dir === "asc" ? "ASCENDING" : "DESCENDING", nextToken }),
         );
@@ -236,7 +218,7 @@ describe.each(dialects())("CodeBuild listings on %s read one page from an index"
           new ListBuildsForProjectCommand({ projectName: project, sortOrder, nextToken: first.nextToken }),
         ),
       );
-      const ids = await walk(async (nextToken) => {
+      const ids = await walkPages(async (nextToken) => {
         const r = await cb.send(
           new ListBuildsForProjectCommand({ projectName: project, sortOrder, nextToken }),
         );
@@ -262,7 +244,7 @@ describe.each(dialects())("CodeBuild listings on %s read one page from an index"
         await expectIndexed("ListProjects", () =>
           cb.send(new ListProjectsCommand({ ...input, nextToken: first.nextToken })),
         );
-        const names = await walk(async (nextToken) => {
+        const names = await walkPages(async (nextToken) => {
           const r = await cb.send(new ListProjectsCommand({ ...input, nextToken }));
           return { items: r.projects, nextToken: r.nextToken };
         });
@@ -284,7 +266,7 @@ describe.each(dialects())("CodeBuild listings on %s read one page from an index"
         await expectIndexed("ListReportGroups", () =>
           cb.send(new ListReportGroupsCommand({ ...input, nextToken: first.nextToken })),
         );
-        const arns = await walk(async (nextToken) => {
+        const arns = await walkPages(async (nextToken) => {
           const r = await cb.send(new ListReportGroupsCommand({ ...input, nextToken }));
           return { items: r.reportGroups, nextToken: r.nextToken };
         });
@@ -311,7 +293,7 @@ describe.each(dialects())("CodeBuild listings on %s read one page from an index"
           const first = await send();
           await expectIndexed(operation, () => send());
           await expectIndexed(operation, () => send(first.nextToken));
-          const arns = await walk(async (nextToken) => {
+          const arns = await walkPages(async (nextToken) => {
             const r = await send(nextToken);
             return { items: r.reports, nextToken: r.nextToken };
           });
@@ -341,7 +323,7 @@ describe.each(dialects())("CodeBuild listings on %s read one page from an index"
       await expectIndexed("DescribeTestCases", () =>
         cb.send(new DescribeTestCasesCommand({ ...input, nextToken: first.nextToken })),
       );
-      const names = await walk(async (nextToken) => {
+      const names = await walkPages(async (nextToken) => {
         const r = await cb.send(new DescribeTestCasesCommand({ ...input, nextToken }));
         expect(r.testCases!.length).toBeLessThanOrEqual(3);
         return { items: r.testCases!.map((t) => t.name!), nextToken: r.nextToken };

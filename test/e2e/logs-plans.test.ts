@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encodePageToken } from "../../src/services/kit/index.js";
 import { appendLogEvents } from "../../src/services/logs/index.js";
 import { fullScans, recordQueries } from "../support/query-plans.js";
+import { bytewise, walkPages } from "../support/pages.js";
 import { dialects } from "../support/stores.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 
@@ -77,24 +78,6 @@ async function seed(server: TestServer): Promise<{ streams: Stream[]; lines: Lin
   return { streams, lines };
 }
 
-function bytewise(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a), Buffer.from(b));
-}
-
-async function walk<T>(
-  page: (nextToken: string | undefined) => Promise<{ items?: T[]; nextToken?: string }>,
-): Promise<T[]> {
-  const all: T[] = [];
-  let token: string | undefined;
-  for (let i = 0; i < 1000; i++) {
-    const { items, nextToken } = await page(token);
-    all.push(...(items ?? []));
-    if (!nextToken) return all;
-    token = nextToken;
-  }
-  throw new Error("the listing did not end");
-}
-
 describe.each(dialects())("CloudWatch Logs listings on %s read one page from an index", (dialect) => {
   const rec = recordQueries();
   let server: TestServer;
@@ -131,7 +114,7 @@ describe.each(dialects())("CloudWatch Logs listings on %s read one page from an 
       await expectIndexed("DescribeLogGroups", () =>
         logs.send(new DescribeLogGroupsCommand({ ...input, nextToken: first.nextToken })),
       );
-      const names = await walk(async (nextToken) => {
+      const names = await walkPages(async (nextToken) => {
         const r = await logs.send(new DescribeLogGroupsCommand({ ...input, nextToken }));
         return { items: r.logGroups!.map((g) => g.logGroupName!), nextToken: r.nextToken };
       });
@@ -161,7 +144,7 @@ describe.each(dialects())("CloudWatch Logs listings on %s read one page from an 
         await expectIndexed("DescribeLogStreams", () =>
           logs.send(new DescribeLogStreamsCommand({ ...input, nextToken: first.nextToken })),
         );
-        const names = await walk(async (nextToken) => {
+        const names = await walkPages(async (nextToken) => {
           const r = await logs.send(new DescribeLogStreamsCommand({ ...input, nextToken }));
           return { items: r.logStreams!.map((s) => s.logStreamName!), nextToken: r.nextToken };
         });
@@ -182,7 +165,7 @@ describe.each(dialects())("CloudWatch Logs listings on %s read one page from an 
       await expectIndexed("DescribeLogStreams", () =>
         logs.send(new DescribeLogStreamsCommand({ ...input, nextToken: first.nextToken })),
       );
-      const names = await walk(async (nextToken) => {
+      const names = await walkPages(async (nextToken) => {
         const r = await logs.send(new DescribeLogStreamsCommand({ ...input, nextToken }));
         return { items: r.logStreams!.map((s) => s.logStreamName!), nextToken: r.nextToken };
       });
@@ -251,7 +234,7 @@ describe.each(dialects())("CloudWatch Logs listings on %s read one page from an 
       await expectIndexed("FilterLogEvents", () =>
         logs.send(new FilterLogEventsCommand({ ...input, nextToken: first.nextToken })),
       );
-      const got = await walk(async (nextToken) => {
+      const got = await walkPages(async (nextToken) => {
         const r = await logs.send(new FilterLogEventsCommand({ ...input, nextToken }));
         expect(r.events!.length).toBeLessThanOrEqual(4);
         return { items: r.events!.map((e) => e.message!), nextToken: r.nextToken };

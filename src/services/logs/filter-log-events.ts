@@ -1,16 +1,8 @@
 import { z } from "zod";
-import {
-  awsInt,
-  awsList,
-  awsString,
-  decodePageToken,
-  encodePageToken,
-  operation,
-  type OperationContext,
-} from "../kit/index.js";
+import { awsInt, awsList, awsString, decodePageToken, encodePageToken, operation } from "../kit/index.js";
 import { unpackChunk } from "./chunks.js";
-import { groupNotFound, invalidToken } from "./errors.js";
-import { groupNameOf } from "./lookup.js";
+import { invalidToken } from "./errors.js";
+import { groupNameOf, requireGroup } from "./lookup.js";
 
 const FilterLogEventsInput = z.object({
   logGroupName: awsString(1, 512).optional(),
@@ -74,7 +66,7 @@ export function filterLogEvents() {
     input: FilterLogEventsInput,
     handler: async (input, ctx) => {
       const group = groupNameOf(input);
-      const span = await groupChunkSpan(ctx, group);
+      const span = (await requireGroup(ctx, group)).maxChunkSpan;
       const limit = input.limit ?? 10000;
       const matches = compileFilterPattern(input.filterPattern);
       const listing = `FilterLogEvents/${group}`;
@@ -192,17 +184,4 @@ export function filterLogEvents() {
       return { events, searchedLogStreams: [], ...(nextToken ? { nextToken } : {}) };
     },
   });
-}
-
-/** The group's longest chunk span, first line to last (see migration 0027); ResourceNotFoundException without the group. */
-async function groupChunkSpan(ctx: OperationContext, group: string): Promise<number> {
-  const row = await ctx.trx
-    .selectFrom("logs_groups")
-    .select("max_chunk_span")
-    .where("account_id", "=", ctx.accountId)
-    .where("region", "=", ctx.region)
-    .where("name", "=", group)
-    .executeTakeFirst();
-  if (!row) throw groupNotFound();
-  return Number(row.max_chunk_span);
 }

@@ -16,16 +16,20 @@ export function groupNameOf(input: {
   return m ? m[1]! : id;
 }
 
-/** Throws ResourceNotFoundException unless the group exists. */
-export async function requireGroup(ctx: OperationContext, group: string): Promise<void> {
+/**
+ * The group's longest chunk span, first line to last (see migration 0027): how far before a time
+ * FilterLogEvents must start reading chunks. Throws ResourceNotFoundException unless the group exists.
+ */
+export async function requireGroup(ctx: OperationContext, group: string): Promise<{ maxChunkSpan: number }> {
   const row = await ctx.trx
     .selectFrom("logs_groups")
-    .select("name")
+    .select("max_chunk_span")
     .where("account_id", "=", ctx.accountId)
     .where("region", "=", ctx.region)
     .where("name", "=", group)
     .executeTakeFirst();
   if (!row) throw groupNotFound();
+  return { maxChunkSpan: Number(row.max_chunk_span) };
 }
 
 /** The stream's id; ResourceNotFoundException for a missing group or stream. */
