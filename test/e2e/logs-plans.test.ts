@@ -248,6 +248,86 @@ describe.each(dialects())("CloudWatch Logs listings on %s read one page from an 
     }
   });
 
+  it("a search that matches little reads about a thousand chunks a request and pages on", async () => {
+    // Two streams of one-append-per-chunk lines; b's chunks begin before the lines a's chunks hold.
+    const scope = { accountId: server.config.accountId, region: server.config.region, group: "/long" };
+    const all: Array<{ t: number; s: number; q: number; message: string }> = [];
+    const N = 1100;
+    await server.store.db.transaction().execute(async (trx) => {
+      for (let i = 0; i < N; i++) {
+        const a = { timestamp: T0 + 2 * i, message: i === N - 1 ? "needle a" : `a ${i}` };
+        await appendLogEvents(trx, { ...scope, stream: "a", lines: [a] });
+        all.push({ t: a.timestamp, s: 0, q: i, message: a.message });
+        const b = [
+          { timestamp: T0 + 2 * i + 1, message: `b ${i} x` },
+          { timestamp: T0 + 2 * i - 3, message: `b ${i} y` },
+        ];
+        await appendLogEvents(trx, { ...scope, stream: "b", lines: b });
+        b.forEach((l, k) => all.push({ t: l.timestamp, s: 1, q: 2 * i + k, message: l.message }));
+      }
+    });
+    all.sort((x, y) => x.t - y.t || x.s - y.s || x.q - y.q);
+
+    const pages: number[] = [];
+    const everything = await walkPages(async (nextToken) => {
+      const r = await logs.send(new FilterLogEventsCommand({ logGroupName: "/long", nextToken }));
+      pages.push(r.events!.length);
+      return { items: r.events!.map((e) => e.message!), nextToken: r.nextToken };
+    });
+    expect(everything).toEqual(all.map((l) => l.message));
+    expect(pages.length).toBeGreaterThanOrEqual(3);
+    // About a thousand chunks a request, of one line (a) or two (b).
+    expect(Math.max(...pages)).toBeLessThanOrEqual(2 * 1024);
+
+    const found: number[] = [];
+    const needles = await walkPages(async (nextToken) => {
+      const r = await logs.send(
+        new FilterLogEventsCommand({ logGroupName: "/long", filterPattern: "needle", nextToken }),
+      );
+      found.push(r.events!.length);
+      return { items: r.events!.map((e) => e.message!), nextToken: r.nextToken };
+    });
+    expect(needles).toEqual(["needle a"]);
+    expect(found[0]).toBe(0);
+
+    // GetLogEvents: a narrow time range at the far end of a long stream, read from the head.
+    const input = {
+      logGroupName: "/long",
+      logStreamName: "a",
+      startFromHead: true,
+      startTime: T0 + 2 * (N - 1),
+    };
+    const first = await logs.send(new GetLogEventsCommand(input));
+    expect(first.events).toEqual([]);
+    expect(first.nextForwardToken).not.toBe("f/00000000000000000000");
+    const tail: string[] = [];
+    let token = first.nextForwardToken;
+    for (let i = 0; i < 10; i++) {
+      const r = await logs.send(new GetLogEventsCommand({ ...input, nextToken: token }));
+      tail.push(...r.events!.map((e) => e.message!));
+      if (r.nextForwardToken === token) break;
+      token = r.nextForwardToken;
+    }
+    expect(tail).toEqual(["needle a"]);
+    // And backward from the tail to a range at the head.
+    const head: string[] = [];
+    let back: string | undefined;
+    for (let i = 0; i < 10; i++) {
+      const r = await logs.send(
+        new GetLogEventsCommand({
+          logGroupName: "/long",
+          logStreamName: "a",
+          endTime: T0 + 3,
+          nextToken: back,
+        }),
+      );
+      head.unshift(...r.events!.map((e) => e.message!));
+      if (r.nextBackwardToken === back) break;
+      back = r.nextBackwardToken;
+    }
+    expect(head).toEqual(["a 0", "a 1"]);
+  });
+
   it("refuses an offset token from before with InvalidParameterException", async () => {
     const forged: Array<[string, () => Promise<unknown>]> = [
       [

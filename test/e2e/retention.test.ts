@@ -18,11 +18,11 @@ const BUILDS = 20;
  * What history costs: with the retention period at 0, a sweep leaves a trivial build's own record
  * (its row and its log) and nothing of the dozen events it emitted.
  */
-describe("retention of a server's history", () => {
+describe.each(dialects())("retention of a server's history on %s", (dialect) => {
   let server: TestServer;
   let codebuild: CodeBuildClient;
   beforeAll(async () => {
-    server = await startTestServer({ config: { eventRetentionHours: 0 } });
+    server = await startTestServer({ dialect, config: { eventRetentionHours: 0 } });
     codebuild = new CodeBuildClient(server.clientConfig);
     await codebuild.send(
       new CreateProjectCommand({
@@ -46,15 +46,40 @@ describe("retention of a server's history", () => {
   });
 
   /**
-   * Bytes of the database's pages that tables and indexes use, from SQLite's dbstat: whole pages,
-   * so partly filled ones count in full. Pages freed by a sweep go to the free list, where the next
-   * writes reuse them, and are not counted.
+   * Bytes of the store's pages that tables and indexes use. SQLite: from dbstat, whole pages, so
+   * partly filled ones count in full; pages a sweep frees go to the free list, where the next writes
+   * reuse them, and are not counted. PostgreSQL never gives a table's pages back: VACUUM makes the
+   * space of deleted rows reusable, and the B-tree pages of the events' ever-growing sequence are
+   * recycled only a few vacuums later, so the `events` table (empty after a sweep, checked below)
+   * is left out there, and every other table's heap, TOAST and indexes are counted.
    */
-  const usedBytes = async () =>
-    Number(
-      (await sql<{ bytes: number }>`select sum(pgsize) as bytes from dbstat`.execute(server.store.db))
-        .rows[0]!.bytes,
+  const usedBytes = async () => {
+    if (dialect === "sqlite") {
+      const { rows } = await sql<{ bytes: number }>`select sum(pgsize) as bytes from dbstat`.execute(
+        server.store.db,
+      );
+      return Number(rows[0]!.bytes);
+    }
+    await sql`vacuum`.execute(server.store.db);
+    const { rows } = await sql<{ bytes: string }>`select sum(pg_total_relation_size(c.oid)) as bytes
+      from pg_class c where c.relkind = 'r' and c.relname <> 'events'
+        and c.relnamespace = (select oid from pg_namespace where nspname = current_schema())`.execute(
+      server.store.db,
     );
+    return Number(rows[0]!.bytes);
+  };
+
+  /** Runs BUILDS trivial builds to success; their ids. */
+  const runBuilds = async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < BUILDS; i++) {
+      const { build } = await codebuild.send(new StartBuildCommand({ projectName: "trivial" }));
+      const done = await waitForBuild(codebuild, build!.id!, undefined, 60_000);
+      expect(done.buildStatus).toBe("SUCCEEDED");
+      ids.push(build!.id!);
+    }
+    return ids;
+  };
 
   /** Waits until every subscriber has handled every event, so that all of them may be pruned. */
   const allDelivered = async () => {
@@ -70,14 +95,15 @@ describe("retention of a server's history", () => {
   };
 
   it("keeps a trivial build under 8 KB once its events are pruned, and the whole build record", async () => {
-    const before = await usedBytes();
-    const ids: string[] = [];
-    for (let i = 0; i < BUILDS; i++) {
-      const { build } = await codebuild.send(new StartBuildCommand({ projectName: "trivial" }));
-      const done = await waitForBuild(codebuild, build!.id!, undefined, 60_000);
-      expect(done.buildStatus).toBe("SUCCEEDED");
-      ids.push(build!.id!);
+    if (dialect === "postgres") {
+      // A table's first row allocates a heap page and each index's first pages (8 KB each): a few
+      // builds first, as on a server that has run a while, so the figure is what builds add.
+      await runBuilds();
+      await expect.poll(allDelivered, { timeout: 10_000, message: "every event delivered" }).toBe(true);
+      await server.retention.sweep();
     }
+    const before = await usedBytes();
+    const ids = await runBuilds();
     const { builds: beforeSweep } = await codebuild.send(new BatchGetBuildsCommand({ ids }));
     await expect.poll(allDelivered, { timeout: 10_000, message: "every event delivered" }).toBe(true);
     const swept = await server.retention.sweep();
@@ -92,7 +118,7 @@ describe("retention of a server's history", () => {
     expect(first.phases?.map((p) => p.phaseType)).toContain("BUILD");
     expect(first.logs?.groupName).toBeDefined();
     expect(first.buildComplete).toBe(true);
-  }, 180_000);
+  }, 300_000);
 
   it("prunes the pull request subscriber's handled-event markers past the period", async () => {
     const old = Date.now() - 1000;

@@ -15,6 +15,16 @@ export interface RefChange {
 /** What an API call that moved a ref adds to its event (a merge names its commits and strategy). */
 export type RefChangeExtra = (change: RefChange) => Record<string, unknown> | undefined;
 
+/** What a recorder compares, and what it adds to each event. */
+export interface RecordOptions {
+  /**
+   * The only refs that can have moved (full names), when the caller moved them itself: an API call
+   * that updated one branch compares that branch, not every ref of the repository. A push compares all.
+   */
+  refs?: readonly string[];
+  extra?: RefChangeExtra;
+}
+
 /** Who made a change, as the event's `callerUserArn`; absent when nobody knows (found at start-up). */
 export interface ChangeActor {
   callerUserArn?: string;
@@ -39,21 +49,19 @@ export async function recordRefChanges(
   trx: Kysely<Database>,
   repositoryId: string,
   actor: ChangeActor,
-  extra?: RefChangeExtra,
+  options: RecordOptions = {},
 ): Promise<RefChange[]> {
   const repo = await lockRepository(trx, rt, repositoryId);
   if (!repo) return [];
   const gitDir = gitDirOfRow(rt, repo);
-  const actual = new Map((await listRefs(gitDir)).map((r) => [r.name, r.commitId]));
-  const known = new Map(
-    (
-      await trx
-        .selectFrom("codecommit_refs")
-        .select(["ref_name", "commit_id"])
-        .where("repository_id", "=", repositoryId)
-        .execute()
-    ).map((r) => [r.ref_name, r.commit_id]),
-  );
+  const only = options.refs;
+  const actual = new Map((await listRefs(gitDir, only ? { only } : {})).map((r) => [r.name, r.commitId]));
+  let recorded = trx
+    .selectFrom("codecommit_refs")
+    .select(["ref_name", "commit_id"])
+    .where("repository_id", "=", repositoryId);
+  if (only) recorded = recorded.where("ref_name", "in", only);
+  const known = new Map((await recorded.execute()).map((r) => [r.ref_name, r.commit_id]));
   const changes: RefChange[] = [];
   for (const [ref, commitId] of actual) {
     const old = known.get(ref);
@@ -90,7 +98,7 @@ export async function recordRefChanges(
       account: repo.account_id,
       region: repo.region,
       resources: [repositoryArn({ accountId: repo.account_id, region: repo.region }, repo.name)],
-      detail: { ...stateChangeDetail(repo, change, actor), ...(extra?.(change) ?? {}) },
+      detail: { ...stateChangeDetail(repo, change, actor), ...(options.extra?.(change) ?? {}) },
     });
   }
 

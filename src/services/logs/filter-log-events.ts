@@ -25,6 +25,10 @@ interface Line extends Cursor {
   n: string;
 }
 
+/** Chunks read per query, and per request: past that a request returns a short page and a token. */
+const BATCH = 64;
+const MAX_EXAMINED_CHUNKS = 16 * BATCH;
+
 function compareLines(a: Cursor, b: Cursor): number {
   return a.t - b.t || a.s - b.s || a.q - b.q;
 }
@@ -113,13 +117,16 @@ export function filterLogEvents() {
         ingestionTime: number;
         eventId: string;
       }> = [];
-      // Chunks are read in order of their first timestamp; a line can be returned once no chunk
-      // still unread could hold an earlier one, so lines of interleaved streams come out in
-      // (timestamp, stream, seq) order however their chunks overlap.
+      // Chunks are read in order of their first timestamp, in batches. Every line of a chunk not yet
+      // read sorts after the last chunk read (its first line's time is the chunk's earliest), so
+      // once a batch is read, the lines up to that chunk's position are final and are emitted: lines
+      // of interleaved streams come out in (timestamp, stream, seq) order however chunks overlap.
       let pending: Line[] = [];
-      let next: { t: number; s: number; q: number } | undefined;
+      let next: Cursor | undefined;
       let last: Cursor | undefined;
       let full = false;
+      let examined = 0;
+      let capped: boolean;
       for (;;) {
         let page = query;
         if (next) {
@@ -140,8 +147,9 @@ export function filterLogEvents() {
           .orderBy("c.first_timestamp")
           .orderBy("c.stream_id")
           .orderBy("c.first_seq")
-          .limit(64)
+          .limit(BATCH)
           .execute();
+        examined += chunks.length;
         for (const chunk of chunks) {
           for (const e of unpackChunk(chunk)) {
             const line = {
@@ -156,10 +164,12 @@ export function filterLogEvents() {
           }
           next = { t: chunk.first_timestamp, s: chunk.stream_id, q: chunk.first_seq };
         }
-        const done = chunks.length < 64;
-        const frontier = done ? Number.POSITIVE_INFINITY : next!.t;
+        const done = chunks.length < BATCH;
+        // Stop early only where the token moves past the one given, so paging always advances.
+        capped = !done && examined >= MAX_EXAMINED_CHUNKS && (!cursor || compareLines(next!, cursor) > 0);
         pending.sort(compareLines);
-        const ready = pending.findIndex((l) => l.t >= frontier);
+        const frontier = next;
+        const ready = done || !frontier ? -1 : pending.findIndex((l) => compareLines(l, frontier) > 0);
         const emit = ready === -1 ? pending : pending.slice(0, ready);
         pending = ready === -1 ? [] : pending.slice(ready);
         for (const l of emit) {
@@ -177,10 +187,13 @@ export function filterLogEvents() {
             break;
           }
         }
-        if (full || done) break;
+        if (full || done || capped) break;
       }
-      // A full page may have more behind it; the token resumes after the last event returned.
-      const nextToken = full && last ? encodePageToken(listing, last) : undefined;
+      // A full page may have more behind it; the token resumes after the last event returned. A
+      // request that examined its share of chunks first returns what it found (perhaps nothing) with
+      // a token that resumes after the last chunk read, as AWS does when a search runs long.
+      const resume = full ? last : capped ? next : undefined;
+      const nextToken = resume ? encodePageToken(listing, resume) : undefined;
       return { events, searchedLogStreams: [], ...(nextToken ? { nextToken } : {}) };
     },
   });

@@ -45,7 +45,7 @@ export function getLogEvents() {
         : input.startFromHead
           ? { direction: "f", seq: 0 }
           : { direction: "b", seq: Number.MAX_SAFE_INTEGER };
-      const rows = await readRange(ctx, streamId, token, limit, input.startTime, input.endTime);
+      const { rows, edge } = await readRange(ctx, streamId, token, limit, input.startTime, input.endTime);
       // Trim to the byte cap from the far end of the reading direction, so the next token resumes there.
       let bytes = 0;
       let kept = rows;
@@ -60,12 +60,24 @@ export function getLogEvents() {
       }
       const first = kept[0];
       const last = kept[kept.length - 1];
-      const forward = last
-        ? last.seq + 1
-        : token.direction === "f"
-          ? token.seq
-          : Math.min(token.seq, await nextSeq(ctx, streamId));
-      const backward = first ? first.seq : token.direction === "b" ? Math.min(token.seq, forward) : token.seq;
+      // A read that stopped early resumes at its edge, unless the byte cap cut the page before it.
+      const whole = kept.length === rows.length;
+      const forward =
+        token.direction === "f" && edge !== undefined && whole
+          ? edge
+          : last
+            ? last.seq + 1
+            : token.direction === "f"
+              ? token.seq
+              : Math.min(token.seq, await nextSeq(ctx, streamId));
+      const backward =
+        token.direction === "b" && edge !== undefined && whole
+          ? edge
+          : first
+            ? first.seq
+            : token.direction === "b"
+              ? Math.min(token.seq, forward)
+              : token.seq;
       return {
         events: kept.map((r) => ({
           timestamp: r.timestamp,
@@ -95,9 +107,17 @@ interface RangeRow {
   message: string;
 }
 
+/** Chunks read per query, and per request: past that a request returns what it found and a token. */
+const BATCH = 64;
+const MAX_EXAMINED_CHUNKS = 16 * BATCH;
+
 /**
  * Up to `limit` lines in `[startTime, endTime)` from the token's position: forward from its seq,
- * or backward from just before it. Chunks are read a page at a time, in the reading direction.
+ * or backward from just before it, in stream order. Chunks are read a batch at a time in the
+ * reading direction from the `(stream_id, last_seq)` index and the time range is applied to their
+ * lines, so each query reads exactly the chunks it returns. A narrow time range far from the
+ * token's position would otherwise read the whole stream: a request stops after about a thousand
+ * chunks with `edge`, the seq where reading resumes (AWS too may answer a page with no events).
  */
 async function readRange(
   ctx: OperationContext,
@@ -106,29 +126,37 @@ async function readRange(
   limit: number,
   startTime: number | undefined,
   endTime: number | undefined,
-): Promise<RangeRow[]> {
+): Promise<{ rows: RangeRow[]; edge?: number }> {
   const forward = token.direction === "f";
   const out: RangeRow[] = [];
+  const result = (edge?: number) => ({
+    rows: forward ? out : out.reverse(),
+    ...(edge === undefined ? {} : { edge }),
+  });
   let edge = token.seq;
+  let examined = 0;
   for (;;) {
-    let query = ctx.trx.selectFrom("logs_chunks").selectAll().where("stream_id", "=", streamId);
-    if (startTime !== undefined) query = query.where("last_timestamp", ">=", startTime);
-    if (endTime !== undefined) query = query.where("first_timestamp", "<", endTime);
+    const query = ctx.trx.selectFrom("logs_chunks").selectAll().where("stream_id", "=", streamId);
     const chunks = forward
-      ? await query.where("last_seq", ">=", edge).orderBy("last_seq", "asc").limit(64).execute()
-      : await query.where("first_seq", "<", edge).orderBy("first_seq", "desc").limit(64).execute();
-    if (chunks.length === 0) return forward ? out : out.reverse();
+      ? await query.where("last_seq", ">=", edge).orderBy("last_seq", "asc").limit(BATCH).execute()
+      : await query.where("first_seq", "<", edge).orderBy("first_seq", "desc").limit(BATCH).execute();
     for (const chunk of chunks) {
-      const lines = unpackChunk(chunk);
+      const inRange =
+        (startTime === undefined || chunk.last_timestamp >= startTime) &&
+        (endTime === undefined || chunk.first_timestamp < endTime);
+      const lines = inRange ? unpackChunk(chunk) : [];
       if (!forward) lines.reverse();
       for (const e of lines) {
         if (forward ? e.seq < token.seq : e.seq >= token.seq) continue;
         if (startTime !== undefined && e.timestamp < startTime) continue;
         if (endTime !== undefined && e.timestamp >= endTime) continue;
         out.push({ seq: e.seq, timestamp: e.timestamp, ingestion_time: e.ingestionTime, message: e.message });
-        if (out.length >= limit) return forward ? out : out.reverse();
+        if (out.length >= limit) return result();
       }
       edge = forward ? chunk.last_seq + 1 : chunk.first_seq;
     }
+    examined += chunks.length;
+    if (chunks.length < BATCH) return result();
+    if (examined >= MAX_EXAMINED_CHUNKS) return result(edge);
   }
 }

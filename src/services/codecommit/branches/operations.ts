@@ -49,7 +49,7 @@ export function createBranch(rt: CodeCommitRuntime) {
         }
         throw err;
       }
-      await recordRefChanges(rt, ctx.trx, repo.repository_id, actorOf(ctx));
+      await recordRefChanges(rt, ctx.trx, repo.repository_id, actorOf(ctx), { refs: [branchRef(branch)] });
       return {};
     },
   });
@@ -112,7 +112,7 @@ export function deleteBranch(rt: CodeCommitRuntime) {
         commitId,
         `DeleteBranch by ${ctx.principal.arn}`,
       );
-      await recordRefChanges(rt, ctx.trx, repo.repository_id, actorOf(ctx));
+      await recordRefChanges(rt, ctx.trx, repo.repository_id, actorOf(ctx), { refs: [branchRef(branch)] });
       return { deletedBranch: { branchName: branch, commitId } };
     },
   });

@@ -1,6 +1,7 @@
 import {
   listRefs,
   objectInfo,
+  resolveCommit,
   RefConflictError,
   TreeEditor,
   updateRef,
@@ -53,7 +54,7 @@ export async function openBranchWrite(
   const repo = await requireRepository(ctx, input.repositoryName);
   const branch = checkBranchName(input.branchName);
   const gitDir = gitDirOfRow(rt, repo);
-  const refs = await listRefs(gitDir);
+  const refs = await listRefs(gitDir, { only: [branchRef(branch), `refs/tags/${branch}`] });
   const tip = refs.find((r) => r.name === branchRef(branch))?.commitId;
   const parent = input.parentCommitId === "" ? undefined : input.parentCommitId;
   if (parent !== undefined && !/^[0-9a-fA-F]{40}$/.test(parent)) {
@@ -69,7 +70,8 @@ export async function openBranchWrite(
         `${branch} is a tag in ${repo.name}, not a branch; name a branch (ListBranches lists them).`,
       );
     }
-    if (refs.some((r) => r.name.startsWith("refs/heads/"))) throw branchNotFound(branch);
+    if ((await listRefs(gitDir, { count: 1 })).some((r) => r.name.startsWith("refs/heads/")))
+      throw branchNotFound(branch);
   }
   if (parent !== undefined && (await objectInfo(gitDir, parent.toLowerCase()))?.type !== "commit") {
     throw codecommitError(
@@ -127,11 +129,13 @@ export async function commitOnBranch(
     );
   } catch (err) {
     if (err instanceof RefConflictError) {
-      const now = (await listRefs(target.gitDir)).find((r) => r.name === branchRef(target.branch));
-      throw outdated(target.branch, now?.commitId ?? "deleted");
+      const now = await resolveCommit(target.gitDir, branchRef(target.branch));
+      throw outdated(target.branch, now ?? "deleted");
     }
     throw err;
   }
-  await recordRefChanges(rt, ctx.trx, target.repo.repository_id, actorOf(ctx));
+  await recordRefChanges(rt, ctx.trx, target.repo.repository_id, actorOf(ctx), {
+    refs: [branchRef(target.branch)],
+  });
   return commitId;
 }

@@ -150,16 +150,18 @@ export async function mergePullRequest(
     }
     throw err;
   }
-  await recordRefChanges(rt, ctx.trx, repo.repository_id, actorOf(ctx), (change) =>
-    change.ref === pr.destination_ref
-      ? {
-          ...(analysis.baseCommitId !== undefined ? { baseCommitId: analysis.baseCommitId } : {}),
-          sourceCommitId: source,
-          destinationCommitId: destination,
-          mergeOption: option,
-        }
-      : undefined,
-  );
+  await recordRefChanges(rt, ctx.trx, repo.repository_id, actorOf(ctx), {
+    refs: [pr.destination_ref],
+    extra: (change) =>
+      change.ref === pr.destination_ref
+        ? {
+            ...(analysis.baseCommitId !== undefined ? { baseCommitId: analysis.baseCommitId } : {}),
+            sourceCommitId: source,
+            destinationCommitId: destination,
+            mergeOption: option,
+          }
+        : undefined,
+  });
   const merged = await updatePullRequest(ctx.trx, pr, {
     status: "CLOSED",
     is_merged: 1,

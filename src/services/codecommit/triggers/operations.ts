@@ -67,8 +67,9 @@ export function testRepositoryTriggers(rt: CodeCommitRuntime) {
     handler: async (input, ctx) => {
       const repo = await requireRepository(ctx, input.repositoryName);
       const triggers = checkTriggers(input.triggers);
-      const refs = await listRefs(gitDirOfRow(rt, repo));
-      const head = refs.find((r) => r.name === `refs/heads/${repo.default_branch ?? ""}`) ?? refs[0];
+      const gitDir = gitDirOfRow(rt, repo);
+      const only = repo.default_branch !== null ? [`refs/heads/${repo.default_branch}`] : [];
+      const head = (await listRefs(gitDir, { only }))[0] ?? (await listRefs(gitDir, { count: 1 }))[0];
       const successfulExecutions: string[] = [];
       const failedExecutions: { trigger: string; failureMessage: string }[] = [];
       await Promise.all(
