@@ -68,6 +68,10 @@ function printBanner(server: RunningServer, ms: number): void {
       ? `  git ssh:     ${server.ssh.url} (user: an IAM SSH public key id; host key ${server.ssh.hostKeyFingerprint})`
       : "  git ssh:     off (--ssh-port <port> turns it on)",
     "",
+    "Open the console in a browser (a one-time sign-in link, valid for 10 minutes; afterwards sign in",
+    `at ${server.console.url} with the access key in ${credentialsFile}):`,
+    `  ${server.console.signInLink()}`,
+    "",
     "Point the AWS CLI at it, for every terminal (writes profile pipewright to ~/.aws; `npm link`",
     "in the clone puts pipewright on your PATH):",
     `  pipewright configure --data-dir ${shellWord(path.resolve(config.dataDir))}`,

@@ -50,6 +50,8 @@ export function buildApp(routes: AppRoutes): FastifyInstance {
 
   const dispatchRoot: ProtocolHandler = async (request, reply) => {
     if (request.headers["x-amz-target"] !== undefined) return routes.json(request, reply);
+    // A person opening the server's address gets the console; S3's ListBuckets is always signed.
+    if (isBrowserVisit(request)) return void reply.redirect("/_/console/", 302);
     const type = String(request.headers["content-type"] ?? "").toLowerCase();
     if (request.method === "POST" && type.startsWith("application/x-www-form-urlencoded")) {
       return routes.query(request, reply);
@@ -67,4 +69,11 @@ export function buildApp(routes: AppRoutes): FastifyInstance {
     handler: routes.s3,
   });
   return app;
+}
+
+/** Whether `GET /` is a browser's visit for a page, unsigned: not an S3 request, which is signed. */
+export function isBrowserVisit(request: FastifyRequest): boolean {
+  if (request.method !== "GET" || request.headers.authorization !== undefined) return false;
+  if (/[?&]X-Amz-(Credential|Signature)=/i.test(request.url)) return false;
+  return String(request.headers.accept ?? "").includes("text/html");
 }

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { ServiceError } from "../core/index.js";
 import type { Logger } from "../core/index.js";
-import type { AnyOperation, JsonService } from "../services/kit/index.js";
+import type { AnyOperation, JsonService, Principal } from "../services/kit/index.js";
 import { checkJsonDepth, MAX_JSON_DEPTH, parseJsonInput } from "./json-input.js";
 import {
   asServiceError,
@@ -46,11 +46,22 @@ const JSON_ERRORS: ProtocolErrors = {
 };
 
 /**
+ * Who sent a request, or a ServiceError: SigV4 for the API, the session cookie for the console.
+ * Either way the same operation then runs through the same steps.
+ */
+export type JsonAuthenticator = (
+  request: FastifyRequest,
+  body: Buffer,
+  service: JsonService,
+) => Promise<Principal>;
+
+/**
  * The AWS JSON protocol: `POST /` with `X-Amz-Target: <Prefix>.<Operation>`. Finds the operation,
  * then runs the shared pipeline (see operation-pipeline.ts) with JSON's own decoding, and renders
- * the result or the error, always with `x-amzn-RequestId`.
+ * the result or the error, always with `x-amzn-RequestId`. `authenticateAs` replaces the SigV4
+ * step (the console's session); it is the only step that may differ.
  */
-export function createJsonHandler(deps: JsonProtocolDeps) {
+export function createJsonHandler(deps: JsonProtocolDeps, authenticateAs?: JsonAuthenticator) {
   const byPrefix = new Map(deps.services.map((s) => [s.targetPrefix, s]));
   for (const service of deps.services) deps.shapes?.served(service.signingName, service.operations.keys());
   return async function handleJson(request: FastifyRequest, reply: FastifyReply): Promise<void> {
@@ -64,9 +75,9 @@ export function createJsonHandler(deps: JsonProtocolDeps) {
         throw new ServiceError("UnknownOperationException", `Unknown operation '${target}'`, { status: 400 });
       }
       const body = await readRequestBody(request, deps);
-      const principal = await authenticateRequest(request, body, deps, JSON_ERRORS, {
-        service: service.signingName,
-      });
+      const principal = authenticateAs
+        ? await authenticateAs(request, body, service)
+        : await authenticateRequest(request, body, deps, JSON_ERRORS, { service: service.signingName });
       const input = decodeJsonInput(request, body, operation, service, contentType);
       const ctx = requestContext(request, deps, principal);
       authorizeOperation(service.actionPrefix, operation, input, ctx, JSON_ERRORS);

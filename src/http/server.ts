@@ -48,6 +48,9 @@ import { startGitSshServer, type GitSshServer } from "./git-ssh.js";
 import { createAlarmChecks } from "./deployment-alarms.js";
 import { createDeploymentBalancers } from "./deployment-balancers.js";
 import { registerLiveLogRoutes } from "./live-logs.js";
+import { registerConsoleRoutes } from "./console/routes.js";
+import { ConsoleSessions } from "./console/sessions.js";
+import { DEFAULT_WEB_DIR } from "./console/static-files.js";
 import { createQueryHandler } from "./query-protocol.js";
 import { createResponseShapes } from "./response-shapes.js";
 import type { S3Service } from "../services/s3/index.js";
@@ -75,6 +78,8 @@ export interface RunningServer {
   retention: RetentionSweeper;
   /** Git over SSH, unless `sshPort` is off: `ssh://host:port`, its port and host key fingerprint. */
   ssh?: { url: string; port: number; hostKeyFingerprint: string };
+  /** The web console: its address, and one-time sign-in links as the root user. */
+  console: { url: string; signInLink(): string };
   /** Stops accepting requests, finishes work in progress and closes the store. */
   close(): Promise<void>;
 }
@@ -125,6 +130,8 @@ export interface StartServerOptions {
   codedeployTimeouts?: Partial<DeploymentTimeouts>;
   /** Sees every statement the store runs (tests that check query plans). */
   onQuery?: StoreOptions["onQuery"];
+  /** The built console; default the package's `dist/web`. */
+  webDir?: string;
 }
 
 /** Starts a Pipewright server: data directory, store, root user, every service, one HTTP port. */
@@ -256,6 +263,7 @@ export async function startServer(
       }),
     ];
     const wired = wireModules(modules, bus);
+    const consoleSessions = new ConsoleSessions();
     const app = buildApp({
       json: createJsonHandler({ ...common, services: wired.json }),
       query: createQueryHandler({ ...common, services: wired.query }),
@@ -268,6 +276,14 @@ export async function startServer(
           throttle,
           git: codecommit.git,
           serviceCredentials: createServiceCredentialVerifier({ store }),
+        });
+        registerConsoleRoutes(instance, {
+          keys,
+          sessions: consoleSessions,
+          throttle,
+          region: config.region,
+          webDir: options.webDir ?? DEFAULT_WEB_DIR,
+          jsonHandler: (authenticate) => createJsonHandler({ ...common, services: wired.json }, authenticate),
         });
       },
     });
@@ -349,6 +365,11 @@ export async function startServer(
       ...(ssh && sshUrl
         ? { ssh: { url: sshUrl, port: ssh.port, hostKeyFingerprint: ssh.hostKeyFingerprint } }
         : {}),
+      console: {
+        url: `${publicUrl}/_/console/`,
+        signInLink: () =>
+          `${publicUrl}/_/console/signin#token=${consoleSessions.signInLink(credentials.accessKeyId)}`,
+      },
       close: () =>
         (closing ??= (async () => {
           // Requests in flight get a few seconds to finish; a client that never finishes sending
