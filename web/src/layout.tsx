@@ -62,9 +62,24 @@ export default function ConsoleLayout({ path }: { path: string }) {
     if (signedOut) navigate("/signin", { replace: true });
   }, [signedOut]);
 
+  const { page: Page, breadcrumbs, section } = route(path);
+  const title = breadcrumbs[breadcrumbs.length - 1]?.text ?? "Pipewright";
+  useEffect(() => {
+    document.title = title === "Pipewright" ? title : `${title} | Pipewright`;
+  }, [title]);
+
+  if (session.isError) {
+    return (
+      <div role="alert" style={{ padding: "2rem", fontFamily: "sans-serif" }}>
+        The console could not reach the server ({session.error.message}).{" "}
+        <button type="button" onClick={() => void session.refetch()}>
+          Try again
+        </button>
+      </div>
+    );
+  }
   if (!session.data) return <PageLoading />;
 
-  const { page: Page, breadcrumbs, section } = route(path);
   return (
     <ConsoleI18n>
       <div id="top-navigation" style={{ position: "sticky", top: 0, zIndex: 1002 }}>

@@ -2,6 +2,7 @@
 // sign in, wherever it was made; client errors (4xx) are answers, not glitches, so not retried.
 import { MutationCache, QueryCache, QueryClient } from "@tanstack/react-query";
 import { AwsError, isNotSignedIn } from "./api";
+import { SESSION_KEY } from "./query-keys";
 import { navigate } from "./router";
 
 /** How often lists refresh until the server pushes changes. */
@@ -9,7 +10,7 @@ export const POLL_INTERVAL = 2000;
 
 function onError(error: unknown): void {
   if (!isNotSignedIn(error)) return;
-  queryClient.setQueryData(["session"], null);
+  queryClient.setQueryData(SESSION_KEY, null);
   if (!window.location.pathname.endsWith("/signin")) navigate("/signin", { replace: true });
 }
 

@@ -2,6 +2,7 @@
 // signed in. Credentials pass through the sign-in request once and are never stored here.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { CONSOLE_BASE, CONSOLE_HEADER, errorFrom } from "./api";
+import { SESSION_KEY } from "./query-keys";
 import { navigate } from "./router";
 
 export interface Session {
@@ -10,8 +11,6 @@ export interface Session {
 }
 
 export type SignInRequest = { accessKeyId: string; secretAccessKey: string } | { signInToken: string };
-
-export const SESSION_KEY = ["session"] as const;
 
 /** The signed-in session, or null when the server says no one is signed in. */
 async function fetchSession(): Promise<Session | null> {

@@ -14,7 +14,8 @@ import TagEditor, { type TagEditorProps } from "@cloudscape-design/components/ta
 import Textarea from "@cloudscape-design/components/textarea";
 import { AwsError } from "../api";
 import { followLink, href, navigate } from "../router";
-import { createRepository } from "../services";
+import { DASHBOARD_REPOSITORIES_KEY, REPOSITORIES_KEY } from "../query-keys";
+import { createRepository, type RepositoryMetadata } from "../services";
 
 const NAME_ERRORS = new Set([
   "RepositoryNameExistsException",
@@ -44,6 +45,8 @@ export default function CreateRepositoryPage() {
   const [name, setName] = useState("");
   const [description, setDescription] = useState("");
   const [tags, setTags] = useState<readonly TagEditorProps.Tag[]>([]);
+  // The tag editor flags empty or duplicate keys itself; the form waits until they are fixed.
+  const [tagsValid, setTagsValid] = useState(true);
 
   const create = useMutation({
     mutationFn: () => {
@@ -54,9 +57,20 @@ export default function CreateRepositoryPage() {
         ...(kept.length > 0 && { tags: Object.fromEntries(kept.map((tag) => [tag.key, tag.value])) }),
       });
     },
-    onSuccess: async () => {
-      await queryClient.invalidateQueries({ queryKey: ["repositories"] });
-      await queryClient.invalidateQueries({ queryKey: ["dashboard", "repositories"] });
+    onSuccess: async ({ repositoryMetadata }) => {
+      // The list shows the new repository at once, then refreshes from the server.
+      if (repositoryMetadata) {
+        queryClient.setQueryData<RepositoryMetadata[]>(REPOSITORIES_KEY, (list) =>
+          list
+            ? [
+                repositoryMetadata,
+                ...list.filter((r) => r.repositoryName !== repositoryMetadata.repositoryName),
+              ]
+            : list,
+        );
+      }
+      await queryClient.invalidateQueries({ queryKey: REPOSITORIES_KEY });
+      await queryClient.invalidateQueries({ queryKey: DASHBOARD_REPOSITORIES_KEY });
       navigate("/repositories");
     },
   });
@@ -68,7 +82,7 @@ export default function CreateRepositoryPage() {
     <form
       onSubmit={(event) => {
         event.preventDefault();
-        if (!create.isPending) create.mutate();
+        if (!create.isPending && tagsValid) create.mutate();
       }}
     >
       <Form
@@ -127,7 +141,14 @@ export default function CreateRepositoryPage() {
           </Container>
           <Container header={<Header variant="h2">Tags - optional</Header>}>
             <FormField stretch errorText={errorFor("tags")}>
-              <TagEditor tags={tags} onChange={({ detail }) => setTags(detail.tags)} tagLimit={50} />
+              <TagEditor
+                tags={tags}
+                onChange={({ detail }) => {
+                  setTags(detail.tags);
+                  setTagsValid(detail.valid);
+                }}
+                tagLimit={50}
+              />
             </FormField>
           </Container>
         </SpaceBetween>

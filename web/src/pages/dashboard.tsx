@@ -10,6 +10,7 @@ import Table from "@cloudscape-design/components/table";
 import { EmptyState, emptyOrError } from "../components/table-states";
 import { formatDuration, formatTime } from "../format";
 import { POLL_INTERVAL } from "../query";
+import { DASHBOARD_REPOSITORIES_KEY } from "../query-keys";
 import { followLink, href } from "../router";
 import {
   batchGetBuilds,
@@ -31,7 +32,7 @@ const ACTIVE_DEPLOYMENT_STATUSES = ["Created", "Queued", "InProgress", "Ready"];
 
 function RepositoriesPanel() {
   const query = useQuery({
-    queryKey: ["dashboard", "repositories"],
+    queryKey: DASHBOARD_REPOSITORIES_KEY,
     queryFn: async () => {
       const page = await listRepositories({ sortBy: "lastModifiedDate", order: "descending" });
       const names = (page.repositories ?? []).slice(0, RECENT).map((r) => r.repositoryName);

@@ -7,10 +7,9 @@ import Table from "@cloudscape-design/components/table";
 import { EmptyState, emptyOrError } from "../components/table-states";
 import { formatTime } from "../format";
 import { POLL_INTERVAL } from "../query";
+import { REPOSITORIES_KEY } from "../query-keys";
 import { followLink, href } from "../router";
 import { batchGetRepositories, listRepositories, type RepositoryMetadata } from "../services";
-
-export const REPOSITORIES_KEY = ["repositories"] as const;
 
 /** Every repository, newest change first: ListRepositories page by page, then their metadata. */
 async function fetchAllRepositories(): Promise<RepositoryMetadata[]> {

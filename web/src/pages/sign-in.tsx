@@ -19,6 +19,10 @@ export default function SignInPage() {
   const [secretAccessKey, setSecretAccessKey] = useState("");
   const tokenTried = useRef(false);
 
+  useEffect(() => {
+    document.title = "Sign in | Pipewright";
+  }, []);
+
   // A sign-in link (…/signin#token=…) signs in without typing keys; the token was already taken
   // out of the address bar when the app started.
   useEffect(() => {
