@@ -42,7 +42,7 @@ export function useSignIn() {
     },
     onSuccess: (session) => {
       // Nothing cached under an earlier identity may show under the new one.
-      queryClient.clear();
+      queryClient.removeQueries();
       queryClient.setQueryData(SESSION_KEY, session);
       navigate("/", { replace: true });
     },
@@ -61,7 +61,7 @@ export function useSignOut() {
       if (!response.ok && response.status !== 401) throw await errorFrom(response);
     },
     onSuccess: () => {
-      queryClient.clear();
+      queryClient.removeQueries();
       queryClient.setQueryData(SESSION_KEY, null);
       navigate("/signin", { replace: true });
     },
