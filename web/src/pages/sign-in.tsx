@@ -18,6 +18,8 @@ export default function SignInPage() {
   const [accessKeyId, setAccessKeyId] = useState("");
   const [secretAccessKey, setSecretAccessKey] = useState("");
   const tokenTried = useRef(false);
+  // Empty fields are pointed out only once the user has tried to sign in.
+  const [submitted, setSubmitted] = useState(false);
 
   useEffect(() => {
     document.title = "Sign in | Pipewright";
@@ -38,7 +40,8 @@ export default function SignInPage() {
   }, [signedIn, signIn.isPending]);
 
   const submit = () => {
-    if (signIn.isPending) return;
+    setSubmitted(true);
+    if (signIn.isPending || accessKeyId.trim() === "" || secretAccessKey === "") return;
     signIn.mutate({ accessKeyId: accessKeyId.trim(), secretAccessKey });
   };
 
@@ -71,7 +74,10 @@ export default function SignInPage() {
                 </Box>
               ) : (
                 <SpaceBetween size="l">
-                  <FormField label="Access key ID">
+                  <FormField
+                    label="Access key ID"
+                    errorText={submitted && accessKeyId.trim() === "" ? "Enter an access key ID." : undefined}
+                  >
                     <Input
                       value={accessKeyId}
                       onChange={({ detail }) => setAccessKeyId(detail.value)}
@@ -80,7 +86,12 @@ export default function SignInPage() {
                       autoFocus
                     />
                   </FormField>
-                  <FormField label="Secret access key">
+                  <FormField
+                    label="Secret access key"
+                    errorText={
+                      submitted && secretAccessKey === "" ? "Enter the secret access key." : undefined
+                    }
+                  >
                     <Input
                       type="password"
                       value={secretAccessKey}
