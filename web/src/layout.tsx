@@ -1,7 +1,7 @@
 // The frame around every page but sign-in: the top bar with who is signed in, the side
 // navigation and breadcrumbs. It shows nothing until the session is known to be signed in.
 import { lazy, Suspense, useEffect, type ComponentType } from "react";
-import AppLayout from "@cloudscape-design/components/app-layout";
+import AppLayout, { type AppLayoutProps } from "@cloudscape-design/components/app-layout";
 import BreadcrumbGroup, { type BreadcrumbGroupProps } from "@cloudscape-design/components/breadcrumb-group";
 import SideNavigation from "@cloudscape-design/components/side-navigation";
 import TopNavigation from "@cloudscape-design/components/top-navigation";
@@ -20,6 +20,8 @@ interface Route {
   breadcrumbs: BreadcrumbGroupProps.Item[];
   /** The side navigation entry to highlight. */
   section: string;
+  /** Lets the layout size the content the way the AWS console does for this kind of page. */
+  contentType: AppLayoutProps.ContentType;
 }
 
 const home = { text: "Pipewright", href: href("/") };
@@ -31,12 +33,14 @@ function route(path: string): Route {
         page: DashboardPage,
         breadcrumbs: [home, { text: "Dashboard", href: href("/") }],
         section: "/",
+        contentType: "dashboard",
       };
     case "/repositories":
       return {
         page: RepositoriesPage,
         breadcrumbs: [home, { text: "Repositories", href: href("/repositories") }],
         section: "/repositories",
+        contentType: "table",
       };
     case "/repositories/create":
       return {
@@ -47,9 +51,10 @@ function route(path: string): Route {
           { text: "Create repository", href: href("/repositories/create") },
         ],
         section: "/repositories",
+        contentType: "form",
       };
     default:
-      return { page: NotFoundPage, breadcrumbs: [home], section: "" };
+      return { page: NotFoundPage, breadcrumbs: [home], section: "", contentType: "default" };
   }
 }
 
@@ -62,7 +67,7 @@ export default function ConsoleLayout({ path }: { path: string }) {
     if (signedOut) navigate("/signin", { replace: true });
   }, [signedOut]);
 
-  const { page: Page, breadcrumbs, section } = route(path);
+  const { page: Page, breadcrumbs, section, contentType } = route(path);
   const title = breadcrumbs[breadcrumbs.length - 1]?.text ?? "Pipewright";
   useEffect(() => {
     document.title = title === "Pipewright" ? title : `${title} | Pipewright`;
@@ -102,6 +107,7 @@ export default function ConsoleLayout({ path }: { path: string }) {
       <AppLayout
         headerSelector="#top-navigation"
         toolsHide
+        contentType={contentType}
         breadcrumbs={<BreadcrumbGroup items={breadcrumbs} onFollow={followLink} />}
         navigation={
           <SideNavigation
