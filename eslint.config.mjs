@@ -83,6 +83,24 @@ export default tseslint.config(
     },
   },
   {
+    // The web console (web/, checked through web/tsconfig.json by the project service) runs in the
+    // browser and reaches the server only over HTTP: no server modules, no Node built-ins.
+    files: ["web/src/**/*.ts", "web/src/**/*.tsx"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["../../src/**", "../../../src/**", "node:*"],
+              message: "The web console talks to the server over HTTP; it may not import server code.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ["**/*.mjs", "**/*.js"],
     ...tseslint.configs.disableTypeChecked,
   },

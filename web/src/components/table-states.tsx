@@ -1,0 +1,46 @@
+// The empty and error states every console table shares.
+import type { ReactNode } from "react";
+import Box from "@cloudscape-design/components/box";
+import Button from "@cloudscape-design/components/button";
+import StatusIndicator from "@cloudscape-design/components/status-indicator";
+import { followLink, href } from "../router";
+
+export function EmptyState({
+  title,
+  subtitle,
+  action,
+}: {
+  title: string;
+  subtitle?: string;
+  action?: { text: string; path: string };
+}) {
+  return (
+    <Box margin={{ vertical: "xs" }} textAlign="center" color="inherit">
+      <Box variant="strong" color="inherit">
+        {title}
+      </Box>
+      {subtitle && (
+        <Box variant="p" color="inherit">
+          {subtitle}
+        </Box>
+      )}
+      {action && (
+        <Box margin={{ top: "s" }}>
+          <Button href={href(action.path)} onFollow={followLink}>
+            {action.text}
+          </Button>
+        </Box>
+      )}
+    </Box>
+  );
+}
+
+/** What a table shows in place of rows: the query's error if it failed, else its empty state. */
+export function emptyOrError(error: Error | null, empty: ReactNode): ReactNode {
+  if (!error) return empty;
+  return (
+    <Box margin={{ vertical: "xs" }} textAlign="center">
+      <StatusIndicator type="error">{error.message}</StatusIndicator>
+    </Box>
+  );
+}

@@ -1,0 +1,135 @@
+// The frame around every page but sign-in: the top bar with who is signed in, the side
+// navigation and breadcrumbs. It shows nothing until the session is known to be signed in.
+import { lazy, Suspense, useEffect, type ComponentType } from "react";
+import AppLayout, { type AppLayoutProps } from "@cloudscape-design/components/app-layout";
+import BreadcrumbGroup, { type BreadcrumbGroupProps } from "@cloudscape-design/components/breadcrumb-group";
+import SideNavigation from "@cloudscape-design/components/side-navigation";
+import TopNavigation from "@cloudscape-design/components/top-navigation";
+import { ConsoleI18n } from "./i18n";
+import { PageLoading } from "./loading";
+import { followLink, href, navigate } from "./router";
+import { useSession, useSignOut } from "./session";
+
+const DashboardPage = lazy(() => import("./pages/dashboard"));
+const RepositoriesPage = lazy(() => import("./pages/repositories"));
+const CreateRepositoryPage = lazy(() => import("./pages/create-repository"));
+const NotFoundPage = lazy(() => import("./pages/not-found"));
+
+interface Route {
+  page: ComponentType;
+  breadcrumbs: BreadcrumbGroupProps.Item[];
+  /** The side navigation entry to highlight. */
+  section: string;
+  /** Lets the layout size the content the way the AWS console does for this kind of page. */
+  contentType: AppLayoutProps.ContentType;
+}
+
+const home = { text: "Pipewright", href: href("/") };
+
+function route(path: string): Route {
+  switch (path) {
+    case "/":
+      return {
+        page: DashboardPage,
+        breadcrumbs: [home, { text: "Dashboard", href: href("/") }],
+        section: "/",
+        contentType: "dashboard",
+      };
+    case "/repositories":
+      return {
+        page: RepositoriesPage,
+        breadcrumbs: [home, { text: "Repositories", href: href("/repositories") }],
+        section: "/repositories",
+        contentType: "table",
+      };
+    case "/repositories/create":
+      return {
+        page: CreateRepositoryPage,
+        breadcrumbs: [
+          home,
+          { text: "Repositories", href: href("/repositories") },
+          { text: "Create repository", href: href("/repositories/create") },
+        ],
+        section: "/repositories",
+        contentType: "form",
+      };
+    default:
+      return { page: NotFoundPage, breadcrumbs: [home], section: "", contentType: "default" };
+  }
+}
+
+export default function ConsoleLayout({ path }: { path: string }) {
+  const session = useSession();
+  const signOut = useSignOut();
+  const signedOut = session.data === null;
+
+  useEffect(() => {
+    if (signedOut) navigate("/signin", { replace: true });
+  }, [signedOut]);
+
+  const { page: Page, breadcrumbs, section, contentType } = route(path);
+  const title = breadcrumbs[breadcrumbs.length - 1]?.text ?? "Pipewright";
+  useEffect(() => {
+    document.title = title === "Pipewright" ? title : `${title} | Pipewright`;
+  }, [title]);
+
+  if (session.isError) {
+    return (
+      <div role="alert" style={{ padding: "2rem", fontFamily: "sans-serif" }}>
+        The console could not reach the server ({session.error.message}).{" "}
+        <button type="button" onClick={() => void session.refetch()}>
+          Try again
+        </button>
+      </div>
+    );
+  }
+  if (!session.data) return <PageLoading />;
+
+  return (
+    <ConsoleI18n>
+      <div id="top-navigation" style={{ position: "sticky", top: 0, zIndex: 1002 }}>
+        <TopNavigation
+          identity={{ title: "Pipewright", href: href("/"), onFollow: followLink }}
+          utilities={[
+            {
+              type: "menu-dropdown",
+              text: session.data.principal.arn,
+              description: `Account ${session.data.principal.accountId} · ${session.data.region}`,
+              iconName: "user-profile",
+              items: [{ id: "sign-out", text: "Sign out" }],
+              onItemClick: ({ detail }) => {
+                if (detail.id === "sign-out") signOut.mutate();
+              },
+            },
+          ]}
+        />
+      </div>
+      <AppLayout
+        headerSelector="#top-navigation"
+        toolsHide
+        contentType={contentType}
+        breadcrumbs={<BreadcrumbGroup items={breadcrumbs} onFollow={followLink} />}
+        navigation={
+          <SideNavigation
+            header={{ text: "Pipewright", href: href("/") }}
+            activeHref={href(section)}
+            onFollow={followLink}
+            items={[
+              { type: "link", text: "Dashboard", href: href("/") },
+              {
+                type: "section",
+                text: "Source • CodeCommit",
+                items: [{ type: "link", text: "Repositories", href: href("/repositories") }],
+              },
+            ]}
+          />
+        }
+        content={
+          <Suspense fallback={<PageLoading />}>
+            <Page />
+          </Suspense>
+        }
+      />
+    </ConsoleI18n>
+  );
+}

@@ -1,0 +1,20 @@
+import "@cloudscape-design/global-styles/index.css";
+import { StrictMode } from "react";
+import { createRoot } from "react-dom/client";
+import { QueryClientProvider } from "@tanstack/react-query";
+import { App } from "./app";
+import { queryClient } from "./query";
+import { captureSignInToken } from "./session";
+
+captureSignInToken();
+
+const root = document.getElementById("root");
+if (!root) throw new Error("The page has no #root element");
+
+createRoot(root).render(
+  <StrictMode>
+    <QueryClientProvider client={queryClient}>
+      <App />
+    </QueryClientProvider>
+  </StrictMode>,
+);

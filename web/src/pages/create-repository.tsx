@@ -1,0 +1,158 @@
+// CodeCommit's Create repository form. The server's validation is the one that counts: its
+// error message is shown at the field it is about.
+import { useState } from "react";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import Alert from "@cloudscape-design/components/alert";
+import Button from "@cloudscape-design/components/button";
+import Container from "@cloudscape-design/components/container";
+import Form from "@cloudscape-design/components/form";
+import FormField from "@cloudscape-design/components/form-field";
+import Header from "@cloudscape-design/components/header";
+import Input from "@cloudscape-design/components/input";
+import SpaceBetween from "@cloudscape-design/components/space-between";
+import TagEditor, { type TagEditorProps } from "@cloudscape-design/components/tag-editor";
+import Textarea from "@cloudscape-design/components/textarea";
+import { AwsError } from "../api";
+import { followLink, href, navigate } from "../router";
+import { DASHBOARD_REPOSITORIES_KEY, REPOSITORIES_KEY } from "../query-keys";
+import { createRepository, type RepositoryMetadata } from "../services";
+
+const NAME_ERRORS = new Set([
+  "RepositoryNameExistsException",
+  "InvalidRepositoryNameException",
+  "RepositoryNameRequiredException",
+]);
+const DESCRIPTION_ERRORS = new Set(["InvalidRepositoryDescriptionException"]);
+const TAG_ERRORS = new Set([
+  "InvalidTagsMapException",
+  "TooManyTagsException",
+  "InvalidSystemTagUsageException",
+  "TagPolicyException",
+]);
+
+type Field = "name" | "description" | "tags" | "form";
+
+function fieldOf(error: Error): Field {
+  if (!(error instanceof AwsError)) return "form";
+  if (NAME_ERRORS.has(error.code)) return "name";
+  if (DESCRIPTION_ERRORS.has(error.code)) return "description";
+  if (TAG_ERRORS.has(error.code)) return "tags";
+  return "form";
+}
+
+export default function CreateRepositoryPage() {
+  const queryClient = useQueryClient();
+  const [name, setName] = useState("");
+  const [description, setDescription] = useState("");
+  const [tags, setTags] = useState<readonly TagEditorProps.Tag[]>([]);
+  // The tag editor flags empty or duplicate keys itself; the form waits until they are fixed.
+  const [tagsValid, setTagsValid] = useState(true);
+
+  const create = useMutation({
+    mutationFn: () => {
+      const kept = tags.filter((tag) => !tag.markedForRemoval && tag.key !== "");
+      return createRepository({
+        repositoryName: name,
+        ...(description !== "" && { repositoryDescription: description }),
+        ...(kept.length > 0 && { tags: Object.fromEntries(kept.map((tag) => [tag.key, tag.value])) }),
+      });
+    },
+    onSuccess: async ({ repositoryMetadata }) => {
+      // The list shows the new repository at once, then refreshes from the server.
+      if (repositoryMetadata) {
+        queryClient.setQueryData<RepositoryMetadata[]>(REPOSITORIES_KEY, (list) =>
+          list
+            ? [
+                repositoryMetadata,
+                ...list.filter((r) => r.repositoryName !== repositoryMetadata.repositoryName),
+              ]
+            : list,
+        );
+      }
+      await queryClient.invalidateQueries({ queryKey: REPOSITORIES_KEY });
+      await queryClient.invalidateQueries({ queryKey: DASHBOARD_REPOSITORIES_KEY });
+      navigate("/repositories");
+    },
+  });
+
+  const errorField = create.error ? fieldOf(create.error) : undefined;
+  const errorFor = (field: Field) => (errorField === field ? create.error?.message : undefined);
+
+  return (
+    <form
+      onSubmit={(event) => {
+        event.preventDefault();
+        if (!create.isPending && tagsValid) create.mutate();
+      }}
+    >
+      <Form
+        header={
+          <Header variant="h1" description="A repository holds your code and its history under Git.">
+            Create repository
+          </Header>
+        }
+        actions={
+          <SpaceBetween direction="horizontal" size="xs">
+            <Button variant="link" href={href("/repositories")} onFollow={followLink}>
+              Cancel
+            </Button>
+            <Button variant="primary" formAction="submit" loading={create.isPending}>
+              Create
+            </Button>
+          </SpaceBetween>
+        }
+      >
+        <SpaceBetween size="l">
+          {errorField === "form" && (
+            <Alert type="error" header="The repository was not created">
+              {create.error?.message}
+            </Alert>
+          )}
+          <Container header={<Header variant="h2">Repository settings</Header>}>
+            <SpaceBetween size="l">
+              <FormField
+                label="Repository name"
+                constraintText="Up to 100 letters, digits, '.', '_' and '-'"
+                errorText={errorFor("name")}
+              >
+                <Input
+                  value={name}
+                  onChange={({ detail }) => setName(detail.value)}
+                  invalid={errorField === "name"}
+                  spellcheck={false}
+                  autoFocus
+                />
+              </FormField>
+              <FormField
+                label={
+                  <span>
+                    Description - <i>optional</i>
+                  </span>
+                }
+                errorText={errorFor("description")}
+              >
+                <Textarea
+                  value={description}
+                  onChange={({ detail }) => setDescription(detail.value)}
+                  invalid={errorField === "description"}
+                />
+              </FormField>
+            </SpaceBetween>
+          </Container>
+          <Container header={<Header variant="h2">Tags - optional</Header>}>
+            <FormField stretch errorText={errorFor("tags")}>
+              <TagEditor
+                tags={tags}
+                onChange={({ detail }) => {
+                  setTags(detail.tags);
+                  setTagsValid(detail.valid);
+                }}
+                tagLimit={50}
+              />
+            </FormField>
+          </Container>
+        </SpaceBetween>
+      </Form>
+    </form>
+  );
+}

@@ -1,0 +1,216 @@
+// "One dashboard to view all your components": the latest repositories, pipelines, builds and
+// the deployments still running, each refreshed every couple of seconds.
+import { useQuery } from "@tanstack/react-query";
+import Box from "@cloudscape-design/components/box";
+import ContentLayout from "@cloudscape-design/components/content-layout";
+import Header from "@cloudscape-design/components/header";
+import Link from "@cloudscape-design/components/link";
+import SpaceBetween from "@cloudscape-design/components/space-between";
+import Table from "@cloudscape-design/components/table";
+import { EmptyState, emptyOrError } from "../components/table-states";
+import { formatDuration, formatTime } from "../format";
+import { POLL_INTERVAL } from "../query";
+import { DASHBOARD_REPOSITORIES_KEY } from "../query-keys";
+import { followLink, href } from "../router";
+import {
+  batchGetBuilds,
+  batchGetDeployments,
+  batchGetRepositories,
+  getPipelineState,
+  listBuilds,
+  listDeployments,
+  listPipelines,
+  listRepositories,
+  type PipelineState,
+} from "../services";
+import { Status } from "../status";
+
+/** How many of the newest repositories and builds the dashboard lists. */
+const RECENT = 10;
+
+const ACTIVE_DEPLOYMENT_STATUSES = ["Created", "Queued", "InProgress", "Ready"];
+
+function RepositoriesPanel() {
+  const query = useQuery({
+    queryKey: DASHBOARD_REPOSITORIES_KEY,
+    queryFn: async () => {
+      const page = await listRepositories({ sortBy: "lastModifiedDate", order: "descending" });
+      const names = (page.repositories ?? []).slice(0, RECENT).map((r) => r.repositoryName);
+      return names.length === 0 ? [] : batchGetRepositories(names);
+    },
+    refetchInterval: POLL_INTERVAL,
+  });
+  return (
+    <Table
+      variant="container"
+      header={
+        <Header
+          variant="h2"
+          description="Most recently changed"
+          actions={
+            <Link href={href("/repositories")} onFollow={followLink}>
+              View all
+            </Link>
+          }
+        >
+          Repositories
+        </Header>
+      }
+      items={query.data ?? []}
+      loading={query.isPending}
+      loadingText="Loading repositories"
+      trackBy="repositoryName"
+      empty={emptyOrError(
+        query.error,
+        <EmptyState
+          title="No repositories"
+          subtitle="No repositories to display."
+          action={{ text: "Create repository", path: "/repositories/create" }}
+        />,
+      )}
+      columnDefinitions={[
+        {
+          id: "name",
+          header: "Name",
+          cell: (r) => (
+            <Link href={href("/repositories")} onFollow={followLink}>
+              {r.repositoryName}
+            </Link>
+          ),
+          isRowHeader: true,
+        },
+        { id: "description", header: "Description", cell: (r) => r.repositoryDescription || "-" },
+        { id: "lastModified", header: "Last modified", cell: (r) => formatTime(r.lastModifiedDate) },
+      ]}
+    />
+  );
+}
+
+function PipelinesPanel() {
+  const query = useQuery({
+    queryKey: ["dashboard", "pipelines"],
+    queryFn: async (): Promise<PipelineState[]> => {
+      const page = await listPipelines({});
+      const names = (page.pipelines ?? []).map((p) => p.name);
+      // A pipeline deleted between the two calls still shows, without stages, rather than
+      // failing the whole panel.
+      const states = await Promise.allSettled(names.map((name) => getPipelineState(name)));
+      return names.map((name, i) => {
+        const state = states[i];
+        return state?.status === "fulfilled" ? state.value : { pipelineName: name };
+      });
+    },
+    refetchInterval: POLL_INTERVAL,
+  });
+  return (
+    <Table
+      variant="container"
+      header={<Header variant="h2">Pipelines</Header>}
+      items={query.data ?? []}
+      loading={query.isPending}
+      loadingText="Loading pipelines"
+      trackBy="pipelineName"
+      empty={emptyOrError(
+        query.error,
+        <EmptyState title="No pipelines" subtitle="No pipelines to display." />,
+      )}
+      columnDefinitions={[
+        { id: "name", header: "Name", cell: (p) => p.pipelineName, isRowHeader: true },
+        {
+          id: "stages",
+          header: "Latest execution by stage",
+          cell: (p) =>
+            (p.stageStates ?? []).length === 0 ? (
+              "-"
+            ) : (
+              <SpaceBetween direction="horizontal" size="m">
+                {(p.stageStates ?? []).map((stage) => (
+                  <SpaceBetween key={stage.stageName} direction="horizontal" size="xxs">
+                    <Box variant="span" fontWeight="bold">
+                      {stage.stageName}
+                    </Box>
+                    <Status status={stage.latestExecution?.status} />
+                  </SpaceBetween>
+                ))}
+              </SpaceBetween>
+            ),
+        },
+      ]}
+    />
+  );
+}
+
+function BuildsPanel() {
+  const query = useQuery({
+    queryKey: ["dashboard", "builds"],
+    queryFn: async () => {
+      const page = await listBuilds({ sortOrder: "DESCENDING" });
+      const ids = (page.ids ?? []).slice(0, RECENT);
+      return ids.length === 0 ? [] : batchGetBuilds(ids);
+    },
+    refetchInterval: POLL_INTERVAL,
+  });
+  return (
+    <Table
+      variant="container"
+      header={<Header variant="h2">Recent builds</Header>}
+      items={query.data ?? []}
+      loading={query.isPending}
+      loadingText="Loading builds"
+      trackBy="id"
+      empty={emptyOrError(query.error, <EmptyState title="No builds" subtitle="No builds to display." />)}
+      columnDefinitions={[
+        { id: "id", header: "Build run", cell: (b) => b.id, isRowHeader: true },
+        { id: "project", header: "Project", cell: (b) => b.projectName ?? "-" },
+        { id: "status", header: "Status", cell: (b) => <Status status={b.buildStatus} /> },
+        { id: "started", header: "Started", cell: (b) => formatTime(b.startTime) },
+        { id: "duration", header: "Duration", cell: (b) => formatDuration(b.startTime, b.endTime) },
+      ]}
+    />
+  );
+}
+
+function DeploymentsPanel() {
+  const query = useQuery({
+    queryKey: ["dashboard", "deployments"],
+    queryFn: async () => {
+      const page = await listDeployments({ includeOnlyStatuses: ACTIVE_DEPLOYMENT_STATUSES });
+      const ids = page.deployments ?? [];
+      return ids.length === 0 ? [] : batchGetDeployments(ids);
+    },
+    refetchInterval: POLL_INTERVAL,
+  });
+  return (
+    <Table
+      variant="container"
+      header={<Header variant="h2">Deployments in progress</Header>}
+      items={query.data ?? []}
+      loading={query.isPending}
+      loadingText="Loading deployments"
+      trackBy="deploymentId"
+      empty={emptyOrError(
+        query.error,
+        <EmptyState title="No deployments in progress" subtitle="No deployments are running." />,
+      )}
+      columnDefinitions={[
+        { id: "id", header: "Deployment ID", cell: (d) => d.deploymentId, isRowHeader: true },
+        { id: "application", header: "Application", cell: (d) => d.applicationName ?? "-" },
+        { id: "group", header: "Deployment group", cell: (d) => d.deploymentGroupName ?? "-" },
+        { id: "status", header: "Status", cell: (d) => <Status status={d.status} /> },
+      ]}
+    />
+  );
+}
+
+export default function DashboardPage() {
+  return (
+    <ContentLayout header={<Header variant="h1">Dashboard</Header>}>
+      <SpaceBetween size="l">
+        <RepositoriesPanel />
+        <PipelinesPanel />
+        <BuildsPanel />
+        <DeploymentsPanel />
+      </SpaceBetween>
+    </ContentLayout>
+  );
+}

@@ -1,0 +1,156 @@
+// Typed wrappers for the operations the console calls. Shapes follow the AWS API references;
+// only the fields the console reads are declared. Timestamps arrive as epoch seconds.
+import { callAws } from "./api";
+
+/** AWS's per-call limit for BatchGetRepositories, BatchGetBuilds and BatchGetDeployments. */
+const BATCH_LIMIT = 25;
+
+function chunks<T>(items: readonly T[], size = BATCH_LIMIT): T[][] {
+  const result: T[][] = [];
+  for (let i = 0; i < items.length; i += size) result.push(items.slice(i, i + size));
+  return result;
+}
+
+// CodeCommit
+
+export interface RepositoryNameIdPair {
+  repositoryName: string;
+  repositoryId: string;
+}
+
+export interface RepositoryMetadata {
+  accountId?: string;
+  repositoryId?: string;
+  repositoryName: string;
+  repositoryDescription?: string;
+  defaultBranch?: string;
+  lastModifiedDate?: number;
+  creationDate?: number;
+  cloneUrlHttp?: string;
+  cloneUrlSsh?: string;
+  Arn?: string;
+}
+
+export async function listRepositories(input: {
+  sortBy?: "repositoryName" | "lastModifiedDate";
+  order?: "ascending" | "descending";
+  nextToken?: string;
+}): Promise<{ repositories?: RepositoryNameIdPair[]; nextToken?: string }> {
+  return callAws("CodeCommit_20150413.ListRepositories", input);
+}
+
+/** BatchGetRepositories for any number of names, keeping the order the names were given in. */
+export async function batchGetRepositories(names: readonly string[]): Promise<RepositoryMetadata[]> {
+  const pages = await Promise.all(
+    chunks(names).map((repositoryNames) =>
+      callAws<{ repositories?: RepositoryMetadata[] }>("CodeCommit_20150413.BatchGetRepositories", {
+        repositoryNames,
+      }),
+    ),
+  );
+  const byName = new Map(pages.flatMap((page) => page.repositories ?? []).map((r) => [r.repositoryName, r]));
+  return names.flatMap((name) => byName.get(name) ?? []);
+}
+
+export async function createRepository(input: {
+  repositoryName: string;
+  repositoryDescription?: string;
+  tags?: Record<string, string>;
+}): Promise<{ repositoryMetadata?: RepositoryMetadata }> {
+  return callAws("CodeCommit_20150413.CreateRepository", input);
+}
+
+// CodePipeline
+
+export interface PipelineSummary {
+  name: string;
+  version?: number;
+  pipelineType?: string;
+  created?: number;
+  updated?: number;
+}
+
+export interface StageState {
+  stageName: string;
+  latestExecution?: { pipelineExecutionId?: string; status: string };
+}
+
+export interface PipelineState {
+  pipelineName: string;
+  pipelineVersion?: number;
+  stageStates?: StageState[];
+  created?: number;
+  updated?: number;
+}
+
+export async function listPipelines(input: {
+  nextToken?: string;
+  maxResults?: number;
+}): Promise<{ pipelines?: PipelineSummary[]; nextToken?: string }> {
+  return callAws("CodePipeline_20150709.ListPipelines", input);
+}
+
+export async function getPipelineState(name: string): Promise<PipelineState> {
+  return callAws("CodePipeline_20150709.GetPipelineState", { name });
+}
+
+// CodeBuild
+
+export interface Build {
+  id: string;
+  arn?: string;
+  buildNumber?: number;
+  projectName?: string;
+  buildStatus?: string;
+  currentPhase?: string;
+  startTime?: number;
+  endTime?: number;
+}
+
+export async function listBuilds(input: {
+  sortOrder?: "ASCENDING" | "DESCENDING";
+  nextToken?: string;
+}): Promise<{ ids?: string[]; nextToken?: string }> {
+  return callAws("CodeBuild_20161006.ListBuilds", input);
+}
+
+export async function batchGetBuilds(ids: readonly string[]): Promise<Build[]> {
+  const pages = await Promise.all(
+    chunks(ids, 100).map((page) =>
+      callAws<{ builds?: Build[] }>("CodeBuild_20161006.BatchGetBuilds", { ids: page }),
+    ),
+  );
+  const byId = new Map(pages.flatMap((page) => page.builds ?? []).map((b) => [b.id, b]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
+}
+
+// CodeDeploy
+
+export interface DeploymentInfo {
+  deploymentId: string;
+  applicationName?: string;
+  deploymentGroupName?: string;
+  status?: string;
+  createTime?: number;
+  startTime?: number;
+  completeTime?: number;
+}
+
+export async function listDeployments(input: {
+  includeOnlyStatuses?: string[];
+  nextToken?: string;
+}): Promise<{ deployments?: string[]; nextToken?: string }> {
+  return callAws("CodeDeploy_20141006.ListDeployments", input);
+}
+
+export async function batchGetDeployments(ids: readonly string[]): Promise<DeploymentInfo[]> {
+  const pages = await Promise.all(
+    chunks(ids).map((deploymentIds) =>
+      callAws<{ deploymentsInfo?: DeploymentInfo[] }>("CodeDeploy_20141006.BatchGetDeployments", {
+        deploymentIds,
+      }),
+    ),
+  );
+  const byId = new Map(pages.flatMap((page) => page.deploymentsInfo ?? []).map((d) => [d.deploymentId, d]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
+}
