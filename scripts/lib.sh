@@ -53,7 +53,7 @@ ensure_node_modules() {
 # (a hash of them is kept in dist/), so a restart does not wait for the compiler.
 build() {
   local stamp="dist/.pipewright-source-hash" want
-  want="$(find src tsconfig.json tsconfig.build.json package-lock.json -type f -print0 2>/dev/null |
+  want="$(find src web tsconfig.json tsconfig.build.json package.json package-lock.json -type f -not -path "web/node_modules/*" -print0 2>/dev/null |
     sort -z | xargs -0 sha256sum | sha256sum | cut -d' ' -f1)"
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -f dist/cli/main.js ]; then return 0; fi
   say "building"

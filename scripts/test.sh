@@ -3,7 +3,7 @@
 # end-to-end test (a throwaway PostgreSQL and Pipewright servers are started by the tests).
 source "$(dirname "$0")/lib.sh"
 check_node
-ensure_packages git:/usr/bin/git bubblewrap:/usr/bin/bwrap passt:/usr/bin/pasta awscli:/usr/bin/aws openssh-client:/usr/bin/ssh \
+ensure_packages git:/usr/bin/git bubblewrap:/usr/bin/bwrap passt:/usr/bin/pasta awscli:/usr/bin/aws openssh-client:/usr/bin/ssh chromium:/usr/bin/chromium \
   'postgresql:/usr/lib/postgresql/*/bin/postgres'
 ensure_node_modules
 say "checking format, lint and types"
@@ -16,6 +16,8 @@ export PIPEWRIGHT_TEST_POSTGRES=required
 # The build sandbox (bubblewrap, mapped users, pasta's networks) is what keeps builds off the host:
 # a machine where it cannot run fails the run instead of skipping its tests.
 export PIPEWRIGHT_TEST_SANDBOX=required
+# The console is tested in the distribution's Chromium, against the console `build` just made.
+export PIPEWRIGHT_TEST_BROWSER=required
 # End-to-end tests run the built `pipewright` binary, as users do.
 export PIPEWRIGHT_TEST_BIN=dist
 # A whole run must answer every operation at least once, each response checked against AWS's model.

@@ -33,6 +33,18 @@ describe("pipewright server", () => {
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ status: "ok" });
 
+    // The banner's one-time console link signs a browser in, once.
+    const [, link, token] = /^ {2}(http:\/\/\S+\/_\/console\/signin#token=([\w-]+))$/m.exec(p.output()) ?? [];
+    expect(link?.startsWith(`${url}/`)).toBe(true);
+    const signIn = () =>
+      fetch(`${url}/_/console/session`, {
+        method: "POST",
+        headers: { "x-pipewright-console": "1", "content-type": "application/json" },
+        body: JSON.stringify({ signInToken: token }),
+      });
+    expect((await signIn()).status).toBe(200);
+    expect((await signIn()).status).toBe(401);
+
     const credentialsFile = path.join(tmp.dir, "credentials");
     expect(p.output()).toContain(`pipewright configure --data-dir ${tmp.dir}\n`);
     expect(statSync(credentialsFile).mode & 0o777).toBe(0o600);

@@ -10,7 +10,7 @@ import SpaceBetween from "@cloudscape-design/components/space-between";
 import Spinner from "@cloudscape-design/components/spinner";
 import { ConsoleI18n } from "../i18n";
 import { navigate } from "../router";
-import { takeSignInToken, useSession, useSignIn } from "../session";
+import { captureSignInToken, takeSignInToken, useSession, useSignIn } from "../session";
 
 export default function SignInPage() {
   const session = useSession();
@@ -32,6 +32,17 @@ export default function SignInPage() {
     tokenTried.current = true;
     const signInToken = takeSignInToken();
     if (signInToken !== undefined) signIn.mutate({ signInToken });
+  }, [signIn]);
+
+  // A link opened in a tab that already shows this page changes only the address's fragment.
+  useEffect(() => {
+    const onHashChange = () => {
+      captureSignInToken();
+      const signInToken = takeSignInToken();
+      if (signInToken !== undefined) signIn.mutate({ signInToken });
+    };
+    window.addEventListener("hashchange", onHashChange);
+    return () => window.removeEventListener("hashchange", onHashChange);
   }, [signIn]);
 
   const signedIn = session.data != null;

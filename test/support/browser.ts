@@ -1,0 +1,47 @@
+import { existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import path from "node:path";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { DEFAULT_WEB_DIR } from "../../src/http/console/static-files.js";
+
+/** The distribution's Chromium (the Debian `chromium` package); no browser is downloaded. */
+export const CHROMIUM = process.env.PIPEWRIGHT_TEST_CHROMIUM ?? "/usr/bin/chromium";
+
+/**
+ * Why browser tests cannot run here, or undefined when they can: they need Chromium and the built
+ * console (`npm run build`). `PIPEWRIGHT_TEST_BROWSER=required` (set by the test command) turns a
+ * reason into a failure instead of a skip.
+ */
+export function browserUnavailable(): string | undefined {
+  const reason = !existsSync(CHROMIUM)
+    ? `no Chromium at ${CHROMIUM} (apt-get install chromium)`
+    : !existsSync(path.join(DEFAULT_WEB_DIR, "index.html"))
+      ? `the console is not built (${DEFAULT_WEB_DIR}): run npm run build`
+      : undefined;
+  if (reason && process.env.PIPEWRIGHT_TEST_BROWSER === "required") throw new Error(reason);
+  return reason;
+}
+
+/** Headless Chromium. Root (CI) cannot use Chromium's own sandbox, hence `--no-sandbox` there. */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: process.getuid?.() === 0 ? ["--no-sandbox"] : [],
+  });
+}
+
+const axeSource = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+/** axe-core's serious and critical violations on the page as it is now, as readable lines. */
+export async function accessibilityViolations(page: Page): Promise<string[]> {
+  await page.evaluate(axeSource);
+  const results = await page.evaluate<AxeResults>("window.axe.run()");
+  return results.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.impact}: ${v.id} — ${v.help} (${v.nodes.map((n) => n.target.join(" ")).join(", ")})`);
+}
+
+interface AxeResults {
+  violations: Array<{ id: string; impact?: string | null; help: string; nodes: Array<{ target: string[] }> }>;
+}
