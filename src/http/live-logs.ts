@@ -7,6 +7,7 @@ import type { Bus } from "../platform/bus/index.js";
 import type { Store } from "../platform/store/index.js";
 import { findBuildLogRef, type BuildLogRef } from "../services/codebuild/index.js";
 import { authorize } from "../services/iam/index.js";
+import type { Principal } from "../services/kit/index.js";
 import {
   findLogStreamId,
   readLogEventsAfter,
@@ -31,10 +32,18 @@ export interface LiveLogDeps extends AuthDeps {
   pageSize?: number;
   /** How often an idle stream sends a comment so proxies keep it open; default 15 000 ms. */
   heartbeatMs?: number;
+  /**
+   * The console's session principal of a request, if it has one: the same stream is then served
+   * at {@link CONSOLE_LIVE_LOG_ROUTE} for the console's page (an EventSource cannot sign).
+   */
+  consolePrincipal?: (request: FastifyRequest) => Promise<Principal | undefined>;
 }
 
 /** The route: `GET /_/codebuild/builds/<build id>/logs/stream` (the id URL-encoded or not). */
 export const LIVE_LOG_ROUTE = "/_/codebuild/builds/:id/logs/stream";
+
+/** The same stream for the console's page, under the path its session cookie is sent to. */
+export const CONSOLE_LIVE_LOG_ROUTE = "/_/console/codebuild/builds/:id/logs/stream";
 
 /** The whole log as plain text: `GET /_/codebuild/logs/<build id>`, the build's `logs.deepLink`. */
 export const TEXT_LOG_ROUTE = "/_/codebuild/logs/:id";
@@ -75,10 +84,13 @@ export function registerLiveLogRoutes(app: FastifyInstance, deps: LiveLogDeps): 
     for (const controller of open) controller.abort();
     done();
   });
-  app.get<{ Params: { id: string }; Querystring: { follow?: string } }>(
-    LIVE_LOG_ROUTE,
-    async (request, reply) => {
-      const ref = await authorizeRequest(request, reply, deps);
+  const stream =
+    (principalOf: PrincipalOf) =>
+    async (
+      request: FastifyRequest<{ Params: { id: string }; Querystring: { follow?: string } }>,
+      reply: FastifyReply,
+    ) => {
+      const ref = await authorizeRequest(request, reply, deps, principalOf);
       if (!ref) return;
       const lastId = request.headers["last-event-id"];
       const after = lastId === undefined || lastId === "" ? -1 : Number(lastId);
@@ -108,8 +120,20 @@ export function registerLiveLogRoutes(app: FastifyInstance, deps: LiveLogDeps): 
         open.delete(controller);
         res.end();
       }
-    },
-  );
+    };
+  app.get(LIVE_LOG_ROUTE, stream(signedPrincipal(deps)));
+  const consolePrincipal = deps.consolePrincipal;
+  if (consolePrincipal) {
+    app.get(
+      CONSOLE_LIVE_LOG_ROUTE,
+      stream(async (request) => {
+        const principal = await consolePrincipal(request);
+        return principal
+          ? { ok: true, principal }
+          : { ok: false, message: "NotSignedIn: sign in to the console first" };
+      }),
+    );
+  }
   // A build's whole log as plain text (the build's `logs.deepLink`), signed like the stream: logs
   // are the build's business, not the public's. Sent page by page with back-pressure.
   app.get<{ Params: { id: string } }>(TEXT_LOG_ROUTE, async (request, reply) => {
@@ -121,7 +145,7 @@ export function registerLiveLogRoutes(app: FastifyInstance, deps: LiveLogDeps): 
         .header("cache-control", "no-store")
         .send(logHelpPage(request.params.id, endpoint));
     }
-    const ref = await authorizeRequest(request, reply, deps);
+    const ref = await authorizeRequest(request, reply, deps, signedPrincipal(deps));
     if (!ref) return;
     const db = deps.store.db;
     const streamId = await findLogStreamId(db, ref);
@@ -138,19 +162,35 @@ export function registerLiveLogRoutes(app: FastifyInstance, deps: LiveLogDeps): 
   });
 }
 
+/** Who sent a request, or why nobody is known. */
+type PrincipalOf = (
+  request: FastifyRequest,
+) => Promise<{ ok: true; principal: Principal } | { ok: false; message: string }>;
+
+/** SigV4 for service `codebuild`, as a header or a presigned URL. */
+function signedPrincipal(deps: LiveLogDeps): PrincipalOf {
+  return async (request) => {
+    const auth = await authenticate(request.raw, deps, {
+      s3: false,
+      bodySha256: EMPTY_SHA256,
+      scope: { service: "codebuild" },
+    });
+    return auth.ok
+      ? { ok: true, principal: auth.principal }
+      : { ok: false, message: `${auth.reason}: ${auth.message}` };
+  };
+}
+
 /** Authenticates and authorizes the request, and finds the build; answers the error itself. */
 async function authorizeRequest(
   request: FastifyRequest<{ Params: { id: string } }>,
   reply: FastifyReply,
   deps: LiveLogDeps,
+  principalOf: PrincipalOf,
 ): Promise<BuildLogRef | undefined> {
   const deny = (message: string) => reply.code(403).type("text/plain").send(`${message}\n`);
-  const auth = await authenticate(request.raw, deps, {
-    s3: false,
-    bodySha256: EMPTY_SHA256,
-    scope: { service: "codebuild" },
-  });
-  if (!auth.ok) return void (await deny(`${auth.reason}: ${auth.message}`));
+  const auth = await principalOf(request);
+  if (!auth.ok) return void (await deny(auth.message));
   const ref = await findBuildLogRef(deps.store.db, deps, request.params.id);
   if (!ref) {
     return void (await reply.code(404).type("text/plain").send(`Build ${request.params.id} not found\n`));

@@ -48,7 +48,7 @@ import { startGitSshServer, type GitSshServer } from "./git-ssh.js";
 import { createAlarmChecks } from "./deployment-alarms.js";
 import { createDeploymentBalancers } from "./deployment-balancers.js";
 import { registerLiveLogRoutes } from "./live-logs.js";
-import { registerConsoleRoutes } from "./console/routes.js";
+import { registerConsoleRoutes, sessionPrincipal } from "./console/routes.js";
 import { ConsoleSessions } from "./console/sessions.js";
 import { DEFAULT_WEB_DIR } from "./console/static-files.js";
 import { createQueryHandler } from "./query-protocol.js";
@@ -270,7 +270,11 @@ export async function startServer(
       s3: s3.handler,
       internal: (instance) => {
         registerCodeBuildRoutes(instance, { store, accountId: config.accountId, region: config.region });
-        registerLiveLogRoutes(instance, { ...common, bus });
+        registerLiveLogRoutes(instance, {
+          ...common,
+          bus,
+          consolePrincipal: (request) => sessionPrincipal(request, { sessions: consoleSessions, keys }),
+        });
         registerGitHttpRoutes(instance, {
           ...common,
           throttle,

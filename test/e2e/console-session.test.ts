@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { CodeBuildClient, CreateProjectCommand, StartBuildCommand } from "@aws-sdk/client-codebuild";
 import { ListBucketsCommand, S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addTestPrincipal } from "../support/principals.js";
@@ -211,4 +212,44 @@ describe("the console's session and API", () => {
     expect((await send(server, "POST", "/_/console/api", call)).status).toBe(401);
     expect((await send(server, "GET", "/_/console/session", { cookie })).status).toBe(401);
   });
+
+  it("streams a build's log live to the console's page, for the session's principal only", async () => {
+    const codebuild = new CodeBuildClient(server.clientConfig);
+    await codebuild.send(
+      new CreateProjectCommand({
+        name: "console-live",
+        source: {
+          type: "NO_SOURCE",
+          buildspec:
+            "version: 0.2\nphases:\n  build:\n    commands:\n      - echo '<b>hello</b> from the build'\n",
+        },
+        artifacts: { type: "NO_ARTIFACTS" },
+        environment: {
+          type: "LINUX_CONTAINER",
+          image: "aws/codebuild/standard:7.0",
+          computeType: "BUILD_GENERAL1_SMALL",
+        },
+        serviceRole: "arn:aws:iam::000000000000:role/codebuild",
+      }),
+    );
+    const { build } = await codebuild.send(new StartBuildCommand({ projectName: "console-live" }));
+    codebuild.destroy();
+    const route = `${server.url}/_/console/codebuild/builds/${encodeURIComponent(build!.id!)}/logs/stream`;
+    const cookie = await signIn(server);
+    const response = await fetch(route, { headers: { cookie } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toContain("text/event-stream");
+    const text = await response.text();
+    expect(text).toContain(JSON.stringify("<b>hello</b> from the build").slice(1, -1));
+    expect(text).toMatch(/event: end\ndata: \{"buildStatus":"SUCCEEDED","buildComplete":true\}/);
+    expect((await fetch(route)).status).toBe(403);
+    const user = await addTestPrincipal(server, "no-builds", { allowed: false });
+    const signed = await send(server, "POST", "/_/console/session", {
+      body: { accessKeyId: user.accessKeyId, secretAccessKey: user.secretAccessKey },
+    });
+    const denied = await fetch(route, {
+      headers: { cookie: signed.headers.get("set-cookie")!.split(";")[0]! },
+    });
+    expect(denied.status).toBe(403);
+  }, 60_000);
 });

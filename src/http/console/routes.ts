@@ -129,9 +129,9 @@ async function signInKey(
 }
 
 /** The principal of the request's session, looked up by its key now: a deleted key ends its sessions. */
-async function sessionPrincipal(
+export async function sessionPrincipal(
   request: FastifyRequest,
-  deps: ConsoleRouteDeps,
+  deps: Pick<ConsoleRouteDeps, "sessions" | "keys">,
 ): Promise<Principal | undefined> {
   const session = deps.sessions.find(sessionId(request));
   if (!session) return undefined;
