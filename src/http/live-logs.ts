@@ -15,7 +15,6 @@ import {
   type StoredLogEvent,
 } from "../services/logs/index.js";
 import { authenticate, type AuthDeps } from "./authenticate.js";
-import { logHelpPage } from "./log-help-page.js";
 import { hasSignature } from "./sigv4.js";
 
 /** What the live log route needs from the server. */
@@ -137,13 +136,12 @@ export function registerLiveLogRoutes(app: FastifyInstance, deps: LiveLogDeps): 
   // A build's whole log as plain text (the build's `logs.deepLink`), signed like the stream: logs
   // are the build's business, not the public's. Sent page by page with back-pressure.
   app.get<{ Params: { id: string } }>(TEXT_LOG_ROUTE, async (request, reply) => {
-    // A browser opening the link sends no signature: it gets a page saying how to read the log.
+    // A browser opening the link sends no signature: it is sent to the build's page in the console,
+    // which shows the log to whoever is signed in there and may read it.
     if (!hasSignature(request.raw.rawHeaders, request.url)) {
-      const endpoint = `${request.protocol}://${request.headers.host ?? "127.0.0.1"}`;
       return reply
-        .type("text/html; charset=utf-8")
         .header("cache-control", "no-store")
-        .send(logHelpPage(request.params.id, endpoint));
+        .redirect(`/_/console/codebuild/builds/${encodeURIComponent(request.params.id)}`, 302);
     }
     const ref = await authorizeRequest(request, reply, deps, signedPrincipal(deps));
     if (!ref) return;

@@ -98,16 +98,15 @@ describe("CodeBuild with the embedded runner", () => {
     expect(text).toContain("token is ***");
     expect(text).not.toContain("tok-7f3a9c-secret");
 
-    // The log's deep link serves it as plain text to a signed request; a browser gets a page that
-    // says how to read it, with this build's commands, and none of the log.
+    // The log's deep link serves it as plain text to a signed request; a browser is sent to the
+    // build's page in the console (which asks it to sign in), with none of the log.
     const deepLink = new URL(done.logs!.deepLink!);
-    const browser = await fetch(deepLink, { headers: { accept: "text/html" } });
-    expect(browser.status).toBe(200);
-    expect(browser.headers.get("content-type")).toContain("text/html");
-    const page = await browser.text();
-    expect(page).toContain(`pipewright logs build &#39;${done.id!}&#39; --follow`);
-    expect(page).toContain(`--log-stream-name &#39;${done.logs!.streamName!}&#39;`);
-    expect(page).not.toContain("token is");
+    const browser = await fetch(deepLink, { headers: { accept: "text/html" }, redirect: "manual" });
+    expect(browser.status).toBe(302);
+    expect(browser.headers.get("location")).toBe(
+      `/_/console/codebuild/builds/${encodeURIComponent(done.id!)}`,
+    );
+    expect(await browser.text()).not.toContain("token is");
     const badlySigned = await fetch(deepLink, { headers: { authorization: "AWS4-HMAC-SHA256 nonsense" } });
     expect(badlySigned.status).toBe(403);
     const signed = await signedFetch(server, {
