@@ -16,9 +16,10 @@ interface Style {
 
 const COLOURS = ["black", "red", "green", "yellow", "blue", "magenta", "cyan", "white"];
 
-// CSI (ESC [ params intermediates final), OSC (ESC ] … BEL or ESC \), and two-byte escapes.
+// CSI (ESC [ params intermediates final), OSC (ESC ] … BEL or ESC \), character set and other
+// nF escapes (ESC ( B), and two-byte escapes.
 // eslint-disable-next-line no-control-regex
-const ESCAPE = /\x1b(?:\[([0-9;?]*)[ -/]*([@-~])|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_]|$)/g;
+const ESCAPE = /\x1b(?:\[([0-9;?]*)[ -/]*([@-~])|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[ -/]+[0-~]|[@-Z\\-_]|$)/g;
 // Other control characters, except tab, have no business in a rendered line.
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\x00-\x08\x0b-\x1f\x7f]/g;
@@ -58,7 +59,10 @@ function classesOf(style: Style): string {
 }
 
 /** A line split into styled segments; adjacent text with the same style is merged. */
-export function parseAnsi(line: string): AnsiSegment[] {
+export function parseAnsi(raw: string): AnsiSegment[] {
+  // A carriage return redraws the line in a terminal (progress bars): only the last text shows.
+  const parts = raw.replace(/[\r\n]+$/, "").split("\r");
+  const line = parts[parts.length - 1] ?? "";
   const segments: AnsiSegment[] = [];
   let style: Style = { bold: false, fg: undefined, bg: undefined };
   let last = 0;
@@ -74,7 +78,6 @@ export function parseAnsi(line: string): AnsiSegment[] {
     push(line.slice(last, match.index));
     last = match.index + match[0].length;
     if (match[2] === "m" && match[1] !== undefined && !match[1].includes("?")) style = apply(style, match[1]);
-    if (match[0] === "") break;
   }
   push(line.slice(last));
   return segments;

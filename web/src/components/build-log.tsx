@@ -1,7 +1,16 @@
 // A build's log, live: the server pushes each line over Server-Sent Events and says when the
 // build has ended. Lines are drawn with plain elements (a Cloudscape Table would be too slow for
 // thousands of them), their ANSI colours as class names, and a filter shows the matching lines.
-import { useCallback, useDeferredValue, useEffect, useLayoutEffect, useMemo, useRef, useState } from "react";
+import {
+  memo,
+  useCallback,
+  useDeferredValue,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+} from "react";
 import Alert from "@cloudscape-design/components/alert";
 import Box from "@cloudscape-design/components/box";
 import Button from "@cloudscape-design/components/button";
@@ -41,6 +50,28 @@ function toLine(number: number, message: string): LogLine {
       .toLowerCase(),
   };
 }
+
+/** One line; memoised, so appending lines does not redraw the ones already shown. */
+const LogLineView = memo(function LogLineView({ line }: { line: LogLine }) {
+  return (
+    <div className="build-log-line">
+      <span className="build-log-number" aria-hidden="true">
+        {line.number}
+      </span>
+      <span className="build-log-text">
+        {line.segments.map((segment, i) =>
+          segment.classes === "" ? (
+            segment.text
+          ) : (
+            <span key={i} className={segment.classes}>
+              {segment.text}
+            </span>
+          ),
+        )}
+      </span>
+    </div>
+  );
+});
 
 /** How close to the bottom (in pixels) still counts as "at the end", so the log follows it. */
 const FOLLOW_SLACK = 24;
@@ -160,24 +191,7 @@ export function BuildLog({ buildId, onEnd }: { buildId: string; onEnd: (end: Bui
                   : "Waiting for the log…"}
           </div>
         ) : (
-          visible.map((line) => (
-            <div key={line.number} className="build-log-line">
-              <span className="build-log-number" aria-hidden="true">
-                {line.number}
-              </span>
-              <span className="build-log-text">
-                {line.segments.map((segment, i) =>
-                  segment.classes === "" ? (
-                    segment.text
-                  ) : (
-                    <span key={i} className={segment.classes}>
-                      {segment.text}
-                    </span>
-                  ),
-                )}
-              </span>
-            </div>
-          ))
+          visible.map((line) => <LogLineView key={line.number} line={line} />)
         )}
       </div>
       {state === "ended" && (
