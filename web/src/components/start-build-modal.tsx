@@ -128,6 +128,9 @@ export function StartBuildModal({
               <Input
                 value={sourceVersion}
                 onChange={({ detail }) => setSourceVersion(detail.value)}
+                onKeyDown={({ detail }) => {
+                  if (detail.key === "Enter" && !start.isPending) start.mutate();
+                }}
                 invalid={errorField === "sourceVersion"}
                 spellcheck={false}
               />

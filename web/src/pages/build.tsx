@@ -55,7 +55,6 @@ function BuildDetails({ build }: { build: Build }) {
       <KeyValuePairs
         columns={3}
         items={[
-          { label: "Status", value: <Status status={build.buildStatus} /> },
           {
             label: "Project",
             value: build.projectName ? (
@@ -92,7 +91,15 @@ function Phases({ build }: { build: Build }) {
         {
           id: "status",
           header: "Status",
-          cell: (p) => (p.phaseStatus ? <Status status={p.phaseStatus} /> : <Status status="IN_PROGRESS" />),
+          // The running phase has no status yet; nor has COMPLETED, the marker of a finished build.
+          cell: (p) =>
+            p.phaseStatus ? (
+              <Status status={p.phaseStatus} />
+            ) : p.phaseType === "COMPLETED" || build.buildComplete ? (
+              "-"
+            ) : (
+              <Status status="IN_PROGRESS" />
+            ),
         },
         { id: "duration", header: "Duration", cell: phaseDuration },
         {
