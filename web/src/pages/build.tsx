@@ -55,16 +55,6 @@ function BuildDetails({ build }: { build: Build }) {
       <KeyValuePairs
         columns={3}
         items={[
-          {
-            label: "Project",
-            value: build.projectName ? (
-              <Link href={href(projectPath(build.projectName))} onFollow={followLink}>
-                {build.projectName}
-              </Link>
-            ) : (
-              "-"
-            ),
-          },
           { label: "Build number", value: build.buildNumber ?? "-" },
           { label: "Initiator", value: build.initiator ?? "-" },
           { label: "Source version", value: build.sourceVersion || "-" },
@@ -291,7 +281,21 @@ export default function BuildPage({ id }: { id: string }) {
       header={
         <Header
           variant="h1"
-          description={build ? <Status status={build.buildStatus} /> : undefined}
+          description={
+            build ? (
+              <SpaceBetween direction="horizontal" size="l">
+                <Status status={build.buildStatus} />
+                {build.projectName && (
+                  <span>
+                    Project:{" "}
+                    <Link href={href(projectPath(build.projectName))} onFollow={followLink}>
+                      {build.projectName}
+                    </Link>
+                  </span>
+                )}
+              </SpaceBetween>
+            ) : undefined
+          }
           actions={build?.buildStatus === "IN_PROGRESS" ? <StopBuild build={build} /> : undefined}
         >
           {id}
