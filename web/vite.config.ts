@@ -20,6 +20,7 @@ export default defineConfig({
     proxy: {
       "/_/console/api": server,
       "/_/console/session": server,
+      "/_/console/codebuild": server,
     },
   },
   build: {

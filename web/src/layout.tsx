@@ -1,22 +1,26 @@
 // The frame around every page but sign-in: the top bar with who is signed in, the side
 // navigation and breadcrumbs. It shows nothing until the session is known to be signed in.
-import { lazy, Suspense, useEffect, type ComponentType } from "react";
+import { lazy, Suspense, useEffect, type ReactNode } from "react";
 import AppLayout, { type AppLayoutProps } from "@cloudscape-design/components/app-layout";
 import BreadcrumbGroup, { type BreadcrumbGroupProps } from "@cloudscape-design/components/breadcrumb-group";
 import SideNavigation from "@cloudscape-design/components/side-navigation";
 import TopNavigation from "@cloudscape-design/components/top-navigation";
 import { ConsoleI18n } from "./i18n";
 import { PageLoading } from "./loading";
+import { buildPath, projectOfBuild, projectPath } from "./paths";
 import { followLink, href, navigate } from "./router";
 import { useSession, useSignOut } from "./session";
 
 const DashboardPage = lazy(() => import("./pages/dashboard"));
 const RepositoriesPage = lazy(() => import("./pages/repositories"));
 const CreateRepositoryPage = lazy(() => import("./pages/create-repository"));
+const BuildProjectsPage = lazy(() => import("./pages/build-projects"));
+const BuildProjectPage = lazy(() => import("./pages/build-project"));
+const BuildPage = lazy(() => import("./pages/build"));
 const NotFoundPage = lazy(() => import("./pages/not-found"));
 
 interface Route {
-  page: ComponentType;
+  page: ReactNode;
   breadcrumbs: BreadcrumbGroupProps.Item[];
   /** The side navigation entry to highlight. */
   section: string;
@@ -25,26 +29,71 @@ interface Route {
 }
 
 const home = { text: "Pipewright", href: href("/") };
+const buildProjects = { text: "Build projects", href: href("/codebuild/projects") };
+
+const notFound: Route = { page: <NotFoundPage />, breadcrumbs: [home], section: "", contentType: "default" };
+
+/** The one path segment after `prefix`, decoded; undefined when the path is not of that form. */
+function segmentAfter(path: string, prefix: string): string | undefined {
+  if (!path.startsWith(prefix)) return undefined;
+  const rest = path.slice(prefix.length);
+  if (rest === "" || rest.includes("/")) return undefined;
+  try {
+    return decodeURIComponent(rest);
+  } catch {
+    return undefined;
+  }
+}
+
+function codeBuildRoute(path: string): Route | undefined {
+  const projectName = segmentAfter(path, "/codebuild/projects/");
+  if (projectName !== undefined) {
+    return {
+      page: <BuildProjectPage key={projectName} name={projectName} />,
+      breadcrumbs: [home, buildProjects, { text: projectName, href: href(projectPath(projectName)) }],
+      section: "/codebuild/projects",
+      contentType: "default",
+    };
+  }
+  const buildId = segmentAfter(path, "/codebuild/builds/");
+  if (buildId !== undefined) {
+    const project = projectOfBuild(buildId);
+    return {
+      page: <BuildPage key={buildId} id={buildId} />,
+      breadcrumbs: [
+        home,
+        buildProjects,
+        { text: project, href: href(projectPath(project)) },
+        { text: buildId, href: href(buildPath(buildId)) },
+      ],
+      section: "/codebuild/projects",
+      contentType: "default",
+    };
+  }
+  return undefined;
+}
 
 function route(path: string): Route {
+  const codeBuild = codeBuildRoute(path);
+  if (codeBuild) return codeBuild;
   switch (path) {
     case "/":
       return {
-        page: DashboardPage,
+        page: <DashboardPage />,
         breadcrumbs: [home, { text: "Dashboard", href: href("/") }],
         section: "/",
         contentType: "dashboard",
       };
     case "/repositories":
       return {
-        page: RepositoriesPage,
+        page: <RepositoriesPage />,
         breadcrumbs: [home, { text: "Repositories", href: href("/repositories") }],
         section: "/repositories",
         contentType: "table",
       };
     case "/repositories/create":
       return {
-        page: CreateRepositoryPage,
+        page: <CreateRepositoryPage />,
         breadcrumbs: [
           home,
           { text: "Repositories", href: href("/repositories") },
@@ -53,8 +102,15 @@ function route(path: string): Route {
         section: "/repositories",
         contentType: "form",
       };
+    case "/codebuild/projects":
+      return {
+        page: <BuildProjectsPage />,
+        breadcrumbs: [home, buildProjects],
+        section: "/codebuild/projects",
+        contentType: "table",
+      };
     default:
-      return { page: NotFoundPage, breadcrumbs: [home], section: "", contentType: "default" };
+      return notFound;
   }
 }
 
@@ -67,7 +123,7 @@ export default function ConsoleLayout({ path }: { path: string }) {
     if (signedOut) navigate("/signin", { replace: true });
   }, [signedOut]);
 
-  const { page: Page, breadcrumbs, section, contentType } = route(path);
+  const { page, breadcrumbs, section, contentType } = route(path);
   const title = breadcrumbs[breadcrumbs.length - 1]?.text ?? "Pipewright";
   useEffect(() => {
     document.title = title === "Pipewright" ? title : `${title} | Pipewright`;
@@ -121,14 +177,15 @@ export default function ConsoleLayout({ path }: { path: string }) {
                 text: "Source • CodeCommit",
                 items: [{ type: "link", text: "Repositories", href: href("/repositories") }],
               },
+              {
+                type: "section",
+                text: "Build • CodeBuild",
+                items: [{ type: "link", text: "Build projects", href: href("/codebuild/projects") }],
+              },
             ]}
           />
         }
-        content={
-          <Suspense fallback={<PageLoading />}>
-            <Page />
-          </Suspense>
-        }
+        content={<Suspense fallback={<PageLoading />}>{page}</Suspense>}
       />
     </ConsoleI18n>
   );

@@ -2,3 +2,7 @@
 export const REPOSITORIES_KEY = ["repositories"] as const;
 export const DASHBOARD_REPOSITORIES_KEY = ["dashboard", "repositories"] as const;
 export const SESSION_KEY = ["session"] as const;
+export const BUILD_PROJECTS_KEY = ["codebuild", "projects"] as const;
+export const buildProjectKey = (name: string) => ["codebuild", "project", name] as const;
+export const projectBuildsKey = (name: string) => ["codebuild", "project", name, "builds"] as const;
+export const buildKey = (id: string) => ["codebuild", "build", id] as const;

@@ -20,6 +20,9 @@ const kinds: Record<string, Kind> = {
   TIMED_OUT: "error",
   IN_PROGRESS: "in-progress",
   STOPPED: "stopped",
+  // CodeBuild test report statuses (SUCCEEDED and FAILED as above)
+  GENERATING: "in-progress",
+  INCOMPLETE: "warning",
   // CodeDeploy deployment statuses (Succeeded, Failed, InProgress, Stopped as above)
   Created: "pending",
   Queued: "pending",
@@ -35,6 +38,8 @@ const labels: Record<string, string> = {
   TIMED_OUT: "Timed out",
   IN_PROGRESS: "In progress",
   STOPPED: "Stopped",
+  GENERATING: "Generating",
+  INCOMPLETE: "Incomplete",
 };
 
 /** A status word as a Cloudscape status indicator; no status at all reads "Not run". */

@@ -9,6 +9,7 @@ import SpaceBetween from "@cloudscape-design/components/space-between";
 import Table from "@cloudscape-design/components/table";
 import { EmptyState, emptyOrError } from "../components/table-states";
 import { formatDuration, formatTime } from "../format";
+import { buildPath, projectPath } from "../paths";
 import { POLL_INTERVAL } from "../query";
 import { DASHBOARD_REPOSITORIES_KEY } from "../query-keys";
 import { followLink, href } from "../router";
@@ -153,15 +154,46 @@ function BuildsPanel() {
   return (
     <Table
       variant="container"
-      header={<Header variant="h2">Recent builds</Header>}
+      header={
+        <Header
+          variant="h2"
+          actions={
+            <Link href={href("/codebuild/projects")} onFollow={followLink}>
+              View build projects
+            </Link>
+          }
+        >
+          Recent builds
+        </Header>
+      }
       items={query.data ?? []}
       loading={query.isPending}
       loadingText="Loading builds"
       trackBy="id"
       empty={emptyOrError(query.error, <EmptyState title="No builds" subtitle="No builds to display." />)}
       columnDefinitions={[
-        { id: "id", header: "Build run", cell: (b) => b.id, isRowHeader: true },
-        { id: "project", header: "Project", cell: (b) => b.projectName ?? "-" },
+        {
+          id: "id",
+          header: "Build run",
+          cell: (b) => (
+            <Link href={href(buildPath(b.id))} onFollow={followLink}>
+              {b.id}
+            </Link>
+          ),
+          isRowHeader: true,
+        },
+        {
+          id: "project",
+          header: "Project",
+          cell: (b) =>
+            b.projectName ? (
+              <Link href={href(projectPath(b.projectName))} onFollow={followLink}>
+                {b.projectName}
+              </Link>
+            ) : (
+              "-"
+            ),
+        },
         { id: "status", header: "Status", cell: (b) => <Status status={b.buildStatus} /> },
         { id: "started", header: "Started", cell: (b) => formatTime(b.startTime) },
         { id: "duration", header: "Duration", cell: (b) => formatDuration(b.startTime, b.endTime) },

@@ -1,0 +1,15 @@
+// Console paths of CodeBuild resources; names and ids are URL-encoded (a build id has a ':').
+
+export function projectPath(name: string): string {
+  return `/codebuild/projects/${encodeURIComponent(name)}`;
+}
+
+export function buildPath(id: string): string {
+  return `/codebuild/builds/${encodeURIComponent(id)}`;
+}
+
+/** The project a build belongs to, from its id ("<project>:<uuid>"). */
+export function projectOfBuild(id: string): string {
+  const colon = id.lastIndexOf(":");
+  return colon === -1 ? id : id.slice(0, colon);
+}
