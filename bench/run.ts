@@ -6,6 +6,7 @@ import { benchBuildLogs } from "./build-logs.js";
 import { benchBuildLatency, benchBuildStop, benchBuildThroughput, benchLocalBuild } from "./codebuild.js";
 import { benchGitEventLatency, benchGitThroughput } from "./codecommit.js";
 import { benchCodeDeploy } from "./codedeploy.js";
+import { benchConsole } from "./console.js";
 import { benchPipeline, benchPipelineBurst } from "./codepipeline.js";
 import { benchPipelineS3Source } from "./codepipeline-s3.js";
 import { benchS3Throughput } from "./s3-throughput.js";
@@ -38,6 +39,7 @@ const suites: Array<[string, () => Promise<BenchRow[]>]> = [
   ["codepipeline-burst", () => benchPipelineBurst()],
   ["codepipeline-s3", () => benchPipelineS3Source()],
   ["codedeploy", () => benchCodeDeploy()],
+  ["console", () => benchConsole()],
   // Loads 50,000 items of each kind (about a quarter of an hour): run only when named.
   ["scale", () => benchScale()],
 ];
