@@ -7,7 +7,7 @@ import SideNavigation from "@cloudscape-design/components/side-navigation";
 import TopNavigation from "@cloudscape-design/components/top-navigation";
 import { ConsoleI18n } from "./i18n";
 import { PageLoading } from "./loading";
-import { buildPath, projectOfBuild, projectPath } from "./paths";
+import { buildPath, pipelinePath, projectOfBuild, projectPath } from "./paths";
 import { followLink, href, navigate } from "./router";
 import { useSession, useSignOut } from "./session";
 
@@ -17,6 +17,8 @@ const CreateRepositoryPage = lazy(() => import("./pages/create-repository"));
 const BuildProjectsPage = lazy(() => import("./pages/build-projects"));
 const BuildProjectPage = lazy(() => import("./pages/build-project"));
 const BuildPage = lazy(() => import("./pages/build"));
+const PipelinesPage = lazy(() => import("./pages/pipelines"));
+const PipelinePage = lazy(() => import("./pages/pipeline"));
 const NotFoundPage = lazy(() => import("./pages/not-found"));
 
 interface Route {
@@ -30,6 +32,7 @@ interface Route {
 
 const home = { text: "Pipewright", href: href("/") };
 const buildProjects = { text: "Build projects", href: href("/codebuild/projects") };
+const pipelines = { text: "Pipelines", href: href("/codepipeline/pipelines") };
 
 const notFound: Route = { page: <NotFoundPage />, breadcrumbs: [home], section: "", contentType: "default" };
 
@@ -73,8 +76,19 @@ function codeBuildRoute(path: string): Route | undefined {
   return undefined;
 }
 
+function codePipelineRoute(path: string): Route | undefined {
+  const pipelineName = segmentAfter(path, "/codepipeline/pipelines/");
+  if (pipelineName === undefined) return undefined;
+  return {
+    page: <PipelinePage key={pipelineName} name={pipelineName} />,
+    breadcrumbs: [home, pipelines, { text: pipelineName, href: href(pipelinePath(pipelineName)) }],
+    section: "/codepipeline/pipelines",
+    contentType: "default",
+  };
+}
+
 function route(path: string): Route {
-  const codeBuild = codeBuildRoute(path);
+  const codeBuild = codeBuildRoute(path) ?? codePipelineRoute(path);
   if (codeBuild) return codeBuild;
   switch (path) {
     case "/":
@@ -107,6 +121,13 @@ function route(path: string): Route {
         page: <BuildProjectsPage />,
         breadcrumbs: [home, buildProjects],
         section: "/codebuild/projects",
+        contentType: "table",
+      };
+    case "/codepipeline/pipelines":
+      return {
+        page: <PipelinesPage />,
+        breadcrumbs: [home, pipelines],
+        section: "/codepipeline/pipelines",
         contentType: "table",
       };
     default:
@@ -181,6 +202,11 @@ export default function ConsoleLayout({ path }: { path: string }) {
                 type: "section",
                 text: "Build • CodeBuild",
                 items: [{ type: "link", text: "Build projects", href: href("/codebuild/projects") }],
+              },
+              {
+                type: "section",
+                text: "Pipeline • CodePipeline",
+                items: [{ type: "link", text: "Pipelines", href: href("/codepipeline/pipelines") }],
               },
             ]}
           />

@@ -1,4 +1,4 @@
-// Console paths of CodeBuild resources; names and ids are URL-encoded (a build id has a ':').
+// Console paths of CodeBuild and CodePipeline resources; names and ids are URL-encoded (a build id has a ':').
 
 export function projectPath(name: string): string {
   return `/codebuild/projects/${encodeURIComponent(name)}`;
@@ -12,4 +12,8 @@ export function buildPath(id: string): string {
 export function projectOfBuild(id: string): string {
   const colon = id.lastIndexOf(":");
   return colon === -1 ? id : id.slice(0, colon);
+}
+
+export function pipelinePath(name: string): string {
+  return `/codepipeline/pipelines/${encodeURIComponent(name)}`;
 }

@@ -6,3 +6,8 @@ export const BUILD_PROJECTS_KEY = ["codebuild", "projects"] as const;
 export const buildProjectKey = (name: string) => ["codebuild", "project", name] as const;
 export const projectBuildsKey = (name: string) => ["codebuild", "project", name, "builds"] as const;
 export const buildKey = (id: string) => ["codebuild", "build", id] as const;
+export const PIPELINES_KEY = ["codepipeline", "pipelines"] as const;
+export const pipelineKey = (name: string) => ["codepipeline", "pipeline", name] as const;
+export const pipelineStateKey = (name: string) => ["codepipeline", "pipeline", name, "state"] as const;
+export const pipelineExecutionsKey = (name: string) =>
+  ["codepipeline", "pipeline", name, "executions"] as const;

@@ -13,6 +13,7 @@ const kinds: Record<string, Kind> = {
   Cancelled: "stopped",
   Superseded: "stopped",
   Skipped: "stopped",
+  Abandoned: "stopped",
   // CodeBuild build statuses
   SUCCEEDED: "success",
   FAILED: "error",

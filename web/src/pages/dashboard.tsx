@@ -9,7 +9,7 @@ import SpaceBetween from "@cloudscape-design/components/space-between";
 import Table from "@cloudscape-design/components/table";
 import { EmptyState, emptyOrError } from "../components/table-states";
 import { formatDuration, formatTime } from "../format";
-import { buildPath, projectPath } from "../paths";
+import { buildPath, pipelinePath, projectPath } from "../paths";
 import { POLL_INTERVAL } from "../query";
 import { DASHBOARD_REPOSITORIES_KEY } from "../query-keys";
 import { followLink, href } from "../router";
@@ -116,7 +116,16 @@ function PipelinesPanel() {
         <EmptyState title="No pipelines" subtitle="No pipelines to display." />,
       )}
       columnDefinitions={[
-        { id: "name", header: "Name", cell: (p) => p.pipelineName, isRowHeader: true },
+        {
+          id: "name",
+          header: "Name",
+          cell: (p) => (
+            <Link href={href(pipelinePath(p.pipelineName))} onFollow={followLink}>
+              {p.pipelineName}
+            </Link>
+          ),
+          isRowHeader: true,
+        },
         {
           id: "stages",
           header: "Latest execution by stage",
