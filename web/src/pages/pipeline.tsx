@@ -378,7 +378,12 @@ function StageView({
           <Header
             variant="h2"
             description={
-              execution?.pipelineExecutionId ? `Execution ${execution.pipelineExecutionId}` : undefined
+              <>
+                <Status status={execution?.status} />
+                {execution?.pipelineExecutionId && (
+                  <span style={{ display: "block" }}>Execution {execution.pipelineExecutionId}</span>
+                )}
+              </>
             }
             actions={
               execution?.status === "Failed" && execution.pipelineExecutionId ? (
@@ -391,10 +396,7 @@ function StageView({
               ) : undefined
             }
           >
-            <SpaceBetween direction="horizontal" size="xs">
-              <span>{stage.name}</span>
-              <Status status={execution?.status} />
-            </SpaceBetween>
+            {stage.name}
           </Header>
         }
       >
@@ -579,10 +581,10 @@ export default function PipelinePage({ name }: { name: string }) {
           variant="h1"
           description={
             latest && (latest.sourceRevisions ?? []).length > 0 ? (
-              <span aria-label="Source revisions">
+              <span role="group" aria-label="Source revisions">
                 {(latest.sourceRevisions ?? []).map((r) => (
                   <span key={r.actionName} style={{ display: "block" }}>
-                    {revisionText(r)}
+                    Source revision {revisionText(r)}
                   </span>
                 ))}
               </span>
