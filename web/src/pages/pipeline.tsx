@@ -567,6 +567,7 @@ export default function PipelinePage({ name }: { name: string }) {
   });
   const [stopping, setStopping] = useState(false);
   const release = useMutation({ mutationFn: () => startPipelineExecution(name), onSuccess: refresh });
+  const released = release.data?.pipelineExecutionId;
 
   const history = executions.data?.pages.flatMap((page) => page.pipelineExecutionSummaries ?? []) ?? [];
   const latest = history[0];
@@ -619,11 +620,16 @@ export default function PipelinePage({ name }: { name: string }) {
             {release.error.message}
           </Alert>
         )}
+        {released && (
+          <Alert type="success" dismissible onDismiss={() => release.reset()}>
+            Release started: execution {released}
+          </Alert>
+        )}
         {pipeline.isPending && <StatusIndicator type="loading">Loading the pipeline</StatusIndicator>}
         {pipeline.error && <StatusIndicator type="error">{pipeline.error.message}</StatusIndicator>}
         {state.error && <StatusIndicator type="error">{state.error.message}</StatusIndicator>}
         {stages.length > 0 && (
-          <div className="pw-pipeline-stages">
+          <div className="pw-pipeline-stages" role="group" aria-label="Stages" tabIndex={0}>
             {stages.map((stage, index) => (
               <div key={stage.name} style={{ display: "contents" }}>
                 {index > 0 && (
