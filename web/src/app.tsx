@@ -4,8 +4,15 @@ import { lazy, Suspense } from "react";
 import { PageLoading } from "./loading";
 import { usePath } from "./router";
 
-const SignInPage = lazy(() => import("./pages/sign-in"));
-const ConsoleLayout = lazy(() => import("./layout"));
+// The chunk this address needs starts downloading with the shell, beside the session check,
+// instead of after it: a chain of round trips is most of a first load.
+const signingIn = window.location.pathname.endsWith("/signin");
+const signInChunk = signingIn ? import("./pages/sign-in") : undefined;
+const layoutChunk = signingIn ? undefined : import("./layout");
+if (window.location.pathname.replace(/\/$/, "").endsWith("/_/console")) void import("./pages/dashboard");
+
+const SignInPage = lazy(() => signInChunk ?? import("./pages/sign-in"));
+const ConsoleLayout = lazy(() => layoutChunk ?? import("./layout"));
 
 export function App() {
   const path = usePath();
