@@ -7,8 +7,16 @@ export const CodeCommit = "CodeCommit_20150413";
 export const CodeBuild = "CodeBuild_20161006";
 export const CodePipeline = "CodePipeline_20150709";
 export const CodeDeploy = "CodeDeploy_20141006";
+export const SSM = "AmazonSSM";
+export const SecretsManager = "secretsmanager";
 
-export type TargetPrefix = typeof CodeCommit | typeof CodeBuild | typeof CodePipeline | typeof CodeDeploy;
+export type TargetPrefix =
+  | typeof CodeCommit
+  | typeof CodeBuild
+  | typeof CodePipeline
+  | typeof CodeDeploy
+  | typeof SSM
+  | typeof SecretsManager;
 
 /** An AWS error (`__type` + `message`), or the console's own `NotSignedIn` when the session ended. */
 export class AwsError extends Error {

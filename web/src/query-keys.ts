@@ -11,3 +11,9 @@ export const pipelineKey = (name: string) => ["codepipeline", "pipeline", name] 
 export const pipelineStateKey = (name: string) => ["codepipeline", "pipeline", name, "state"] as const;
 export const pipelineExecutionsKey = (name: string) =>
   ["codepipeline", "pipeline", name, "executions"] as const;
+export const PARAMETERS_KEY = ["ssm", "parameters"] as const;
+/** A parameter's value: fetched only when revealed, never kept once hidden (gcTime 0). */
+export const parameterValueKey = (name: string) => ["ssm", "parameter-value", name] as const;
+export const SECRETS_KEY = ["secretsmanager", "secrets"] as const;
+/** A secret's value: fetched only when revealed, never kept once hidden (gcTime 0). */
+export const secretValueKey = (id: string) => ["secretsmanager", "secret-value", id] as const;

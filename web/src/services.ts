@@ -406,3 +406,79 @@ export async function batchGetDeployments(ids: readonly string[]): Promise<Deplo
   const byId = new Map(pages.flatMap((page) => page.deploymentsInfo ?? []).map((d) => [d.deploymentId, d]));
   return ids.flatMap((id) => byId.get(id) ?? []);
 }
+
+// Systems Manager Parameter Store
+
+export type ParameterType = "String" | "StringList" | "SecureString";
+
+export interface ParameterMetadata {
+  Name: string;
+  ARN?: string;
+  Type?: ParameterType;
+  Description?: string;
+  Version?: number;
+  LastModifiedDate?: number;
+  Tier?: string;
+}
+
+export async function describeParameters(input: {
+  MaxResults?: number;
+  NextToken?: string;
+}): Promise<{ Parameters?: ParameterMetadata[]; NextToken?: string }> {
+  return callAws("AmazonSSM.DescribeParameters", input);
+}
+
+/** One parameter's value, decrypted when it is a SecureString. */
+export async function getParameterValue(name: string): Promise<{ Type?: ParameterType; Value?: string }> {
+  const output = await callAws<{ Parameter?: { Type?: ParameterType; Value?: string } }>(
+    "AmazonSSM.GetParameter",
+    { Name: name, WithDecryption: true },
+  );
+  return { Type: output.Parameter?.Type, Value: output.Parameter?.Value };
+}
+
+export async function putParameter(input: {
+  Name: string;
+  Description?: string;
+  Type: ParameterType;
+  Value: string;
+}): Promise<{ Version?: number; Tier?: string }> {
+  return callAws("AmazonSSM.PutParameter", input);
+}
+
+// Secrets Manager
+
+export interface SecretListEntry {
+  ARN?: string;
+  Name: string;
+  Description?: string;
+  LastChangedDate?: number;
+  CreatedDate?: number;
+}
+
+export async function listSecrets(input: {
+  MaxResults?: number;
+  NextToken?: string;
+}): Promise<{ SecretList?: SecretListEntry[]; NextToken?: string }> {
+  return callAws("secretsmanager.ListSecrets", input);
+}
+
+/** A secret's current value: its string, or undefined and `binary` when it is stored as bytes. */
+export async function getSecretValue(secretId: string): Promise<{ SecretString?: string; binary: boolean }> {
+  const output = await callAws<{ SecretString?: string; SecretBinary?: string }>(
+    "secretsmanager.GetSecretValue",
+    { SecretId: secretId },
+  );
+  return {
+    SecretString: output.SecretString,
+    binary: output.SecretString === undefined && !!output.SecretBinary,
+  };
+}
+
+export async function createSecret(input: {
+  Name: string;
+  Description?: string;
+  SecretString: string;
+}): Promise<{ ARN?: string; Name?: string; VersionId?: string }> {
+  return callAws("secretsmanager.CreateSecret", input);
+}
