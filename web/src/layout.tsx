@@ -19,6 +19,10 @@ const BuildProjectPage = lazy(() => import("./pages/build-project"));
 const BuildPage = lazy(() => import("./pages/build"));
 const PipelinesPage = lazy(() => import("./pages/pipelines"));
 const PipelinePage = lazy(() => import("./pages/pipeline"));
+const ParametersPage = lazy(() => import("./pages/parameters"));
+const CreateParameterPage = lazy(() => import("./pages/create-parameter"));
+const SecretsPage = lazy(() => import("./pages/secrets"));
+const CreateSecretPage = lazy(() => import("./pages/create-secret"));
 const NotFoundPage = lazy(() => import("./pages/not-found"));
 
 interface Route {
@@ -33,6 +37,8 @@ interface Route {
 const home = { text: "Pipewright", href: href("/") };
 const buildProjects = { text: "Build projects", href: href("/codebuild/projects") };
 const pipelines = { text: "Pipelines", href: href("/codepipeline/pipelines") };
+const parameters = { text: "Parameters", href: href("/ssm/parameters") };
+const secrets = { text: "Secrets", href: href("/secretsmanager/secrets") };
 
 const notFound: Route = { page: <NotFoundPage />, breadcrumbs: [home], section: "", contentType: "default" };
 
@@ -130,6 +136,38 @@ function route(path: string): Route {
         section: "/codepipeline/pipelines",
         contentType: "table",
       };
+    case "/ssm/parameters":
+      return {
+        page: <ParametersPage />,
+        breadcrumbs: [home, parameters],
+        section: "/ssm/parameters",
+        contentType: "table",
+      };
+    case "/ssm/parameters/create":
+      return {
+        page: <CreateParameterPage />,
+        breadcrumbs: [home, parameters, { text: "Create parameter", href: href("/ssm/parameters/create") }],
+        section: "/ssm/parameters",
+        contentType: "form",
+      };
+    case "/secretsmanager/secrets":
+      return {
+        page: <SecretsPage />,
+        breadcrumbs: [home, secrets],
+        section: "/secretsmanager/secrets",
+        contentType: "table",
+      };
+    case "/secretsmanager/secrets/create":
+      return {
+        page: <CreateSecretPage />,
+        breadcrumbs: [
+          home,
+          secrets,
+          { text: "Store a new secret", href: href("/secretsmanager/secrets/create") },
+        ],
+        section: "/secretsmanager/secrets",
+        contentType: "form",
+      };
     default:
       return notFound;
   }
@@ -207,6 +245,14 @@ export default function ConsoleLayout({ path }: { path: string }) {
                 type: "section",
                 text: "Pipeline • CodePipeline",
                 items: [{ type: "link", text: "Pipelines", href: href("/codepipeline/pipelines") }],
+              },
+              {
+                type: "section",
+                text: "Configuration",
+                items: [
+                  { type: "link", text: "Parameters", href: href("/ssm/parameters") },
+                  { type: "link", text: "Secrets", href: href("/secretsmanager/secrets") },
+                ],
               },
             ]}
           />
