@@ -39,7 +39,7 @@ function ParameterValue({
   if (!revealed) {
     return (
       <SpaceBetween direction="horizontal" size="xs" alignItems="center">
-        {parameter.Type === "SecureString" && <span aria-hidden="true">••••••</span>}
+        {parameter.Type === "SecureString" && <span title="Hidden SecureString value">••••••</span>}
         <Button variant="inline-link" ariaLabel={`Show value of ${parameter.Name}`} onClick={onReveal}>
           Show value
         </Button>
