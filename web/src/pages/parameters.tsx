@@ -1,8 +1,7 @@
 // Parameter Store's My parameters page. Values stay hidden: the list is DescribeParameters only,
 // and a value is fetched (GetParameter, decrypted) when its row's Show value is pressed, then
 // dropped from the cache when it is hidden again.
-import { useState } from "react";
-import { useInfiniteQuery, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import Box from "@cloudscape-design/components/box";
 import Button from "@cloudscape-design/components/button";
 import Header from "@cloudscape-design/components/header";
@@ -13,6 +12,7 @@ import { EmptyState, emptyOrError } from "../components/table-states";
 import { formatTime } from "../format";
 import { PARAMETERS_KEY, parameterValueKey } from "../query-keys";
 import { followLink, href } from "../router";
+import { useRevealed } from "../reveal";
 import { describeParameters, getParameterValue, type ParameterMetadata } from "../services";
 
 const PAGE_SIZE = 50;
@@ -78,8 +78,7 @@ function ParameterValue({
 }
 
 export default function ParametersPage() {
-  const queryClient = useQueryClient();
-  const [revealed, setRevealed] = useState<ReadonlySet<string>>(new Set());
+  const { revealed, reveal, hide } = useRevealed(parameterValueKey);
   const query = useInfiniteQuery({
     queryKey: PARAMETERS_KEY,
     queryFn: ({ pageParam }) =>
@@ -88,16 +87,6 @@ export default function ParametersPage() {
     getNextPageParam: (page) => page.NextToken || undefined,
   });
   const items = query.data?.pages.flatMap((page) => page.Parameters ?? []) ?? [];
-
-  const reveal = (name: string) => setRevealed((set) => new Set(set).add(name));
-  const hide = (name: string) => {
-    setRevealed((set) => {
-      const next = new Set(set);
-      next.delete(name);
-      return next;
-    });
-    queryClient.removeQueries({ queryKey: parameterValueKey(name), exact: true });
-  };
 
   const createButton = (
     <Button variant="primary" href={href("/ssm/parameters/create")} onFollow={followLink}>

@@ -2,23 +2,17 @@
 // latest execution flowing through them, the transitions between stages, approvals, retries,
 // and the execution history, newest first. Refreshed every couple of seconds.
 import { useState } from "react";
-import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useInfiniteQuery, useMutation, useQuery } from "@tanstack/react-query";
 import Alert from "@cloudscape-design/components/alert";
 import Box from "@cloudscape-design/components/box";
 import Button from "@cloudscape-design/components/button";
 import Container from "@cloudscape-design/components/container";
 import ContentLayout from "@cloudscape-design/components/content-layout";
-import Form from "@cloudscape-design/components/form";
-import FormField from "@cloudscape-design/components/form-field";
 import Header from "@cloudscape-design/components/header";
-import Input from "@cloudscape-design/components/input";
 import Link from "@cloudscape-design/components/link";
-import Modal from "@cloudscape-design/components/modal";
-import RadioGroup from "@cloudscape-design/components/radio-group";
 import SpaceBetween from "@cloudscape-design/components/space-between";
 import StatusIndicator from "@cloudscape-design/components/status-indicator";
 import Table from "@cloudscape-design/components/table";
-import Textarea from "@cloudscape-design/components/textarea";
 import { EmptyState, emptyOrError } from "../components/table-states";
 import { formatDuration, formatTime } from "../format";
 import { POLL_INTERVAL } from "../query";
@@ -26,26 +20,25 @@ import { pipelineExecutionsKey, pipelineKey, pipelineStateKey } from "../query-k
 import {
   type ActionDeclaration,
   type ActionState,
-  disableStageTransition,
   enableStageTransition,
   getPipeline,
   getPipelineState,
   listPipelineExecutions,
   type PipelineExecutionSummary,
-  putApprovalResult,
   retryStageExecution,
   type SourceRevision,
   type StageDeclaration,
   type StageState,
   startPipelineExecution,
-  stopPipelineExecution,
 } from "../services";
 import { Status } from "../status";
+import {
+  ApprovalModal,
+  DisableTransitionModal,
+  StopExecutionModal,
+  usePipelineRefresh,
+} from "../components/pipeline-modals";
 import "./pipeline.css";
-
-/** AWS's rule for DisableStageTransition's reason. */
-const REASON_PATTERN = /^[a-zA-Z0-9!@ ().*?-]+$/;
-const REASON_MAX = 300;
 
 function shortRevision(id: string | undefined): string {
   return id ? id.slice(0, 7) : "-";
@@ -54,12 +47,6 @@ function shortRevision(id: string | undefined): string {
 function revisionText(revision: SourceRevision): string {
   const summary = revision.revisionSummary ? ` ${revision.revisionSummary}` : "";
   return `${revision.actionName}: ${shortRevision(revision.revisionId)}${summary}`;
-}
-
-/** The key under ["codepipeline", "pipeline", name] every query of this page shares. */
-function usePipelineRefresh(name: string): () => Promise<void> {
-  const queryClient = useQueryClient();
-  return () => queryClient.invalidateQueries({ queryKey: pipelineKey(name) });
 }
 
 /** Actions grouped by runOrder, lowest first, keeping the declared order inside a group. */
@@ -76,226 +63,6 @@ function byRunOrder(actions: readonly ActionDeclaration[]): ActionDeclaration[][
 
 function statusClass(status: string | undefined): string {
   return `pw-action pw-action-${status ? status.toLowerCase() : "none"}`;
-}
-
-function ApprovalModal({
-  pipelineName,
-  stageName,
-  action,
-  token,
-  onDismiss,
-}: {
-  pipelineName: string;
-  stageName: string;
-  action: ActionDeclaration;
-  token: string;
-  onDismiss: () => void;
-}) {
-  const refresh = usePipelineRefresh(pipelineName);
-  const [comments, setComments] = useState("");
-  const review = useMutation({
-    mutationFn: (status: "Approved" | "Rejected") =>
-      putApprovalResult({
-        pipelineName,
-        stageName,
-        actionName: action.name,
-        token,
-        result: { summary: comments, status },
-      }),
-    onSuccess: async () => {
-      await refresh();
-      onDismiss();
-    },
-  });
-  const customData = action.configuration?.CustomData;
-  return (
-    <Modal
-      visible
-      onDismiss={onDismiss}
-      header={`Review ${action.name}`}
-      footer={
-        <Box float="right">
-          <SpaceBetween direction="horizontal" size="xs">
-            <Button variant="link" onClick={onDismiss}>
-              Cancel
-            </Button>
-            <Button
-              loading={review.isPending && review.variables === "Rejected"}
-              onClick={() => review.mutate("Rejected")}
-            >
-              Reject
-            </Button>
-            <Button
-              variant="primary"
-              loading={review.isPending && review.variables === "Approved"}
-              onClick={() => review.mutate("Approved")}
-            >
-              Approve
-            </Button>
-          </SpaceBetween>
-        </Box>
-      }
-    >
-      <SpaceBetween size="m">
-        {review.error && <Alert type="error">{review.error.message}</Alert>}
-        {customData && (
-          <div>
-            <Box variant="awsui-key-label">Comments from the pipeline</Box>
-            <Box variant="p">{customData}</Box>
-          </div>
-        )}
-        {action.configuration?.ExternalEntityLink && (
-          <Link href={action.configuration.ExternalEntityLink} external>
-            URL for review
-          </Link>
-        )}
-        <FormField label="Comments">
-          <Textarea value={comments} onChange={({ detail }) => setComments(detail.value)} />
-        </FormField>
-      </SpaceBetween>
-    </Modal>
-  );
-}
-
-function DisableTransitionModal({
-  pipelineName,
-  stageName,
-  onDismiss,
-}: {
-  pipelineName: string;
-  stageName: string;
-  onDismiss: () => void;
-}) {
-  const refresh = usePipelineRefresh(pipelineName);
-  const [reason, setReason] = useState("");
-  const [invalid, setInvalid] = useState<string | undefined>();
-  const disable = useMutation({
-    mutationFn: () => disableStageTransition(pipelineName, stageName, reason),
-    onSuccess: async () => {
-      await refresh();
-      onDismiss();
-    },
-  });
-  const submit = () => {
-    if (reason.length < 1 || reason.length > REASON_MAX) {
-      setInvalid(`Enter a reason of 1 to ${REASON_MAX} characters.`);
-      return;
-    }
-    if (!REASON_PATTERN.test(reason)) {
-      setInvalid("The reason may contain letters, digits, spaces and ! @ ( ) . * ? - only.");
-      return;
-    }
-    setInvalid(undefined);
-    disable.mutate();
-  };
-  return (
-    <Modal
-      visible
-      onDismiss={onDismiss}
-      header="Disable transition"
-      footer={
-        <Box float="right">
-          <SpaceBetween direction="horizontal" size="xs">
-            <Button variant="link" onClick={onDismiss}>
-              Cancel
-            </Button>
-            <Button variant="primary" loading={disable.isPending} onClick={submit}>
-              Disable
-            </Button>
-          </SpaceBetween>
-        </Box>
-      }
-    >
-      <form
-        onSubmit={(event) => {
-          event.preventDefault();
-          submit();
-        }}
-      >
-        <Form>
-          <FormField
-            label="Reason"
-            description={`Why changes may not enter stage ${stageName} (up to ${REASON_MAX} characters).`}
-            errorText={invalid ?? disable.error?.message}
-          >
-            <Input value={reason} onChange={({ detail }) => setReason(detail.value)} />
-          </FormField>
-        </Form>
-      </form>
-    </Modal>
-  );
-}
-
-function StopExecutionModal({
-  pipelineName,
-  executionId,
-  onDismiss,
-}: {
-  pipelineName: string;
-  executionId: string;
-  onDismiss: () => void;
-}) {
-  const refresh = usePipelineRefresh(pipelineName);
-  const [mode, setMode] = useState<"wait" | "abandon">("wait");
-  const [reason, setReason] = useState("");
-  const stop = useMutation({
-    mutationFn: () =>
-      stopPipelineExecution({
-        pipelineName,
-        pipelineExecutionId: executionId,
-        abandon: mode === "abandon",
-        ...(reason.trim() !== "" && { reason: reason.trim() }),
-      }),
-    onSuccess: async () => {
-      await refresh();
-      onDismiss();
-    },
-  });
-  return (
-    <Modal
-      visible
-      onDismiss={onDismiss}
-      header="Stop execution"
-      footer={
-        <Box float="right">
-          <SpaceBetween direction="horizontal" size="xs">
-            <Button variant="link" onClick={onDismiss}>
-              Cancel
-            </Button>
-            <Button variant="primary" loading={stop.isPending} onClick={() => stop.mutate()}>
-              Stop
-            </Button>
-          </SpaceBetween>
-        </Box>
-      }
-    >
-      <SpaceBetween size="m">
-        {stop.error && <Alert type="error">{stop.error.message}</Alert>}
-        <Box variant="p">Execution {executionId}</Box>
-        <FormField label="Stop mode">
-          <RadioGroup
-            value={mode}
-            onChange={({ detail }) => setMode(detail.value === "abandon" ? "abandon" : "wait")}
-            items={[
-              {
-                value: "wait",
-                label: "Stop and wait",
-                description: "Actions in progress finish; no further actions start.",
-              },
-              {
-                value: "abandon",
-                label: "Stop and abandon",
-                description: "Actions in progress are abandoned and do not finish.",
-              },
-            ]}
-          />
-        </FormField>
-        <FormField label="Reason (optional)">
-          <Textarea value={reason} onChange={({ detail }) => setReason(detail.value)} />
-        </FormField>
-      </SpaceBetween>
-    </Modal>
-  );
 }
 
 function ActionCard({

@@ -1,8 +1,7 @@
 // Secrets Manager's Secrets page. Values stay hidden: the list is ListSecrets only, and a value
 // is fetched (GetSecretValue) when its row's Retrieve secret value is pressed, then dropped from
 // the cache when it is hidden again.
-import { useState } from "react";
-import { useInfiniteQuery, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import Box from "@cloudscape-design/components/box";
 import Button from "@cloudscape-design/components/button";
 import Header from "@cloudscape-design/components/header";
@@ -13,6 +12,7 @@ import { EmptyState, emptyOrError } from "../components/table-states";
 import { formatTime } from "../format";
 import { SECRETS_KEY, secretValueKey } from "../query-keys";
 import { followLink, href } from "../router";
+import { useRevealed } from "../reveal";
 import { getSecretValue, listSecrets, type SecretListEntry } from "../services";
 
 const PAGE_SIZE = 50;
@@ -70,8 +70,7 @@ function SecretValue({
 }
 
 export default function SecretsPage() {
-  const queryClient = useQueryClient();
-  const [revealed, setRevealed] = useState<ReadonlySet<string>>(new Set());
+  const { revealed, reveal, hide } = useRevealed(secretValueKey);
   const query = useInfiniteQuery({
     queryKey: SECRETS_KEY,
     queryFn: ({ pageParam }) =>
@@ -80,16 +79,6 @@ export default function SecretsPage() {
     getNextPageParam: (page) => page.NextToken || undefined,
   });
   const items = query.data?.pages.flatMap((page) => page.SecretList ?? []) ?? [];
-
-  const reveal = (id: string) => setRevealed((set) => new Set(set).add(id));
-  const hide = (id: string) => {
-    setRevealed((set) => {
-      const next = new Set(set);
-      next.delete(id);
-      return next;
-    });
-    queryClient.removeQueries({ queryKey: secretValueKey(id), exact: true });
-  };
 
   const createButton = (
     <Button variant="primary" href={href("/secretsmanager/secrets/create")} onFollow={followLink}>
