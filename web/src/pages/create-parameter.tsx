@@ -2,10 +2,7 @@
 // error message is shown at the field it is about.
 import { useState } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import Alert from "@cloudscape-design/components/alert";
-import Button from "@cloudscape-design/components/button";
 import Container from "@cloudscape-design/components/container";
-import Form from "@cloudscape-design/components/form";
 import FormField from "@cloudscape-design/components/form-field";
 import Header from "@cloudscape-design/components/header";
 import Input from "@cloudscape-design/components/input";
@@ -14,7 +11,8 @@ import SpaceBetween from "@cloudscape-design/components/space-between";
 import Textarea from "@cloudscape-design/components/textarea";
 import { AwsError } from "../api";
 import { PARAMETERS_KEY } from "../query-keys";
-import { followLink, href, navigate } from "../router";
+import { navigate } from "../router";
+import { CreateForm } from "../components/create-form";
 import { putParameter, type ParameterType } from "../services";
 
 const NAME_ERRORS = new Set([
@@ -74,77 +72,61 @@ export default function CreateParameterPage() {
   const errorFor = (field: Field) => (errorField === field ? create.error?.message : undefined);
 
   return (
-    <form
-      onSubmit={(event) => {
-        event.preventDefault();
+    <CreateForm
+      title="Create parameter"
+      description="A parameter holds a piece of configuration or a secret."
+      cancelPath="/ssm/parameters"
+      submitText="Create parameter"
+      pending={create.isPending}
+      onSubmit={() => {
         if (!create.isPending) create.mutate();
       }}
+      formError={
+        errorField === "form"
+          ? { header: "The parameter was not created", message: create.error?.message }
+          : undefined
+      }
     >
-      <Form
-        header={
-          <Header variant="h1" description="A parameter holds a piece of configuration or a secret.">
-            Create parameter
-          </Header>
-        }
-        actions={
-          <SpaceBetween direction="horizontal" size="xs">
-            <Button variant="link" href={href("/ssm/parameters")} onFollow={followLink}>
-              Cancel
-            </Button>
-            <Button variant="primary" formAction="submit" loading={create.isPending}>
-              Create parameter
-            </Button>
-          </SpaceBetween>
-        }
-      >
+      <Container header={<Header variant="h2">Parameter details</Header>}>
         <SpaceBetween size="l">
-          {errorField === "form" && (
-            <Alert type="error" header="The parameter was not created">
-              {create.error?.message}
-            </Alert>
-          )}
-          <Container header={<Header variant="h2">Parameter details</Header>}>
-            <SpaceBetween size="l">
-              <FormField
-                label="Name"
-                constraintText="Letters, digits and '.', '-', '_'; a hierarchy uses '/', e.g. /app/db/host"
-                errorText={errorFor("name")}
-              >
-                <Input
-                  value={name}
-                  onChange={({ detail }) => setName(detail.value)}
-                  invalid={errorField === "name"}
-                  spellcheck={false}
-                  autoFocus
-                />
-              </FormField>
-              <FormField label="Description - optional" errorText={errorFor("description")}>
-                <Textarea
-                  value={description}
-                  onChange={({ detail }) => setDescription(detail.value)}
-                  invalid={errorField === "description"}
-                />
-              </FormField>
-              <FormField label="Type">
-                <RadioGroup
-                  value={type}
-                  onChange={({ detail }) => setType(detail.value as ParameterType)}
-                  items={TYPES}
-                  ariaLabel="Type"
-                />
-              </FormField>
-              <FormField label="Value" errorText={errorFor("value")}>
-                <Textarea
-                  value={value}
-                  onChange={({ detail }) => setValue(detail.value)}
-                  invalid={errorField === "value"}
-                  spellcheck={false}
-                />
-              </FormField>
-            </SpaceBetween>
-          </Container>
+          <FormField
+            label="Name"
+            constraintText="Letters, digits and '.', '-', '_'; a hierarchy uses '/', e.g. /app/db/host"
+            errorText={errorFor("name")}
+          >
+            <Input
+              value={name}
+              onChange={({ detail }) => setName(detail.value)}
+              invalid={errorField === "name"}
+              spellcheck={false}
+              autoFocus
+            />
+          </FormField>
+          <FormField label="Description - optional" errorText={errorFor("description")}>
+            <Textarea
+              value={description}
+              onChange={({ detail }) => setDescription(detail.value)}
+              invalid={errorField === "description"}
+            />
+          </FormField>
+          <FormField label="Type">
+            <RadioGroup
+              value={type}
+              onChange={({ detail }) => setType(detail.value as ParameterType)}
+              items={TYPES}
+              ariaLabel="Type"
+            />
+          </FormField>
+          <FormField label="Value" errorText={errorFor("value")}>
+            <Textarea
+              value={value}
+              onChange={({ detail }) => setValue(detail.value)}
+              invalid={errorField === "value"}
+              spellcheck={false}
+            />
+          </FormField>
         </SpaceBetween>
-      </Form>
-    </form>
+      </Container>
+    </CreateForm>
   );
 }

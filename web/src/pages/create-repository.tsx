@@ -2,10 +2,7 @@
 // error message is shown at the field it is about.
 import { useState } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import Alert from "@cloudscape-design/components/alert";
-import Button from "@cloudscape-design/components/button";
 import Container from "@cloudscape-design/components/container";
-import Form from "@cloudscape-design/components/form";
 import FormField from "@cloudscape-design/components/form-field";
 import Header from "@cloudscape-design/components/header";
 import Input from "@cloudscape-design/components/input";
@@ -13,7 +10,8 @@ import SpaceBetween from "@cloudscape-design/components/space-between";
 import TagEditor, { type TagEditorProps } from "@cloudscape-design/components/tag-editor";
 import Textarea from "@cloudscape-design/components/textarea";
 import { AwsError } from "../api";
-import { followLink, href, navigate } from "../router";
+import { navigate } from "../router";
+import { CreateForm } from "../components/create-form";
 import { DASHBOARD_REPOSITORIES_KEY, REPOSITORIES_KEY } from "../query-keys";
 import { createRepository, type RepositoryMetadata } from "../services";
 
@@ -79,80 +77,64 @@ export default function CreateRepositoryPage() {
   const errorFor = (field: Field) => (errorField === field ? create.error?.message : undefined);
 
   return (
-    <form
-      onSubmit={(event) => {
-        event.preventDefault();
+    <CreateForm
+      title="Create repository"
+      description="A repository holds your code and its history under Git."
+      cancelPath="/repositories"
+      submitText="Create"
+      pending={create.isPending}
+      onSubmit={() => {
         if (!create.isPending && tagsValid) create.mutate();
       }}
+      formError={
+        errorField === "form"
+          ? { header: "The repository was not created", message: create.error?.message }
+          : undefined
+      }
     >
-      <Form
-        header={
-          <Header variant="h1" description="A repository holds your code and its history under Git.">
-            Create repository
-          </Header>
-        }
-        actions={
-          <SpaceBetween direction="horizontal" size="xs">
-            <Button variant="link" href={href("/repositories")} onFollow={followLink}>
-              Cancel
-            </Button>
-            <Button variant="primary" formAction="submit" loading={create.isPending}>
-              Create
-            </Button>
-          </SpaceBetween>
-        }
-      >
+      <Container header={<Header variant="h2">Repository settings</Header>}>
         <SpaceBetween size="l">
-          {errorField === "form" && (
-            <Alert type="error" header="The repository was not created">
-              {create.error?.message}
-            </Alert>
-          )}
-          <Container header={<Header variant="h2">Repository settings</Header>}>
-            <SpaceBetween size="l">
-              <FormField
-                label="Repository name"
-                constraintText="Up to 100 letters, digits, '.', '_' and '-'"
-                errorText={errorFor("name")}
-              >
-                <Input
-                  value={name}
-                  onChange={({ detail }) => setName(detail.value)}
-                  invalid={errorField === "name"}
-                  spellcheck={false}
-                  autoFocus
-                />
-              </FormField>
-              <FormField
-                label={
-                  <span>
-                    Description - <i>optional</i>
-                  </span>
-                }
-                errorText={errorFor("description")}
-              >
-                <Textarea
-                  value={description}
-                  onChange={({ detail }) => setDescription(detail.value)}
-                  invalid={errorField === "description"}
-                />
-              </FormField>
-            </SpaceBetween>
-          </Container>
-          <Container header={<Header variant="h2">Tags - optional</Header>}>
-            <FormField stretch errorText={errorFor("tags")}>
-              <TagEditor
-                tags={tags}
-                onChange={({ detail }) => {
-                  setTags(detail.tags);
-                  setTagsValid(detail.valid);
-                }}
-                tagLimit={50}
-              />
-            </FormField>
-          </Container>
+          <FormField
+            label="Repository name"
+            constraintText="Up to 100 letters, digits, '.', '_' and '-'"
+            errorText={errorFor("name")}
+          >
+            <Input
+              value={name}
+              onChange={({ detail }) => setName(detail.value)}
+              invalid={errorField === "name"}
+              spellcheck={false}
+              autoFocus
+            />
+          </FormField>
+          <FormField
+            label={
+              <span>
+                Description - <i>optional</i>
+              </span>
+            }
+            errorText={errorFor("description")}
+          >
+            <Textarea
+              value={description}
+              onChange={({ detail }) => setDescription(detail.value)}
+              invalid={errorField === "description"}
+            />
+          </FormField>
         </SpaceBetween>
-      </Form>
-    </form>
+      </Container>
+      <Container header={<Header variant="h2">Tags - optional</Header>}>
+        <FormField stretch errorText={errorFor("tags")}>
+          <TagEditor
+            tags={tags}
+            onChange={({ detail }) => {
+              setTags(detail.tags);
+              setTagsValid(detail.valid);
+            }}
+            tagLimit={50}
+          />
+        </FormField>
+      </Container>
+    </CreateForm>
   );
 }

@@ -2,10 +2,7 @@
 // the one that counts: its error message is shown at the field it is about.
 import { useState } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import Alert from "@cloudscape-design/components/alert";
-import Button from "@cloudscape-design/components/button";
 import Container from "@cloudscape-design/components/container";
-import Form from "@cloudscape-design/components/form";
 import FormField from "@cloudscape-design/components/form-field";
 import Header from "@cloudscape-design/components/header";
 import Input from "@cloudscape-design/components/input";
@@ -13,7 +10,8 @@ import SpaceBetween from "@cloudscape-design/components/space-between";
 import Textarea from "@cloudscape-design/components/textarea";
 import { AwsError } from "../api";
 import { SECRETS_KEY } from "../query-keys";
-import { followLink, href, navigate } from "../router";
+import { navigate } from "../router";
+import { CreateForm } from "../components/create-form";
 import { createSecret } from "../services";
 
 type Field = "name" | "description" | "value" | "form";
@@ -57,69 +55,53 @@ export default function CreateSecretPage() {
   const errorFor = (field: Field) => (errorField === field ? create.error?.message : undefined);
 
   return (
-    <form
-      onSubmit={(event) => {
-        event.preventDefault();
+    <CreateForm
+      title="Store a new secret"
+      description="A secret holds a credential, key or other sensitive value."
+      cancelPath="/secretsmanager/secrets"
+      submitText="Store"
+      pending={create.isPending}
+      onSubmit={() => {
         if (!create.isPending) create.mutate();
       }}
+      formError={
+        errorField === "form"
+          ? { header: "The secret was not stored", message: create.error?.message }
+          : undefined
+      }
     >
-      <Form
-        header={
-          <Header variant="h1" description="A secret holds a credential, key or other sensitive value.">
-            Store a new secret
-          </Header>
-        }
-        actions={
-          <SpaceBetween direction="horizontal" size="xs">
-            <Button variant="link" href={href("/secretsmanager/secrets")} onFollow={followLink}>
-              Cancel
-            </Button>
-            <Button variant="primary" formAction="submit" loading={create.isPending}>
-              Store
-            </Button>
-          </SpaceBetween>
-        }
-      >
+      <Container header={<Header variant="h2">Secret details</Header>}>
         <SpaceBetween size="l">
-          {errorField === "form" && (
-            <Alert type="error" header="The secret was not stored">
-              {create.error?.message}
-            </Alert>
-          )}
-          <Container header={<Header variant="h2">Secret details</Header>}>
-            <SpaceBetween size="l">
-              <FormField
-                label="Secret name"
-                constraintText="Up to 512 letters, digits and /_+=.@-"
-                errorText={errorFor("name")}
-              >
-                <Input
-                  value={name}
-                  onChange={({ detail }) => setName(detail.value)}
-                  invalid={errorField === "name"}
-                  spellcheck={false}
-                  autoFocus
-                />
-              </FormField>
-              <FormField label="Description - optional" errorText={errorFor("description")}>
-                <Textarea
-                  value={description}
-                  onChange={({ detail }) => setDescription(detail.value)}
-                  invalid={errorField === "description"}
-                />
-              </FormField>
-              <FormField label="Secret value" description="Plaintext" errorText={errorFor("value")}>
-                <Textarea
-                  value={value}
-                  onChange={({ detail }) => setValue(detail.value)}
-                  invalid={errorField === "value"}
-                  spellcheck={false}
-                />
-              </FormField>
-            </SpaceBetween>
-          </Container>
+          <FormField
+            label="Secret name"
+            constraintText="Up to 512 letters, digits and /_+=.@-"
+            errorText={errorFor("name")}
+          >
+            <Input
+              value={name}
+              onChange={({ detail }) => setName(detail.value)}
+              invalid={errorField === "name"}
+              spellcheck={false}
+              autoFocus
+            />
+          </FormField>
+          <FormField label="Description - optional" errorText={errorFor("description")}>
+            <Textarea
+              value={description}
+              onChange={({ detail }) => setDescription(detail.value)}
+              invalid={errorField === "description"}
+            />
+          </FormField>
+          <FormField label="Secret value" description="Plaintext" errorText={errorFor("value")}>
+            <Textarea
+              value={value}
+              onChange={({ detail }) => setValue(detail.value)}
+              invalid={errorField === "value"}
+              spellcheck={false}
+            />
+          </FormField>
         </SpaceBetween>
-      </Form>
-    </form>
+      </Container>
+    </CreateForm>
   );
 }
