@@ -192,6 +192,18 @@ describe("the console's session and API", () => {
     expect(unsigned.json.error.code).toBe("NotSignedIn");
   });
 
+  it("answers hostile sign-in bodies with 400, naming what to send", async () => {
+    for (const body of ["null", "[]", '"x"', "{", "1", "x".repeat(17 * 1024)]) {
+      const response = await fetch(`${server.url}/_/console/session`, {
+        method: "POST",
+        headers: CONSOLE,
+        body,
+      });
+      expect(response.status, body.slice(0, 10)).toBe(400);
+      expect(await response.text()).toContain("accessKeyId");
+    }
+  });
+
   it("signs in once with a sign-in link; a second use is refused", async () => {
     const link = server.console.signInLink();
     expect(link).toMatch(new RegExp(`^${server.url}/_/console/signin#token=[\\w-]{43}$`));

@@ -65,6 +65,8 @@ export function registerConsoleRoutes(app: FastifyInstance, deps: ConsoleRouteDe
     let body: { accessKeyId?: unknown; secretAccessKey?: unknown; signInToken?: unknown };
     try {
       body = JSON.parse((await readBody(request.raw, 16 * 1024)).toString("utf8")) as typeof body;
+      if (typeof body !== "object" || body === null || Array.isArray(body))
+        throw new TypeError("not an object");
     } catch {
       return sendError(
         reply,
