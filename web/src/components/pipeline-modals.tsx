@@ -19,7 +19,7 @@ import {
   disableStageTransition,
   putApprovalResult,
   stopPipelineExecution,
-} from "../services";
+} from "../services/codepipeline";
 
 /** Refetches every query of the pipeline's page (they share the key ["codepipeline", "pipeline", name]). */
 export function usePipelineRefresh(name: string): () => Promise<void> {

@@ -14,7 +14,7 @@ import Select from "@cloudscape-design/components/select";
 import SpaceBetween from "@cloudscape-design/components/space-between";
 import { navigate } from "../router";
 import { projectBuildsKey } from "../query-keys";
-import { type EnvironmentVariable, startBuild } from "../services";
+import { type EnvironmentVariable, startBuild } from "../services/codebuild";
 import { buildPath } from "../paths";
 
 type VariableType = NonNullable<EnvironmentVariable["type"]>;

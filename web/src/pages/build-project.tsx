@@ -26,7 +26,7 @@ import {
   type Build,
   listBuildsForProject,
   type Project,
-} from "../services";
+} from "../services/codebuild";
 import { Status } from "../status";
 
 /** How many builds one page of the history lists (ListBuildsForProject's own page size). */

@@ -13,7 +13,7 @@ import { buildPath, projectPath } from "../paths";
 import { POLL_INTERVAL } from "../query";
 import { BUILD_PROJECTS_KEY } from "../query-keys";
 import { followLink, href, navigate } from "../router";
-import { batchGetProjects, listProjects, type Project, startBuild } from "../services";
+import { batchGetProjects, listProjects, type Project, startBuild } from "../services/codebuild";
 
 /** Every project by name: ListProjects page by page, then BatchGetProjects. */
 async function fetchAllProjects(): Promise<Project[]> {

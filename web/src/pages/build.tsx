@@ -30,7 +30,7 @@ import {
   describeTestCases,
   stopBuild,
   type TestReport,
-} from "../services";
+} from "../services/codebuild";
 import { Status } from "../status";
 
 async function fetchBuild(id: string): Promise<Build> {

@@ -13,7 +13,7 @@ import { AwsError } from "../api";
 import { PARAMETERS_KEY } from "../query-keys";
 import { navigate } from "../router";
 import { CreateForm } from "../components/create-form";
-import { putParameter, type ParameterType } from "../services";
+import { putParameter, type ParameterType } from "../services/ssm";
 
 const NAME_ERRORS = new Set([
   "ParameterAlreadyExists",

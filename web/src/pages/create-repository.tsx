@@ -13,7 +13,7 @@ import { AwsError } from "../api";
 import { navigate } from "../router";
 import { CreateForm } from "../components/create-form";
 import { DASHBOARD_REPOSITORIES_KEY, REPOSITORIES_KEY } from "../query-keys";
-import { createRepository, type RepositoryMetadata } from "../services";
+import { createRepository, type RepositoryMetadata } from "../services/codecommit";
 
 const NAME_ERRORS = new Set([
   "RepositoryNameExistsException",

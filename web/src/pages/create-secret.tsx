@@ -12,7 +12,7 @@ import { AwsError } from "../api";
 import { SECRETS_KEY } from "../query-keys";
 import { navigate } from "../router";
 import { CreateForm } from "../components/create-form";
-import { createSecret } from "../services";
+import { createSecret } from "../services/secretsmanager";
 
 type Field = "name" | "description" | "value" | "form";
 

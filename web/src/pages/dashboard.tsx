@@ -13,17 +13,10 @@ import { buildPath, pipelinePath, projectPath } from "../paths";
 import { POLL_INTERVAL } from "../query";
 import { DASHBOARD_REPOSITORIES_KEY } from "../query-keys";
 import { followLink, href } from "../router";
-import {
-  batchGetBuilds,
-  batchGetDeployments,
-  batchGetRepositories,
-  getPipelineState,
-  listBuilds,
-  listDeployments,
-  listPipelines,
-  listRepositories,
-  type PipelineState,
-} from "../services";
+import { batchGetBuilds, listBuilds } from "../services/codebuild";
+import { batchGetRepositories, listRepositories } from "../services/codecommit";
+import { batchGetDeployments, listDeployments } from "../services/codedeploy";
+import { getPipelineState, listPipelines, type PipelineState } from "../services/codepipeline";
 import { Status } from "../status";
 
 /** How many of the newest repositories and builds the dashboard lists. */

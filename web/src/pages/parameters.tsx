@@ -13,7 +13,7 @@ import { formatTime } from "../format";
 import { PARAMETERS_KEY, parameterValueKey } from "../query-keys";
 import { followLink, href } from "../router";
 import { useRevealed } from "../reveal";
-import { describeParameters, getParameterValue, type ParameterMetadata } from "../services";
+import { describeParameters, getParameterValue, type ParameterMetadata } from "../services/ssm";
 
 const PAGE_SIZE = 50;
 

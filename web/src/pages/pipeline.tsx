@@ -30,7 +30,7 @@ import {
   type StageDeclaration,
   type StageState,
   startPipelineExecution,
-} from "../services";
+} from "../services/codepipeline";
 import { Status } from "../status";
 import {
   ApprovalModal,

@@ -9,7 +9,7 @@ import { pipelinePath } from "../paths";
 import { POLL_INTERVAL } from "../query";
 import { PIPELINES_KEY } from "../query-keys";
 import { followLink, href } from "../router";
-import { listPipelineExecutions, listPipelines, type PipelineSummary } from "../services";
+import { listPipelineExecutions, listPipelines, type PipelineSummary } from "../services/codepipeline";
 import { Status } from "../status";
 
 interface PipelineRow extends PipelineSummary {

@@ -9,7 +9,7 @@ import { formatTime } from "../format";
 import { POLL_INTERVAL } from "../query";
 import { REPOSITORIES_KEY } from "../query-keys";
 import { followLink, href } from "../router";
-import { batchGetRepositories, listRepositories, type RepositoryMetadata } from "../services";
+import { batchGetRepositories, listRepositories, type RepositoryMetadata } from "../services/codecommit";
 
 /** Every repository, newest change first: ListRepositories page by page, then their metadata. */
 async function fetchAllRepositories(): Promise<RepositoryMetadata[]> {

@@ -13,7 +13,7 @@ import { formatTime } from "../format";
 import { SECRETS_KEY, secretValueKey } from "../query-keys";
 import { followLink, href } from "../router";
 import { useRevealed } from "../reveal";
-import { getSecretValue, listSecrets, type SecretListEntry } from "../services";
+import { getSecretValue, listSecrets, type SecretListEntry } from "../services/secretsmanager";
 
 const PAGE_SIZE = 50;
 

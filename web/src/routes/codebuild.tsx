@@ -1,0 +1,53 @@
+import { lazy } from "react";
+import { buildPath, projectOfBuild, projectPath } from "../paths";
+import { href } from "../router";
+import { crumb, home, segmentAfter, type ConsoleArea } from "./route";
+
+const BuildProjectsPage = lazy(() => import("../pages/build-projects"));
+const BuildProjectPage = lazy(() => import("../pages/build-project"));
+const BuildPage = lazy(() => import("../pages/build"));
+
+const buildProjects = crumb("Build projects", "/codebuild/projects");
+
+export const codeBuildArea: ConsoleArea = {
+  route(path) {
+    if (path === "/codebuild/projects") {
+      return {
+        page: <BuildProjectsPage />,
+        breadcrumbs: [home, buildProjects],
+        section: "/codebuild/projects",
+        contentType: "table",
+      };
+    }
+    const projectName = segmentAfter(path, "/codebuild/projects/");
+    if (projectName !== undefined) {
+      return {
+        page: <BuildProjectPage key={projectName} name={projectName} />,
+        breadcrumbs: [home, buildProjects, crumb(projectName, projectPath(projectName))],
+        section: "/codebuild/projects",
+        contentType: "default",
+      };
+    }
+    const buildId = segmentAfter(path, "/codebuild/builds/");
+    if (buildId !== undefined) {
+      const project = projectOfBuild(buildId);
+      return {
+        page: <BuildPage key={buildId} id={buildId} />,
+        breadcrumbs: [
+          home,
+          buildProjects,
+          crumb(project, projectPath(project)),
+          crumb(buildId, buildPath(buildId)),
+        ],
+        section: "/codebuild/projects",
+        contentType: "default",
+      };
+    }
+    return undefined;
+  },
+  nav: {
+    type: "section",
+    text: "Build • CodeBuild",
+    items: [{ type: "link", text: "Build projects", href: href("/codebuild/projects") }],
+  },
+};

@@ -1,0 +1,35 @@
+import { lazy } from "react";
+import { pipelinePath } from "../paths";
+import { href } from "../router";
+import { crumb, home, segmentAfter, type ConsoleArea } from "./route";
+
+const PipelinesPage = lazy(() => import("../pages/pipelines"));
+const PipelinePage = lazy(() => import("../pages/pipeline"));
+
+const pipelines = crumb("Pipelines", "/codepipeline/pipelines");
+
+export const codePipelineArea: ConsoleArea = {
+  route(path) {
+    if (path === "/codepipeline/pipelines") {
+      return {
+        page: <PipelinesPage />,
+        breadcrumbs: [home, pipelines],
+        section: "/codepipeline/pipelines",
+        contentType: "table",
+      };
+    }
+    const pipelineName = segmentAfter(path, "/codepipeline/pipelines/");
+    if (pipelineName === undefined) return undefined;
+    return {
+      page: <PipelinePage key={pipelineName} name={pipelineName} />,
+      breadcrumbs: [home, pipelines, crumb(pipelineName, pipelinePath(pipelineName))],
+      section: "/codepipeline/pipelines",
+      contentType: "default",
+    };
+  },
+  nav: {
+    type: "section",
+    text: "Pipeline • CodePipeline",
+    items: [{ type: "link", text: "Pipelines", href: href("/codepipeline/pipelines") }],
+  },
+};
