@@ -9,6 +9,7 @@ import {
 import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { createLogger, loadServerConfig } from "../src/core/index.js";
 import { startServer } from "../src/http/server.js";
+import { s3SourceStage } from "./stages.js";
 import { fmtMs, fmtRatio, percentile, type BenchRow } from "./stats.js";
 
 const PUTS = 20;
@@ -48,21 +49,7 @@ export async function benchPipelineS3Source(): Promise<BenchRow[]> {
           roleArn: "arn:aws:iam::000000000000:role/pipeline",
           artifactStore: { type: "S3", location: "s3src-artifacts" },
           stages: [
-            {
-              name: "Source",
-              actions: [
-                {
-                  name: "Fetch",
-                  actionTypeId: { category: "Source", owner: "AWS", provider: "S3", version: "1" },
-                  configuration: {
-                    S3Bucket: "s3src-source",
-                    S3ObjectKey: "app.zip",
-                    PollForSourceChanges: "false",
-                  },
-                  outputArtifacts: [{ name: "Src" }],
-                },
-              ],
-            },
+            s3SourceStage("s3src-source", "app.zip"),
             {
               name: "Deploy",
               actions: [

@@ -14,6 +14,7 @@ import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client
 import { createLogger, loadServerConfig } from "../src/core/index.js";
 import { startServer } from "../src/http/server.js";
 import { credentialUrl, git } from "./codecommit.js";
+import { s3SourceStage } from "./stages.js";
 import { fmtMs, fmtRatio, percentile, type BenchRow } from "./stats.js";
 
 const PUSHES = 20;
@@ -247,21 +248,7 @@ export async function benchPipelineBurst(pipelines = 20, starts = 5): Promise<Be
             executionMode: "QUEUED",
             artifactStore: { type: "S3", location: "burst-artifacts" },
             stages: [
-              {
-                name: "Source",
-                actions: [
-                  {
-                    name: "Fetch",
-                    actionTypeId: { category: "Source", owner: "AWS", provider: "S3", version: "1" },
-                    configuration: {
-                      S3Bucket: "burst-source",
-                      S3ObjectKey: "app.zip",
-                      PollForSourceChanges: "false",
-                    },
-                    outputArtifacts: [{ name: "Src" }],
-                  },
-                ],
-              },
+              s3SourceStage("burst-source", "app.zip"),
               {
                 name: "Deploy",
                 actions: [

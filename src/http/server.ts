@@ -1,6 +1,7 @@
 import { rmdir } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
+import type { FastifyRequest } from "fastify";
 import {
   ConfigError,
   createLogger,
@@ -48,6 +49,7 @@ import { startGitSshServer, type GitSshServer } from "./git-ssh.js";
 import { createAlarmChecks } from "./deployment-alarms.js";
 import { createDeploymentBalancers } from "./deployment-balancers.js";
 import { registerLiveLogRoutes } from "./live-logs.js";
+import { registerConsoleChanges } from "./console/changes.js";
 import { registerConsoleRoutes, sessionPrincipal } from "./console/routes.js";
 import { ConsoleSessions } from "./console/sessions.js";
 import { DEFAULT_WEB_DIR } from "./console/static-files.js";
@@ -270,11 +272,10 @@ export async function startServer(
       s3: s3.handler,
       internal: (instance) => {
         registerCodeBuildRoutes(instance, { store, accountId: config.accountId, region: config.region });
-        registerLiveLogRoutes(instance, {
-          ...common,
-          bus,
-          consolePrincipal: (request) => sessionPrincipal(request, { sessions: consoleSessions, keys }),
-        });
+        const consolePrincipal = (request: FastifyRequest) =>
+          sessionPrincipal(request, { sessions: consoleSessions, keys });
+        registerLiveLogRoutes(instance, { ...common, bus, consolePrincipal });
+        registerConsoleChanges(instance, { bus, principalOf: consolePrincipal, logger });
         registerGitHttpRoutes(instance, {
           ...common,
           throttle,

@@ -1,6 +1,12 @@
 import { CodeBuildClient, CreateProjectCommand } from "@aws-sdk/client-codebuild";
 import { CodeCommitClient, CreateRepositoryCommand, PutFileCommand } from "@aws-sdk/client-codecommit";
-import { CodePipelineClient, CreatePipelineCommand } from "@aws-sdk/client-codepipeline";
+import {
+  CodePipelineClient,
+  CreatePipelineCommand,
+  GetPipelineStateCommand,
+  PutApprovalResultCommand,
+  StartPipelineExecutionCommand,
+} from "@aws-sdk/client-codepipeline";
 import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -20,6 +26,7 @@ describe.skipIf(unavailable !== undefined)("pipelines in the console", () => {
   let browser: Browser;
   let page: Page;
   const pageErrors: string[] = [];
+  const apiCalls: string[] = [];
   beforeAll(async () => {
     server = await startTestServer();
     const s3 = new S3Client({ ...server.clientConfig, forcePathStyle: true });
@@ -106,6 +113,10 @@ describe.skipIf(unavailable !== undefined)("pipelines in the console", () => {
     browser = await launchBrowser();
     page = await browser.newPage();
     page.on("pageerror", (err) => pageErrors.push(err.message));
+    page.on("request", (request) => {
+      const target = request.headers()["x-amz-target"];
+      if (target) apiCalls.push(target);
+    });
     await page.goto(server.console.signInLink());
     await page.getByRole("heading", { name: "Dashboard" }).first().waitFor();
   }, 60_000);
@@ -158,6 +169,36 @@ describe.skipIf(unavailable !== undefined)("pipelines in the console", () => {
       .getByText(/Not this one|Rejected/)
       .first()
       .waitFor();
+  }, 120_000);
+
+  it("shows a change made elsewhere within a moment, pushed by the server rather than polled", async () => {
+    const cp = new CodePipelineClient(server.clientConfig);
+    await cp.send(new StartPipelineExecutionCommand({ name: "release" }));
+    await action("Release").getByRole("button", { name: "Review" }).waitFor({ timeout: 60_000 });
+    // While nothing changes, the page does not ask: it is not polling every 2 s.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const asked = () => apiCalls.filter((t) => t.endsWith(".GetPipelineState")).length;
+    const before = asked();
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    expect(asked()).toBe(before);
+    const { stageStates } = await cp.send(new GetPipelineStateCommand({ name: "release" }));
+    const token = stageStates?.find((s) => s.stageName === "Approve")?.actionStates?.[0]?.latestExecution
+      ?.token;
+    const approved = Date.now();
+    await cp.send(
+      new PutApprovalResultCommand({
+        pipelineName: "release",
+        stageName: "Approve",
+        actionName: "Release",
+        token,
+        result: { status: "Approved", summary: "from the terminal" },
+      }),
+    );
+    cp.destroy();
+    // While changes are pushed the page polls every 30 s: only the push can show this in time.
+    await action("Release").getByText("Succeeded").first().waitFor({ timeout: 5_000 });
+    const shownMs = Date.now() - approved;
+    expect(shownMs).toBeLessThan(2_000);
     expect(pageErrors).toEqual([]);
   }, 120_000);
 });

@@ -8,6 +8,7 @@ import TopNavigation from "@cloudscape-design/components/top-navigation";
 import { ConsoleI18n } from "./i18n";
 import { PageLoading } from "./loading";
 import { CONSOLE_AREAS, home, type Route } from "./routes";
+import { useLiveChanges } from "./live";
 import { followLink, href, navigate } from "./router";
 import { useSession, useSignOut } from "./session";
 
@@ -29,6 +30,7 @@ export default function ConsoleLayout({ path }: { path: string }) {
   const session = useSession();
   const signOut = useSignOut();
   const signedOut = session.data === null;
+  useLiveChanges(Boolean(session.data));
 
   useEffect(() => {
     if (signedOut) navigate("/signin", { replace: true });

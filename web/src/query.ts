@@ -5,8 +5,23 @@ import { AwsError, isNotSignedIn } from "./api";
 import { SESSION_KEY } from "./query-keys";
 import { navigate } from "./router";
 
-/** How often lists refresh until the server pushes changes. */
-export const POLL_INTERVAL = 2000;
+/** How often pages refresh while the server's change stream is down (see live.ts). */
+const POLL_MS = 2000;
+/** The safety net while changes are pushed: a change the stream missed still shows up. */
+const LIVE_POLL_MS = 30_000;
+
+/**
+ * The `refetchInterval` of queries that change while a page is open: slow while the server pushes
+ * changes, every 2 s when it cannot.
+ */
+export const POLL_INTERVAL = (): number => (live ? LIVE_POLL_MS : POLL_MS);
+
+let live = false;
+
+/** Records whether the server's change stream is open (live.ts). */
+export function setLive(open: boolean): void {
+  live = open;
+}
 
 function onError(error: unknown): void {
   if (!isNotSignedIn(error)) return;

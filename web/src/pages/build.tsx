@@ -272,7 +272,7 @@ export default function BuildPage({ id }: { id: string }) {
   const query = useQuery({
     queryKey: buildKey(id),
     queryFn: () => fetchBuild(id),
-    refetchInterval: (q) => (q.state.data?.buildComplete ? false : POLL_INTERVAL),
+    refetchInterval: (q) => (q.state.data?.buildComplete ? false : POLL_INTERVAL()),
   });
   const build = query.data;
 

@@ -3,11 +3,12 @@ import type { Database } from "../../../platform/store/index.js";
 import { cancelHostCommands, createHostCommand } from "../commands/rows.js";
 import { recordGroupDeployment } from "../groups/rows.js";
 import { advanceBlueGreen } from "./blue-green.js";
-import { emitDeploymentEvent, emitInstanceEvent } from "./events.js";
+import { emitDeploymentEvent, emitInstanceEvent, emitLifecycleEvent } from "./events.js";
 import { SERVER_EVENTS } from "./lifecycle.js";
 import { nextRolloutStep, type RolloutCounts } from "./rollout.js";
 import {
   FINAL_DEPLOYMENT_STATUSES,
+  findDeployment,
   findTarget,
   lockDeployment,
   parseEvents,
@@ -121,7 +122,8 @@ export async function beginNextEvent(
   if (SERVER_EVENTS.has(next.lifecycleEventName)) {
     next.status = "InProgress";
     next.startTime = now;
-    await saveTarget(trx, target, "InProgress", events, now);
+    const saved = await saveTarget(trx, target, "InProgress", events, now);
+    await emitLifecycleEvent(rt.bus, trx, deployment, saved, next);
     await rt.queue.enqueue(trx, {
       kind: TRAFFIC_JOB,
       payload: {
@@ -151,7 +153,9 @@ export async function markEventStarted(
   const now = rt.clock.now();
   event.status = "InProgress";
   event.startTime = now;
-  await saveTarget(trx, target, target.status, events, now);
+  const saved = await saveTarget(trx, target, target.status, events, now);
+  const deployment = await findDeployment(trx, deploymentId);
+  if (deployment) await emitLifecycleEvent(rt.bus, trx, deployment, saved, event);
 }
 
 /**
@@ -187,11 +191,13 @@ export async function completeEvent(
     parsePlan(deployment).ignoreApplicationStopFailures;
   if (outcome.status === "Succeeded" || ignored) {
     const saved = await saveTarget(trx, target, "InProgress", events, now);
+    await emitLifecycleEvent(rt.bus, trx, deployment, saved, event);
     await beginNextEvent(rt, trx, deployment, saved);
     return;
   }
   for (const e of events) if (e.status === "Pending") e.status = "Skipped";
   const failed = await saveTarget(trx, target, "Failed", events, now);
+  await emitLifecycleEvent(rt.bus, trx, deployment, failed, event);
   await emitInstanceEvent(rt.bus, trx, deployment, failed, "FAILURE");
   await advanceDeployment(rt, trx, deploymentId);
 }

@@ -75,11 +75,20 @@ export async function lockDeployment(
   id: string,
   dialect: string,
 ): Promise<DeploymentRow | undefined> {
+  return findDeployment(trx, id, { lock: dialect === "postgres" });
+}
+
+/** The deployment `id` in any account, or undefined; `lock` takes a row lock (PostgreSQL only). */
+export async function findDeployment(
+  trx: Kysely<Database>,
+  id: string,
+  options: { lock?: boolean } = {},
+): Promise<DeploymentRow | undefined> {
   return trx
     .selectFrom("codedeploy_deployments")
     .selectAll()
     .where("deployment_id", "=", id)
-    .$if(dialect === "postgres", (q) => q.forUpdate())
+    .$if(options.lock === true, (q) => q.forUpdate())
     .executeTakeFirst();
 }
 
