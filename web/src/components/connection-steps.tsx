@@ -55,6 +55,11 @@ function HttpsSteps({ repository }: { repository: RepositoryMetadata }) {
         label="Credential helper configuration"
       />
       <Step title="Step 3: Clone the repository." command={`git clone ${url}`} label="HTTPS clone command" />
+      <Step
+        title="Instead of the helper: a git user name and password of your own, printed once, for git to ask for."
+        command={`aws --endpoint-url ${origin} iam create-service-specific-credential --user-name root \\\n  --service-name codecommit.amazonaws.com --query 'ServiceSpecificCredential.[ServiceUserName,ServicePassword]'`}
+        label="Git credentials command"
+      />
       <Box>
         Clone URL (HTTPS): <Box variant="code">{url}</Box>
       </Box>

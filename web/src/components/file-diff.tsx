@@ -65,9 +65,18 @@ function DiffBody({ diff, path }: { diff: FileDiff; path: string }) {
   );
 }
 
+/** A blob id that is content: a submodule's "blob" (mode 160000) is a commit of another repository. */
+function contentBlobId(blob: Difference["beforeBlob"]): string | undefined {
+  return blob?.mode === SUBMODULE_MODE ? undefined : blob?.blobId;
+}
+
+const SUBMODULE_MODE = "160000";
+
 export function FileDiffView({ name, difference }: { name: string; difference: Difference }) {
-  const before = useBlob(name, difference.beforeBlob?.blobId);
-  const after = useBlob(name, difference.afterBlob?.blobId);
+  const submodule =
+    difference.beforeBlob?.mode === SUBMODULE_MODE || difference.afterBlob?.mode === SUBMODULE_MODE;
+  const before = useBlob(name, contentBlobId(difference.beforeBlob));
+  const after = useBlob(name, contentBlobId(difference.afterBlob));
   const path = difference.afterBlob?.path ?? difference.beforeBlob?.path ?? "";
   const renamed =
     difference.beforeBlob?.path &&
@@ -75,9 +84,9 @@ export function FileDiffView({ name, difference }: { name: string; difference: D
     difference.beforeBlob.path !== difference.afterBlob.path
       ? `Renamed from ${difference.beforeBlob.path}`
       : undefined;
-  const loading = (difference.beforeBlob && before.isPending) || (difference.afterBlob && after.isPending);
+  const loading = before.isLoading || after.isLoading;
   const error = before.error ?? after.error;
-  const diff = loading || error ? undefined : diffFile(before.data, after.data);
+  const diff = submodule || loading || error ? undefined : diffFile(before.data, after.data);
   const counts = diff?.kind === "text" ? ` · +${diff.added} −${diff.removed}` : "";
   return (
     <Container
@@ -92,6 +101,12 @@ export function FileDiffView({ name, difference }: { name: string; difference: D
     >
       {loading && <StatusIndicator type="loading">Loading the changes</StatusIndicator>}
       {error && <StatusIndicator type="error">{error.message}</StatusIndicator>}
+      {submodule && (
+        <Box>
+          Submodule: {difference.beforeBlob?.blobId?.slice(0, 7) ?? "none"} →{" "}
+          {difference.afterBlob?.blobId?.slice(0, 7) ?? "none"}
+        </Box>
+      )}
       {diff && <DiffBody diff={diff} path={path} />}
     </Container>
   );
