@@ -17,3 +17,14 @@ export function formatDuration(start: number | undefined, end: number | undefine
   if (minutes > 0) return `${part(minutes, "minute")} ${part(seconds, "second")}`;
   return part(seconds, "second");
 }
+
+/** A git date as CodeCommit sends it ("<epoch seconds> <UTC offset>") in the reader's time. */
+export function formatGitDate(date: string | undefined): string {
+  const seconds = date ? Number.parseInt(date, 10) : Number.NaN;
+  return Number.isNaN(seconds) ? (date ?? "-") : formatTime(seconds);
+}
+
+/** The first line of a commit message. */
+export function firstLine(message: string | undefined): string {
+  return (message ?? "").split("\n", 1)[0]?.trim() || "-";
+}

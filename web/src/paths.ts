@@ -1,4 +1,4 @@
-// Console paths of CodeBuild and CodePipeline resources; names and ids are URL-encoded (a build id has a ':').
+// Console paths of resources; names and ids are URL-encoded (a build id has a ':').
 
 export function projectPath(name: string): string {
   return `/codebuild/projects/${encodeURIComponent(name)}`;
@@ -16,4 +16,25 @@ export function projectOfBuild(id: string): string {
 
 export function pipelinePath(name: string): string {
   return `/codepipeline/pipelines/${encodeURIComponent(name)}`;
+}
+
+// CodeCommit: a ref (branch, tag or commit id) is one segment, a file path one segment per folder.
+
+export function repositoryPath(name: string): string {
+  return `/repositories/${encodeURIComponent(name)}`;
+}
+
+/** A folder or file at a ref; no path (or "") is the repository's root. */
+export function repositoryCodePath(name: string, ref: string, filePath?: string): string {
+  const segments = (filePath ?? "").split("/").filter((s) => s !== "");
+  const rest = segments.map((s) => `/${encodeURIComponent(s)}`).join("");
+  return `${repositoryPath(name)}/browse/${encodeURIComponent(ref)}${rest}`;
+}
+
+export function repositoryCommitsPath(name: string, ref: string): string {
+  return `${repositoryPath(name)}/commits/${encodeURIComponent(ref)}`;
+}
+
+export function commitPath(name: string, commitId: string): string {
+  return `${repositoryPath(name)}/commit/${encodeURIComponent(commitId)}`;
 }

@@ -17,3 +17,17 @@ export const parameterValueKey = (name: string) => ["ssm", "parameter-value", na
 export const SECRETS_KEY = ["secretsmanager", "secrets"] as const;
 /** A secret's value: fetched only when revealed, never kept once hidden (gcTime 0). */
 export const secretValueKey = (id: string) => ["secretsmanager", "secret-value", id] as const;
+export const repositoryKey = (name: string) => ["codecommit", "repository", name] as const;
+export const branchesKey = (name: string) => ["codecommit", "repository", name, "branches"] as const;
+/** A folder or file of a repository at a branch, tag or commit. */
+export const pathAtKey = (name: string, ref: string, path: string) =>
+  ["codecommit", "repository", name, "path", ref, path] as const;
+export const commitHistoryKey = (name: string, ref: string) =>
+  ["codecommit", "repository", name, "history", ref] as const;
+export const commitKey = (name: string, commitId: string) =>
+  ["codecommit", "repository", name, "commit", commitId] as const;
+export const commitDifferencesKey = (name: string, commitId: string) =>
+  ["codecommit", "repository", name, "commit", commitId, "differences"] as const;
+/** A blob's content never changes: fetched once. */
+export const blobKey = (name: string, blobId: string) =>
+  ["codecommit", "repository", name, "blob", blobId] as const;

@@ -9,7 +9,7 @@ import SpaceBetween from "@cloudscape-design/components/space-between";
 import Table from "@cloudscape-design/components/table";
 import { EmptyState, emptyOrError } from "../components/table-states";
 import { formatDuration, formatTime } from "../format";
-import { buildPath, pipelinePath, projectPath } from "../paths";
+import { buildPath, pipelinePath, projectPath, repositoryPath } from "../paths";
 import { POLL_INTERVAL } from "../query";
 import { DASHBOARD_REPOSITORIES_KEY } from "../query-keys";
 import { followLink, href } from "../router";
@@ -67,7 +67,7 @@ function RepositoriesPanel() {
           id: "name",
           header: "Name",
           cell: (r) => (
-            <Link href={href("/repositories")} onFollow={followLink}>
+            <Link href={href(repositoryPath(r.repositoryName))} onFollow={followLink}>
               {r.repositoryName}
             </Link>
           ),

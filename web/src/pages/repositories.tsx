@@ -3,9 +3,11 @@ import { useQuery } from "@tanstack/react-query";
 import Button from "@cloudscape-design/components/button";
 import CopyToClipboard from "@cloudscape-design/components/copy-to-clipboard";
 import Header from "@cloudscape-design/components/header";
+import Link from "@cloudscape-design/components/link";
 import Table from "@cloudscape-design/components/table";
 import { EmptyState, emptyOrError } from "../components/table-states";
 import { formatTime } from "../format";
+import { repositoryPath } from "../paths";
 import { POLL_INTERVAL } from "../query";
 import { REPOSITORIES_KEY } from "../query-keys";
 import { followLink, href } from "../router";
@@ -59,7 +61,16 @@ export default function RepositoriesPage() {
         />,
       )}
       columnDefinitions={[
-        { id: "name", header: "Name", cell: (r) => r.repositoryName, isRowHeader: true },
+        {
+          id: "name",
+          header: "Name",
+          cell: (r) => (
+            <Link href={href(repositoryPath(r.repositoryName))} onFollow={followLink}>
+              {r.repositoryName}
+            </Link>
+          ),
+          isRowHeader: true,
+        },
         { id: "description", header: "Description", cell: (r) => r.repositoryDescription || "-" },
         { id: "lastModified", header: "Last modified", cell: (r) => formatTime(r.lastModifiedDate) },
         {

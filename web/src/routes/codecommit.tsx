@@ -1,11 +1,52 @@
 import { lazy } from "react";
+import { commitPath, repositoryCommitsPath, repositoryPath } from "../paths";
 import { href } from "../router";
-import { crumb, home, type ConsoleArea } from "./route";
+import { crumb, home, segmentsAfter, type ConsoleArea, type Route } from "./route";
 
 const RepositoriesPage = lazy(() => import("../pages/repositories"));
 const CreateRepositoryPage = lazy(() => import("../pages/create-repository"));
+const RepositoryPage = lazy(() => import("../pages/repository"));
+const CommitPage = lazy(() => import("../pages/commit"));
 
 const repositories = crumb("Repositories", "/repositories");
+
+/**
+ * A repository's own pages: `/repositories/<name>` (its code at the default branch),
+ * `…/browse/<ref>/<path…>` (a folder or file at a branch, tag or commit), `…/commits/<ref>`
+ * (the history from a ref) and `…/commit/<commitId>` (one commit and its changes).
+ */
+function repositoryRoute(path: string): Route | undefined {
+  const segments = segmentsAfter(path, "/repositories/");
+  if (!segments) return undefined;
+  const [name, view, ref, ...rest] = segments;
+  if (name === undefined) return undefined;
+  const base = [home, repositories, crumb(name, repositoryPath(name))];
+  const route = (page: Route["page"], breadcrumbs = base): Route => ({
+    page,
+    breadcrumbs,
+    section: "/repositories",
+    contentType: "default",
+  });
+  if (view === undefined) return route(<RepositoryPage key={name} name={name} view="code" filePath="" />);
+  if (ref === undefined) return undefined;
+  if (view === "browse") {
+    const filePath = rest.join("/");
+    return route(<RepositoryPage key={name} name={name} view="code" gitRef={ref} filePath={filePath} />);
+  }
+  if (view === "commits" && rest.length === 0) {
+    return route(<RepositoryPage key={name} name={name} view="commits" gitRef={ref} filePath="" />, [
+      ...base,
+      crumb("Commits", repositoryCommitsPath(name, ref)),
+    ]);
+  }
+  if (view === "commit" && rest.length === 0) {
+    return route(<CommitPage key={`${name}/${ref}`} name={name} commitId={ref} />, [
+      ...base,
+      crumb(ref.slice(0, 7), commitPath(name, ref)),
+    ]);
+  }
+  return undefined;
+}
 
 export const codeCommitArea: ConsoleArea = {
   route(path) {
@@ -25,7 +66,7 @@ export const codeCommitArea: ConsoleArea = {
           contentType: "form",
         };
       default:
-        return undefined;
+        return repositoryRoute(path);
     }
   },
   nav: {

@@ -1,0 +1,100 @@
+// A ref's commit history. CodeCommit has no list-commits operation, so, as its console does, the
+// history is walked from the ref's commit along first parents with GetCommit, a page at a time.
+import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
+import Box from "@cloudscape-design/components/box";
+import Button from "@cloudscape-design/components/button";
+import Header from "@cloudscape-design/components/header";
+import Link from "@cloudscape-design/components/link";
+import Table from "@cloudscape-design/components/table";
+import { firstLine, formatGitDate } from "../format";
+import { commitPath } from "../paths";
+import { POLL_INTERVAL } from "../query";
+import { commitHistoryKey } from "../query-keys";
+import { followLink, href } from "../router";
+import { type Commit, getBranch, getCommit, getFolder } from "../services/codecommit";
+import { EmptyState, emptyOrError } from "./table-states";
+
+const PAGE_SIZE = 25;
+
+/** The commit a branch, tag or commit id points at. */
+async function headOf(name: string, ref: string, isBranch: boolean): Promise<string> {
+  if (isBranch) {
+    const branch = await getBranch(name, ref);
+    if (branch.commitId) return branch.commitId;
+  }
+  return (await getFolder(name, ref, "/")).commitId;
+}
+
+/** Up to PAGE_SIZE commits from `from` along first parents. */
+async function walk(name: string, from: string): Promise<Commit[]> {
+  const commits: Commit[] = [];
+  let next: string | undefined = from;
+  while (next && commits.length < PAGE_SIZE) {
+    const commit = await getCommit(name, next);
+    commits.push(commit);
+    next = commit.parents?.[0];
+  }
+  return commits;
+}
+
+export function CommitHistory({
+  name,
+  gitRef,
+  isBranch,
+}: {
+  name: string;
+  gitRef: string;
+  isBranch: boolean;
+}) {
+  const head = useQuery({
+    queryKey: [...commitHistoryKey(name, gitRef), "head"],
+    queryFn: () => headOf(name, gitRef, isBranch),
+    refetchInterval: isBranch ? POLL_INTERVAL : false,
+  });
+  const history = useInfiniteQuery({
+    queryKey: [...commitHistoryKey(name, gitRef), head.data],
+    queryFn: ({ pageParam }) => walk(name, pageParam),
+    initialPageParam: head.data ?? "",
+    getNextPageParam: (last) => (last.length === PAGE_SIZE ? last[last.length - 1]?.parents?.[0] : undefined),
+    enabled: head.data !== undefined,
+  });
+  const commits = history.data?.pages.flat() ?? [];
+  return (
+    <Table
+      variant="container"
+      header={
+        <Header counter={history.hasNextPage ? `(${commits.length}+)` : `(${commits.length})`}>
+          Commits
+        </Header>
+      }
+      items={commits}
+      loading={head.isPending || history.isPending}
+      loadingText="Loading commits"
+      trackBy="commitId"
+      empty={emptyOrError(head.error ?? history.error, <EmptyState title="No commits" />)}
+      columnDefinitions={[
+        {
+          id: "commitId",
+          header: "Commit ID",
+          cell: (c) => (
+            <Link href={href(commitPath(name, c.commitId))} onFollow={followLink}>
+              {c.commitId.slice(0, 7)}
+            </Link>
+          ),
+        },
+        { id: "message", header: "Commit message", cell: (c) => firstLine(c.message), isRowHeader: true },
+        { id: "author", header: "Author", cell: (c) => c.author?.name || "-" },
+        { id: "date", header: "Date", cell: (c) => formatGitDate(c.author?.date) },
+      ]}
+      footer={
+        history.hasNextPage ? (
+          <Box textAlign="center">
+            <Button loading={history.isFetchingNextPage} onClick={() => void history.fetchNextPage()}>
+              Load more
+            </Button>
+          </Box>
+        ) : undefined
+      }
+    />
+  );
+}
