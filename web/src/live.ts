@@ -46,10 +46,13 @@ export function useLiveChanges(enabled: boolean): void {
     if (!enabled) return undefined;
     const invalidate = createInvalidator();
     const source = new EventSource(`${CONSOLE_BASE}/changes`);
+    let reconnecting = false;
     source.addEventListener("ready", () => {
       setLive(true);
-      // Whatever changed while the stream was down is fetched now.
-      void queryClient.invalidateQueries();
+      // Whatever changed while the stream was down is fetched again (not the session: it is not
+      // a resource, and the stream's own answer just proved it).
+      if (reconnecting) void queryClient.invalidateQueries({ predicate: (q) => q.queryKey[0] !== "session" });
+      reconnecting = true;
     });
     source.onmessage = (message: MessageEvent<string>) => {
       try {

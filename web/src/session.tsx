@@ -1,6 +1,6 @@
 // The console session lives in an HttpOnly cookie the server sets; the page only learns who is
 // signed in. Credentials pass through the sign-in request once and are never stored here.
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { type QueryClient, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { CONSOLE_BASE, CONSOLE_HEADER, errorFrom } from "./api";
 import { SESSION_KEY } from "./query-keys";
 import { navigate } from "./router";
@@ -23,8 +23,18 @@ async function fetchSession(): Promise<Session | null> {
   return (await response.json()) as Session;
 }
 
+const SESSION_QUERY = { queryKey: SESSION_KEY, queryFn: fetchSession, staleTime: 60_000 } as const;
+
 export function useSession() {
-  return useQuery({ queryKey: SESSION_KEY, queryFn: fetchSession, staleTime: 60_000 });
+  return useQuery(SESSION_QUERY);
+}
+
+/**
+ * Starts the session check as soon as the page's first script runs, beside the download of the
+ * page's chunks rather than after them: on a first load, that chain of round trips is the wait.
+ */
+export function prefetchSession(queryClient: QueryClient): void {
+  void queryClient.prefetchQuery(SESSION_QUERY);
 }
 
 export function useSignIn() {
