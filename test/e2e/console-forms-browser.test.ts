@@ -310,4 +310,36 @@ describe.skipIf(unavailable !== undefined)("project and pipeline forms in the co
     expect(saved.stages?.[1]?.name).toBe("Build");
     expect(pageErrors).toEqual([]);
   });
+
+  it("creates a pipeline from JSON, AWS's error shown with the place it names", async () => {
+    await page.goto(`${server.url}/_/console/codepipeline/pipelines`);
+    await page.getByRole("link", { name: "Create pipeline" }).click();
+    await page.getByRole("heading", { name: "Create pipeline" }).first().waitFor();
+    const textarea = page.getByLabel("Pipeline declaration");
+    const declaration = JSON.parse(await textarea.inputValue()) as {
+      name: string;
+      artifactStore: { location: string };
+      stages: { actions: { configuration: Record<string, string>; runOrder?: number }[] }[];
+    };
+    expect(await accessibilityViolations(page)).toEqual([]);
+    declaration.name = "from-json";
+    declaration.artifactStore.location = "release-artifacts";
+    declaration.stages[0]!.actions[0]!.configuration = { RepositoryName: "app", BranchName: "main" };
+    declaration.stages[1]!.actions[0]!.configuration = { ProjectName: "release-build" };
+    declaration.stages[1]!.actions[0]!.runOrder = 0;
+    await textarea.fill(JSON.stringify(declaration, null, 2));
+    await page.getByRole("button", { name: "Create pipeline" }).click();
+    await page.getByText("At stages[1].actions[0].runOrder:").first().waitFor();
+
+    declaration.stages[1]!.actions[0]!.runOrder = 1;
+    await textarea.fill(JSON.stringify(declaration, null, 2));
+    await page.getByRole("button", { name: "Create pipeline" }).click();
+    await page.getByRole("button", { name: "Release change" }).waitFor();
+    const cp = new CodePipelineClient(server.clientConfig);
+    const { pipeline } = await cp.send(new GetPipelineCommand({ name: "from-json" }));
+    cp.destroy();
+    expect(pipeline?.version).toBe(1);
+    expect(pipeline?.stages?.map((s) => s.name)).toEqual(["Source", "Build"]);
+    expect(pageErrors).toEqual([]);
+  });
 });

@@ -6,6 +6,7 @@ import { crumb, home, segmentAfter, segmentsAfter, type ConsoleArea } from "./ro
 const PipelinesPage = lazy(() => import("../pages/pipelines"));
 const PipelinePage = lazy(() => import("../pages/pipeline"));
 const EditPipelinePage = lazy(() => import("../pages/edit-pipeline"));
+const CreatePipelinePage = lazy(() => import("../pages/create-pipeline"));
 
 const pipelines = crumb("Pipelines", "/codepipeline/pipelines");
 
@@ -17,6 +18,14 @@ export const codePipelineArea: ConsoleArea = {
         breadcrumbs: [home, pipelines],
         section: "/codepipeline/pipelines",
         contentType: "table",
+      };
+    }
+    if (path === "/codepipeline/pipelines/create") {
+      return {
+        page: <CreatePipelinePage />,
+        breadcrumbs: [home, pipelines, crumb("Create pipeline", "/codepipeline/pipelines/create")],
+        section: "/codepipeline/pipelines",
+        contentType: "form",
       };
     }
     const editing = segmentsAfter(path, "/codepipeline/pipelines/");

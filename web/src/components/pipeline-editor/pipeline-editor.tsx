@@ -4,15 +4,14 @@ import { useState } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import Alert from "@cloudscape-design/components/alert";
 import Button from "@cloudscape-design/components/button";
-import FormField from "@cloudscape-design/components/form-field";
 import SpaceBetween from "@cloudscape-design/components/space-between";
 import Tabs from "@cloudscape-design/components/tabs";
-import Textarea from "@cloudscape-design/components/textarea";
 import { pipelinePath } from "../../paths";
 import { navigate } from "../../router";
 import { getPipeline, type PipelineDeclaration, updatePipeline } from "../../services/codepipeline";
 import { CreateForm } from "../create-form";
-import { jsonSyntaxError, locateErrors } from "./errors";
+import { locateErrors } from "./errors";
+import { JsonField, parseDeclaration } from "./json-field";
 import { declarationOf, type FormPipeline, formOf } from "./model";
 import { StagesForm } from "./stages-form";
 
@@ -48,14 +47,9 @@ export function PipelineEditor({ initial }: { initial: PipelineDeclaration }) {
   });
 
   const parseJson = (): PipelineDeclaration | undefined => {
-    try {
-      const parsed = JSON.parse(json) as PipelineDeclaration;
-      setSyntaxError(undefined);
-      return parsed;
-    } catch (error) {
-      setSyntaxError(jsonSyntaxError(json, error));
-      return undefined;
-    }
+    const parsed = parseDeclaration(json);
+    setSyntaxError("error" in parsed ? parsed.error : undefined);
+    return "declaration" in parsed ? parsed.declaration : undefined;
   };
 
   const submit = (force: boolean) => {
@@ -145,36 +139,13 @@ export function PipelineEditor({ initial }: { initial: PipelineDeclaration }) {
             id: "json",
             label: "JSON",
             content: (
-              <SpaceBetween size="m">
-                {syntaxError && (
-                  <Alert type="error" header="The JSON is not valid">
-                    {syntaxError}
-                  </Alert>
-                )}
-                {located.length > 0 && (
-                  <Alert type="error" header="The pipeline was not saved">
-                    {located.map((e, i) => (
-                      <div key={i}>
-                        {e.path && <strong>{`At ${e.path}: `}</strong>}
-                        {e.message}
-                      </div>
-                    ))}
-                  </Alert>
-                )}
-                <FormField
-                  label="Pipeline declaration"
-                  description="GetPipeline's pipeline object, as JSON."
-                  stretch
-                >
-                  <Textarea
-                    value={json}
-                    onChange={({ detail }) => setJson(detail.value)}
-                    rows={30}
-                    spellcheck={false}
-                    invalid={syntaxError !== undefined || located.length > 0}
-                  />
-                </FormField>
-              </SpaceBetween>
+              <JsonField
+                value={json}
+                onChange={setJson}
+                syntaxError={syntaxError}
+                errors={located}
+                description="GetPipeline's pipeline object, as JSON."
+              />
             ),
           },
         ]}
