@@ -61,7 +61,7 @@ function actionFieldOf(text: string): ActionField {
 
 /** The index of the stage (or action) named `name`: the later one when the message is about a duplicate. */
 function indexOf(list: { name: string }[], name: string, duplicate: boolean): number | undefined {
-  const indexes = list.flatMap((item, i) => (item.name === name ? [i] : []));
+  const indexes = list.flatMap((item, i) => (item?.name === name ? [i] : []));
   if (indexes.length === 0) return undefined;
   return duplicate ? indexes[indexes.length - 1] : indexes[0];
 }
@@ -71,10 +71,12 @@ function fromNames(message: string, declaration: PipelineDeclaration): Located |
   if (!m) return undefined;
   const [, stageName, actionName, rest] = m;
   const duplicate = /same name/i.test(rest!);
-  const stage = indexOf(declaration.stages, stageName!, duplicate && actionName === undefined);
+  const stages = Array.isArray(declaration.stages) ? declaration.stages : [];
+  const stage = indexOf(stages, stageName!, duplicate && actionName === undefined);
   if (stage === undefined) return { message };
   if (actionName === undefined) return { message, stage, field: "name", path: `stages[${stage}]` };
-  const action = indexOf(declaration.stages[stage]!.actions, actionName, duplicate);
+  const actions = stages[stage]!.actions;
+  const action = indexOf(Array.isArray(actions) ? actions : [], actionName, duplicate);
   if (action === undefined) return { message, stage, field: "name", path: `stages[${stage}]` };
   const field = actionFieldOf(rest!);
   const member = Object.entries(ACTION_MEMBER).find(([, f]) => f === field)?.[0];

@@ -17,11 +17,18 @@ export interface JsonFieldProps {
 
 /** The declaration in `text`, or the syntax error saying where it is not JSON. */
 export function parseDeclaration(text: string): { declaration: PipelineDeclaration } | { error: string } {
+  let value: unknown;
   try {
-    return { declaration: JSON.parse(text) as PipelineDeclaration };
+    value = JSON.parse(text);
   } catch (error) {
     return { error: jsonSyntaxError(text, error) };
   }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    return {
+      error: "The JSON is not an object: a pipeline declaration is one, with name, roleArn and stages.",
+    };
+  }
+  return { declaration: value as PipelineDeclaration };
 }
 
 export function JsonField(props: JsonFieldProps) {

@@ -44,16 +44,20 @@ function names(list: { name: string }[] | undefined): string {
 }
 
 function actionOf(a: ActionDeclaration): FormAction {
+  const type: Partial<ActionDeclaration["actionTypeId"]> = a.actionTypeId ?? {};
   return {
     key: newKey(),
     original: a,
-    name: a.name,
-    category: a.actionTypeId.category,
-    owner: a.actionTypeId.owner,
-    provider: a.actionTypeId.provider,
-    version: a.actionTypeId.version,
+    name: a.name ?? "",
+    category: type.category ?? "",
+    owner: type.owner ?? "",
+    provider: type.provider ?? "",
+    version: type.version ?? "",
     runOrder: a.runOrder === undefined ? "" : String(a.runOrder),
-    configuration: Object.entries(a.configuration ?? {}).map(([key, value]) => ({ key, value })),
+    configuration: Object.entries(a.configuration ?? {}).map(([key, value]) => ({
+      key,
+      value: String(value),
+    })),
     inputs: names(a.inputArtifacts),
     outputs: names(a.outputArtifacts),
   };
@@ -65,11 +69,12 @@ export function formOf(p: PipelineDeclaration): FormPipeline {
     roleArn: p.roleArn ?? "",
     bucket: p.artifactStore?.location ?? "",
     pipelineType: p.pipelineType ?? "V1",
-    stages: p.stages.map((s) => ({
+    // JSON typed by hand may lack what GetPipeline always has: the form shows what there is.
+    stages: (p.stages ?? []).map((s) => ({
       key: newKey(),
       original: s,
-      name: s.name,
-      actions: s.actions.map(actionOf),
+      name: s.name ?? "",
+      actions: (s.actions ?? []).map(actionOf),
     })),
   };
 }
