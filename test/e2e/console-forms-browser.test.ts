@@ -1,4 +1,9 @@
-import { BatchGetProjectsCommand, CodeBuildClient, CreateProjectCommand } from "@aws-sdk/client-codebuild";
+import {
+  BatchGetProjectsCommand,
+  CodeBuildClient,
+  CreateProjectCommand,
+  UpdateProjectCommand,
+} from "@aws-sdk/client-codebuild";
 import { CodeCommitClient, CreateRepositoryCommand, PutFileCommand } from "@aws-sdk/client-codecommit";
 import {
   CodePipelineClient,
@@ -175,7 +180,13 @@ describe.skipIf(unavailable !== undefined)("project and pipeline forms in the co
     expect(project?.source?.gitCloneDepth).toBeUndefined();
   });
 
-  it("edits a project's description and timeout", async () => {
+  it("edits a project's description and timeout, keeping what the form does not show", async () => {
+    const before = await projectOf("app-build");
+    const cb = new CodeBuildClient(server.clientConfig);
+    await cb.send(
+      new UpdateProjectCommand({ name: "app-build", source: { ...before!.source!, gitCloneDepth: 1 } }),
+    );
+    cb.destroy();
     await page.goto(`${server.url}/_/console/codebuild/projects/app-build`);
     await page.getByRole("link", { name: "Edit" }).click();
     await page.getByRole("heading", { name: "Edit app-build" }).first().waitFor();
@@ -199,6 +210,7 @@ describe.skipIf(unavailable !== undefined)("project and pipeline forms in the co
       { name: "DB_HOST", value: "/app/db-host", type: "PARAMETER_STORE" },
     ]);
     expect(project?.source?.buildspec).toBe(BUILDSPEC);
+    expect(project?.source?.gitCloneDepth).toBe(1);
   });
 
   const getPipeline = async () => {

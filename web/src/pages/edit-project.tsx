@@ -18,5 +18,5 @@ export default function EditProjectPage({ name }: { name: string }) {
   const query = useQuery({ queryKey: buildProjectKey(name), queryFn: () => fetchProject(name) });
   if (query.isPending) return <StatusIndicator type="loading">Loading the build project</StatusIndicator>;
   if (query.error) return <StatusIndicator type="error">{query.error.message}</StatusIndicator>;
-  return <ProjectForm initial={formOf(query.data)} creating={false} />;
+  return <ProjectForm initial={formOf(query.data)} creating={false} original={query.data} />;
 }

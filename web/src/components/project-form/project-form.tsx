@@ -4,9 +4,10 @@ import { useState } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { projectPath } from "../../paths";
 import { navigate } from "../../router";
-import { createProject, updateProject } from "../../services/codebuild";
+import { createProject, type Project, updateProject } from "../../services/codebuild";
 import { CreateForm } from "../create-form";
 import { EnvironmentSection } from "./environment";
+import { keepUnshown } from "./keep";
 import { type FieldErrors, fieldErrors, inputOf, type ProjectFormState, requiredErrors } from "./model";
 import {
   ArtifactsSection,
@@ -16,14 +17,22 @@ import {
   SourceSection,
 } from "./sections";
 
-export function ProjectForm({ initial, creating }: { initial: ProjectFormState; creating: boolean }) {
+export interface ProjectFormProps {
+  initial: ProjectFormState;
+  creating: boolean;
+  /** The project being edited, whose members the form does not show are kept. */
+  original?: Project;
+}
+
+export function ProjectForm({ initial, creating, original }: ProjectFormProps) {
   const queryClient = useQueryClient();
   const [form, setForm] = useState(initial);
   const [required, setRequired] = useState<FieldErrors["fields"]>({});
   const set = (patch: Partial<ProjectFormState>) => setForm((old) => ({ ...old, ...patch }));
 
   const save = useMutation({
-    mutationFn: () => (creating ? createProject(inputOf(form)) : updateProject(inputOf(form))),
+    mutationFn: () =>
+      creating ? createProject(inputOf(form)) : updateProject(keepUnshown(inputOf(form), original)),
     onSuccess: async () => {
       await queryClient.invalidateQueries({ queryKey: ["codebuild"] });
       navigate(projectPath(form.name));
