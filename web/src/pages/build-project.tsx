@@ -16,7 +16,7 @@ import { AwsError } from "../api";
 import { StartBuildModal } from "../components/start-build-modal";
 import { EmptyState, emptyOrError } from "../components/table-states";
 import { formatDuration, formatTime } from "../format";
-import { buildPath } from "../paths";
+import { buildPath, projectPath } from "../paths";
 import { POLL_INTERVAL } from "../query";
 import { buildProjectKey, projectBuildsKey } from "../query-keys";
 import { followLink, href } from "../router";
@@ -193,9 +193,14 @@ export default function BuildProjectPage({ name }: { name: string }) {
           variant="h1"
           description={project?.description}
           actions={
-            <Button variant="primary" disabled={!project} onClick={() => setStarting(true)}>
-              Start build
-            </Button>
+            <SpaceBetween direction="horizontal" size="xs">
+              <Button href={href(`${projectPath(name)}/edit`)} onFollow={followLink} disabled={!project}>
+                Edit
+              </Button>
+              <Button variant="primary" disabled={!project} onClick={() => setStarting(true)}>
+                Start build
+              </Button>
+            </SpaceBetween>
           }
         >
           {name}

@@ -64,16 +64,20 @@ export default function BuildProjectsPage() {
             counter={query.data ? `(${query.data.length})` : undefined}
             description="A build project says where the source is, how to build it and where the artifacts go."
             actions={
-              <Button
-                variant="primary"
-                disabled={!current}
-                loading={start.isPending}
-                onClick={() => {
-                  if (current && !start.isPending) start.mutate(current.name);
-                }}
-              >
-                Start build
-              </Button>
+              <SpaceBetween direction="horizontal" size="xs">
+                <Button
+                  disabled={!current}
+                  loading={start.isPending}
+                  onClick={() => {
+                    if (current && !start.isPending) start.mutate(current.name);
+                  }}
+                >
+                  Start build
+                </Button>
+                <Button variant="primary" href={href("/codebuild/projects/create")} onFollow={followLink}>
+                  Create build project
+                </Button>
+              </SpaceBetween>
             }
           >
             Build projects

@@ -15,6 +15,7 @@ import StatusIndicator from "@cloudscape-design/components/status-indicator";
 import Table from "@cloudscape-design/components/table";
 import { EmptyState, emptyOrError } from "../components/table-states";
 import { formatDuration, formatTime } from "../format";
+import { pipelinePath } from "../paths";
 import { POLL_INTERVAL } from "../query";
 import { pipelineExecutionsKey, pipelineKey, pipelineStateKey } from "../query-keys";
 import {
@@ -31,6 +32,7 @@ import {
   type StageState,
   startPipelineExecution,
 } from "../services/codepipeline";
+import { followLink, href } from "../router";
 import { Status } from "../status";
 import {
   ApprovalModal,
@@ -361,6 +363,13 @@ export default function PipelinePage({ name }: { name: string }) {
           actions={
             <SpaceBetween direction="horizontal" size="xs">
               {running && <Button onClick={() => setStopping(true)}>Stop execution</Button>}
+              <Button
+                href={href(`${pipelinePath(name)}/edit`)}
+                onFollow={followLink}
+                disabled={!pipeline.data}
+              >
+                Edit
+              </Button>
               <Button
                 variant="primary"
                 loading={release.isPending}

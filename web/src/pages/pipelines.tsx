@@ -1,5 +1,6 @@
 // All pipelines, like the CodePipeline console's Pipelines page, with each one's latest execution.
 import { useQuery } from "@tanstack/react-query";
+import Button from "@cloudscape-design/components/button";
 import Header from "@cloudscape-design/components/header";
 import Link from "@cloudscape-design/components/link";
 import Table from "@cloudscape-design/components/table";
@@ -50,6 +51,11 @@ export default function PipelinesPage() {
           variant="h1"
           counter={query.data ? `(${query.data.length})` : undefined}
           description="A pipeline takes each change from its source through build, test and deployment stages."
+          actions={
+            <Button variant="primary" href={href("/codepipeline/pipelines/create")} onFollow={followLink}>
+              Create pipeline
+            </Button>
+          }
         >
           Pipelines
         </Header>

@@ -1,11 +1,13 @@
 import { lazy } from "react";
 import { buildPath, projectOfBuild, projectPath } from "../paths";
 import { href } from "../router";
-import { crumb, home, segmentAfter, type ConsoleArea } from "./route";
+import { crumb, home, segmentAfter, segmentsAfter, type ConsoleArea } from "./route";
 
 const BuildProjectsPage = lazy(() => import("../pages/build-projects"));
 const BuildProjectPage = lazy(() => import("../pages/build-project"));
 const BuildPage = lazy(() => import("../pages/build"));
+const CreateProjectPage = lazy(() => import("../pages/create-project"));
+const EditProjectPage = lazy(() => import("../pages/edit-project"));
 
 const buildProjects = crumb("Build projects", "/codebuild/projects");
 
@@ -17,6 +19,29 @@ export const codeBuildArea: ConsoleArea = {
         breadcrumbs: [home, buildProjects],
         section: "/codebuild/projects",
         contentType: "table",
+      };
+    }
+    if (path === "/codebuild/projects/create") {
+      return {
+        page: <CreateProjectPage />,
+        breadcrumbs: [home, buildProjects, crumb("Create build project", "/codebuild/projects/create")],
+        section: "/codebuild/projects",
+        contentType: "form",
+      };
+    }
+    const editing = segmentsAfter(path, "/codebuild/projects/");
+    if (editing?.length === 2 && editing[1] === "edit") {
+      const name = editing[0]!;
+      return {
+        page: <EditProjectPage key={name} name={name} />,
+        breadcrumbs: [
+          home,
+          buildProjects,
+          crumb(name, projectPath(name)),
+          crumb("Edit", `${projectPath(name)}/edit`),
+        ],
+        section: "/codebuild/projects",
+        contentType: "form",
       };
     }
     const projectName = segmentAfter(path, "/codebuild/projects/");

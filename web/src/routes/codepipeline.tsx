@@ -1,10 +1,12 @@
 import { lazy } from "react";
 import { pipelinePath } from "../paths";
 import { href } from "../router";
-import { crumb, home, segmentAfter, type ConsoleArea } from "./route";
+import { crumb, home, segmentAfter, segmentsAfter, type ConsoleArea } from "./route";
 
 const PipelinesPage = lazy(() => import("../pages/pipelines"));
 const PipelinePage = lazy(() => import("../pages/pipeline"));
+const EditPipelinePage = lazy(() => import("../pages/edit-pipeline"));
+const CreatePipelinePage = lazy(() => import("../pages/create-pipeline"));
 
 const pipelines = crumb("Pipelines", "/codepipeline/pipelines");
 
@@ -16,6 +18,29 @@ export const codePipelineArea: ConsoleArea = {
         breadcrumbs: [home, pipelines],
         section: "/codepipeline/pipelines",
         contentType: "table",
+      };
+    }
+    if (path === "/codepipeline/pipelines/create") {
+      return {
+        page: <CreatePipelinePage />,
+        breadcrumbs: [home, pipelines, crumb("Create pipeline", "/codepipeline/pipelines/create")],
+        section: "/codepipeline/pipelines",
+        contentType: "form",
+      };
+    }
+    const editing = segmentsAfter(path, "/codepipeline/pipelines/");
+    if (editing?.length === 2 && editing[1] === "edit") {
+      const name = editing[0]!;
+      return {
+        page: <EditPipelinePage key={name} name={name} />,
+        breadcrumbs: [
+          home,
+          pipelines,
+          crumb(name, pipelinePath(name)),
+          crumb("Edit", `${pipelinePath(name)}/edit`),
+        ],
+        section: "/codepipeline/pipelines",
+        contentType: "form",
       };
     }
     const pipelineName = segmentAfter(path, "/codepipeline/pipelines/");

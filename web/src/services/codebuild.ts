@@ -36,18 +36,61 @@ export interface Build {
   reportArns?: string[];
 }
 
+export interface ProjectSource {
+  type: string;
+  location?: string;
+  buildspec?: string;
+}
+
+export interface ProjectArtifacts {
+  type: string;
+  location?: string;
+  path?: string;
+  name?: string;
+  packaging?: "NONE" | "ZIP";
+}
+
+export interface ProjectEnvironment {
+  type: string;
+  image: string;
+  computeType: string;
+  environmentVariables?: EnvironmentVariable[];
+  privilegedMode?: boolean;
+}
+
+export interface LogsConfig {
+  cloudWatchLogs?: { status: "ENABLED" | "DISABLED"; groupName?: string; streamName?: string };
+}
+
 export interface Project {
   name: string;
   arn?: string;
   description?: string;
-  source?: { type?: string; location?: string; buildspec?: string };
+  source?: ProjectSource;
   sourceVersion?: string;
-  artifacts?: { type?: string; location?: string };
-  environment?: { type?: string; image?: string; computeType?: string };
+  artifacts?: ProjectArtifacts;
+  environment?: ProjectEnvironment;
   serviceRole?: string;
+  timeoutInMinutes?: number;
+  queuedTimeoutInMinutes?: number;
+  logsConfig?: LogsConfig;
   created?: number;
   lastModified?: number;
   badge?: { badgeEnabled?: boolean; badgeRequestUrl?: string };
+}
+
+/** The members of CreateProject's input the console's form sets; UpdateProject takes the same. */
+export interface ProjectInput {
+  name: string;
+  description?: string;
+  source: ProjectSource;
+  sourceVersion?: string;
+  artifacts: ProjectArtifacts;
+  environment: ProjectEnvironment;
+  serviceRole: string;
+  timeoutInMinutes?: number;
+  queuedTimeoutInMinutes?: number;
+  logsConfig?: LogsConfig;
 }
 
 export interface TestReport {
@@ -152,4 +195,12 @@ export async function batchGetBuilds(ids: readonly string[]): Promise<Build[]> {
   );
   const byId = new Map(pages.flatMap((page) => page.builds ?? []).map((b) => [b.id, b]));
   return ids.flatMap((id) => byId.get(id) ?? []);
+}
+
+export async function createProject(input: ProjectInput): Promise<{ project?: Project }> {
+  return callAws("CodeBuild_20161006.CreateProject", input);
+}
+
+export async function updateProject(input: ProjectInput): Promise<{ project?: Project }> {
+  return callAws("CodeBuild_20161006.UpdateProject", input);
 }

@@ -45,6 +45,8 @@ export interface ActionDeclaration {
   actionTypeId: { category: string; owner: string; provider: string; version: string };
   runOrder?: number;
   configuration?: Record<string, string>;
+  inputArtifacts?: { name: string }[];
+  outputArtifacts?: { name: string }[];
 }
 
 export interface StageDeclaration {
@@ -54,6 +56,8 @@ export interface StageDeclaration {
 
 export interface PipelineDeclaration {
   name: string;
+  roleArn?: string;
+  artifactStore?: { type: string; location: string };
   stages: StageDeclaration[];
   version?: number;
   pipelineType?: string;
@@ -161,4 +165,17 @@ export async function retryStageExecution(input: {
   pipelineExecutionId: string;
 }): Promise<{ pipelineExecutionId?: string }> {
   return callAws("CodePipeline_20150709.RetryStageExecution", { ...input, retryMode: "FAILED_ACTIONS" });
+}
+
+/** UpdatePipeline with the whole declaration; the server stores it as the next version. */
+export async function updatePipeline(
+  pipeline: PipelineDeclaration,
+): Promise<{ pipeline?: PipelineDeclaration }> {
+  return callAws("CodePipeline_20150709.UpdatePipeline", { pipeline });
+}
+
+export async function createPipeline(
+  pipeline: PipelineDeclaration,
+): Promise<{ pipeline?: PipelineDeclaration }> {
+  return callAws("CodePipeline_20150709.CreatePipeline", { pipeline });
 }
