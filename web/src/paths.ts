@@ -17,3 +17,21 @@ export function projectOfBuild(id: string): string {
 export function pipelinePath(name: string): string {
   return `/codepipeline/pipelines/${encodeURIComponent(name)}`;
 }
+
+// Pull requests
+
+export function repositoryPath(name: string): string {
+  return `/repositories/${encodeURIComponent(name)}`;
+}
+
+export function pullRequestsPath(repositoryName: string): string {
+  return `${repositoryPath(repositoryName)}/pull-requests`;
+}
+
+export function createPullRequestPath(repositoryName: string): string {
+  return `${pullRequestsPath(repositoryName)}/create`;
+}
+
+export function pullRequestPath(repositoryName: string, id: string): string {
+  return `${pullRequestsPath(repositoryName)}/${encodeURIComponent(id)}`;
+}

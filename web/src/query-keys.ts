@@ -17,3 +17,10 @@ export const parameterValueKey = (name: string) => ["ssm", "parameter-value", na
 export const SECRETS_KEY = ["secretsmanager", "secrets"] as const;
 /** A secret's value: fetched only when revealed, never kept once hidden (gcTime 0). */
 export const secretValueKey = (id: string) => ["secretsmanager", "secret-value", id] as const;
+// Pull requests: every query of a pull request's page starts with pullRequestKey, so one
+// invalidation refreshes the whole page after an action.
+export const pullRequestsKey = (repositoryName: string, status: string) =>
+  ["codecommit", "repository", repositoryName, "pull-requests", status] as const;
+export const pullRequestKey = (id: string) => ["codecommit", "pull-request", id] as const;
+export const branchesKey = (repositoryName: string) =>
+  ["codecommit", "repository", repositoryName, "branches"] as const;

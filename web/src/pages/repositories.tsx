@@ -3,9 +3,11 @@ import { useQuery } from "@tanstack/react-query";
 import Button from "@cloudscape-design/components/button";
 import CopyToClipboard from "@cloudscape-design/components/copy-to-clipboard";
 import Header from "@cloudscape-design/components/header";
+import Link from "@cloudscape-design/components/link";
 import Table from "@cloudscape-design/components/table";
 import { EmptyState, emptyOrError } from "../components/table-states";
 import { formatTime } from "../format";
+import { pullRequestsPath } from "../paths";
 import { POLL_INTERVAL } from "../query";
 import { REPOSITORIES_KEY } from "../query-keys";
 import { followLink, href } from "../router";
@@ -62,6 +64,19 @@ export default function RepositoriesPage() {
         { id: "name", header: "Name", cell: (r) => r.repositoryName, isRowHeader: true },
         { id: "description", header: "Description", cell: (r) => r.repositoryDescription || "-" },
         { id: "lastModified", header: "Last modified", cell: (r) => formatTime(r.lastModifiedDate) },
+        {
+          id: "pullRequests",
+          header: "Pull requests",
+          cell: (r) => (
+            <Link
+              href={href(pullRequestsPath(r.repositoryName))}
+              onFollow={followLink}
+              ariaLabel={`Pull requests of ${r.repositoryName}`}
+            >
+              Pull requests
+            </Link>
+          ),
+        },
         {
           id: "cloneUrlHttp",
           header: "Clone URL (HTTPS)",
