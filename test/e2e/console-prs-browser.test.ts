@@ -189,6 +189,19 @@ describe.skipIf(unavailable !== undefined)("pull requests in the console", () =>
     expect(await accessibilityViolations(reviewerPage)).toEqual([]);
 
     await page.getByText("Rule satisfied", { exact: true }).filter({ visible: true }).first().waitFor();
+
+    // A second rule, deleted again.
+    await page.getByRole("button", { name: "Create approval rule" }).click();
+    await dialog.getByLabel("Approval rule name").fill("two-reviewers");
+    await dialog.getByLabel("Number of approvals needed").fill("2");
+    await dialog.getByRole("button", { name: "Create" }).click();
+    await page.getByText("two-reviewers", { exact: true }).filter({ visible: true }).first().waitFor();
+    await page.getByRole("button", { name: "Delete approval rule two-reviewers" }).click();
+    await page
+      .getByText("two-reviewers", { exact: true })
+      .filter({ visible: true })
+      .first()
+      .waitFor({ state: "detached" });
   });
 
   it("squash-merges the pull request and moves the destination branch", async () => {

@@ -14,6 +14,7 @@ import {
   getMergeConflicts,
   type MergeOption,
 } from "../services/pull-requests";
+import { branchName } from "./pull-request-status";
 
 interface Commits {
   repositoryName: string;
@@ -118,7 +119,6 @@ export function MergeConflicts({
   if (query.error) return <StatusIndicator type="error">{query.error.message}</StatusIndicator>;
   const conflicts = query.data.conflictMetadataList ?? [];
   if (query.data.mergeable || conflicts.length === 0) return null;
-  const branch = (ref: string) => ref.replace(/^refs\/heads\//, "");
   const commits: Commits = {
     repositoryName,
     baseCommitId: query.data.baseCommitId,
@@ -132,9 +132,9 @@ export function MergeConflicts({
         header={`${conflicts.length} conflicting file${conflicts.length === 1 ? "" : "s"}`}
       >
         These files were changed differently on both branches, so the merge cannot be done here. Resolve the
-        conflicts in a clone, for example by merging {branch(destinationReference)} into{" "}
-        {branch(sourceReference)} (git checkout {branch(sourceReference)}; git merge{" "}
-        {branch(destinationReference)}; fix the files; commit and push), then merge the pull request.
+        conflicts in a clone, for example by merging {branchName(destinationReference)} into{" "}
+        {branchName(sourceReference)} (git checkout {branchName(sourceReference)}; git merge{" "}
+        {branchName(destinationReference)}; fix the files; commit and push), then merge the pull request.
       </Alert>
       {conflicts.map((c, index) => (
         <ConflictFile key={c.filePath ?? index} conflict={c} commits={commits} />

@@ -23,7 +23,7 @@ import {
   type PullRequest,
 } from "../services/pull-requests";
 import { MergeConflicts } from "./pr-conflicts";
-import { shortArn } from "./pull-request-status";
+import { branchName, shortArn } from "./pull-request-status";
 
 const STRATEGIES: { value: MergeOption; label: string; description: string }[] = [
   {
@@ -96,7 +96,7 @@ export function PullRequestMerge({ pullRequest }: { pullRequest: PullRequest }) 
       <Container header={<Header variant="h2">Merge</Header>}>
         <SpaceBetween size="m">
           <StatusIndicator type="success">
-            Merged into {target.destinationReference?.replace(/^refs\/heads\//, "")}
+            Merged into {branchName(target.destinationReference)}
           </StatusIndicator>
           <KeyValuePairs
             columns={3}

@@ -20,3 +20,8 @@ export function shortArn(arn: string | undefined): string {
   const match = /^arn:[^:]+:(?:iam|sts)::\d+:(.+)$/.exec(arn);
   return match ? match[1]! : arn;
 }
+
+/** A branch reference without its "refs/heads/" prefix. */
+export function branchName(ref: string | undefined): string {
+  return ref ? ref.replace(/^refs\/heads\//, "") : "-";
+}

@@ -16,7 +16,12 @@ import { PullRequestActivity } from "../components/pr-activity";
 import { PullRequestApprovals } from "../components/pr-approvals";
 import { ChangedFiles } from "../components/pr-changes";
 import { PullRequestMerge } from "../components/pr-merge";
-import { isMerged, PullRequestStatusIndicator, shortArn } from "../components/pull-request-status";
+import {
+  branchName,
+  isMerged,
+  PullRequestStatusIndicator,
+  shortArn,
+} from "../components/pull-request-status";
 import { formatTime } from "../format";
 import { POLL_INTERVAL } from "../query";
 import { pullRequestKey } from "../query-keys";
@@ -52,7 +57,7 @@ function Details({ pullRequest }: { pullRequest: PullRequest }) {
             { label: "Status", value: <PullRequestStatusIndicator pullRequest={pullRequest} /> },
             {
               label: "Branches",
-              value: `${target?.sourceReference ?? "-"} → ${target?.destinationReference ?? "-"}`,
+              value: `${branchName(target?.sourceReference)} → ${branchName(target?.destinationReference)}`,
             },
             { label: "Author", value: shortArn(pullRequest.authorArn) },
             { label: "Created", value: formatTime(pullRequest.creationDate) },
@@ -98,7 +103,7 @@ export default function PullRequestPage({ repositoryName, id }: { repositoryName
               <SpaceBetween direction="horizontal" size="l">
                 <PullRequestStatusIndicator pullRequest={pr} />
                 <span>
-                  {target?.sourceReference} → {target?.destinationReference}
+                  {branchName(target?.sourceReference)} → {branchName(target?.destinationReference)}
                 </span>
                 <span>by {shortArn(pr.authorArn)}</span>
               </SpaceBetween>
