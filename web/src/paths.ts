@@ -38,3 +38,17 @@ export function repositoryCommitsPath(name: string, ref: string): string {
 export function commitPath(name: string, commitId: string): string {
   return `${repositoryPath(name)}/commit/${encodeURIComponent(commitId)}`;
 }
+
+// Pull requests
+
+export function pullRequestsPath(repositoryName: string): string {
+  return `${repositoryPath(repositoryName)}/pull-requests`;
+}
+
+export function createPullRequestPath(repositoryName: string): string {
+  return `${pullRequestsPath(repositoryName)}/create`;
+}
+
+export function pullRequestPath(repositoryName: string, id: string): string {
+  return `${pullRequestsPath(repositoryName)}/${encodeURIComponent(id)}`;
+}

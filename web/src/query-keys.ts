@@ -31,3 +31,8 @@ export const commitDifferencesKey = (name: string, commitId: string) =>
 /** A blob's content never changes: fetched once. */
 export const blobKey = (name: string, blobId: string) =>
   ["codecommit", "repository", name, "blob", blobId] as const;
+// Pull requests: every query of a pull request's page starts with pullRequestKey, so one
+// invalidation refreshes the whole page after an action.
+export const pullRequestsKey = (repositoryName: string, status: string) =>
+  ["codecommit", "repository", repositoryName, "pull-requests", status] as const;
+export const pullRequestKey = (id: string) => ["codecommit", "pull-request", id] as const;

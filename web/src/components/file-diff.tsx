@@ -72,21 +72,53 @@ function contentBlobId(blob: Difference["beforeBlob"]): string | undefined {
 
 const SUBMODULE_MODE = "160000";
 
-export function FileDiffView({ name, difference }: { name: string; difference: Difference }) {
-  const submodule =
-    difference.beforeBlob?.mode === SUBMODULE_MODE || difference.afterBlob?.mode === SUBMODULE_MODE;
+/** A changed file's path: the new one, or the old one of a deleted file. */
+export function pathOfDifference(difference: Difference): string {
+  return difference.afterBlob?.path ?? difference.beforeBlob?.path ?? "";
+}
+
+function isSubmodule(difference: Difference): boolean {
+  return difference.beforeBlob?.mode === SUBMODULE_MODE || difference.afterBlob?.mode === SUBMODULE_MODE;
+}
+
+/** Both versions of a changed file, fetched once each (a blob never changes), and their diff. */
+function useFileDiff(name: string, difference: Difference) {
+  const submodule = isSubmodule(difference);
   const before = useBlob(name, contentBlobId(difference.beforeBlob));
   const after = useBlob(name, contentBlobId(difference.afterBlob));
-  const path = difference.afterBlob?.path ?? difference.beforeBlob?.path ?? "";
+  const loading = before.isLoading || after.isLoading;
+  const error = before.error ?? after.error;
+  const diff = submodule || loading || error ? undefined : diffFile(before.data, after.data);
+  return { submodule, loading, error, diff };
+}
+
+/** The changes of one file, without a frame: for lists that give each file their own. */
+export function FileDiffBody({ name, difference }: { name: string; difference: Difference }) {
+  const { submodule, loading, error, diff } = useFileDiff(name, difference);
+  return (
+    <>
+      {loading && <StatusIndicator type="loading">Loading the changes</StatusIndicator>}
+      {error && <StatusIndicator type="error">{error.message}</StatusIndicator>}
+      {submodule && (
+        <Box>
+          Submodule: {difference.beforeBlob?.blobId?.slice(0, 7) ?? "none"} →{" "}
+          {difference.afterBlob?.blobId?.slice(0, 7) ?? "none"}
+        </Box>
+      )}
+      {diff && <DiffBody diff={diff} path={pathOfDifference(difference)} />}
+    </>
+  );
+}
+
+export function FileDiffView({ name, difference }: { name: string; difference: Difference }) {
+  const { diff } = useFileDiff(name, difference);
+  const path = pathOfDifference(difference);
   const renamed =
     difference.beforeBlob?.path &&
     difference.afterBlob?.path &&
     difference.beforeBlob.path !== difference.afterBlob.path
       ? `Renamed from ${difference.beforeBlob.path}`
       : undefined;
-  const loading = before.isLoading || after.isLoading;
-  const error = before.error ?? after.error;
-  const diff = submodule || loading || error ? undefined : diffFile(before.data, after.data);
   const counts = diff?.kind === "text" ? ` · +${diff.added} −${diff.removed}` : "";
   return (
     <Container
@@ -99,15 +131,7 @@ export function FileDiffView({ name, difference }: { name: string; difference: D
         </Header>
       }
     >
-      {loading && <StatusIndicator type="loading">Loading the changes</StatusIndicator>}
-      {error && <StatusIndicator type="error">{error.message}</StatusIndicator>}
-      {submodule && (
-        <Box>
-          Submodule: {difference.beforeBlob?.blobId?.slice(0, 7) ?? "none"} →{" "}
-          {difference.afterBlob?.blobId?.slice(0, 7) ?? "none"}
-        </Box>
-      )}
-      {diff && <DiffBody diff={diff} path={path} />}
+      <FileDiffBody name={name} difference={difference} />
     </Container>
   );
 }

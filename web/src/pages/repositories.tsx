@@ -7,7 +7,7 @@ import Link from "@cloudscape-design/components/link";
 import Table from "@cloudscape-design/components/table";
 import { EmptyState, emptyOrError } from "../components/table-states";
 import { formatTime } from "../format";
-import { repositoryPath } from "../paths";
+import { pullRequestsPath, repositoryPath } from "../paths";
 import { POLL_INTERVAL } from "../query";
 import { REPOSITORIES_KEY } from "../query-keys";
 import { followLink, href } from "../router";
@@ -73,6 +73,19 @@ export default function RepositoriesPage() {
         },
         { id: "description", header: "Description", cell: (r) => r.repositoryDescription || "-" },
         { id: "lastModified", header: "Last modified", cell: (r) => formatTime(r.lastModifiedDate) },
+        {
+          id: "pullRequests",
+          header: "Pull requests",
+          cell: (r) => (
+            <Link
+              href={href(pullRequestsPath(r.repositoryName))}
+              onFollow={followLink}
+              ariaLabel={`Pull requests of ${r.repositoryName}`}
+            >
+              Pull requests
+            </Link>
+          ),
+        },
         {
           id: "cloneUrlHttp",
           header: "Clone URL (HTTPS)",

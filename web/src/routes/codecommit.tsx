@@ -1,5 +1,12 @@
 import { lazy } from "react";
-import { commitPath, repositoryCommitsPath, repositoryPath } from "../paths";
+import {
+  commitPath,
+  createPullRequestPath,
+  pullRequestPath,
+  pullRequestsPath,
+  repositoryCommitsPath,
+  repositoryPath,
+} from "../paths";
 import { href } from "../router";
 import { crumb, home, segmentsAfter, type ConsoleArea, type Route } from "./route";
 
@@ -48,6 +55,43 @@ function repositoryRoute(path: string): Route | undefined {
   return undefined;
 }
 
+const PullRequestsPage = lazy(() => import("../pages/pull-requests"));
+const CreatePullRequestPage = lazy(() => import("../pages/create-pull-request"));
+const PullRequestPage = lazy(() => import("../pages/pull-request"));
+
+/** /repositories/<name>/pull-requests, …/create and …/<id>. */
+function pullRequestRoute(path: string): Route | undefined {
+  const segments = segmentsAfter(path, "/repositories/");
+  if (!segments || segments.length < 2 || segments.length > 3 || segments[1] !== "pull-requests") {
+    return undefined;
+  }
+  const [name, , rest] = segments as [string, string, string | undefined];
+  const list = crumb("Pull requests", pullRequestsPath(name));
+  const base = [home, repositories, crumb(name, repositoryPath(name)), list];
+  if (rest === undefined) {
+    return {
+      page: <PullRequestsPage key={name} repositoryName={name} />,
+      breadcrumbs: base,
+      section: "/repositories",
+      contentType: "table",
+    };
+  }
+  if (rest === "create") {
+    return {
+      page: <CreatePullRequestPage key={name} repositoryName={name} />,
+      breadcrumbs: [...base, crumb("Create pull request", createPullRequestPath(name))],
+      section: "/repositories",
+      contentType: "form",
+    };
+  }
+  return {
+    page: <PullRequestPage key={`${name}/${rest}`} repositoryName={name} id={rest} />,
+    breadcrumbs: [...base, crumb(rest, pullRequestPath(name, rest))],
+    section: "/repositories",
+    contentType: "default",
+  };
+}
+
 export const codeCommitArea: ConsoleArea = {
   route(path) {
     switch (path) {
@@ -66,7 +110,7 @@ export const codeCommitArea: ConsoleArea = {
           contentType: "form",
         };
       default:
-        return repositoryRoute(path);
+        return pullRequestRoute(path) ?? repositoryRoute(path);
     }
   },
   nav: {

@@ -1,0 +1,152 @@
+// Create approval rule: a name, how many approvals are needed and from whom, made into the approval
+// rule content JSON CreatePullRequestApprovalRule takes. AWS's message is shown at the field.
+import { useState } from "react";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import Alert from "@cloudscape-design/components/alert";
+import Box from "@cloudscape-design/components/box";
+import Button from "@cloudscape-design/components/button";
+import FormField from "@cloudscape-design/components/form-field";
+import Input from "@cloudscape-design/components/input";
+import Modal from "@cloudscape-design/components/modal";
+import SpaceBetween from "@cloudscape-design/components/space-between";
+import Textarea from "@cloudscape-design/components/textarea";
+import { AwsError } from "../api";
+import { pullRequestKey } from "../query-keys";
+import { createPullRequestApprovalRule } from "../services/pull-requests";
+
+const NAME_ERRORS = new Set([
+  "ApprovalRuleNameRequiredException",
+  "InvalidApprovalRuleNameException",
+  "ApprovalRuleNameAlreadyExistsException",
+]);
+const CONTENT_ERRORS = new Set([
+  "ApprovalRuleContentRequiredException",
+  "InvalidApprovalRuleContentException",
+]);
+
+type Field = "name" | "number" | "members" | "form";
+
+function fieldOf(error: Error): Field {
+  if (!(error instanceof AwsError)) return "form";
+  if (NAME_ERRORS.has(error.code)) return "name";
+  if (CONTENT_ERRORS.has(error.code)) {
+    return /NumberOfApprovalsNeeded/.test(error.message) ? "number" : "members";
+  }
+  return "form";
+}
+
+/** The approval rule content of one "Approvers" statement; no members means anyone may approve. */
+export function approvalRuleContent(approvals: number, members: string[]): string {
+  return JSON.stringify({
+    Version: "2018-11-08",
+    Statements: [
+      {
+        Type: "Approvers",
+        NumberOfApprovalsNeeded: approvals,
+        ...(members.length > 0 && { ApprovalPoolMembers: members }),
+      },
+    ],
+  });
+}
+
+export function ApprovalRuleModal({
+  pullRequestId,
+  onDismiss,
+}: {
+  pullRequestId: string;
+  onDismiss: () => void;
+}) {
+  const queryClient = useQueryClient();
+  const [name, setName] = useState("");
+  const [approvals, setApprovals] = useState("1");
+  const [members, setMembers] = useState("");
+  const create = useMutation({
+    mutationFn: () =>
+      createPullRequestApprovalRule({
+        pullRequestId,
+        approvalRuleName: name,
+        approvalRuleContent: approvalRuleContent(
+          approvals.trim() === "" ? Number.NaN : Number(approvals),
+          members
+            .split(/[\n,]/)
+            .map((m) => m.trim())
+            .filter((m) => m !== ""),
+        ),
+      }),
+    onSuccess: async () => {
+      await queryClient.invalidateQueries({ queryKey: pullRequestKey(pullRequestId) });
+      onDismiss();
+    },
+  });
+  const errorField = create.error ? fieldOf(create.error) : undefined;
+  const errorFor = (field: Field) => (errorField === field ? create.error?.message : undefined);
+  const submit = () => {
+    if (!create.isPending) create.mutate();
+  };
+  return (
+    <Modal
+      visible
+      onDismiss={onDismiss}
+      header="Create approval rule"
+      footer={
+        <Box float="right">
+          <SpaceBetween direction="horizontal" size="xs">
+            <Button variant="link" onClick={onDismiss}>
+              Cancel
+            </Button>
+            <Button variant="primary" loading={create.isPending} onClick={submit}>
+              Create
+            </Button>
+          </SpaceBetween>
+        </Box>
+      }
+    >
+      <form
+        onSubmit={(event) => {
+          event.preventDefault();
+          submit();
+        }}
+      >
+        <SpaceBetween size="m">
+          {errorField === "form" && (
+            <Alert type="error" header="The approval rule was not created">
+              {create.error?.message}
+            </Alert>
+          )}
+          <FormField label="Approval rule name" errorText={errorFor("name")}>
+            <Input
+              value={name}
+              onChange={({ detail }) => setName(detail.value)}
+              invalid={errorField === "name"}
+            />
+          </FormField>
+          <FormField label="Number of approvals needed" errorText={errorFor("number")}>
+            <Input
+              type="number"
+              inputMode="numeric"
+              value={approvals}
+              onChange={({ detail }) => setApprovals(detail.value)}
+              invalid={errorField === "number"}
+            />
+          </FormField>
+          <FormField
+            label={
+              <span>
+                Approval pool members - <i>optional</i>
+              </span>
+            }
+            description="One per line: an IAM user or role ARN, or a pattern with * such as arn:aws:sts::123456789012:assumed-role/Reviewers/*. Leave empty to count anyone's approval."
+            errorText={errorFor("members")}
+          >
+            <Textarea
+              value={members}
+              onChange={({ detail }) => setMembers(detail.value)}
+              invalid={errorField === "members"}
+              spellcheck={false}
+            />
+          </FormField>
+        </SpaceBetween>
+      </form>
+    </Modal>
+  );
+}
