@@ -1,4 +1,4 @@
-// Console paths of CodeBuild and CodePipeline resources; names and ids are URL-encoded (a build id has a ':').
+// Console paths of CodeBuild, CodePipeline and CodeDeploy resources; names and ids are URL-encoded (a build id has a ':').
 
 export function projectPath(name: string): string {
   return `/codebuild/projects/${encodeURIComponent(name)}`;
@@ -16,4 +16,16 @@ export function projectOfBuild(id: string): string {
 
 export function pipelinePath(name: string): string {
   return `/codepipeline/pipelines/${encodeURIComponent(name)}`;
+}
+
+export function applicationPath(name: string): string {
+  return `/codedeploy/applications/${encodeURIComponent(name)}`;
+}
+
+export function deploymentGroupPath(application: string, group: string): string {
+  return `${applicationPath(application)}/groups/${encodeURIComponent(group)}`;
+}
+
+export function deploymentPath(id: string): string {
+  return `/codedeploy/deployments/${encodeURIComponent(id)}`;
 }

@@ -17,3 +17,12 @@ export const parameterValueKey = (name: string) => ["ssm", "parameter-value", na
 export const SECRETS_KEY = ["secretsmanager", "secrets"] as const;
 /** A secret's value: fetched only when revealed, never kept once hidden (gcTime 0). */
 export const secretValueKey = (id: string) => ["secretsmanager", "secret-value", id] as const;
+export const APPLICATIONS_KEY = ["codedeploy", "applications"] as const;
+export const applicationKey = (name: string) => ["codedeploy", "application", name] as const;
+export const deploymentGroupsKey = (application: string) =>
+  ["codedeploy", "application", application, "groups"] as const;
+export const deploymentGroupKey = (application: string, group: string) =>
+  ["codedeploy", "application", application, "group", group] as const;
+export const DEPLOYMENTS_KEY = ["codedeploy", "deployments"] as const;
+export const deploymentKey = (id: string) => ["codedeploy", "deployment", id] as const;
+export const deploymentTargetsKey = (id: string) => ["codedeploy", "deployment", id, "targets"] as const;
