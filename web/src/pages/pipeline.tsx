@@ -17,6 +17,7 @@ import { EmptyState, emptyOrError } from "../components/table-states";
 import { formatDuration, formatTime } from "../format";
 import { POLL_INTERVAL } from "../query";
 import { pipelineExecutionsKey, pipelineKey, pipelineStateKey } from "../query-keys";
+import { consolePathOf, followLink, href } from "../router";
 import {
   type ActionDeclaration,
   type ActionState,
@@ -65,6 +66,17 @@ function statusClass(status: string | undefined): string {
   return `pw-action pw-action-${status ? status.toLowerCase() : "none"}`;
 }
 
+/** The action's run elsewhere: a console page (a deployment) opens in the console, anything else as a link. */
+function ExternalExecutionLink({ url }: { url: string }) {
+  const path = consolePathOf(url);
+  if (path === undefined) return <Link href={url}>Details</Link>;
+  return (
+    <Link href={href(path)} onFollow={followLink}>
+      Details
+    </Link>
+  );
+}
+
 function ActionCard({
   pipelineName,
   stageName,
@@ -102,7 +114,7 @@ function ActionCard({
             {formatTime(execution.lastStatusChange)}
           </Box>
         )}
-        {execution?.externalExecutionUrl && <Link href={execution.externalExecutionUrl}>Details</Link>}
+        {execution?.externalExecutionUrl && <ExternalExecutionLink url={execution.externalExecutionUrl} />}
         {approval && status === "InProgress" && token && (
           <Button onClick={() => setReviewing(true)}>Review</Button>
         )}
