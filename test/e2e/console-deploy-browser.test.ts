@@ -57,6 +57,7 @@ describe.skipIf(unavailable !== undefined)("CodeDeploy in the console", () => {
         ValidateService: "echo 'health check failed: <script>window.__pwned = 1</script>'\nexit 1",
       }),
     );
+    await harness.upload("quick.tgz", revisionFiles({ ValidateService: "echo quick" }));
     revisions.slow = await harness.upload("slow.tgz", revisionFiles({ ApplicationStart: "sleep 60" }));
     browser = await launchBrowser();
     page = await browser.newPage();
@@ -79,7 +80,7 @@ describe.skipIf(unavailable !== undefined)("CodeDeploy in the console", () => {
   const headerStatus = (status: string) =>
     page.getByRole("status", { name: "Deployment status" }).getByText(status, { exact: true }).first();
 
-  it("lists the applications, and shows a deployment group's settings and its instance", async () => {
+  it("lists the applications, shows a deployment group's settings and its instance, and creates a deployment there", async () => {
     await page.goto(`${harness.server.url}/_/console/codedeploy/applications`);
     await page.getByRole("link", { name: "web", exact: true }).click();
     await page.getByRole("heading", { name: "Deployment groups" }).first().waitFor();
@@ -101,6 +102,23 @@ describe.skipIf(unavailable !== undefined)("CodeDeploy in the console", () => {
       .first()
       .waitFor();
     expect(await accessibilityViolations(page)).toEqual([]);
+
+    // Create deployment: AWS's message at the revision field, then the new deployment's page.
+    await page.getByRole("button", { name: "Create deployment" }).click();
+    const dialog = page.getByRole("dialog");
+    await dialog.getByLabel("Revision location").fill("s3://bundles/missing.tgz");
+    await dialog.getByLabel("Revision file type").click();
+    await dialog.getByRole("option", { name: ".tar.gz (tgz)" }).click();
+    await dialog.getByRole("button", { name: "Create deployment" }).click();
+    await dialog
+      .getByText(/The revision s3:\/\/bundles\/missing\.tgz does not exist/)
+      .first()
+      .waitFor();
+    await dialog.getByLabel("Revision location").fill("s3://bundles/quick.tgz");
+    await dialog.getByRole("button", { name: "Create deployment" }).click();
+    await page.getByRole("status", { name: "Deployment status" }).waitFor();
+    expect(page.url()).toMatch(/\/_\/console\/codedeploy\/deployments\/d-[A-Z0-9]{9}$/);
+    await headerStatus("Succeeded").waitFor({ timeout: 30_000 });
   }, 60_000);
 
   it("fills in the lifecycle events grid while the deployment runs", async () => {

@@ -57,7 +57,7 @@ export function LifecycleGrid({
 }) {
   const columns: TableProps.ColumnDefinition<InstanceTarget>[] = [
     { id: "instance", header: "Instance", cell: (t) => t.targetId ?? "-", isRowHeader: true },
-    { id: "status", header: "Status", cell: (t) => <Status status={t.status} /> },
+    { id: "status", header: "Status", cell: (t) => <Status status={t.status} />, minWidth: 130 },
     ...lifecycleEventNames(targets).map((name): TableProps.ColumnDefinition<InstanceTarget> => ({
       id: `event-${name}`,
       header: name,

@@ -1,7 +1,9 @@
 // One deployment group: its settings, the on-premises instances its tags select with each one's
 // status in the group's last deployment, and its deployments.
+import { useState } from "react";
 import { useQuery } from "@tanstack/react-query";
 import Box from "@cloudscape-design/components/box";
+import Button from "@cloudscape-design/components/button";
 import Container from "@cloudscape-design/components/container";
 import ContentLayout from "@cloudscape-design/components/content-layout";
 import Header from "@cloudscape-design/components/header";
@@ -15,6 +17,7 @@ import {
   loadBalancerText,
   tagFilterText,
 } from "../components/deploy-format";
+import { CreateDeploymentModal } from "../components/create-deployment-modal";
 import { DeploymentsTable } from "../components/deployments-table";
 import { GroupInstances } from "../components/group-instances";
 import { POLL_INTERVAL } from "../query";
@@ -108,10 +111,19 @@ export default function DeploymentGroupPage({ application, name }: { application
     refetchInterval: POLL_INTERVAL,
   });
   const group = query.data;
+  const [creating, setCreating] = useState(false);
   return (
     <ContentLayout
       header={
-        <Header variant="h1" description={`Application ${application}`}>
+        <Header
+          variant="h1"
+          description={`Application ${application}`}
+          actions={
+            <Button variant="primary" disabled={!group} onClick={() => setCreating(true)}>
+              Create deployment
+            </Button>
+          }
+        >
           {name}
         </Header>
       }
@@ -129,6 +141,13 @@ export default function DeploymentGroupPage({ application, name }: { application
           />
         )}
       </SpaceBetween>
+      {creating && (
+        <CreateDeploymentModal
+          applicationName={application}
+          deploymentGroupName={name}
+          onDismiss={() => setCreating(false)}
+        />
+      )}
     </ContentLayout>
   );
 }

@@ -274,3 +274,12 @@ export async function stopDeployment(input: {
 }): Promise<{ status?: string; statusMessage?: string }> {
   return callAws(`${CD}.StopDeployment`, input);
 }
+
+export async function createDeployment(input: {
+  applicationName: string;
+  deploymentGroupName: string;
+  revision: RevisionLocation;
+  description?: string;
+}): Promise<{ deploymentId?: string }> {
+  return callAws(`${CD}.CreateDeployment`, input);
+}
