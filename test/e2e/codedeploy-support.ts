@@ -393,19 +393,20 @@ export async function startDeployHarness(timeouts: Partial<DeploymentTimeouts> =
       );
       const agents: FleetAgent[] = [];
       for (let i = 1; i <= count; i++) agents.push(startAgent(tag, `${tag}-host-${i}`, agent));
-      await expect
-        .poll(
-          async () =>
-            (
-              await cd.send(
-                new ListOnPremisesInstancesCommand({
-                  tagFilters: [{ Key: "fleet", Value: tag, Type: "KEY_AND_VALUE" }],
-                }),
-              )
-            ).instanceNames?.length,
-          { timeout: 20_000 },
-        )
-        .toBe(count);
+      // Not expect.poll: fleets start in beforeAll hooks too.
+      await vi.waitFor(
+        async () => {
+          const { instanceNames } = await cd.send(
+            new ListOnPremisesInstancesCommand({
+              tagFilters: [{ Key: "fleet", Value: tag, Type: "KEY_AND_VALUE" }],
+            }),
+          );
+          if (instanceNames?.length !== count) {
+            throw new Error(`${instanceNames?.length ?? 0} of ${count} agents registered`);
+          }
+        },
+        { timeout: 20_000, interval: 100 },
+      );
       return { groupName, tag, agents };
     },
     finished: (deploymentId) => deploymentEnd(cd, deploymentId, 60_000),

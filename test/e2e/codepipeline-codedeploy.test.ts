@@ -17,6 +17,7 @@ import {
   CodePipelineClient,
   CreatePipelineCommand,
   GetPipelineExecutionCommand,
+  GetPipelineStateCommand,
   ListActionExecutionsCommand,
   ListPipelineExecutionsCommand,
   type ActionExecutionDetail,
@@ -175,6 +176,15 @@ describe("CodePipeline's CodeDeploy action: push to fleet", () => {
     expect(action.output?.executionResult?.externalExecutionSummary).toBe(
       `Deployment ${deploymentId} succeeded.`,
     );
+    // The deployment's page in the server's console, in the action's result and the pipeline's state.
+    const deploymentPage = `${server.url}/_/console/codedeploy/deployments/${deploymentId}`;
+    expect(action.output?.executionResult?.externalExecutionUrl).toBe(deploymentPage);
+    const { stageStates } = await cp.send(new GetPipelineStateCommand({ name: "shop" }));
+    const deployState = stageStates?.find((s) => s.stageName === "Deploy")?.actionStates?.[0];
+    expect(deployState?.latestExecution).toMatchObject({
+      externalExecutionId: deploymentId,
+      externalExecutionUrl: deploymentPage,
+    });
     const { deploymentInfo } = await cd.send(new GetDeploymentCommand({ deploymentId }));
     expect(deploymentInfo).toMatchObject({
       status: "Succeeded",

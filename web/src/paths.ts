@@ -52,3 +52,17 @@ export function createPullRequestPath(repositoryName: string): string {
 export function pullRequestPath(repositoryName: string, id: string): string {
   return `${pullRequestsPath(repositoryName)}/${encodeURIComponent(id)}`;
 }
+
+// CodeDeploy
+
+export function applicationPath(name: string): string {
+  return `/codedeploy/applications/${encodeURIComponent(name)}`;
+}
+
+export function deploymentGroupPath(application: string, group: string): string {
+  return `${applicationPath(application)}/groups/${encodeURIComponent(group)}`;
+}
+
+export function deploymentPath(id: string): string {
+  return `/codedeploy/deployments/${encodeURIComponent(id)}`;
+}

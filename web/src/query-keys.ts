@@ -36,3 +36,12 @@ export const blobKey = (name: string, blobId: string) =>
 export const pullRequestsKey = (repositoryName: string, status: string) =>
   ["codecommit", "repository", repositoryName, "pull-requests", status] as const;
 export const pullRequestKey = (id: string) => ["codecommit", "pull-request", id] as const;
+export const APPLICATIONS_KEY = ["codedeploy", "applications"] as const;
+export const applicationKey = (name: string) => ["codedeploy", "application", name] as const;
+export const deploymentGroupsKey = (application: string) =>
+  ["codedeploy", "application", application, "groups"] as const;
+export const deploymentGroupKey = (application: string, group: string) =>
+  ["codedeploy", "application", application, "group", group] as const;
+export const DEPLOYMENTS_KEY = ["codedeploy", "deployments"] as const;
+export const deploymentKey = (id: string) => ["codedeploy", "deployment", id] as const;
+export const deploymentTargetsKey = (id: string) => ["codedeploy", "deployment", id, "targets"] as const;

@@ -52,3 +52,20 @@ export function followLink(event: CustomEvent<{ href?: string; external?: boolea
   event.preventDefault();
   navigate(target.slice(CONSOLE_BASE.length) || "/");
 }
+
+/**
+ * The console path of `url` when it is a page of this console (same origin, under the console's
+ * base), so a link the API hands out opens in the console instead of reloading it; else undefined.
+ */
+export function consolePathOf(url: string): string | undefined {
+  let parsed: URL;
+  try {
+    parsed = new URL(url, window.location.href);
+  } catch {
+    return undefined;
+  }
+  if (parsed.origin !== window.location.origin || !parsed.pathname.startsWith(`${CONSOLE_BASE}/`)) {
+    return undefined;
+  }
+  return parsed.pathname.slice(CONSOLE_BASE.length);
+}

@@ -29,6 +29,9 @@ const kinds: Record<string, Kind> = {
   Queued: "pending",
   Ready: "pending",
   Baking: "in-progress",
+  // CodeDeploy instance and lifecycle event statuses
+  Pending: "pending",
+  Unknown: "info",
 };
 
 const labels: Record<string, string> = {

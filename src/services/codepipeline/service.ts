@@ -111,6 +111,7 @@ export function createCodePipeline(deps: CodePipelineDeps): ServiceModule {
     ...(deps.builds ? { builds: deps.builds } : {}),
     ...(deps.deployments ? { deployments: deps.deployments } : {}),
     artifacts: deps.s3,
+    publicUrl: deps.publicUrl,
     timeoutsMs: {
       ...DEFAULT_TIMEOUTS_MS,
       ...(deps.approvalTimeoutMs !== undefined ? { approval: deps.approvalTimeoutMs } : {}),

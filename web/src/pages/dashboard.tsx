@@ -9,7 +9,14 @@ import SpaceBetween from "@cloudscape-design/components/space-between";
 import Table from "@cloudscape-design/components/table";
 import { EmptyState, emptyOrError } from "../components/table-states";
 import { formatDuration, formatTime } from "../format";
-import { buildPath, pipelinePath, projectPath, repositoryPath } from "../paths";
+import {
+  applicationPath,
+  buildPath,
+  deploymentPath,
+  pipelinePath,
+  projectPath,
+  repositoryPath,
+} from "../paths";
 import { POLL_INTERVAL } from "../query";
 import { DASHBOARD_REPOSITORIES_KEY } from "../query-keys";
 import { followLink, href } from "../router";
@@ -217,7 +224,18 @@ function DeploymentsPanel() {
   return (
     <Table
       variant="container"
-      header={<Header variant="h2">Deployments in progress</Header>}
+      header={
+        <Header
+          variant="h2"
+          actions={
+            <Link href={href("/codedeploy/deployments")} onFollow={followLink}>
+              View all deployments
+            </Link>
+          }
+        >
+          Deployments in progress
+        </Header>
+      }
       items={query.data ?? []}
       loading={query.isPending}
       loadingText="Loading deployments"
@@ -227,8 +245,28 @@ function DeploymentsPanel() {
         <EmptyState title="No deployments in progress" subtitle="No deployments are running." />,
       )}
       columnDefinitions={[
-        { id: "id", header: "Deployment ID", cell: (d) => d.deploymentId, isRowHeader: true },
-        { id: "application", header: "Application", cell: (d) => d.applicationName ?? "-" },
+        {
+          id: "id",
+          header: "Deployment ID",
+          cell: (d) => (
+            <Link href={href(deploymentPath(d.deploymentId))} onFollow={followLink}>
+              {d.deploymentId}
+            </Link>
+          ),
+          isRowHeader: true,
+        },
+        {
+          id: "application",
+          header: "Application",
+          cell: (d) =>
+            d.applicationName ? (
+              <Link href={href(applicationPath(d.applicationName))} onFollow={followLink}>
+                {d.applicationName}
+              </Link>
+            ) : (
+              "-"
+            ),
+        },
         { id: "group", header: "Deployment group", cell: (d) => d.deploymentGroupName ?? "-" },
         { id: "status", header: "Status", cell: (d) => <Status status={d.status} /> },
       ]}

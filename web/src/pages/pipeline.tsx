@@ -18,6 +18,7 @@ import { formatDuration, formatTime } from "../format";
 import { pipelinePath } from "../paths";
 import { POLL_INTERVAL } from "../query";
 import { pipelineExecutionsKey, pipelineKey, pipelineStateKey } from "../query-keys";
+import { consolePathOf, followLink, href } from "../router";
 import {
   type ActionDeclaration,
   type ActionState,
@@ -32,7 +33,6 @@ import {
   type StageState,
   startPipelineExecution,
 } from "../services/codepipeline";
-import { followLink, href } from "../router";
 import { Status } from "../status";
 import {
   ApprovalModal,
@@ -65,6 +65,17 @@ function byRunOrder(actions: readonly ActionDeclaration[]): ActionDeclaration[][
 
 function statusClass(status: string | undefined): string {
   return `pw-action pw-action-${status ? status.toLowerCase() : "none"}`;
+}
+
+/** The action's run elsewhere: a console page (a deployment) opens in the console, anything else as a link. */
+function ExternalExecutionLink({ url }: { url: string }) {
+  const path = consolePathOf(url);
+  if (path === undefined) return <Link href={url}>Details</Link>;
+  return (
+    <Link href={href(path)} onFollow={followLink}>
+      Details
+    </Link>
+  );
 }
 
 function ActionCard({
@@ -104,7 +115,7 @@ function ActionCard({
             {formatTime(execution.lastStatusChange)}
           </Box>
         )}
-        {execution?.externalExecutionUrl && <Link href={execution.externalExecutionUrl}>Details</Link>}
+        {execution?.externalExecutionUrl && <ExternalExecutionLink url={execution.externalExecutionUrl} />}
         {approval && status === "InProgress" && token && (
           <Button onClick={() => setReviewing(true)}>Review</Button>
         )}

@@ -60,13 +60,17 @@ export async function startDeployAction(rt: ExecutionRuntime, row: ActionRow): P
       });
       await trx
         .updateTable("codepipeline_action_executions")
-        .set({ external_execution_id: deploymentId, updated_at: rt.clock.now() })
+        .set({
+          external_execution_id: deploymentId,
+          external_execution_url: deploymentUrl(rt, deploymentId) ?? null,
+          updated_at: rt.clock.now(),
+        })
         .where("action_execution_id", "=", row.action_execution_id)
         .execute();
       // A deployment can end as it is created (a group without instances).
       const outcome = await deployments.deploymentOutcome(trx, scope, deploymentId);
       if (outcome?.complete)
-        await finishAction(rt, trx, row.action_execution_id, deployActionOutcome(outcome));
+        await finishAction(rt, trx, row.action_execution_id, deployActionOutcome(rt, outcome));
     });
   } catch (e) {
     if (!isServiceError(e)) throw e;
@@ -79,9 +83,20 @@ export async function startDeployAction(rt: ExecutionRuntime, row: ActionRow): P
   }
 }
 
+/** The deployment's page in this server's console: the action's `externalExecutionUrl`. */
+function deploymentUrl(rt: ExecutionRuntime, deploymentId: string): string | undefined {
+  return rt.publicUrl
+    ? `${rt.publicUrl()}/_/console/codedeploy/deployments/${encodeURIComponent(deploymentId)}`
+    : undefined;
+}
+
 /** An ended deployment as its action's outcome. */
-function deployActionOutcome(outcome: DeploymentOutcome): ActionOutcome {
-  const result = { externalExecutionId: outcome.id };
+function deployActionOutcome(rt: ExecutionRuntime, outcome: DeploymentOutcome): ActionOutcome {
+  const url = deploymentUrl(rt, outcome.id);
+  const result = {
+    externalExecutionId: outcome.id,
+    ...(url !== undefined ? { externalExecutionUrl: url } : {}),
+  };
   if (outcome.status === "Succeeded") {
     return { status: "Succeeded", result: { ...result, summary: `Deployment ${outcome.id} succeeded.` } };
   }
@@ -122,7 +137,7 @@ export function createDeploymentStateHandler(rt: ExecutionRuntime) {
         { accountId: event.account, region: event.region },
         deploymentId,
       );
-      if (outcome?.complete) await finishAction(rt, trx, action, deployActionOutcome(outcome));
+      if (outcome?.complete) await finishAction(rt, trx, action, deployActionOutcome(rt, outcome));
     });
   };
 }

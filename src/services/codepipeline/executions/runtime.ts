@@ -47,6 +47,8 @@ export interface ExecutionRuntime {
   builds?: PipelineBuilds;
   /** CodeDeploy actions; without it they fail with a message saying CodeDeploy is not available. */
   deployments?: DeploymentStarter;
+  /** The server's public base URL, for links to its console (a deploy action's deployment page). */
+  publicUrl?: () => string;
   /** The artifact store's S3, for actions that look at their input outside a provider (CodeDeploy). */
   artifacts?: S3Service;
   /** How long each class of action may run (AWS's quotas unless a test shortens them); see timeouts.ts. */

@@ -1,0 +1,126 @@
+// A list of CodeDeploy deployments, newest first: all of them, an application's or a deployment
+// group's. The Deployments page, the application and the deployment group pages share it.
+import type { ReactNode } from "react";
+import { useQuery } from "@tanstack/react-query";
+import Header from "@cloudscape-design/components/header";
+import Link from "@cloudscape-design/components/link";
+import Table, { type TableProps } from "@cloudscape-design/components/table";
+import { formatDuration, formatTime } from "../format";
+import { applicationPath, deploymentGroupPath, deploymentPath } from "../paths";
+import { POLL_INTERVAL } from "../query";
+import { DEPLOYMENTS_KEY } from "../query-keys";
+import { followLink, href } from "../router";
+import { batchGetDeployments, type DeploymentInfo, listDeployments } from "../services/codedeploy";
+import { Status } from "../status";
+import { EmptyState, emptyOrError } from "./table-states";
+
+/** The first page of ListDeployments (AWS's page size), then BatchGetDeployments, newest first. */
+async function fetchDeployments(scope: {
+  applicationName?: string;
+  deploymentGroupName?: string;
+}): Promise<DeploymentInfo[]> {
+  const page = await listDeployments(scope);
+  const ids = page.deployments ?? [];
+  const deployments = ids.length === 0 ? [] : await batchGetDeployments(ids);
+  return deployments.sort((a, b) => (b.createTime ?? 0) - (a.createTime ?? 0));
+}
+
+export function DeploymentsTable({
+  applicationName,
+  deploymentGroupName,
+  header,
+  variant = "container",
+}: {
+  applicationName?: string;
+  deploymentGroupName?: string;
+  header: { text: string; variant: "h1" | "h2"; description?: string; actions?: ReactNode };
+  variant?: TableProps.Variant;
+}) {
+  const query = useQuery({
+    queryKey: [...DEPLOYMENTS_KEY, applicationName ?? "", deploymentGroupName ?? ""],
+    queryFn: () =>
+      fetchDeployments({
+        ...(applicationName !== undefined && { applicationName }),
+        ...(deploymentGroupName !== undefined && { deploymentGroupName }),
+      }),
+    refetchInterval: POLL_INTERVAL,
+  });
+  const columns: TableProps.ColumnDefinition<DeploymentInfo>[] = [
+    {
+      id: "id",
+      header: "Deployment ID",
+      cell: (d) => (
+        <Link href={href(deploymentPath(d.deploymentId))} onFollow={followLink}>
+          {d.deploymentId}
+        </Link>
+      ),
+      isRowHeader: true,
+    },
+    { id: "status", header: "Status", cell: (d) => <Status status={d.status} /> },
+  ];
+  if (applicationName === undefined) {
+    columns.push({
+      id: "application",
+      header: "Application",
+      cell: (d) =>
+        d.applicationName ? (
+          <Link href={href(applicationPath(d.applicationName))} onFollow={followLink}>
+            {d.applicationName}
+          </Link>
+        ) : (
+          "-"
+        ),
+    });
+  }
+  if (deploymentGroupName === undefined) {
+    columns.push({
+      id: "group",
+      header: "Deployment group",
+      cell: (d) =>
+        d.applicationName && d.deploymentGroupName ? (
+          <Link
+            href={href(deploymentGroupPath(d.applicationName, d.deploymentGroupName))}
+            onFollow={followLink}
+          >
+            {d.deploymentGroupName}
+          </Link>
+        ) : (
+          "-"
+        ),
+    });
+  }
+  columns.push(
+    { id: "creator", header: "Initiated by", cell: (d) => d.creator ?? "-" },
+    { id: "created", header: "Created", cell: (d) => formatTime(d.createTime) },
+    { id: "completed", header: "Completed", cell: (d) => formatTime(d.completeTime) },
+    {
+      id: "duration",
+      header: "Duration",
+      cell: (d) => (d.startTime === undefined ? "-" : formatDuration(d.startTime, d.completeTime)),
+    },
+  );
+  return (
+    <Table
+      variant={variant}
+      header={
+        <Header
+          variant={header.variant}
+          counter={query.data ? `(${query.data.length})` : undefined}
+          description={header.description}
+          actions={header.actions}
+        >
+          {header.text}
+        </Header>
+      }
+      items={query.data ?? []}
+      loading={query.isPending}
+      loadingText="Loading deployments"
+      trackBy="deploymentId"
+      empty={emptyOrError(
+        query.error,
+        <EmptyState title="No deployments" subtitle="No deployments to display." />,
+      )}
+      columnDefinitions={columns}
+    />
+  );
+}
