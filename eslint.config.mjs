@@ -98,8 +98,8 @@ export default tseslint.config(
               group: [
                 "../../src/**",
                 "../../../src/**",
+                "!../../src/templates",
                 "!../../src/templates/index.js",
-                "!../../../src/templates/index.js",
                 "node:*",
               ],
               message: "The web console talks to the server over HTTP; it may not import server code.",
