@@ -7,6 +7,8 @@ import { callJson, ServiceCallError } from "./watch.js";
 
 interface InitFlags {
   list?: boolean;
+  /** False with --no-wait. */
+  wait?: boolean;
   approval?: boolean;
   port?: string;
   endpoint?: string;
@@ -25,7 +27,8 @@ const SIGNING_NAMES: Record<string, string> = {
  * `pipewright init <template> <name> [--approval] [--port N]`: a project from a template — a
  * repository with the starter code, a build project, a CodeDeploy application and group, an
  * artifact bucket and a pipeline through them — then the command that starts the agent that
- * deploys it here, and the app's URL. `pipewright init --list` lists the templates. Stops at the
+ * deploys it here; once that agent has registered, the transition into Deploy (held until then)
+ * is enabled, and the app's URL printed. `pipewright init --list` lists the templates. Stops at the
  * first resource that cannot be created (one that exists already, say), naming it and what was
  * created before it.
  */
@@ -36,7 +39,11 @@ export function registerInitCommand(program: Command): void {
       .description("create a project from a template: repository, build, deployment and pipeline")
       .option("--list", "list the templates")
       .option("--approval", "add a manual approval before the Deploy stage")
-      .option("--port <port>", "the port the app listens on, on the agent's machine", String(DEFAULT_PORT)),
+      .option("--port <port>", "the port the app listens on, on the agent's machine", String(DEFAULT_PORT))
+      .option(
+        "--no-wait",
+        "do not wait for the agent to register; enable the transition into Deploy yourself then",
+      ),
   ).action((template: string | undefined, name: string | undefined, flags: InitFlags) =>
     exitWith(() => init(template, name, flags)),
   );
@@ -95,11 +102,6 @@ async function init(
     created.push(step.resource);
     out(`  ✓ ${step.resource}`);
   }
-  nextSteps(plan, aws, out);
-  return 0;
-}
-
-function nextSteps(plan: ProjectPlan, aws: ResolvedAws, out: (line?: string) => void): void {
   const console = new URL(`/_/console/codepipeline/pipelines/${plan.name}`, aws.endpoint).href;
   out();
   out("The pipeline's first release has started. Start the agent that deploys it to this machine");
@@ -107,9 +109,37 @@ function nextSteps(plan: ProjectPlan, aws: ResolvedAws, out: (line?: string) => 
   out();
   out(`  ${plan.agentCommand}`);
   out();
+  if (flags.wait === false) {
+    out(`Once it runs, enable the transition into Deploy on ${console}, or with`);
+    out(
+      `  aws codepipeline enable-stage-transition --pipeline-name ${plan.name} --stage-name Deploy --transition-type Inbound`,
+    );
+  } else {
+    out(`Waiting for it to register (Ctrl-C to stop waiting; then enable Deploy on ${console})…`);
+    const machine = await firstAgent(aws, plan);
+    await runStep(aws, plan.enableDeploy);
+    out(`  ✓ machine ${machine} registered: the release goes on to Deploy`);
+    out();
+  }
   out(`Follow the release:  pipewright pipeline watch ${plan.name}   (or ${console})`);
   out(`Once deployed, the app answers at ${plan.appUrl}`);
   out(`Clone the code:      git clone codecommit::${aws.region}://${plan.name}`);
+  return 0;
+}
+
+/** The name of the first machine registered with the project's tag, once there is one. */
+async function firstAgent(aws: ResolvedAws, plan: ProjectPlan): Promise<string> {
+  const [prefix, operation] = plan.findAgents.target.split(".") as [string, string];
+  for (;;) {
+    const { instanceNames } = await callJson<{ instanceNames?: string[] }>(
+      aws,
+      { target: prefix, signingName: SIGNING_NAMES[prefix]! },
+      operation,
+      plan.findAgents.input,
+    );
+    if (instanceNames?.[0]) return instanceNames[0];
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
 }
 
 /** One step of the plan: a JSON protocol call, or S3's CreateBucket over REST. */

@@ -52,8 +52,15 @@ describe("planProject", () => {
       "CodeDeploy_20141006.CreateApplication",
       "CodeDeploy_20141006.CreateDeploymentGroup",
       "CodePipeline_20150709.CreatePipeline",
+      "CodePipeline_20150709.DisableStageTransition",
     ]);
-    const pipeline = plan.steps.at(-1)!.input.pipeline as {
+    expect(String(plan.steps.at(-1)!.input.reason)).toMatch(/^[a-zA-Z0-9!@ ().*?-]{1,300}$/);
+    expect(plan.enableDeploy.input).toEqual({
+      pipelineName: "hello",
+      stageName: "Deploy",
+      transitionType: "Inbound",
+    });
+    const pipeline = plan.steps.at(-2)!.input.pipeline as {
       artifactStore: { location: string };
       stages: Array<{ name: string }>;
     };
@@ -71,7 +78,7 @@ describe("planProject", () => {
 
   it("adds a Manual approval stage before Deploy when asked", () => {
     const plan = planProject({ template: "node-service", name: "hello", approval: true }, files);
-    const { stages } = plan.steps.at(-1)!.input.pipeline as {
+    const { stages } = plan.steps.at(-2)!.input.pipeline as {
       stages: Array<{ name: string; actions: Array<{ actionTypeId: { provider: string } }> }>;
     };
     expect(stages.map((s) => s.name)).toEqual(["Source", "Build", "Approval", "Deploy"]);

@@ -4,6 +4,11 @@
  * application and deployment group, and pipeline; and what to run next (the agent command, the
  * app's URL). Pure: `pipewright init` and the console's Create project page run the same plan,
  * each through its own client.
+ *
+ * The pipeline's first release starts when it is created, and a deployment to a group with no
+ * machine fails; so the plan ends by disabling the transition into Deploy, with a reason saying
+ * what to do, and the one who runs the plan enables it ({@link ProjectPlan.enableDeploy}) once
+ * the agent has registered ({@link ProjectPlan.findAgents}).
  */
 import {
   REQUIRED_FILES,
@@ -54,6 +59,10 @@ export interface ProjectPlan {
   agentCommand: string;
   /** Where the app answers once deployed. */
   appUrl: string;
+  /** ListOnPremisesInstances of the registered machines of the project's deployment group. */
+  findAgents: PlanStep;
+  /** EnableStageTransition into Deploy, once a machine is there to deploy to. */
+  enableDeploy: PlanStep;
 }
 
 export const DEFAULT_PORT = 8080;
@@ -205,6 +214,16 @@ export function planProject(options: ProjectOptions, files: TemplateFiles): Proj
       resource: `CodePipeline pipeline ${name}`,
       input: { pipeline: pipelineDeclaration(name, bucket, role("codepipeline"), options.approval === true) },
     },
+    {
+      target: "CodePipeline_20150709.DisableStageTransition",
+      resource: `a hold on Deploy until a machine registers`,
+      input: {
+        ...deployTransition(name),
+        // AWS allows only letters, digits, spaces and !@().*?- in a reason.
+        reason:
+          "Waiting for a machine to deploy to - start the agent of this project (see its Next steps) then enable this transition",
+      },
+    },
   ];
 
   const agentName = `${name}-1`;
@@ -224,7 +243,25 @@ export function planProject(options: ProjectOptions, files: TemplateFiles): Proj
     agentName,
     agentCommand,
     appUrl: `http://127.0.0.1:${port}/`,
+    findAgents: {
+      target: "CodeDeploy_20141006.ListOnPremisesInstances",
+      resource: `machines tagged ${PROJECT_TAG}=${name}`,
+      input: {
+        registrationStatus: "Registered",
+        tagFilters: [{ Key: PROJECT_TAG, Value: name, Type: "KEY_AND_VALUE" }],
+      },
+    },
+    enableDeploy: {
+      target: "CodePipeline_20150709.EnableStageTransition",
+      resource: `the transition into ${name}'s Deploy stage`,
+      input: deployTransition(name),
+    },
   };
+}
+
+/** The transition into the Deploy stage of the project's pipeline. */
+function deployTransition(name: string) {
+  return { pipelineName: name, stageName: "Deploy", transitionType: "Inbound" };
 }
 
 /** Source (CodeCommit main) → Build (CodeBuild) → [Approval] → Deploy (CodeDeploy). */

@@ -3,7 +3,11 @@
  * code through the tests in CodeBuild to the agent the command says to start, and the app answers
  * at the URL it prints.
  */
-import { CodePipelineClient, ListPipelineExecutionsCommand } from "@aws-sdk/client-codepipeline";
+import {
+  CodePipelineClient,
+  GetPipelineStateCommand,
+  ListPipelineExecutionsCommand,
+} from "@aws-sdk/client-codepipeline";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawnPipewright } from "../support/cli.js";
 import { freePort } from "../support/postgres.js";
@@ -57,8 +61,30 @@ describe("pipewright init", () => {
   it("creates the project, and its first release reaches the agent it prints", async () => {
     const started = Date.now();
     const port = await freePort();
-    const { code, output } = await init(["node-service", "hello", "--port", String(port)]);
-    expect(code, output).toBe(0);
+    const cli = spawnPipewright(["init", "node-service", "hello", "--port", String(port)], env);
+    // It prints the agent command, then waits for that agent before the release may deploy.
+    const command = (await cli.waitFor(/^ {2}(APP_PORT=.+)$/m, 60_000))[1];
+    expect(command).toBe(
+      `APP_PORT=${port} pipewright agent --endpoint ${server.url} --name hello-1 ` +
+        `--root /tmp/pipewright-agents/hello-1 --tags pipewright:project=hello,pipewright:app=127.0.0.1:${port}`,
+    );
+    // A newcomer slower than the build: the release waits before Deploy rather than failing there.
+    await expect
+      .poll(
+        async () => {
+          const { stageStates } = await cp.send(new GetPipelineStateCommand({ name: "hello" }));
+          return stageStates?.find((s) => s.stageName === "Build")?.latestExecution?.status;
+        },
+        { timeout: 60_000, interval: 500 },
+      )
+      .toBe("Succeeded");
+    const { stageStates } = await cp.send(new GetPipelineStateCommand({ name: "hello" }));
+    const deployStage = stageStates!.find((s) => s.stageName === "Deploy")!;
+    expect(deployStage.inboundTransitionState?.enabled).toBe(false);
+    expect(deployStage.latestExecution).toBeUndefined();
+    agent = startProjectAgent(command!, server, "hello");
+    expect(await cli.exited, cli.output()).toBe(0);
+    const output = cli.output();
     for (const resource of [
       "CodeCommit repository hello",
       "starter code on hello's main branch",
@@ -67,18 +93,14 @@ describe("pipewright init", () => {
       "CodeDeploy application hello",
       "CodeDeploy deployment group hello",
       "CodePipeline pipeline hello",
+      "a hold on Deploy until a machine registers",
     ])
       expect(output).toContain(`✓ ${resource}\n`);
-    const command = /^ {2}(APP_PORT=.+)$/m.exec(output)?.[1];
-    expect(command).toBe(
-      `APP_PORT=${port} pipewright agent --endpoint ${server.url} --name hello-1 ` +
-        `--root /tmp/pipewright-agents/hello-1 --tags pipewright:project=hello,pipewright:app=127.0.0.1:${port}`,
-    );
+    expect(output).toContain("✓ machine hello-1 registered: the release goes on to Deploy");
     expect(output).toContain("pipewright pipeline watch hello");
     const url = /the app answers at (\S+)/.exec(output)?.[1];
     expect(url).toBe(`http://127.0.0.1:${port}/`);
 
-    agent = startProjectAgent(command!, server, "hello");
     let status: string | undefined;
     await expect
       .poll(
