@@ -66,8 +66,17 @@ describe.skipIf(unavailable !== undefined)("a project from a template in the con
     );
     const appUrl = (await page.getByTestId("app-url").innerText()).trim();
     expect(appUrl).toBe(`http://127.0.0.1:${port}/`);
+    await page
+      .getByText(/^Waiting for the agent to register/)
+      .first()
+      .waitFor();
     expect(await accessibilityViolations(page)).toEqual([]);
     agent = startProjectAgent(command, server, "my-site");
+    // The page lets the release go on to Deploy once the agent is there.
+    await page
+      .getByText("Machine my-site-1 registered: the release goes on to Deploy", { exact: true })
+      .first()
+      .waitFor({ timeout: 60_000 });
 
     await page.getByRole("link", { name: "Pipeline my-site" }).click();
     const deploy = page.getByLabel("Action Deploy", { exact: true });

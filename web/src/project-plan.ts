@@ -3,7 +3,7 @@
 // chunk (a few kilobytes), so they are loaded with the page and only with it.
 import { callAws, type TargetPrefix } from "./api";
 import { createBucket } from "./services/s3";
-import type { PlanStep, TemplateFiles } from "../../src/templates/index.js";
+import type { PlanStep, ProjectPlan, TemplateFiles } from "../../src/templates/index.js";
 
 export {
   DEFAULT_PORT,
@@ -36,4 +36,13 @@ export function templateFiles(id: string): TemplateFiles {
 export async function runPlanStep(step: PlanStep, region: string): Promise<void> {
   if (step.target === "S3.CreateBucket") return createBucket(String(step.input.Bucket), region);
   await callAws(step.target as `${TargetPrefix}.${string}`, step.input);
+}
+
+/** The names of the registered machines of a project's deployment group (its `findAgents`). */
+export async function registeredAgents(plan: ProjectPlan): Promise<string[]> {
+  const { instanceNames } = await callAws<{ instanceNames?: string[] }>(
+    plan.findAgents.target as `${TargetPrefix}.${string}`,
+    plan.findAgents.input,
+  );
+  return instanceNames ?? [];
 }

@@ -9,8 +9,9 @@ import SpaceBetween from "@cloudscape-design/components/space-between";
 import { pipelinePath } from "../paths";
 import { followLink, href } from "../router";
 import type { ProjectPlan } from "../project-plan";
+import { ProjectAgentWait } from "./project-agent-wait";
 
-export function ProjectNextSteps({ plan }: { plan: ProjectPlan }) {
+export function ProjectNextSteps({ plan, region }: { plan: ProjectPlan; region: string }) {
   return (
     <Container
       header={
@@ -42,6 +43,7 @@ export function ProjectNextSteps({ plan }: { plan: ProjectPlan }) {
             copySuccessText="Command copied"
             copyErrorText="The command could not be copied; select it and copy it yourself"
           />
+          <ProjectAgentWait plan={plan} region={region} />
         </SpaceBetween>
         <SpaceBetween size="xs">
           <Box variant="h3">2. Follow the first release</Box>

@@ -117,7 +117,7 @@ export default function CreateProjectPage() {
         }
       >
         <SpaceBetween size="l">
-          <ProjectNextSteps plan={create.data} />
+          <ProjectNextSteps plan={create.data} region={session.data?.region ?? "us-east-1"} />
           <ProjectProgress name={create.data.name} steps={progress} />
         </SpaceBetween>
       </ContentLayout>
