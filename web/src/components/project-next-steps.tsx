@@ -30,8 +30,9 @@ export function ProjectNextSteps({ plan, region }: { plan: ProjectPlan; region: 
             Run this in a terminal in your Pipewright clone, and leave it running. It finds the server&apos;s
             key as the AWS CLI does, or in <Box variant="code">./.pipewright</Box>.{" "}
             <Box variant="code">pipewright</Box> is on your PATH after <Box variant="code">npm link</Box>;
-            without it, use <Box variant="code">node dist/cli/main.js</Box> in its place. Start it before the
-            build ends: a deployment with no machine to go to fails (then choose Retry on the Deploy stage).
+            without it, use <Box variant="code">node dist/cli/main.js</Box> in its place. The release waits
+            before Deploy until the agent has registered; this page then lets it go on (if you leave it,
+            enable the transition into Deploy on the pipeline&apos;s page).
           </Box>
           <div data-testid="agent-command">
             <Box variant="code">{plan.agentCommand}</Box>
