@@ -4,6 +4,7 @@ import { registerAgentCommand } from "./agent-command.js";
 import { registerBuildCommand } from "./build-command.js";
 import { registerConfigureCommand } from "./configure-command.js";
 import { registerDeployCommand } from "./deploy-command.js";
+import { registerInitCommand } from "./init-command.js";
 import { registerLogsCommand } from "./logs-command.js";
 import { registerPipelineCommand } from "./pipeline-command.js";
 import { registerServerCommand } from "./server-command.js";
@@ -20,6 +21,7 @@ registerPipelineCommand(program);
 registerDeployCommand(program);
 registerConfigureCommand(program);
 registerAgentCommand(program);
+registerInitCommand(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof ConfigError) console.error(`pipewright: ${err.message}`);

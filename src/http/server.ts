@@ -289,6 +289,7 @@ export async function startServer(
           region: config.region,
           webDir: options.webDir ?? DEFAULT_WEB_DIR,
           jsonHandler: (authenticate) => createJsonHandler({ ...common, services: wired.json }, authenticate),
+          s3Handler: (principal) => s3.sessionHandler({ prefix: "/_/console/s3", principal }),
         });
       },
     });

@@ -161,6 +161,34 @@ describe("the console's session and API", () => {
     expect(denied.json.message).toContain("user/viewer");
   });
 
+  it("runs S3 REST requests as the session's principal under /_/console/s3, with S3's errors and IAM", async () => {
+    const cookie = await signIn(server);
+    const created = await send(server, "PUT", "/_/console/s3/console-made", { cookie });
+    expect(created.status).toBe(200);
+    const s3 = new S3Client({ ...server.clientConfig, forcePathStyle: true });
+    const { Buckets } = await s3.send(new ListBucketsCommand({}));
+    s3.destroy();
+    expect(Buckets?.map((b) => b.Name)).toContain("console-made");
+    const again = await send(server, "PUT", "/_/console/s3/console-made", { cookie });
+    expect(again.status).toBe(409);
+    expect(again.text).toContain("<Code>BucketAlreadyOwnedByYou</Code>");
+    expect((await send(server, "PUT", "/_/console/s3/other", { cookie: "" })).status).toBe(401);
+    const foreign = await send(server, "PUT", "/_/console/s3/other", {
+      cookie,
+      headers: { "x-pipewright-console": "" },
+    });
+    expect(foreign.status).toBe(403);
+    const user = await addTestPrincipal(server, "no-s3", { allowed: false });
+    const signed = await send(server, "POST", "/_/console/session", {
+      body: { accessKeyId: user.accessKeyId, secretAccessKey: user.secretAccessKey },
+    });
+    const denied = await send(server, "PUT", "/_/console/s3/denied", {
+      cookie: signed.headers.get("set-cookie")!.split(";")[0],
+    });
+    expect(denied.status).toBe(403);
+    expect(denied.text).toContain("<Code>AccessDenied</Code>");
+  });
+
   it("refuses state changes that do not come from the console's own page", async () => {
     const cookie = await signIn(server);
     const call = { cookie, target: "CodeCommit_20150413.ListRepositories", body: {} };

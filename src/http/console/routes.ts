@@ -26,6 +26,13 @@ export interface ConsoleRouteDeps {
   jsonHandler: (
     authenticate: JsonAuthenticator,
   ) => (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+  /**
+   * The S3 REST API under `/_/console/s3/…` with its principal given by `principal` — the same
+   * routes, IAM decision and rendering as a SigV4 request to `/…`.
+   */
+  s3Handler?: (
+    principal: (request: FastifyRequest) => Principal,
+  ) => (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
 }
 
 /**
@@ -36,6 +43,8 @@ export interface ConsoleRouteDeps {
  * - `POST /_/console/api`: an AWS JSON-protocol request (`X-Amz-Target`, the operation's JSON
  *   input) run as the session's principal. The console has no private API: everything it does is
  *   an AWS operation, authorized as the CLI's would be.
+ * - `/_/console/s3/<bucket>[/<key>]`: an S3 REST request (S3 has no JSON protocol), path-style,
+ *   run as the session's principal; its body is not signed.
  * - `GET /_/console/…`: the built single-page app.
  *
  * Requests that change anything must come from the console's own page: they need the
@@ -110,6 +119,21 @@ export function registerConsoleRoutes(app: FastifyInstance, deps: ConsoleRouteDe
     principals.set(request, principal);
     return runAsSession(request, reply);
   });
+
+  if (deps.s3Handler) {
+    const runS3AsSession = deps.s3Handler((request) => principals.get(request)!);
+    app.route({
+      method: ["GET", "HEAD", "PUT", "POST", "DELETE"],
+      url: "/_/console/s3/*",
+      handler: async (request, reply) => {
+        if (!fromConsolePage(request)) return forbidden(reply);
+        const principal = await sessionPrincipal(request, deps);
+        if (!principal) return notSignedIn(reply);
+        principals.set(request, principal);
+        return runS3AsSession(request, reply);
+      },
+    });
+  }
 
   const serve = createStaticHandler(deps.webDir);
   app.get("/_/console", async (_request, reply) => reply.redirect("/_/console/", 302));

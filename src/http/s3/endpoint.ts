@@ -6,7 +6,7 @@ import type { Store } from "../../platform/store/index.js";
 import { createS3Service, type S3Service } from "../../services/s3/index.js";
 import type { ProtocolHandler } from "../app.js";
 import type { AuthDeps } from "../authenticate.js";
-import { createS3Handler } from "./handler.js";
+import { createS3Handler, type S3SessionAuth } from "./handler.js";
 
 /** How much older than the server's start a blob must be before a sweep may delete it. */
 const SWEEP_MARGIN_MS = 60_000;
@@ -26,6 +26,8 @@ export interface S3EndpointOptions extends AuthDeps {
 /** The S3 protocol handler and the service behind it, which other services (CodeBuild) share. */
 export interface S3Endpoint {
   handler: ProtocolHandler;
+  /** The same API for requests another way authenticated (the console's session). */
+  sessionHandler: (session: S3SessionAuth) => ProtocolHandler;
   service: S3Service;
 }
 
@@ -51,5 +53,9 @@ export function createS3Endpoint(options: S3EndpointOptions): S3Endpoint {
     },
     (err: unknown) => logger.warn({ err }, "could not sweep blobs left by an earlier run"),
   );
-  return { handler: createS3Handler({ ...options, s3 }), service: s3 };
+  return {
+    handler: createS3Handler({ ...options, s3 }),
+    sessionHandler: (session) => createS3Handler({ ...options, s3 }, session),
+    service: s3,
+  };
 }

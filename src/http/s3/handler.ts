@@ -3,9 +3,11 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import type { Logger } from "../../core/index.js";
 import { labelQueries } from "../../platform/store/index.js";
 import { authorize } from "../../services/iam/index.js";
+import type { Principal } from "../../services/kit/index.js";
 import { s3Error, type S3Service } from "../../services/s3/index.js";
 import type { ProtocolHandler } from "../app.js";
 import { authenticate, type AuthDeps } from "../authenticate.js";
+import type { VerifiedSignature } from "../sigv4.js";
 import { s3Arn, type S3Call, type S3Reply } from "./call.js";
 import { authFailureError, errorDocument, toS3Error } from "./errors.js";
 import { parseTarget, type S3Target } from "./request.js";
@@ -21,11 +23,22 @@ export interface S3HandlerDeps extends AuthDeps {
 }
 
 /**
+ * Who sends a request that reaches S3 another way than SigV4 (the console's session), and the
+ * path prefix it comes under (`/_/console/s3`): the rest of the path is S3's.
+ */
+export interface S3SessionAuth {
+  prefix: string;
+  principal: (request: FastifyRequest) => Principal;
+}
+
+/**
  * The S3 REST API, path-style: parses the URL, verifies SigV4 (anonymous requests are refused),
  * picks the operation, asks IAM, runs it and writes the response. Every error of every operation
- * is rendered here and only here, as S3's XML `<Error>` (without a body for HEAD and 304).
+ * is rendered here and only here, as S3's XML `<Error>` (without a body for HEAD and 304). With
+ * `session`, the request's principal is the session's instead, its body unsigned; the operation
+ * tables, IAM decision and rendering are the same.
  */
-export function createS3Handler(deps: S3HandlerDeps): ProtocolHandler {
+export function createS3Handler(deps: S3HandlerDeps, session?: S3SessionAuth): ProtocolHandler {
   const maxXmlBytes = deps.maxXmlBytes ?? 2 * 1024 * 1024;
   return async function handleS3(request: FastifyRequest, reply: FastifyReply): Promise<void> {
     const req = request.raw;
@@ -34,7 +47,8 @@ export function createS3Handler(deps: S3HandlerDeps): ProtocolHandler {
       .header("x-amz-id-2", randomBytes(24).toString("base64"));
     let target: S3Target | undefined;
     try {
-      target = parseTarget(req.url ?? "/");
+      const url = req.url ?? "/";
+      target = parseTarget(session ? url.slice(session.prefix.length) || "/" : url);
       if (isSigV2(req.headers.authorization, target.query)) {
         throw s3Error(
           "InvalidRequest",
@@ -42,8 +56,10 @@ export function createS3Handler(deps: S3HandlerDeps): ProtocolHandler {
             "(Signature Version 2 is not accepted here; AWS CLI v2 and current SDKs sign with Version 4.)",
         );
       }
-      const auth = await authenticate(req, deps, { s3: true, scope: { service: "s3" } });
-      if (!auth.ok) throw authFailureError(auth, (req.url ?? "").includes("X-Amz-Credential="));
+      const auth = session
+        ? { principal: session.principal(request), signature: unsignedSignature(deps.region) }
+        : await authenticate(req, deps, { s3: true, scope: { service: "s3" } });
+      if ("ok" in auth && !auth.ok) throw authFailureError(auth, url.includes("X-Amz-Credential="));
       const signature = auth.signature;
       if (!signature.presigned && signature.contentSha256 === undefined) {
         throw s3Error("InvalidRequest", "Missing required header for this request: x-amz-content-sha256");
@@ -75,6 +91,22 @@ export function createS3Handler(deps: S3HandlerDeps): ProtocolHandler {
     } catch (err) {
       sendError(reply, err, target?.resource ?? "/", deps.logger);
     }
+  };
+}
+
+/** What a session's request stands for in place of a signature: an unsigned payload, no chunks. */
+function unsignedSignature(region: string): VerifiedSignature {
+  return {
+    ok: true,
+    accessKeyId: "",
+    region,
+    service: "s3",
+    scope: "",
+    amzDate: "",
+    signingKey: Buffer.alloc(0),
+    signature: "",
+    contentSha256: "UNSIGNED-PAYLOAD",
+    presigned: false,
   };
 }
 

@@ -2,6 +2,7 @@
 // the deployments still running, each refreshed every couple of seconds.
 import { useQuery } from "@tanstack/react-query";
 import Box from "@cloudscape-design/components/box";
+import Button from "@cloudscape-design/components/button";
 import ContentLayout from "@cloudscape-design/components/content-layout";
 import Header from "@cloudscape-design/components/header";
 import Link from "@cloudscape-design/components/link";
@@ -276,7 +277,20 @@ function DeploymentsPanel() {
 
 export default function DashboardPage() {
   return (
-    <ContentLayout header={<Header variant="h1">Dashboard</Header>}>
+    <ContentLayout
+      header={
+        <Header
+          variant="h1"
+          actions={
+            <Button variant="primary" href={href("/projects/create")} onFollow={followLink}>
+              Create project
+            </Button>
+          }
+        >
+          Dashboard
+        </Header>
+      }
+    >
       <SpaceBetween size="l">
         <RepositoriesPanel />
         <PipelinesPanel />

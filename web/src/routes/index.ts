@@ -3,6 +3,7 @@ import { codeCommitArea } from "./codecommit";
 import { codeDeployArea } from "./codedeploy";
 import { codePipelineArea } from "./codepipeline";
 import { configurationArea } from "./configuration";
+import { projectsArea } from "./projects";
 import type { ConsoleArea } from "./route";
 import { startArea } from "./start";
 
@@ -12,6 +13,7 @@ export { home } from "./route";
 /** The console's areas, in side navigation order. */
 export const CONSOLE_AREAS: readonly ConsoleArea[] = [
   startArea,
+  projectsArea,
   codeCommitArea,
   codeBuildArea,
   codePipelineArea,
