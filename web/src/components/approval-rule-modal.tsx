@@ -3,8 +3,6 @@
 import { useState } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import Alert from "@cloudscape-design/components/alert";
-import Box from "@cloudscape-design/components/box";
-import Button from "@cloudscape-design/components/button";
 import FormField from "@cloudscape-design/components/form-field";
 import Input from "@cloudscape-design/components/input";
 import Modal from "@cloudscape-design/components/modal";
@@ -13,6 +11,7 @@ import Textarea from "@cloudscape-design/components/textarea";
 import { AwsError } from "../api";
 import { pullRequestKey } from "../query-keys";
 import { createPullRequestApprovalRule } from "../services/pull-requests";
+import { DialogFooter } from "./dialog-footer";
 
 const NAME_ERRORS = new Set([
   "ApprovalRuleNameRequiredException",
@@ -89,16 +88,7 @@ export function ApprovalRuleModal({
       onDismiss={onDismiss}
       header="Create approval rule"
       footer={
-        <Box float="right">
-          <SpaceBetween direction="horizontal" size="xs">
-            <Button variant="link" onClick={onDismiss}>
-              Cancel
-            </Button>
-            <Button variant="primary" loading={create.isPending} onClick={submit}>
-              Create
-            </Button>
-          </SpaceBetween>
-        </Box>
+        <DialogFooter onCancel={onDismiss} primary="Create" loading={create.isPending} onPrimary={submit} />
       }
     >
       <form

@@ -4,7 +4,6 @@ import { useState } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import Alert from "@cloudscape-design/components/alert";
 import Box from "@cloudscape-design/components/box";
-import Button from "@cloudscape-design/components/button";
 import Form from "@cloudscape-design/components/form";
 import FormField from "@cloudscape-design/components/form-field";
 import Input from "@cloudscape-design/components/input";
@@ -16,6 +15,7 @@ import { deploymentPath } from "../paths";
 import { DEPLOYMENTS_KEY } from "../query-keys";
 import { navigate } from "../router";
 import { createDeployment } from "../services/codedeploy";
+import { DialogFooter } from "./dialog-footer";
 
 const BUNDLE_TYPES = [
   { value: "zip", label: ".zip" },
@@ -87,16 +87,12 @@ export function CreateDeploymentModal({
       onDismiss={onDismiss}
       header="Create deployment"
       footer={
-        <Box float="right">
-          <SpaceBetween direction="horizontal" size="xs">
-            <Button variant="link" onClick={onDismiss}>
-              Cancel
-            </Button>
-            <Button variant="primary" loading={create.isPending} onClick={submit}>
-              Create deployment
-            </Button>
-          </SpaceBetween>
-        </Box>
+        <DialogFooter
+          onCancel={onDismiss}
+          primary="Create deployment"
+          loading={create.isPending}
+          onPrimary={submit}
+        />
       }
     >
       <form

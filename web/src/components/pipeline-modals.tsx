@@ -20,6 +20,7 @@ import {
   putApprovalResult,
   stopPipelineExecution,
 } from "../services/codepipeline";
+import { DialogFooter } from "./dialog-footer";
 
 /** Refetches every query of the pipeline's page (they share the key ["codepipeline", "pipeline", name]). */
 export function usePipelineRefresh(name: string): () => Promise<void> {
@@ -67,26 +68,19 @@ export function ApprovalModal({
       onDismiss={onDismiss}
       header={`Review ${action.name}`}
       footer={
-        <Box float="right">
-          <SpaceBetween direction="horizontal" size="xs">
-            <Button variant="link" onClick={onDismiss}>
-              Cancel
-            </Button>
-            <Button
-              loading={review.isPending && review.variables === "Rejected"}
-              onClick={() => review.mutate("Rejected")}
-            >
-              Reject
-            </Button>
-            <Button
-              variant="primary"
-              loading={review.isPending && review.variables === "Approved"}
-              onClick={() => review.mutate("Approved")}
-            >
-              Approve
-            </Button>
-          </SpaceBetween>
-        </Box>
+        <DialogFooter
+          onCancel={onDismiss}
+          primary="Approve"
+          loading={review.isPending && review.variables === "Approved"}
+          onPrimary={() => review.mutate("Approved")}
+        >
+          <Button
+            loading={review.isPending && review.variables === "Rejected"}
+            onClick={() => review.mutate("Rejected")}
+          >
+            Reject
+          </Button>
+        </DialogFooter>
       }
     >
       <SpaceBetween size="m">
@@ -147,16 +141,7 @@ export function DisableTransitionModal({
       onDismiss={onDismiss}
       header="Disable transition"
       footer={
-        <Box float="right">
-          <SpaceBetween direction="horizontal" size="xs">
-            <Button variant="link" onClick={onDismiss}>
-              Cancel
-            </Button>
-            <Button variant="primary" loading={disable.isPending} onClick={submit}>
-              Disable
-            </Button>
-          </SpaceBetween>
-        </Box>
+        <DialogFooter onCancel={onDismiss} primary="Disable" loading={disable.isPending} onPrimary={submit} />
       }
     >
       <form
@@ -210,16 +195,12 @@ export function StopExecutionModal({
       onDismiss={onDismiss}
       header="Stop execution"
       footer={
-        <Box float="right">
-          <SpaceBetween direction="horizontal" size="xs">
-            <Button variant="link" onClick={onDismiss}>
-              Cancel
-            </Button>
-            <Button variant="primary" loading={stop.isPending} onClick={() => stop.mutate()}>
-              Stop
-            </Button>
-          </SpaceBetween>
-        </Box>
+        <DialogFooter
+          onCancel={onDismiss}
+          primary="Stop"
+          loading={stop.isPending}
+          onPrimary={() => stop.mutate()}
+        />
       }
     >
       <SpaceBetween size="m">

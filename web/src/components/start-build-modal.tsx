@@ -4,8 +4,6 @@ import { useState } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import Alert from "@cloudscape-design/components/alert";
 import AttributeEditor from "@cloudscape-design/components/attribute-editor";
-import Box from "@cloudscape-design/components/box";
-import Button from "@cloudscape-design/components/button";
 import Form from "@cloudscape-design/components/form";
 import FormField from "@cloudscape-design/components/form-field";
 import Input from "@cloudscape-design/components/input";
@@ -16,6 +14,7 @@ import { navigate } from "../router";
 import { projectBuildsKey } from "../query-keys";
 import { type EnvironmentVariable, startBuild } from "../services/codebuild";
 import { buildPath } from "../paths";
+import { DialogFooter } from "./dialog-footer";
 
 type VariableType = NonNullable<EnvironmentVariable["type"]>;
 
@@ -85,22 +84,12 @@ export function StartBuildModal({
       header="Start build with overrides"
       size="large"
       footer={
-        <Box float="right">
-          <SpaceBetween direction="horizontal" size="xs">
-            <Button variant="link" onClick={close}>
-              Cancel
-            </Button>
-            <Button
-              variant="primary"
-              loading={start.isPending}
-              onClick={() => {
-                if (!start.isPending) start.mutate();
-              }}
-            >
-              Start build
-            </Button>
-          </SpaceBetween>
-        </Box>
+        <DialogFooter
+          onCancel={close}
+          primary="Start build"
+          loading={start.isPending}
+          onPrimary={() => start.mutate()}
+        />
       }
     >
       <form

@@ -4,12 +4,12 @@ import { useState } from "react";
 import { useMutation } from "@tanstack/react-query";
 import Alert from "@cloudscape-design/components/alert";
 import Box from "@cloudscape-design/components/box";
-import Button from "@cloudscape-design/components/button";
 import FormField from "@cloudscape-design/components/form-field";
 import Modal from "@cloudscape-design/components/modal";
 import RadioGroup from "@cloudscape-design/components/radio-group";
 import SpaceBetween from "@cloudscape-design/components/space-between";
 import { stopDeployment } from "../services/codedeploy";
+import { DialogFooter } from "./dialog-footer";
 
 export interface StopResult {
   status?: string;
@@ -36,22 +36,12 @@ export function StopDeploymentModal({
       onDismiss={onDismiss}
       header="Stop deployment"
       footer={
-        <Box float="right">
-          <SpaceBetween direction="horizontal" size="xs">
-            <Button variant="link" onClick={onDismiss}>
-              Cancel
-            </Button>
-            <Button
-              variant="primary"
-              loading={stop.isPending}
-              onClick={() => {
-                if (!stop.isPending) stop.mutate();
-              }}
-            >
-              {choice === "rollback" ? "Stop and roll back" : "Stop"}
-            </Button>
-          </SpaceBetween>
-        </Box>
+        <DialogFooter
+          onCancel={onDismiss}
+          primary={choice === "rollback" ? "Stop and roll back" : "Stop"}
+          loading={stop.isPending}
+          onPrimary={() => stop.mutate()}
+        />
       }
     >
       <SpaceBetween size="m">

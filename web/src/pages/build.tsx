@@ -32,6 +32,7 @@ import {
   type TestReport,
 } from "../services/codebuild";
 import { Status } from "../status";
+import { DialogFooter } from "../components/dialog-footer";
 
 async function fetchBuild(id: string): Promise<Build> {
   const [build] = await batchGetBuilds([id]);
@@ -227,28 +228,15 @@ function StopBuild({ build }: { build: Build }) {
         }}
         header="Stop build"
         footer={
-          <Box float="right">
-            <SpaceBetween direction="horizontal" size="xs">
-              <Button
-                variant="link"
-                onClick={() => {
-                  stop.reset();
-                  setConfirming(false);
-                }}
-              >
-                Cancel
-              </Button>
-              <Button
-                variant="primary"
-                loading={stop.isPending}
-                onClick={() => {
-                  if (!stop.isPending) stop.mutate();
-                }}
-              >
-                Stop
-              </Button>
-            </SpaceBetween>
-          </Box>
+          <DialogFooter
+            onCancel={() => {
+              stop.reset();
+              setConfirming(false);
+            }}
+            primary="Stop"
+            loading={stop.isPending}
+            onPrimary={() => stop.mutate()}
+          />
         }
       >
         <SpaceBetween size="m">
