@@ -9,7 +9,6 @@ import { usePath } from "./router";
 const signingIn = window.location.pathname.endsWith("/signin");
 const signInChunk = signingIn ? import("./pages/sign-in") : undefined;
 const layoutChunk = signingIn ? undefined : import("./layout");
-if (window.location.pathname.replace(/\/$/, "").endsWith("/_/console")) void import("./pages/dashboard");
 
 const SignInPage = lazy(() => signInChunk ?? import("./pages/sign-in"));
 const ConsoleLayout = lazy(() => layoutChunk ?? import("./layout"));
