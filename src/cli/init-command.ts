@@ -112,7 +112,7 @@ async function init(
   if (flags.wait === false) {
     out(`Once it runs, enable the transition into Deploy on ${console}, or with`);
     out(
-      `  aws codepipeline enable-stage-transition --pipeline-name ${plan.name} --stage-name Deploy --transition-type Inbound`,
+      `  aws --endpoint-url ${aws.endpoint} codepipeline enable-stage-transition --pipeline-name ${plan.name} --stage-name Deploy --transition-type Inbound`,
     );
   } else {
     out(`Waiting for it to register (Ctrl-C to stop waiting; then enable Deploy on ${console})…`);
@@ -123,7 +123,9 @@ async function init(
   }
   out(`Follow the release:  pipewright pipeline watch ${plan.name}   (or ${console})`);
   out(`Once deployed, the app answers at ${plan.appUrl}`);
-  out(`Clone the code:      git clone codecommit::${aws.region}://${plan.name}`);
+  // Over HTTP, with the credential helper the start banner and README give (git-remote-codecommit
+  // would go to AWS: it does not take an endpoint).
+  out(`Clone the code:      git clone ${new URL(`/v1/repos/${plan.name}`, aws.endpoint).href}`);
   return 0;
 }
 
