@@ -1,8 +1,6 @@
 // A ref's commit history. CodeCommit has no list-commits operation, so, as its console does, the
 // history is walked from the ref's commit along first parents with GetCommit, a page at a time.
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
-import Box from "@cloudscape-design/components/box";
-import Button from "@cloudscape-design/components/button";
 import Header from "@cloudscape-design/components/header";
 import Link from "@cloudscape-design/components/link";
 import Table from "@cloudscape-design/components/table";
@@ -12,7 +10,7 @@ import { POLL_INTERVAL } from "../query";
 import { commitHistoryKey } from "../query-keys";
 import { followLink, href } from "../router";
 import { type Commit, getBranch, getCommit, getFolder } from "../services/codecommit";
-import { EmptyState, emptyOrError } from "./table-states";
+import { EmptyState, emptyOrError, loadMoreFooter } from "./table-states";
 
 const PAGE_SIZE = 25;
 
@@ -86,15 +84,7 @@ export function CommitHistory({
         { id: "author", header: "Author", cell: (c) => c.author?.name || "-" },
         { id: "date", header: "Date", cell: (c) => formatGitDate(c.author?.date) },
       ]}
-      footer={
-        history.hasNextPage ? (
-          <Box textAlign="center">
-            <Button loading={history.isFetchingNextPage} onClick={() => void history.fetchNextPage()}>
-              Load more
-            </Button>
-          </Box>
-        ) : undefined
-      }
+      footer={loadMoreFooter(history)}
     />
   );
 }

@@ -1,7 +1,7 @@
 // A list of CodeDeploy deployments, newest first: all of them, an application's or a deployment
 // group's. The Deployments page, the application and the deployment group pages share it.
 import type { ReactNode } from "react";
-import { useQuery } from "@tanstack/react-query";
+import { useInfiniteQuery } from "@tanstack/react-query";
 import Header from "@cloudscape-design/components/header";
 import Link from "@cloudscape-design/components/link";
 import Table, { type TableProps } from "@cloudscape-design/components/table";
@@ -12,17 +12,18 @@ import { DEPLOYMENTS_KEY } from "../query-keys";
 import { followLink, href } from "../router";
 import { batchGetDeployments, type DeploymentInfo, listDeployments } from "../services/codedeploy";
 import { Status } from "../status";
-import { EmptyState, emptyOrError } from "./table-states";
+import { EmptyState, emptyOrError, loadMoreFooter } from "./table-states";
 
-/** The first page of ListDeployments (AWS's page size), then BatchGetDeployments, newest first. */
-async function fetchDeployments(scope: {
-  applicationName?: string;
-  deploymentGroupName?: string;
-}): Promise<DeploymentInfo[]> {
-  const page = await listDeployments(scope);
+/** One page of ListDeployments (AWS's page size), then BatchGetDeployments, newest first. */
+async function fetchDeployments(
+  scope: { applicationName?: string; deploymentGroupName?: string },
+  nextToken: string | undefined,
+): Promise<{ deployments: DeploymentInfo[]; nextToken?: string }> {
+  const page = await listDeployments({ ...scope, ...(nextToken && { nextToken }) });
   const ids = page.deployments ?? [];
   const deployments = ids.length === 0 ? [] : await batchGetDeployments(ids);
-  return deployments.sort((a, b) => (b.createTime ?? 0) - (a.createTime ?? 0));
+  deployments.sort((a, b) => (b.createTime ?? 0) - (a.createTime ?? 0));
+  return { deployments, ...(page.nextToken && { nextToken: page.nextToken }) };
 }
 
 export function DeploymentsTable({
@@ -36,15 +37,21 @@ export function DeploymentsTable({
   header: { text: string; variant: "h1" | "h2"; description?: string; actions?: ReactNode };
   variant?: TableProps.Variant;
 }) {
-  const query = useQuery({
+  const query = useInfiniteQuery({
     queryKey: [...DEPLOYMENTS_KEY, applicationName ?? "", deploymentGroupName ?? ""],
-    queryFn: () =>
-      fetchDeployments({
-        ...(applicationName !== undefined && { applicationName }),
-        ...(deploymentGroupName !== undefined && { deploymentGroupName }),
-      }),
+    queryFn: ({ pageParam }) =>
+      fetchDeployments(
+        {
+          ...(applicationName !== undefined && { applicationName }),
+          ...(deploymentGroupName !== undefined && { deploymentGroupName }),
+        },
+        pageParam,
+      ),
+    initialPageParam: undefined as string | undefined,
+    getNextPageParam: (page) => page.nextToken,
     refetchInterval: POLL_INTERVAL,
   });
+  const items = query.data?.pages.flatMap((page) => page.deployments);
   const columns: TableProps.ColumnDefinition<DeploymentInfo>[] = [
     {
       id: "id",
@@ -105,14 +112,14 @@ export function DeploymentsTable({
       header={
         <Header
           variant={header.variant}
-          counter={query.data ? `(${query.data.length})` : undefined}
+          counter={items ? `(${items.length}${query.hasNextPage ? "+" : ""})` : undefined}
           description={header.description}
           actions={header.actions}
         >
           {header.text}
         </Header>
       }
-      items={query.data ?? []}
+      items={items ?? []}
       loading={query.isPending}
       loadingText="Loading deployments"
       trackBy="deploymentId"
@@ -121,6 +128,7 @@ export function DeploymentsTable({
         <EmptyState title="No deployments" subtitle="No deployments to display." />,
       )}
       columnDefinitions={columns}
+      footer={loadMoreFooter(query)}
     />
   );
 }

@@ -44,3 +44,18 @@ export function emptyOrError(error: Error | null, empty: ReactNode): ReactNode {
     </Box>
   );
 }
+
+/** A table's footer while its infinite query has more pages: a Load more button; else none. */
+export function loadMoreFooter(
+  query: { hasNextPage: boolean; isFetchingNextPage: boolean; fetchNextPage: () => Promise<unknown> },
+  text = "Load more",
+): ReactNode {
+  if (!query.hasNextPage) return undefined;
+  return (
+    <Box textAlign="center">
+      <Button loading={query.isFetchingNextPage} onClick={() => void query.fetchNextPage()}>
+        {text}
+      </Button>
+    </Box>
+  );
+}

@@ -14,7 +14,7 @@ import StatusIndicator from "@cloudscape-design/components/status-indicator";
 import Table from "@cloudscape-design/components/table";
 import { AwsError } from "../api";
 import { StartBuildModal } from "../components/start-build-modal";
-import { EmptyState, emptyOrError } from "../components/table-states";
+import { EmptyState, emptyOrError, loadMoreFooter } from "../components/table-states";
 import { formatDuration, formatTime } from "../format";
 import { buildPath, projectPath } from "../paths";
 import { POLL_INTERVAL } from "../query";
@@ -168,15 +168,7 @@ function BuildHistory({ projectName }: { projectName: string }) {
         { id: "started", header: "Started", cell: (b) => formatTime(b.startTime) },
         { id: "duration", header: "Duration", cell: (b) => formatDuration(b.startTime, b.endTime) },
       ]}
-      footer={
-        query.hasNextPage ? (
-          <Box textAlign="center">
-            <Button loading={query.isFetchingNextPage} onClick={() => void query.fetchNextPage()}>
-              Load more builds
-            </Button>
-          </Box>
-        ) : undefined
-      }
+      footer={loadMoreFooter(query, "Load more builds")}
     />
   );
 }

@@ -8,7 +8,7 @@ import Header from "@cloudscape-design/components/header";
 import SpaceBetween from "@cloudscape-design/components/space-between";
 import StatusIndicator from "@cloudscape-design/components/status-indicator";
 import Table from "@cloudscape-design/components/table";
-import { EmptyState, emptyOrError } from "../components/table-states";
+import { EmptyState, emptyOrError, loadMoreFooter } from "../components/table-states";
 import { formatTime } from "../format";
 import { PARAMETERS_KEY, parameterValueKey } from "../query-keys";
 import { followLink, href } from "../router";
@@ -135,15 +135,7 @@ export default function ParametersPage() {
           ),
         },
       ]}
-      footer={
-        query.hasNextPage ? (
-          <Box textAlign="center">
-            <Button loading={query.isFetchingNextPage} onClick={() => void query.fetchNextPage()}>
-              Load more
-            </Button>
-          </Box>
-        ) : undefined
-      }
+      footer={loadMoreFooter(query)}
     />
   );
 }

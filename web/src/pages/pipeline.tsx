@@ -13,7 +13,7 @@ import Link from "@cloudscape-design/components/link";
 import SpaceBetween from "@cloudscape-design/components/space-between";
 import StatusIndicator from "@cloudscape-design/components/status-indicator";
 import Table from "@cloudscape-design/components/table";
-import { EmptyState, emptyOrError } from "../components/table-states";
+import { EmptyState, emptyOrError, loadMoreFooter } from "../components/table-states";
 import { formatDuration, formatTime } from "../format";
 import { pipelinePath } from "../paths";
 import { POLL_INTERVAL } from "../query";
@@ -313,15 +313,7 @@ function ExecutionHistory({
           cell: (e) => (finished(e.status) ? formatDuration(e.startTime, e.lastUpdateTime) : "-"),
         },
       ]}
-      footer={
-        query.hasNextPage ? (
-          <Box textAlign="center">
-            <Button loading={query.isFetchingNextPage} onClick={() => void query.fetchNextPage()}>
-              Load more
-            </Button>
-          </Box>
-        ) : undefined
-      }
+      footer={loadMoreFooter(query)}
     />
   );
 }

@@ -8,7 +8,7 @@ import Header from "@cloudscape-design/components/header";
 import SpaceBetween from "@cloudscape-design/components/space-between";
 import StatusIndicator from "@cloudscape-design/components/status-indicator";
 import Table from "@cloudscape-design/components/table";
-import { EmptyState, emptyOrError } from "../components/table-states";
+import { EmptyState, emptyOrError, loadMoreFooter } from "../components/table-states";
 import { formatTime } from "../format";
 import { SECRETS_KEY, secretValueKey } from "../query-keys";
 import { followLink, href } from "../router";
@@ -126,15 +126,7 @@ export default function SecretsPage() {
           ),
         },
       ]}
-      footer={
-        query.hasNextPage ? (
-          <Box textAlign="center">
-            <Button loading={query.isFetchingNextPage} onClick={() => void query.fetchNextPage()}>
-              Load more
-            </Button>
-          </Box>
-        ) : undefined
-      }
+      footer={loadMoreFooter(query)}
     />
   );
 }
