@@ -151,7 +151,16 @@ describe.skipIf(unavailable !== undefined)("project and pipeline forms in the co
     await page
       .getByText(/Value at 'name' failed to satisfy constraint/)
       .first()
-      .waitFor();
+      .waitFor()
+      .catch(async (err: Error) => {
+        // Say what the form showed instead, so a failure here can be understood from the log.
+        const shown = await page
+          .locator("form")
+          .first()
+          .innerText()
+          .catch(() => "(no form)");
+        throw new Error(`${err.message}\nThe form showed:\n${shown.slice(0, 3000)}`);
+      });
     expect(await descriptionOf(page, name)).toMatch(/Value at 'name' failed to satisfy constraint/);
     expect(await projectOf("app-build")).toBeUndefined();
 
