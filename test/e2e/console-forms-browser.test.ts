@@ -140,8 +140,16 @@ describe.skipIf(unavailable !== undefined)("project and pipeline forms in the co
     await page.getByLabel("Name of variable 1").fill("DB_HOST");
     await page.getByRole("button", { name: /^Environment variables Type/ }).click();
     await page.getByRole("option", { name: "Parameter" }).click();
-    await page.getByRole("combobox", { name: /^Environment variables Value/ }).fill("/app/db");
-    await page.getByRole("option", { name: "/app/db-host" }).click();
+    // The parameter is picked from the suggestions with the keyboard: the first option is "Use" what
+    // was typed, the second the parameter that matched. (A click on an option is resolved by its
+    // index when the mouse button comes up, which a re-render of the list can shift on a busy machine.)
+    const parameter = page.getByRole("combobox", { name: /^Environment variables Value/ });
+    await parameter.fill("/app/db");
+    await page.getByRole("option", { name: "/app/db-host" }).waitFor();
+    await parameter.press("ArrowDown");
+    await parameter.press("ArrowDown");
+    await parameter.press("Enter");
+    expect(await parameter.inputValue()).toBe("/app/db-host");
     await page.getByRole("radio", { name: /Insert build commands/ }).check();
     await page.getByLabel("Build commands", { exact: true }).fill(BUILDSPEC);
     await page.getByLabel("Timeout (minutes)", { exact: true }).fill("30");
