@@ -16,8 +16,6 @@ const ConsoleLayout = lazy(() => layoutChunk ?? import("./layout"));
 export function App() {
   const path = usePath();
   return (
-    <Suspense fallback={<PageLoading />}>
-      {path === "/signin" ? <SignInPage /> : <ConsoleLayout path={path} />}
-    </Suspense>
+    <Suspense fallback={<PageLoading />}>{path === "/signin" ? <SignInPage /> : <ConsoleLayout />}</Suspense>
   );
 }

@@ -1,6 +1,6 @@
 // The frame around every page but sign-in: the top bar with who is signed in, the side
 // navigation and breadcrumbs. It shows nothing until the session is known to be signed in.
-import { lazy, Suspense, useEffect } from "react";
+import { lazy, memo, Suspense, useEffect } from "react";
 import AppLayout from "@cloudscape-design/components/app-layout";
 import BreadcrumbGroup from "@cloudscape-design/components/breadcrumb-group";
 import SideNavigation, { type SideNavigationProps } from "@cloudscape-design/components/side-navigation";
@@ -9,7 +9,7 @@ import { ConsoleI18n } from "./i18n";
 import { PageLoading } from "./loading";
 import { CONSOLE_AREAS, home, type Route } from "./routes";
 import { useLiveChanges } from "./live";
-import { followLink, href, navigate } from "./router";
+import { followLink, href, navigate, usePath } from "./router";
 import { useSession, useSignOut } from "./session";
 
 const NotFoundPage = lazy(() => import("./pages/not-found"));
@@ -26,7 +26,20 @@ function route(path: string): Route {
 
 const NAVIGATION: SideNavigationProps.Item[] = CONSOLE_AREAS.flatMap((area) => (area.nav ? [area.nav] : []));
 
-export default function ConsoleLayout({ path }: { path: string }) {
+/**
+ * Cloudscape's English strings around the frame. The provider builds a new formatter, and so parses
+ * each message again, whenever it renders: it renders once, and the frame below follows the address.
+ */
+export default memo(function ConsoleLayout() {
+  return (
+    <ConsoleI18n>
+      <ConsoleFrame />
+    </ConsoleI18n>
+  );
+});
+
+function ConsoleFrame() {
+  const path = usePath();
   const session = useSession();
   const signOut = useSignOut();
   const signedOut = session.data === null;
@@ -55,7 +68,7 @@ export default function ConsoleLayout({ path }: { path: string }) {
   if (!session.data) return <PageLoading />;
 
   return (
-    <ConsoleI18n>
+    <>
       <div id="top-navigation" style={{ position: "sticky", top: 0, zIndex: 1002 }}>
         <TopNavigation
           identity={{ title: "Pipewright", href: href("/"), onFollow: followLink }}
@@ -88,6 +101,6 @@ export default function ConsoleLayout({ path }: { path: string }) {
         }
         content={<Suspense fallback={<PageLoading />}>{page}</Suspense>}
       />
-    </ConsoleI18n>
+    </>
   );
 }

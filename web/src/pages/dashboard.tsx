@@ -1,5 +1,6 @@
 // "One dashboard to view all your components": the latest repositories, pipelines, builds and
-// the deployments still running, each refreshed every couple of seconds.
+// the deployments still running, each refreshed when the server pushes a change to it.
+import { startTransition, useEffect, useState } from "react";
 import { useQuery } from "@tanstack/react-query";
 import Box from "@cloudscape-design/components/box";
 import Button from "@cloudscape-design/components/button";
@@ -275,7 +276,28 @@ function DeploymentsPanel() {
   );
 }
 
+/**
+ * True from the first frame after the page painted. The four tables cost more to render than the
+ * whole frame around them, so the heading, the navigation and the page's actions paint and answer
+ * first, and the tables follow in a transition, which yields to input.
+ */
+function useAfterFirstPaint(): boolean {
+  const [painted, setPainted] = useState(false);
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const frame = requestAnimationFrame(() => {
+      timer = setTimeout(() => startTransition(() => setPainted(true)));
+    });
+    return () => {
+      cancelAnimationFrame(frame);
+      clearTimeout(timer);
+    };
+  }, []);
+  return painted;
+}
+
 export default function DashboardPage() {
+  const painted = useAfterFirstPaint();
   return (
     <ContentLayout
       header={
@@ -292,10 +314,14 @@ export default function DashboardPage() {
       }
     >
       <SpaceBetween size="l">
-        <RepositoriesPanel />
-        <PipelinesPanel />
-        <BuildsPanel />
-        <DeploymentsPanel />
+        {painted && (
+          <>
+            <RepositoriesPanel />
+            <PipelinesPanel />
+            <BuildsPanel />
+            <DeploymentsPanel />
+          </>
+        )}
       </SpaceBetween>
     </ContentLayout>
   );
