@@ -2,15 +2,14 @@
 // history is walked from the ref's commit along first parents with GetCommit, a page at a time.
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import Header from "@cloudscape-design/components/header";
-import Link from "@cloudscape-design/components/link";
 import Table from "@cloudscape-design/components/table";
 import { firstLine, formatGitDate } from "../format";
 import { commitPath } from "../paths";
 import { POLL_INTERVAL } from "../query";
 import { commitHistoryKey } from "../query-keys";
-import { followLink, href } from "../router";
 import { type Commit, getBranch, getCommit, getFolder } from "../services/codecommit";
 import { EmptyState, emptyOrError, loadMoreFooter } from "./table-states";
+import { ConsoleLink } from "./console-link";
 
 const PAGE_SIZE = 25;
 
@@ -75,9 +74,7 @@ export function CommitHistory({
           id: "commitId",
           header: "Commit ID",
           cell: (c) => (
-            <Link href={href(commitPath(name, c.commitId))} onFollow={followLink}>
-              {c.commitId.slice(0, 7)}
-            </Link>
+            <ConsoleLink path={commitPath(name, c.commitId)}>{c.commitId.slice(0, 7)}</ConsoleLink>
           ),
         },
         { id: "message", header: "Commit message", cell: (c) => firstLine(c.message), isRowHeader: true },

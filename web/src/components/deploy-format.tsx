@@ -1,9 +1,7 @@
 // How the CodeDeploy pages write a deployment group's settings and a deployment's revision.
-import Link from "@cloudscape-design/components/link";
 import SpaceBetween from "@cloudscape-design/components/space-between";
 import { formatTime } from "../format";
 import { deploymentPath } from "../paths";
-import { followLink, href } from "../router";
 import type {
   DeploymentStyle,
   LastDeploymentInfo,
@@ -12,6 +10,7 @@ import type {
   TagFilter,
 } from "../services/codedeploy";
 import { Status } from "../status";
+import { ConsoleLink } from "./console-link";
 
 /** "In place, with traffic control", as the CodeDeploy console words it. */
 export function deploymentStyleText(style: DeploymentStyle | undefined): string {
@@ -62,9 +61,7 @@ export function LastDeployment({ info }: { info: LastDeploymentInfo | undefined 
   return (
     <SpaceBetween direction="horizontal" size="xs">
       <Status status={info.status} />
-      <Link href={href(deploymentPath(info.deploymentId))} onFollow={followLink}>
-        {info.deploymentId}
-      </Link>
+      <ConsoleLink path={deploymentPath(info.deploymentId)}>{info.deploymentId}</ConsoleLink>
       <span>{formatTime(info.endTime ?? info.createTime)}</span>
     </SpaceBetween>
   );

@@ -3,16 +3,15 @@
 import type { ReactNode } from "react";
 import { useInfiniteQuery } from "@tanstack/react-query";
 import Header from "@cloudscape-design/components/header";
-import Link from "@cloudscape-design/components/link";
 import Table, { type TableProps } from "@cloudscape-design/components/table";
 import { formatDuration, formatTime } from "../format";
 import { applicationPath, deploymentGroupPath, deploymentPath } from "../paths";
 import { POLL_INTERVAL } from "../query";
 import { DEPLOYMENTS_KEY } from "../query-keys";
-import { followLink, href } from "../router";
 import { batchGetDeployments, type DeploymentInfo, listDeployments } from "../services/codedeploy";
 import { Status } from "../status";
-import { EmptyState, emptyOrError, loadMoreFooter } from "./table-states";
+import { loadMoreFooter, queryTableProps } from "./table-states";
+import { ConsoleLink } from "./console-link";
 
 /** One page of ListDeployments (AWS's page size), then BatchGetDeployments, newest first. */
 async function fetchDeployments(
@@ -56,11 +55,7 @@ export function DeploymentsTable({
     {
       id: "id",
       header: "Deployment ID",
-      cell: (d) => (
-        <Link href={href(deploymentPath(d.deploymentId))} onFollow={followLink}>
-          {d.deploymentId}
-        </Link>
-      ),
+      cell: (d) => <ConsoleLink path={deploymentPath(d.deploymentId)}>{d.deploymentId}</ConsoleLink>,
       isRowHeader: true,
     },
     { id: "status", header: "Status", cell: (d) => <Status status={d.status} /> },
@@ -71,9 +66,7 @@ export function DeploymentsTable({
       header: "Application",
       cell: (d) =>
         d.applicationName ? (
-          <Link href={href(applicationPath(d.applicationName))} onFollow={followLink}>
-            {d.applicationName}
-          </Link>
+          <ConsoleLink path={applicationPath(d.applicationName)}>{d.applicationName}</ConsoleLink>
         ) : (
           "-"
         ),
@@ -85,12 +78,9 @@ export function DeploymentsTable({
       header: "Deployment group",
       cell: (d) =>
         d.applicationName && d.deploymentGroupName ? (
-          <Link
-            href={href(deploymentGroupPath(d.applicationName, d.deploymentGroupName))}
-            onFollow={followLink}
-          >
+          <ConsoleLink path={deploymentGroupPath(d.applicationName, d.deploymentGroupName)}>
             {d.deploymentGroupName}
-          </Link>
+          </ConsoleLink>
         ) : (
           "-"
         ),
@@ -119,14 +109,8 @@ export function DeploymentsTable({
           {header.text}
         </Header>
       }
-      items={items ?? []}
-      loading={query.isPending}
-      loadingText="Loading deployments"
+      {...queryTableProps({ data: items, isPending: query.isPending, error: query.error }, "deployments")}
       trackBy="deploymentId"
-      empty={emptyOrError(
-        query.error,
-        <EmptyState title="No deployments" subtitle="No deployments to display." />,
-      )}
       columnDefinitions={columns}
       footer={loadMoreFooter(query)}
     />

@@ -16,7 +16,7 @@ import {
   type TagFilter,
 } from "../services/codedeploy";
 import { Status } from "../status";
-import { EmptyState, emptyOrError } from "./table-states";
+import { queryTableProps } from "./table-states";
 
 function filterMatches(filter: TagFilter, instance: OnPremisesInstance): boolean {
   return (instance.tags ?? []).some((tag) => {
@@ -79,14 +79,8 @@ export function GroupInstances({ group }: { group: DeploymentGroupInfo }) {
           Instances
         </Header>
       }
-      items={query.data ?? []}
-      loading={query.isPending}
-      loadingText="Loading instances"
+      {...queryTableProps(query, "instances", { subtitle: "No registered instance has this group's tags." })}
       trackBy="instanceName"
-      empty={emptyOrError(
-        query.error,
-        <EmptyState title="No instances" subtitle="No registered instance has this group's tags." />,
-      )}
       columnDefinitions={[
         { id: "name", header: "Name", cell: (i) => i.instanceName, isRowHeader: true },
         {

@@ -7,9 +7,9 @@ import Header from "@cloudscape-design/components/header";
 import Link from "@cloudscape-design/components/link";
 import SpaceBetween from "@cloudscape-design/components/space-between";
 import { pipelinePath } from "../paths";
-import { followLink, href } from "../router";
 import type { ProjectPlan } from "../project-plan";
 import { ProjectAgentWait } from "./project-agent-wait";
+import { ConsoleLink } from "./console-link";
 
 export function ProjectNextSteps({ plan, region }: { plan: ProjectPlan; region: string }) {
   return (
@@ -50,9 +50,7 @@ export function ProjectNextSteps({ plan, region }: { plan: ProjectPlan; region: 
           <Box variant="h3">2. Follow the first release</Box>
           <Box>
             Source, then Build (the tests run there), then Deploy to the agent:{" "}
-            <Link href={href(pipelinePath(plan.name))} onFollow={followLink}>
-              Pipeline {plan.name}
-            </Link>
+            <ConsoleLink path={pipelinePath(plan.name)}>Pipeline {plan.name}</ConsoleLink>
           </Box>
         </SpaceBetween>
         <SpaceBetween size="xs">

@@ -7,7 +7,6 @@ import BreadcrumbGroup from "@cloudscape-design/components/breadcrumb-group";
 import Container from "@cloudscape-design/components/container";
 import Header from "@cloudscape-design/components/header";
 import Icon from "@cloudscape-design/components/icon";
-import Link from "@cloudscape-design/components/link";
 import SpaceBetween from "@cloudscape-design/components/space-between";
 import StatusIndicator from "@cloudscape-design/components/status-indicator";
 import Table from "@cloudscape-design/components/table";
@@ -20,6 +19,7 @@ import { followLink, href } from "../router";
 import { type File, type Folder, getFile, getFolder } from "../services/codecommit";
 import { CodeLines } from "./code-lines";
 import { EmptyState, emptyOrError } from "./table-states";
+import { ConsoleLink } from "./console-link";
 
 /** Files larger than this are not shown. */
 const MAX_SHOWN_BYTES = 1024 * 1024;
@@ -105,9 +105,7 @@ function FolderListing({ name, gitRef, folder }: { name: string; gitRef: string;
               {e.kind === "submodule" ? (
                 <span>{e.name}</span>
               ) : (
-                <Link href={href(repositoryCodePath(name, gitRef, e.path))} onFollow={followLink}>
-                  {e.name}
-                </Link>
+                <ConsoleLink path={repositoryCodePath(name, gitRef, e.path)}>{e.name}</ConsoleLink>
               )}
             </SpaceBetween>
           ),
@@ -194,10 +192,7 @@ export function RepositoryCode({
       <PathBreadcrumbs name={name} gitRef={gitRef} filePath={filePath} />
       {commitId && (
         <Box color="text-body-secondary">
-          At commit{" "}
-          <Link href={href(commitPath(name, commitId))} onFollow={followLink}>
-            {commitId.slice(0, 7)}
-          </Link>
+          At commit <ConsoleLink path={commitPath(name, commitId)}>{commitId.slice(0, 7)}</ConsoleLink>
         </Box>
       )}
       {query.isPending && <StatusIndicator type="loading">Loading</StatusIndicator>}

@@ -59,3 +59,28 @@ export function loadMoreFooter(
     </Box>
   );
 }
+
+/**
+ * The props of a table that lists what a query returned: its rows, "Loading <things>" while it
+ * loads, and in place of rows the query's error, or "No <things>" with what to do about it. An
+ * empty state's `subtitle: undefined` leaves the subtitle out.
+ */
+export function queryTableProps<T>(
+  query: { data?: readonly T[] | undefined; isPending: boolean; error: Error | null },
+  things: string,
+  empty: { title?: string; subtitle?: string; action?: { text: string; path: string } } = {},
+) {
+  return {
+    items: query.data ?? [],
+    loading: query.isPending,
+    loadingText: `Loading ${things}`,
+    empty: emptyOrError(
+      query.error,
+      <EmptyState
+        title={empty.title ?? `No ${things}`}
+        subtitle={"subtitle" in empty ? empty.subtitle : `No ${things} to display.`}
+        action={empty.action}
+      />,
+    ),
+  };
+}

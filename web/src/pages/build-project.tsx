@@ -8,13 +8,12 @@ import ContentLayout from "@cloudscape-design/components/content-layout";
 import CopyToClipboard from "@cloudscape-design/components/copy-to-clipboard";
 import Header from "@cloudscape-design/components/header";
 import KeyValuePairs from "@cloudscape-design/components/key-value-pairs";
-import Link from "@cloudscape-design/components/link";
 import SpaceBetween from "@cloudscape-design/components/space-between";
 import StatusIndicator from "@cloudscape-design/components/status-indicator";
 import Table from "@cloudscape-design/components/table";
 import { AwsError } from "../api";
 import { StartBuildModal } from "../components/start-build-modal";
-import { EmptyState, emptyOrError, loadMoreFooter } from "../components/table-states";
+import { loadMoreFooter, queryTableProps } from "../components/table-states";
 import { formatDuration, formatTime } from "../format";
 import { buildPath, projectPath } from "../paths";
 import { POLL_INTERVAL } from "../query";
@@ -28,6 +27,7 @@ import {
   type Project,
 } from "../services/codebuild";
 import { Status } from "../status";
+import { ConsoleLink } from "../components/console-link";
 
 /** How many builds one page of the history lists (ListBuildsForProject's own page size). */
 const HISTORY_PAGE = 100;
@@ -143,24 +143,16 @@ function BuildHistory({ projectName }: { projectName: string }) {
           Build history
         </Header>
       }
-      items={builds}
-      loading={query.isPending}
-      loadingText="Loading builds"
+      {...queryTableProps({ data: builds, isPending: query.isPending, error: query.error }, "builds", {
+        subtitle: "This project has not been built yet.",
+      })}
       trackBy="id"
-      empty={emptyOrError(
-        query.error,
-        <EmptyState title="No builds" subtitle="This project has not been built yet." />,
-      )}
       columnDefinitions={[
         { id: "number", header: "Build number", cell: (b) => b.buildNumber ?? "-" },
         {
           id: "id",
           header: "Build run",
-          cell: (b) => (
-            <Link href={href(buildPath(b.id))} onFollow={followLink}>
-              {b.id}
-            </Link>
-          ),
+          cell: (b) => <ConsoleLink path={buildPath(b.id)}>{b.id}</ConsoleLink>,
           isRowHeader: true,
         },
         { id: "status", header: "Status", cell: (b) => <Status status={b.buildStatus} /> },

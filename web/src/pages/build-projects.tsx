@@ -4,16 +4,16 @@ import { useMutation, useQuery } from "@tanstack/react-query";
 import Alert from "@cloudscape-design/components/alert";
 import Button from "@cloudscape-design/components/button";
 import Header from "@cloudscape-design/components/header";
-import Link from "@cloudscape-design/components/link";
 import SpaceBetween from "@cloudscape-design/components/space-between";
 import Table from "@cloudscape-design/components/table";
-import { EmptyState, emptyOrError } from "../components/table-states";
+import { queryTableProps } from "../components/table-states";
 import { formatTime } from "../format";
 import { buildPath, projectPath } from "../paths";
 import { POLL_INTERVAL } from "../query";
 import { BUILD_PROJECTS_KEY } from "../query-keys";
 import { followLink, href, navigate } from "../router";
 import { batchGetProjects, listProjects, type Project, startBuild } from "../services/codebuild";
+import { ConsoleLink } from "../components/console-link";
 
 /** Every project by name: ListProjects page by page, then BatchGetProjects. */
 async function fetchAllProjects(): Promise<Project[]> {
@@ -91,23 +91,13 @@ export default function BuildProjectsPage() {
           itemSelectionLabel: (_, item) => `Select ${item.name}`,
           allItemsSelectionLabel: () => "Select all",
         }}
-        items={query.data ?? []}
-        loading={query.isPending}
-        loadingText="Loading build projects"
+        {...queryTableProps(query, "build projects")}
         trackBy="name"
-        empty={emptyOrError(
-          query.error,
-          <EmptyState title="No build projects" subtitle="No build projects to display." />,
-        )}
         columnDefinitions={[
           {
             id: "name",
             header: "Name",
-            cell: (p) => (
-              <Link href={href(projectPath(p.name))} onFollow={followLink}>
-                {p.name}
-              </Link>
-            ),
+            cell: (p) => <ConsoleLink path={projectPath(p.name)}>{p.name}</ConsoleLink>,
             isRowHeader: true,
           },
           { id: "sourceType", header: "Source type", cell: (p) => p.source?.type ?? "-" },

@@ -9,7 +9,6 @@ import Container from "@cloudscape-design/components/container";
 import ContentLayout from "@cloudscape-design/components/content-layout";
 import Header from "@cloudscape-design/components/header";
 import KeyValuePairs from "@cloudscape-design/components/key-value-pairs";
-import Link from "@cloudscape-design/components/link";
 import Modal from "@cloudscape-design/components/modal";
 import SpaceBetween from "@cloudscape-design/components/space-between";
 import StatusIndicator from "@cloudscape-design/components/status-indicator";
@@ -21,7 +20,6 @@ import { formatDuration, formatTime } from "../format";
 import { projectPath } from "../paths";
 import { POLL_INTERVAL } from "../query";
 import { buildKey, projectBuildsKey } from "../query-keys";
-import { followLink, href } from "../router";
 import {
   batchGetBuilds,
   batchGetReports,
@@ -33,6 +31,7 @@ import {
 } from "../services/codebuild";
 import { Status } from "../status";
 import { DialogFooter } from "../components/dialog-footer";
+import { ConsoleLink } from "../components/console-link";
 
 async function fetchBuild(id: string): Promise<Build> {
   const [build] = await batchGetBuilds([id]);
@@ -276,9 +275,7 @@ export default function BuildPage({ id }: { id: string }) {
                 {build.projectName && (
                   <span>
                     Project:{" "}
-                    <Link href={href(projectPath(build.projectName))} onFollow={followLink}>
-                      {build.projectName}
-                    </Link>
+                    <ConsoleLink path={projectPath(build.projectName)}>{build.projectName}</ConsoleLink>
                   </span>
                 )}
               </SpaceBetween>

@@ -6,15 +6,14 @@ import Container from "@cloudscape-design/components/container";
 import ContentLayout from "@cloudscape-design/components/content-layout";
 import Header from "@cloudscape-design/components/header";
 import KeyValuePairs from "@cloudscape-design/components/key-value-pairs";
-import Link from "@cloudscape-design/components/link";
 import SpaceBetween from "@cloudscape-design/components/space-between";
 import StatusIndicator from "@cloudscape-design/components/status-indicator";
 import { FileDiffView } from "../components/file-diff";
 import { firstLine, formatGitDate } from "../format";
 import { commitPath, repositoryCodePath } from "../paths";
 import { commitDifferencesKey, commitKey } from "../query-keys";
-import { followLink, href } from "../router";
 import { type Commit, getAllDifferences, getCommit, type UserInfo } from "../services/codecommit";
+import { ConsoleLink } from "../components/console-link";
 
 function person(user: UserInfo | undefined): string {
   if (!user?.name && !user?.email) return "-";
@@ -37,9 +36,9 @@ function CommitDetails({ name, commit }: { name: string; commit: Commit }) {
               ) : (
                 <SpaceBetween direction="horizontal" size="xs">
                   {parents.map((p) => (
-                    <Link key={p} href={href(commitPath(name, p))} onFollow={followLink}>
+                    <ConsoleLink key={p} path={commitPath(name, p)}>
                       {p.slice(0, 7)}
-                    </Link>
+                    </ConsoleLink>
                   ))}
                 </SpaceBetween>
               ),
@@ -51,9 +50,9 @@ function CommitDetails({ name, commit }: { name: string; commit: Commit }) {
           {
             label: "Files",
             value: (
-              <Link href={href(repositoryCodePath(name, commit.commitId))} onFollow={followLink}>
+              <ConsoleLink path={repositoryCodePath(name, commit.commitId)}>
                 Browse the repository at this commit
-              </Link>
+              </ConsoleLink>
             ),
           },
         ]}

@@ -6,10 +6,9 @@ import Box from "@cloudscape-design/components/box";
 import Button from "@cloudscape-design/components/button";
 import ContentLayout from "@cloudscape-design/components/content-layout";
 import Header from "@cloudscape-design/components/header";
-import Link from "@cloudscape-design/components/link";
 import SpaceBetween from "@cloudscape-design/components/space-between";
 import Table from "@cloudscape-design/components/table";
-import { EmptyState, emptyOrError } from "../components/table-states";
+import { queryTableProps } from "../components/table-states";
 import { formatDuration, formatTime } from "../format";
 import {
   applicationPath,
@@ -27,6 +26,7 @@ import { batchGetRepositories, listRepositories } from "../services/codecommit";
 import { batchGetDeployments, listDeployments } from "../services/codedeploy";
 import { getPipelineState, listPipelines, type PipelineState } from "../services/codepipeline";
 import { Status } from "../status";
+import { ConsoleLink } from "../components/console-link";
 
 /** How many of the newest repositories and builds the dashboard lists. */
 const RECENT = 10;
@@ -50,36 +50,20 @@ function RepositoriesPanel() {
         <Header
           variant="h2"
           description="Most recently changed"
-          actions={
-            <Link href={href("/repositories")} onFollow={followLink}>
-              View all
-            </Link>
-          }
+          actions={<ConsoleLink path={"/repositories"}>View all</ConsoleLink>}
         >
           Repositories
         </Header>
       }
-      items={query.data ?? []}
-      loading={query.isPending}
-      loadingText="Loading repositories"
+      {...queryTableProps(query, "repositories", {
+        action: { text: "Create repository", path: "/repositories/create" },
+      })}
       trackBy="repositoryName"
-      empty={emptyOrError(
-        query.error,
-        <EmptyState
-          title="No repositories"
-          subtitle="No repositories to display."
-          action={{ text: "Create repository", path: "/repositories/create" }}
-        />,
-      )}
       columnDefinitions={[
         {
           id: "name",
           header: "Name",
-          cell: (r) => (
-            <Link href={href(repositoryPath(r.repositoryName))} onFollow={followLink}>
-              {r.repositoryName}
-            </Link>
-          ),
+          cell: (r) => <ConsoleLink path={repositoryPath(r.repositoryName)}>{r.repositoryName}</ConsoleLink>,
           isRowHeader: true,
         },
         { id: "description", header: "Description", cell: (r) => r.repositoryDescription || "-" },
@@ -109,23 +93,13 @@ function PipelinesPanel() {
     <Table
       variant="container"
       header={<Header variant="h2">Pipelines</Header>}
-      items={query.data ?? []}
-      loading={query.isPending}
-      loadingText="Loading pipelines"
+      {...queryTableProps(query, "pipelines")}
       trackBy="pipelineName"
-      empty={emptyOrError(
-        query.error,
-        <EmptyState title="No pipelines" subtitle="No pipelines to display." />,
-      )}
       columnDefinitions={[
         {
           id: "name",
           header: "Name",
-          cell: (p) => (
-            <Link href={href(pipelinePath(p.pipelineName))} onFollow={followLink}>
-              {p.pipelineName}
-            </Link>
-          ),
+          cell: (p) => <ConsoleLink path={pipelinePath(p.pipelineName)}>{p.pipelineName}</ConsoleLink>,
           isRowHeader: true,
         },
         {
@@ -168,29 +142,18 @@ function BuildsPanel() {
       header={
         <Header
           variant="h2"
-          actions={
-            <Link href={href("/codebuild/projects")} onFollow={followLink}>
-              View build projects
-            </Link>
-          }
+          actions={<ConsoleLink path={"/codebuild/projects"}>View build projects</ConsoleLink>}
         >
           Recent builds
         </Header>
       }
-      items={query.data ?? []}
-      loading={query.isPending}
-      loadingText="Loading builds"
+      {...queryTableProps(query, "builds")}
       trackBy="id"
-      empty={emptyOrError(query.error, <EmptyState title="No builds" subtitle="No builds to display." />)}
       columnDefinitions={[
         {
           id: "id",
           header: "Build run",
-          cell: (b) => (
-            <Link href={href(buildPath(b.id))} onFollow={followLink}>
-              {b.id}
-            </Link>
-          ),
+          cell: (b) => <ConsoleLink path={buildPath(b.id)}>{b.id}</ConsoleLink>,
           isRowHeader: true,
         },
         {
@@ -198,9 +161,7 @@ function BuildsPanel() {
           header: "Project",
           cell: (b) =>
             b.projectName ? (
-              <Link href={href(projectPath(b.projectName))} onFollow={followLink}>
-                {b.projectName}
-              </Link>
+              <ConsoleLink path={projectPath(b.projectName)}>{b.projectName}</ConsoleLink>
             ) : (
               "-"
             ),
@@ -229,32 +190,21 @@ function DeploymentsPanel() {
       header={
         <Header
           variant="h2"
-          actions={
-            <Link href={href("/codedeploy/deployments")} onFollow={followLink}>
-              View all deployments
-            </Link>
-          }
+          actions={<ConsoleLink path={"/codedeploy/deployments"}>View all deployments</ConsoleLink>}
         >
           Deployments in progress
         </Header>
       }
-      items={query.data ?? []}
-      loading={query.isPending}
-      loadingText="Loading deployments"
+      {...queryTableProps(query, "deployments", {
+        title: "No deployments in progress",
+        subtitle: "No deployments are running.",
+      })}
       trackBy="deploymentId"
-      empty={emptyOrError(
-        query.error,
-        <EmptyState title="No deployments in progress" subtitle="No deployments are running." />,
-      )}
       columnDefinitions={[
         {
           id: "id",
           header: "Deployment ID",
-          cell: (d) => (
-            <Link href={href(deploymentPath(d.deploymentId))} onFollow={followLink}>
-              {d.deploymentId}
-            </Link>
-          ),
+          cell: (d) => <ConsoleLink path={deploymentPath(d.deploymentId)}>{d.deploymentId}</ConsoleLink>,
           isRowHeader: true,
         },
         {
@@ -262,9 +212,7 @@ function DeploymentsPanel() {
           header: "Application",
           cell: (d) =>
             d.applicationName ? (
-              <Link href={href(applicationPath(d.applicationName))} onFollow={followLink}>
-                {d.applicationName}
-              </Link>
+              <ConsoleLink path={applicationPath(d.applicationName)}>{d.applicationName}</ConsoleLink>
             ) : (
               "-"
             ),

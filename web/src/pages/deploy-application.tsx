@@ -5,25 +5,24 @@ import Container from "@cloudscape-design/components/container";
 import ContentLayout from "@cloudscape-design/components/content-layout";
 import Header from "@cloudscape-design/components/header";
 import KeyValuePairs from "@cloudscape-design/components/key-value-pairs";
-import Link from "@cloudscape-design/components/link";
 import SpaceBetween from "@cloudscape-design/components/space-between";
 import StatusIndicator from "@cloudscape-design/components/status-indicator";
 import Table from "@cloudscape-design/components/table";
 import { AwsError } from "../api";
 import { deploymentStyleText, LastDeployment } from "../components/deploy-format";
 import { DeploymentsTable } from "../components/deployments-table";
-import { EmptyState, emptyOrError } from "../components/table-states";
+import { queryTableProps } from "../components/table-states";
 import { formatTime } from "../format";
 import { deploymentGroupPath } from "../paths";
 import { POLL_INTERVAL } from "../query";
 import { applicationKey, deploymentGroupsKey } from "../query-keys";
-import { followLink, href } from "../router";
 import {
   type ApplicationInfo,
   batchGetDeploymentGroups,
   getApplication,
   listDeploymentGroups,
 } from "../services/codedeploy";
+import { ConsoleLink } from "../components/console-link";
 
 async function fetchApplication(name: string): Promise<ApplicationInfo> {
   const application = await getApplication(name);
@@ -51,25 +50,18 @@ function DeploymentGroups({ applicationName }: { applicationName: string }) {
           Deployment groups
         </Header>
       }
-      items={query.data ?? []}
-      loading={query.isPending}
-      loadingText="Loading deployment groups"
+      {...queryTableProps(query, "deployment groups", {
+        subtitle: "This application has no deployment groups.",
+      })}
       trackBy="deploymentGroupName"
-      empty={emptyOrError(
-        query.error,
-        <EmptyState title="No deployment groups" subtitle="This application has no deployment groups." />,
-      )}
       columnDefinitions={[
         {
           id: "name",
           header: "Name",
           cell: (g) => (
-            <Link
-              href={href(deploymentGroupPath(applicationName, g.deploymentGroupName))}
-              onFollow={followLink}
-            >
+            <ConsoleLink path={deploymentGroupPath(applicationName, g.deploymentGroupName)}>
               {g.deploymentGroupName}
-            </Link>
+            </ConsoleLink>
           ),
           isRowHeader: true,
         },

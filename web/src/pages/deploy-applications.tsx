@@ -1,15 +1,14 @@
 // All CodeDeploy applications, like the CodeDeploy console's Applications page.
 import { useQuery } from "@tanstack/react-query";
 import Header from "@cloudscape-design/components/header";
-import Link from "@cloudscape-design/components/link";
 import Table from "@cloudscape-design/components/table";
-import { EmptyState, emptyOrError } from "../components/table-states";
+import { queryTableProps } from "../components/table-states";
 import { formatTime } from "../format";
 import { applicationPath } from "../paths";
 import { POLL_INTERVAL } from "../query";
 import { APPLICATIONS_KEY } from "../query-keys";
-import { followLink, href } from "../router";
 import { batchGetApplications, listApplications } from "../services/codedeploy";
+import { ConsoleLink } from "../components/console-link";
 
 async function fetchApplications() {
   const names = await listApplications();
@@ -35,22 +34,14 @@ export default function ApplicationsPage() {
           Applications
         </Header>
       }
-      items={query.data ?? []}
-      loading={query.isPending}
-      loadingText="Loading applications"
+      {...queryTableProps(query, "applications")}
       trackBy="applicationName"
-      empty={emptyOrError(
-        query.error,
-        <EmptyState title="No applications" subtitle="No applications to display." />,
-      )}
       columnDefinitions={[
         {
           id: "name",
           header: "Name",
           cell: (a) => (
-            <Link href={href(applicationPath(a.applicationName))} onFollow={followLink}>
-              {a.applicationName}
-            </Link>
+            <ConsoleLink path={applicationPath(a.applicationName)}>{a.applicationName}</ConsoleLink>
           ),
           isRowHeader: true,
         },

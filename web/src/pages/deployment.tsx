@@ -9,7 +9,6 @@ import Container from "@cloudscape-design/components/container";
 import ContentLayout from "@cloudscape-design/components/content-layout";
 import Header from "@cloudscape-design/components/header";
 import KeyValuePairs from "@cloudscape-design/components/key-value-pairs";
-import Link from "@cloudscape-design/components/link";
 import SpaceBetween from "@cloudscape-design/components/space-between";
 import StatusIndicator from "@cloudscape-design/components/status-indicator";
 import { AwsError } from "../api";
@@ -20,9 +19,9 @@ import { formatDuration, formatTime } from "../format";
 import { applicationPath, deploymentGroupPath, deploymentPath } from "../paths";
 import { POLL_INTERVAL } from "../query";
 import { deploymentKey, deploymentTargetsKey } from "../query-keys";
-import { followLink, href } from "../router";
 import { type DeploymentInfo, deploymentInstanceTargets, getDeployment } from "../services/codedeploy";
 import { Status } from "../status";
+import { ConsoleLink } from "../components/console-link";
 
 const FINISHED = new Set(["Succeeded", "Failed", "Stopped"]);
 
@@ -35,9 +34,9 @@ async function fetchDeployment(id: string): Promise<DeploymentInfo> {
 /** A link to deployment `id`, named "<label> <id>" for screen readers. */
 function DeploymentLink({ id, label }: { id: string; label: string }) {
   return (
-    <Link href={href(deploymentPath(id))} onFollow={followLink} ariaLabel={`${label} ${id}`}>
+    <ConsoleLink path={deploymentPath(id)} ariaLabel={`${label} ${id}`}>
       {id}
-    </Link>
+    </ConsoleLink>
   );
 }
 
@@ -53,24 +52,12 @@ function Details({ deployment }: { deployment: DeploymentInfo }) {
           { label: "Status", value: <Status status={deployment.status} /> },
           {
             label: "Application",
-            value: app ? (
-              <Link href={href(applicationPath(app))} onFollow={followLink}>
-                {app}
-              </Link>
-            ) : (
-              "-"
-            ),
+            value: app ? <ConsoleLink path={applicationPath(app)}>{app}</ConsoleLink> : "-",
           },
           {
             label: "Deployment group",
             value:
-              app && group ? (
-                <Link href={href(deploymentGroupPath(app, group))} onFollow={followLink}>
-                  {group}
-                </Link>
-              ) : (
-                "-"
-              ),
+              app && group ? <ConsoleLink path={deploymentGroupPath(app, group)}>{group}</ConsoleLink> : "-",
           },
           { label: "Deployment configuration", value: deployment.deploymentConfigName ?? "-" },
           { label: "Deployment type", value: deploymentStyleText(deployment.deploymentStyle) },

@@ -13,7 +13,7 @@ import Link from "@cloudscape-design/components/link";
 import SpaceBetween from "@cloudscape-design/components/space-between";
 import StatusIndicator from "@cloudscape-design/components/status-indicator";
 import Table from "@cloudscape-design/components/table";
-import { EmptyState, emptyOrError, loadMoreFooter } from "../components/table-states";
+import { loadMoreFooter, queryTableProps } from "../components/table-states";
 import { formatDuration, formatTime } from "../format";
 import { pipelinePath } from "../paths";
 import { POLL_INTERVAL } from "../query";
@@ -41,6 +41,7 @@ import {
   usePipelineRefresh,
 } from "../components/pipeline-modals";
 import "./pipeline.css";
+import { ConsoleLink } from "../components/console-link";
 
 function shortRevision(id: string | undefined): string {
   return id ? id.slice(0, 7) : "-";
@@ -71,11 +72,7 @@ function statusClass(status: string | undefined): string {
 function ExternalExecutionLink({ url }: { url: string }) {
   const path = consolePathOf(url);
   if (path === undefined) return <Link href={url}>Details</Link>;
-  return (
-    <Link href={href(path)} onFollow={followLink}>
-      Details
-    </Link>
-  );
+  return <ConsoleLink path={path}>Details</ConsoleLink>;
 }
 
 function ActionCard({
@@ -275,14 +272,12 @@ function ExecutionHistory({
           Execution history
         </Header>
       }
-      items={executions}
-      loading={query.isPending}
-      loadingText="Loading executions"
-      trackBy={(e) => e.pipelineExecutionId ?? ""}
-      empty={emptyOrError(
-        query.error,
-        <EmptyState title="No executions" subtitle="This pipeline has not run yet." />,
+      {...queryTableProps(
+        { data: executions, isPending: query.isPending, error: query.error },
+        "executions",
+        { subtitle: "This pipeline has not run yet." },
       )}
+      trackBy={(e) => e.pipelineExecutionId ?? ""}
       columnDefinitions={[
         {
           id: "id",

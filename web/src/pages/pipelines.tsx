@@ -2,9 +2,8 @@
 import { useQuery } from "@tanstack/react-query";
 import Button from "@cloudscape-design/components/button";
 import Header from "@cloudscape-design/components/header";
-import Link from "@cloudscape-design/components/link";
 import Table from "@cloudscape-design/components/table";
-import { EmptyState, emptyOrError } from "../components/table-states";
+import { queryTableProps } from "../components/table-states";
 import { formatTime } from "../format";
 import { pipelinePath } from "../paths";
 import { POLL_INTERVAL } from "../query";
@@ -12,6 +11,7 @@ import { PIPELINES_KEY } from "../query-keys";
 import { followLink, href } from "../router";
 import { listPipelineExecutions, listPipelines, type PipelineSummary } from "../services/codepipeline";
 import { Status } from "../status";
+import { ConsoleLink } from "../components/console-link";
 
 interface PipelineRow extends PipelineSummary {
   latestStatus?: string;
@@ -60,23 +60,13 @@ export default function PipelinesPage() {
           Pipelines
         </Header>
       }
-      items={query.data ?? []}
-      loading={query.isPending}
-      loadingText="Loading pipelines"
+      {...queryTableProps(query, "pipelines")}
       trackBy="name"
-      empty={emptyOrError(
-        query.error,
-        <EmptyState title="No pipelines" subtitle="No pipelines to display." />,
-      )}
       columnDefinitions={[
         {
           id: "name",
           header: "Name",
-          cell: (p) => (
-            <Link href={href(pipelinePath(p.name))} onFollow={followLink}>
-              {p.name}
-            </Link>
-          ),
+          cell: (p) => <ConsoleLink path={pipelinePath(p.name)}>{p.name}</ConsoleLink>,
           isRowHeader: true,
         },
         {

@@ -4,12 +4,11 @@ import { useState } from "react";
 import { useQuery } from "@tanstack/react-query";
 import Button from "@cloudscape-design/components/button";
 import Header from "@cloudscape-design/components/header";
-import Link from "@cloudscape-design/components/link";
 import SegmentedControl from "@cloudscape-design/components/segmented-control";
 import SpaceBetween from "@cloudscape-design/components/space-between";
 import Table from "@cloudscape-design/components/table";
 import { PullRequestStatusIndicator, shortArn } from "../components/pull-request-status";
-import { EmptyState, emptyOrError } from "../components/table-states";
+import { queryTableProps } from "../components/table-states";
 import { formatTime } from "../format";
 import { createPullRequestPath, pullRequestPath } from "../paths";
 import { POLL_INTERVAL } from "../query";
@@ -21,6 +20,7 @@ import {
   type PullRequest,
   type PullRequestStatus,
 } from "../services/pull-requests";
+import { ConsoleLink } from "../components/console-link";
 
 /** Every pull request of the repository with that status, newest activity first. */
 async function fetchPullRequests(repositoryName: string, status: PullRequestStatus): Promise<PullRequest[]> {
@@ -71,17 +71,12 @@ export default function PullRequestsPage({ repositoryName }: { repositoryName: s
           Pull requests
         </Header>
       }
-      items={query.data ?? []}
-      loading={query.isPending}
-      loadingText="Loading pull requests"
+      {...queryTableProps(query, "pull requests", {
+        title: status === "OPEN" ? "No open pull requests" : "No closed pull requests",
+        subtitle: undefined,
+        action: { text: "Create pull request", path: createPath },
+      })}
       trackBy="pullRequestId"
-      empty={emptyOrError(
-        query.error,
-        <EmptyState
-          title={status === "OPEN" ? "No open pull requests" : "No closed pull requests"}
-          action={{ text: "Create pull request", path: createPath }}
-        />,
-      )}
       columnDefinitions={[
         { id: "id", header: "ID", cell: (pr) => pr.pullRequestId },
         {
@@ -89,9 +84,9 @@ export default function PullRequestsPage({ repositoryName }: { repositoryName: s
           header: "Title",
           isRowHeader: true,
           cell: (pr) => (
-            <Link href={href(pullRequestPath(repositoryName, pr.pullRequestId))} onFollow={followLink}>
+            <ConsoleLink path={pullRequestPath(repositoryName, pr.pullRequestId)}>
               {pr.title || pr.pullRequestId}
-            </Link>
+            </ConsoleLink>
           ),
         },
         { id: "author", header: "Author", cell: (pr) => shortArn(pr.authorArn) },

@@ -3,15 +3,15 @@ import { useQuery } from "@tanstack/react-query";
 import Button from "@cloudscape-design/components/button";
 import CopyToClipboard from "@cloudscape-design/components/copy-to-clipboard";
 import Header from "@cloudscape-design/components/header";
-import Link from "@cloudscape-design/components/link";
 import Table from "@cloudscape-design/components/table";
-import { EmptyState, emptyOrError } from "../components/table-states";
+import { queryTableProps } from "../components/table-states";
 import { formatTime } from "../format";
 import { pullRequestsPath, repositoryPath } from "../paths";
 import { POLL_INTERVAL } from "../query";
 import { REPOSITORIES_KEY } from "../query-keys";
 import { followLink, href } from "../router";
 import { batchGetRepositories, listRepositories, type RepositoryMetadata } from "../services/codecommit";
+import { ConsoleLink } from "../components/console-link";
 
 /** Every repository, newest change first: ListRepositories page by page, then their metadata. */
 async function fetchAllRepositories(): Promise<RepositoryMetadata[]> {
@@ -48,27 +48,15 @@ export default function RepositoriesPage() {
           Repositories
         </Header>
       }
-      items={query.data ?? []}
-      loading={query.isPending}
-      loadingText="Loading repositories"
+      {...queryTableProps(query, "repositories", {
+        action: { text: "Create repository", path: "/repositories/create" },
+      })}
       trackBy="repositoryName"
-      empty={emptyOrError(
-        query.error,
-        <EmptyState
-          title="No repositories"
-          subtitle="No repositories to display."
-          action={{ text: "Create repository", path: "/repositories/create" }}
-        />,
-      )}
       columnDefinitions={[
         {
           id: "name",
           header: "Name",
-          cell: (r) => (
-            <Link href={href(repositoryPath(r.repositoryName))} onFollow={followLink}>
-              {r.repositoryName}
-            </Link>
-          ),
+          cell: (r) => <ConsoleLink path={repositoryPath(r.repositoryName)}>{r.repositoryName}</ConsoleLink>,
           isRowHeader: true,
         },
         { id: "description", header: "Description", cell: (r) => r.repositoryDescription || "-" },
@@ -77,13 +65,13 @@ export default function RepositoriesPage() {
           id: "pullRequests",
           header: "Pull requests",
           cell: (r) => (
-            <Link
-              href={href(pullRequestsPath(r.repositoryName))}
-              onFollow={followLink}
+            <ConsoleLink
+              path={pullRequestsPath(r.repositoryName)}
+
               ariaLabel={`Pull requests of ${r.repositoryName}`}
             >
               Pull requests
-            </Link>
+            </ConsoleLink>
           ),
         },
         {

@@ -1,14 +1,12 @@
 // Secrets Manager's Secrets page. Values stay hidden: the list is ListSecrets only, and a value
 // is fetched (GetSecretValue) when its row's Retrieve secret value is pressed, then dropped from
 // the cache when it is hidden again.
-import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
-import Box from "@cloudscape-design/components/box";
+import { useInfiniteQuery } from "@tanstack/react-query";
 import Button from "@cloudscape-design/components/button";
 import Header from "@cloudscape-design/components/header";
-import SpaceBetween from "@cloudscape-design/components/space-between";
-import StatusIndicator from "@cloudscape-design/components/status-indicator";
 import Table from "@cloudscape-design/components/table";
-import { EmptyState, emptyOrError, loadMoreFooter } from "../components/table-states";
+import { HiddenValue } from "../components/hidden-value";
+import { loadMoreFooter, queryTableProps } from "../components/table-states";
 import { formatTime } from "../format";
 import { SECRETS_KEY, secretValueKey } from "../query-keys";
 import { followLink, href } from "../router";
@@ -19,55 +17,6 @@ const PAGE_SIZE = 50;
 
 /** The id GetSecretValue is called with: the ARN when known, else the name. */
 const secretId = (secret: SecretListEntry) => secret.ARN ?? secret.Name;
-
-function SecretValue({
-  secret,
-  revealed,
-  onReveal,
-  onHide,
-}: {
-  secret: SecretListEntry;
-  revealed: boolean;
-  onReveal: () => void;
-  onHide: () => void;
-}) {
-  const value = useQuery({
-    queryKey: secretValueKey(secretId(secret)),
-    queryFn: () => getSecretValue(secretId(secret)),
-    enabled: revealed,
-    gcTime: 0,
-    staleTime: Infinity,
-    retry: false,
-  });
-  if (!revealed) {
-    return (
-      <Button variant="inline-link" ariaLabel={`Retrieve secret value of ${secret.Name}`} onClick={onReveal}>
-        Retrieve secret value
-      </Button>
-    );
-  }
-  const hide = (
-    <Button variant="inline-link" ariaLabel={`Hide secret value of ${secret.Name}`} onClick={onHide}>
-      Hide
-    </Button>
-  );
-  let shown;
-  if (value.isPending) shown = <StatusIndicator type="loading">Retrieving secret value</StatusIndicator>;
-  else if (value.isError) shown = <StatusIndicator type="error">{value.error.message}</StatusIndicator>;
-  else if (value.data.SecretString === undefined) shown = <i>{value.data.binary ? "(binary)" : "-"}</i>;
-  else
-    shown = (
-      <Box variant="code">
-        <span style={{ whiteSpace: "pre-wrap", wordBreak: "break-all" }}>{value.data.SecretString}</span>
-      </Box>
-    );
-  return (
-    <SpaceBetween direction="horizontal" size="xs" alignItems="center">
-      {shown}
-      {hide}
-    </SpaceBetween>
-  );
-}
 
 export default function SecretsPage() {
   const { revealed, reveal, hide } = useRevealed(secretValueKey);
@@ -97,18 +46,10 @@ export default function SecretsPage() {
           Secrets
         </Header>
       }
-      items={items}
-      loading={query.isPending}
-      loadingText="Loading secrets"
+      {...queryTableProps({ data: items, isPending: query.isPending, error: query.error }, "secrets", {
+        action: { text: "Store a new secret", path: "/secretsmanager/secrets/create" },
+      })}
       trackBy="Name"
-      empty={emptyOrError(
-        query.error,
-        <EmptyState
-          title="No secrets"
-          subtitle="No secrets to display."
-          action={{ text: "Store a new secret", path: "/secretsmanager/secrets/create" }}
-        />,
-      )}
       columnDefinitions={[
         { id: "name", header: "Secret name", cell: (s) => s.Name, isRowHeader: true },
         { id: "description", header: "Description", cell: (s) => s.Description || "-" },
@@ -117,11 +58,21 @@ export default function SecretsPage() {
           id: "value",
           header: "Secret value",
           cell: (s) => (
-            <SecretValue
-              secret={s}
+            <HiddenValue
+              queryKey={secretValueKey(secretId(s))}
+              fetch={async () => {
+                const value = await getSecretValue(secretId(s));
+                if (value.SecretString !== undefined) return { text: value.SecretString };
+                return { note: value.binary ? "(binary)" : "-" };
+              }}
               revealed={revealed.has(secretId(s))}
               onReveal={() => reveal(secretId(s))}
               onHide={() => hide(secretId(s))}
+              revealText="Retrieve secret value"
+              revealLabel={`Retrieve secret value of ${s.Name}`}
+              hideText="Hide"
+              hideLabel={`Hide secret value of ${s.Name}`}
+              loadingText="Retrieving secret value"
             />
           ),
         },
