@@ -1,7 +1,7 @@
 import { CodeBuildClient, CreateProjectCommand } from "@aws-sdk/client-codebuild";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { accessibilityViolations, browserUnavailable, launchBrowser } from "../support/browser.js";
+import { accessibilityViolations, browserUnavailable, openSignedInConsole } from "../support/browser.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 
 const unavailable = browserUnavailable();
@@ -48,11 +48,7 @@ describe.skipIf(unavailable !== undefined)("builds in the console", () => {
     );
     await codebuild.send(project("broken", ["echo about to fail", "exit 3"]));
     codebuild.destroy();
-    browser = await launchBrowser();
-    page = await browser.newPage();
-    page.on("pageerror", (err) => pageErrors.push(err.message));
-    await page.goto(server.console.signInLink());
-    await page.getByRole("heading", { name: "Dashboard" }).first().waitFor();
+    ({ browser, page } = await openSignedInConsole(server.console.signInLink(), pageErrors));
   }, 60_000);
   afterAll(async () => {
     await browser?.close();

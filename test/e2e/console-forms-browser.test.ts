@@ -15,7 +15,7 @@ import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
 import { PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { accessibilityViolations, browserUnavailable, launchBrowser } from "../support/browser.js";
+import { accessibilityViolations, browserUnavailable, openSignedInConsole } from "../support/browser.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 import { PROJECT_BASICS } from "./codebuild-support.js";
 
@@ -108,11 +108,7 @@ describe.skipIf(unavailable !== undefined)("project and pipeline forms in the co
       }),
     );
     cp.destroy();
-    browser = await launchBrowser();
-    page = await browser.newPage();
-    page.on("pageerror", (err) => pageErrors.push(err.message));
-    await page.goto(server.console.signInLink());
-    await page.getByRole("heading", { name: "Dashboard" }).first().waitFor();
+    ({ browser, page } = await openSignedInConsole(server.console.signInLink(), pageErrors));
   }, 60_000);
   afterAll(async () => {
     await browser?.close();

@@ -6,7 +6,7 @@ import {
 } from "@aws-sdk/client-codecommit";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { accessibilityViolations, browserUnavailable, launchBrowser } from "../support/browser.js";
+import { accessibilityViolations, browserUnavailable, openSignedInConsole } from "../support/browser.js";
 import { addTestPrincipal, type TestPrincipal } from "../support/principals.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 import { repositoryWithMain, type WorkTree } from "./codecommit-pr-support.js";
@@ -55,11 +55,7 @@ describe.skipIf(unavailable !== undefined)("pull requests in the console", () =>
     await work.push("main");
     mainBefore = work.bare("rev-parse", "refs/heads/main");
     reviewer = await addTestPrincipal(server, "reviewer");
-    browser = await launchBrowser();
-    page = await browser.newPage();
-    page.on("pageerror", (err) => pageErrors.push(err.message));
-    await page.goto(server.console.signInLink());
-    await page.getByRole("heading", { name: "Dashboard" }).first().waitFor();
+    ({ browser, page } = await openSignedInConsole(server.console.signInLink(), pageErrors));
     reviewerContext = await browser.newContext();
     reviewerPage = await reviewerContext.newPage();
     reviewerPage.on("pageerror", (err) => pageErrors.push(err.message));

@@ -1,7 +1,7 @@
 import { CodeCommitClient, CreateRepositoryCommand } from "@aws-sdk/client-codecommit";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { accessibilityViolations, browserUnavailable, launchBrowser } from "../support/browser.js";
+import { accessibilityViolations, browserUnavailable, openSignedInConsole } from "../support/browser.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 import { cloneUrl, createGitCredential, GitClient } from "./codecommit-git-http-support.js";
 
@@ -48,11 +48,7 @@ describe.skipIf(unavailable !== undefined)("repositories in the console", () => 
     await client.commit(work, { "feature-only.txt": "only on feature\n" }, "Feature work");
     await client.ok(["push", "-q", "origin", "feature"], work);
 
-    browser = await launchBrowser();
-    page = await browser.newPage();
-    page.on("pageerror", (err) => pageErrors.push(err.message));
-    await page.goto(server.console.signInLink());
-    await page.getByRole("heading", { name: "Dashboard" }).first().waitFor();
+    ({ browser, page } = await openSignedInConsole(server.console.signInLink(), pageErrors));
   }, 60_000);
   afterAll(async () => {
     client?.remove();

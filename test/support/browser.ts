@@ -45,3 +45,19 @@ export async function accessibilityViolations(page: Page): Promise<string[]> {
 interface AxeResults {
   violations: Array<{ id: string; impact?: string | null; help: string; nodes: Array<{ target: string[] }> }>;
 }
+
+/**
+ * A browser with one page signed in to a test server's console through its one-time link, on the
+ * Dashboard. Errors the page's scripts throw are collected in `pageErrors`.
+ */
+export async function openSignedInConsole(
+  signInLink: string,
+  pageErrors: string[],
+): Promise<{ browser: Browser; page: Page }> {
+  const browser = await launchBrowser();
+  const page = await browser.newPage();
+  page.on("pageerror", (err) => pageErrors.push(err.message));
+  await page.goto(signInLink);
+  await page.getByRole("heading", { name: "Dashboard" }).first().waitFor();
+  return { browser, page };
+}
