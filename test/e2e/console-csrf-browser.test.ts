@@ -70,7 +70,10 @@ describe.skipIf(unavailable !== undefined)("the console against cross-site reque
 
   it("refuses a form another site posts with the user's session", async () => {
     const [response] = await Promise.all([
-      page.waitForResponse((r) => r.url().endsWith("/_/console/api")),
+      // The form's own request: the Dashboard just left may still have its queries in flight.
+      page.waitForResponse(
+        (r) => r.url().endsWith("/_/console/api") && (r.request().postData() ?? "").includes("pwned-by-form"),
+      ),
       page.goto(`${attackerUrl}/form`),
     ]);
     expect(response.status()).toBe(403);
