@@ -25,6 +25,39 @@ async function fetchDeployments(
   return { deployments, ...(page.nextToken && { nextToken: page.nextToken }) };
 }
 
+/** The columns that say which deployment a row is, where it runs and how it stands, each linked. */
+export const deploymentColumns = {
+  id: {
+    id: "id",
+    header: "Deployment ID",
+    cell: (d) => <ConsoleLink path={deploymentPath(d.deploymentId)}>{d.deploymentId}</ConsoleLink>,
+    isRowHeader: true,
+  },
+  status: { id: "status", header: "Status", cell: (d) => <Status status={d.status} /> },
+  application: {
+    id: "application",
+    header: "Application",
+    cell: (d) =>
+      d.applicationName ? (
+        <ConsoleLink path={applicationPath(d.applicationName)}>{d.applicationName}</ConsoleLink>
+      ) : (
+        "-"
+      ),
+  },
+  group: {
+    id: "group",
+    header: "Deployment group",
+    cell: (d) =>
+      d.applicationName && d.deploymentGroupName ? (
+        <ConsoleLink path={deploymentGroupPath(d.applicationName, d.deploymentGroupName)}>
+          {d.deploymentGroupName}
+        </ConsoleLink>
+      ) : (
+        "-"
+      ),
+  },
+} satisfies Record<string, TableProps.ColumnDefinition<DeploymentInfo>>;
+
 export function DeploymentsTable({
   applicationName,
   deploymentGroupName,
@@ -52,40 +85,11 @@ export function DeploymentsTable({
   });
   const items = query.data?.pages.flatMap((page) => page.deployments);
   const columns: TableProps.ColumnDefinition<DeploymentInfo>[] = [
-    {
-      id: "id",
-      header: "Deployment ID",
-      cell: (d) => <ConsoleLink path={deploymentPath(d.deploymentId)}>{d.deploymentId}</ConsoleLink>,
-      isRowHeader: true,
-    },
-    { id: "status", header: "Status", cell: (d) => <Status status={d.status} /> },
+    deploymentColumns.id,
+    deploymentColumns.status,
   ];
-  if (applicationName === undefined) {
-    columns.push({
-      id: "application",
-      header: "Application",
-      cell: (d) =>
-        d.applicationName ? (
-          <ConsoleLink path={applicationPath(d.applicationName)}>{d.applicationName}</ConsoleLink>
-        ) : (
-          "-"
-        ),
-    });
-  }
-  if (deploymentGroupName === undefined) {
-    columns.push({
-      id: "group",
-      header: "Deployment group",
-      cell: (d) =>
-        d.applicationName && d.deploymentGroupName ? (
-          <ConsoleLink path={deploymentGroupPath(d.applicationName, d.deploymentGroupName)}>
-            {d.deploymentGroupName}
-          </ConsoleLink>
-        ) : (
-          "-"
-        ),
-    });
-  }
+  if (applicationName === undefined) columns.push(deploymentColumns.application);
+  if (deploymentGroupName === undefined) columns.push(deploymentColumns.group);
   columns.push(
     { id: "creator", header: "Initiated by", cell: (d) => d.creator ?? "-" },
     { id: "created", header: "Created", cell: (d) => formatTime(d.createTime) },
