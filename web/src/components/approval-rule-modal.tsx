@@ -8,10 +8,10 @@ import Input from "@cloudscape-design/components/input";
 import Modal from "@cloudscape-design/components/modal";
 import SpaceBetween from "@cloudscape-design/components/space-between";
 import Textarea from "@cloudscape-design/components/textarea";
-import { AwsError } from "../api";
 import { pullRequestKey } from "../query-keys";
 import { createPullRequestApprovalRule } from "../services/pull-requests";
 import { DialogFooter } from "./dialog-footer";
+import { fieldByCode, fieldError } from "./field-error";
 
 const NAME_ERRORS = new Set([
   "ApprovalRuleNameRequiredException",
@@ -23,15 +23,10 @@ const CONTENT_ERRORS = new Set([
   "InvalidApprovalRuleContentException",
 ]);
 
-type Field = "name" | "number" | "members" | "form";
-
-function fieldOf(error: Error): Field {
-  if (!(error instanceof AwsError)) return "form";
-  if (NAME_ERRORS.has(error.code)) return "name";
-  if (CONTENT_ERRORS.has(error.code)) {
-    return /NumberOfApprovalsNeeded/.test(error.message) ? "number" : "members";
-  }
-  return "form";
+function fieldOf(error: Error): "name" | "number" | "members" | "form" {
+  const field = fieldByCode(error, { name: NAME_ERRORS, content: CONTENT_ERRORS });
+  if (field !== "content") return field;
+  return /NumberOfApprovalsNeeded/.test(error.message) ? "number" : "members";
 }
 
 /** The approval rule content of one "Approvers" statement; no members means anyone may approve. */
@@ -77,8 +72,7 @@ export function ApprovalRuleModal({
       onDismiss();
     },
   });
-  const errorField = create.error ? fieldOf(create.error) : undefined;
-  const errorFor = (field: Field) => (errorField === field ? create.error?.message : undefined);
+  const { field: errorField, errorFor } = fieldError(create.error, fieldOf);
   const submit = () => {
     if (!create.isPending) create.mutate();
   };

@@ -16,6 +16,7 @@ import { DEPLOYMENTS_KEY } from "../query-keys";
 import { navigate } from "../router";
 import { createDeployment } from "../services/codedeploy";
 import { DialogFooter } from "./dialog-footer";
+import { fieldError } from "./field-error";
 
 const BUNDLE_TYPES = [
   { value: "zip", label: ".zip" },
@@ -23,9 +24,7 @@ const BUNDLE_TYPES = [
   { value: "tgz", label: ".tar.gz (tgz)" },
 ];
 
-type Field = "revision" | "description" | "form";
-
-function fieldOf(error: Error): Field {
+function fieldOf(error: Error): "revision" | "description" | "form" {
   const text = `${error instanceof AwsError ? error.code : ""} ${error.message}`.toLowerCase();
   if (/revision|s3|bucket|key|bundle/.test(text)) return "revision";
   if (text.includes("description")) return "description";
@@ -74,12 +73,13 @@ export function CreateDeploymentModal({
     if (s3) create.mutate(s3);
   };
 
-  const errorField = create.error ? fieldOf(create.error) : undefined;
+  const placed = fieldError(create.error, fieldOf);
+  const errorField = placed.field;
   // A revision's location can be long without a space: the message wraps anywhere.
-  const errorFor = (field: Field) =>
-    errorField === field ? (
-      <span style={{ overflowWrap: "anywhere" }}>{create.error?.message}</span>
-    ) : undefined;
+  const errorFor = (field: "revision" | "description" | "form") => {
+    const message = placed.errorFor(field);
+    return message === undefined ? undefined : <span style={{ overflowWrap: "anywhere" }}>{message}</span>;
+  };
 
   return (
     <Modal

@@ -9,9 +9,9 @@ import Header from "@cloudscape-design/components/header";
 import Input from "@cloudscape-design/components/input";
 import SpaceBetween from "@cloudscape-design/components/space-between";
 import Textarea from "@cloudscape-design/components/textarea";
-import { AwsError } from "../api";
 import { navigate } from "../router";
 import { CreateForm } from "./create-form";
+import { fieldByCode, fieldError } from "./field-error";
 
 export interface NamedValue {
   name: string;
@@ -34,16 +34,13 @@ export interface FieldErrors {
 }
 
 function fieldOf(error: Error, errors: FieldErrors): Field {
-  if (!(error instanceof AwsError)) return "form";
-  if (errors.name.has(error.code)) return "name";
-  if (errors.value.has(error.code)) return "value";
-  if (errors.validation.has(error.code)) {
-    // "Value at 'name' failed to satisfy constraint": the field is the quoted one, not the word Value.
-    const message = error.message.toLowerCase();
-    if (/'name'|\bname\b/.test(message)) return "name";
-    if (/'description'|\bdescription\b/.test(message)) return "description";
-    if (errors.valueWords.test(message)) return "value";
-  }
+  const field = fieldByCode(error, { name: errors.name, value: errors.value, validation: errors.validation });
+  if (field !== "validation") return field;
+  // "Value at 'name' failed to satisfy constraint": the field is the quoted one, not the word Value.
+  const message = error.message.toLowerCase();
+  if (/'name'|\bname\b/.test(message)) return "name";
+  if (/'description'|\bdescription\b/.test(message)) return "description";
+  if (errors.valueWords.test(message)) return "value";
   return "form";
 }
 
@@ -81,8 +78,7 @@ export function NamedValueForm(props: NamedValueFormProps) {
     },
   });
 
-  const errorField = create.error ? fieldOf(create.error, props.errors) : undefined;
-  const errorFor = (field: Field) => (errorField === field ? create.error?.message : undefined);
+  const { field: errorField, errorFor } = fieldError(create.error, (error) => fieldOf(error, props.errors));
 
   return (
     <CreateForm

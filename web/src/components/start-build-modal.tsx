@@ -15,6 +15,7 @@ import { projectBuildsKey } from "../query-keys";
 import { type EnvironmentVariable, startBuild } from "../services/codebuild";
 import { buildPath } from "../paths";
 import { DialogFooter } from "./dialog-footer";
+import { fieldError } from "./field-error";
 
 type VariableType = NonNullable<EnvironmentVariable["type"]>;
 
@@ -30,10 +31,8 @@ const TYPES: { value: VariableType; label: string }[] = [
   { value: "SECRETS_MANAGER", label: "Secrets Manager" },
 ];
 
-type Field = "sourceVersion" | "environment" | "form";
-
-function fieldOf(message: string): Field {
-  const lower = message.toLowerCase();
+function fieldOf(error: Error): "sourceVersion" | "environment" | "form" {
+  const lower = error.message.toLowerCase();
   if (lower.includes("sourceversion") || lower.includes("source version")) return "sourceVersion";
   if (lower.includes("environmentvariable") || lower.includes("environment variable")) return "environment";
   return "form";
@@ -70,8 +69,7 @@ export function StartBuildModal({
     },
   });
 
-  const errorField = start.error ? fieldOf(start.error.message) : undefined;
-  const errorFor = (field: Field) => (errorField === field ? start.error?.message : undefined);
+  const { field: errorField, errorFor } = fieldError(start.error, fieldOf);
   const close = () => {
     start.reset();
     onDismiss();

@@ -12,8 +12,8 @@ import Input from "@cloudscape-design/components/input";
 import Select from "@cloudscape-design/components/select";
 import SpaceBetween from "@cloudscape-design/components/space-between";
 import Textarea from "@cloudscape-design/components/textarea";
-import { AwsError } from "../api";
 import { CreateForm } from "../components/create-form";
+import { fieldByCode, fieldError } from "../components/field-error";
 import { MergePreview } from "../components/merge-preview";
 import { pullRequestPath, pullRequestsPath } from "../paths";
 import { branchesKey } from "../query-keys";
@@ -31,15 +31,8 @@ const SOURCE_ERRORS = new Set([
 const TITLE_ERRORS = new Set(["TitleRequiredException", "InvalidTitleException"]);
 const DESCRIPTION_ERRORS = new Set(["InvalidDescriptionException"]);
 
-type Field = "source" | "title" | "description" | "form";
-
-function fieldOf(error: Error): Field {
-  if (!(error instanceof AwsError)) return "form";
-  if (SOURCE_ERRORS.has(error.code)) return "source";
-  if (TITLE_ERRORS.has(error.code)) return "title";
-  if (DESCRIPTION_ERRORS.has(error.code)) return "description";
-  return "form";
-}
+const fieldOf = (error: Error) =>
+  fieldByCode(error, { source: SOURCE_ERRORS, title: TITLE_ERRORS, description: DESCRIPTION_ERRORS });
 
 function BranchSelect({
   label,
@@ -106,8 +99,7 @@ export default function CreatePullRequestPage({ repositoryName }: { repositoryNa
       navigate(pullRequestPath(repositoryName, pr.pullRequestId));
     },
   });
-  const errorField = create.error ? fieldOf(create.error) : undefined;
-  const errorFor = (field: Field) => (errorField === field ? create.error?.message : undefined);
+  const { field: errorField, errorFor } = fieldError(create.error, fieldOf);
 
   return (
     <CreateForm

@@ -9,9 +9,9 @@ import Input from "@cloudscape-design/components/input";
 import SpaceBetween from "@cloudscape-design/components/space-between";
 import TagEditor, { type TagEditorProps } from "@cloudscape-design/components/tag-editor";
 import Textarea from "@cloudscape-design/components/textarea";
-import { AwsError } from "../api";
 import { navigate } from "../router";
 import { CreateForm } from "../components/create-form";
+import { fieldByCode, fieldError } from "../components/field-error";
 import { DASHBOARD_REPOSITORIES_KEY, REPOSITORIES_KEY } from "../query-keys";
 import { createRepository, type RepositoryMetadata } from "../services/codecommit";
 
@@ -28,15 +28,8 @@ const TAG_ERRORS = new Set([
   "TagPolicyException",
 ]);
 
-type Field = "name" | "description" | "tags" | "form";
-
-function fieldOf(error: Error): Field {
-  if (!(error instanceof AwsError)) return "form";
-  if (NAME_ERRORS.has(error.code)) return "name";
-  if (DESCRIPTION_ERRORS.has(error.code)) return "description";
-  if (TAG_ERRORS.has(error.code)) return "tags";
-  return "form";
-}
+const fieldOf = (error: Error) =>
+  fieldByCode(error, { name: NAME_ERRORS, description: DESCRIPTION_ERRORS, tags: TAG_ERRORS });
 
 export default function CreateRepositoryPage() {
   const queryClient = useQueryClient();
@@ -73,8 +66,7 @@ export default function CreateRepositoryPage() {
     },
   });
 
-  const errorField = create.error ? fieldOf(create.error) : undefined;
-  const errorFor = (field: Field) => (errorField === field ? create.error?.message : undefined);
+  const { field: errorField, errorFor } = fieldError(create.error, fieldOf);
 
   return (
     <CreateForm
