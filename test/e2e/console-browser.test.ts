@@ -48,6 +48,26 @@ describe.skipIf(unavailable !== undefined)("the console in a browser", () => {
     await page.getByRole("heading", { name: "Dashboard" }).first().waitFor();
     // The token left the address bar as soon as the page read it.
     expect(page.url()).not.toContain("token=");
+    // Its four panels stand apart, as the AWS console spaces its containers, not edge to edge.
+    const panels = ["Repositories", "Pipelines", "Recent builds", "Deployments in progress"];
+    await page.getByRole("heading", { name: panels[3] }).waitFor();
+    const heading = (name: string) => page.getByRole("heading", { level: 2, name, exact: true });
+    // Each panel's outermost element: the first (so outermost) element that holds its heading alone.
+    const boxes = await Promise.all(
+      panels.map((name) =>
+        panels
+          .filter((other) => other !== name)
+          .reduce(
+            (found, other) => found.filter({ hasNot: heading(other) }),
+            page.locator("div").filter({ has: heading(name) }),
+          )
+          .first()
+          .boundingBox(),
+      ),
+    );
+    const gaps = boxes.slice(1).map((box, i) => box!.y - (boxes[i]!.y + boxes[i]!.height));
+    expect(gaps).toHaveLength(3);
+    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(8);
     const cookies = await context.cookies();
     expect(cookies).toEqual([
       expect.objectContaining({ name: "pipewright-console", httpOnly: true, sameSite: "Strict" }),

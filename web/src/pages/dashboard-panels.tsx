@@ -154,11 +154,11 @@ function DeploymentsPanel() {
 
 export default function DashboardPanels() {
   return (
-    <>
+    <SpaceBetween size="l">
       <RepositoriesPanel />
       <PipelinesPanel />
       <BuildsPanel />
       <DeploymentsPanel />
-    </>
+    </SpaceBetween>
   );
 }

@@ -6,7 +6,6 @@ import Box from "@cloudscape-design/components/box";
 import Button from "@cloudscape-design/components/button";
 import ContentLayout from "@cloudscape-design/components/content-layout";
 import Header from "@cloudscape-design/components/header";
-import SpaceBetween from "@cloudscape-design/components/space-between";
 import { followLink, href } from "../router";
 import { prefetchDashboard } from "./dashboard-queries";
 
@@ -53,13 +52,11 @@ export default function DashboardPage() {
         </Header>
       }
     >
-      <SpaceBetween size="l">
-        {painted && (
-          <Suspense fallback={<Box color="text-status-inactive">Loading…</Box>}>
-            <DashboardPanels />
-          </Suspense>
-        )}
-      </SpaceBetween>
+      {painted && (
+        <Suspense fallback={<Box color="text-status-inactive">Loading…</Box>}>
+          <DashboardPanels />
+        </Suspense>
+      )}
     </ContentLayout>
   );
 }
