@@ -178,6 +178,13 @@ describe.skipIf(unavailable !== undefined)("CodeDeploy in the console", () => {
     await page.getByRole("heading", { name: rollbackId }).first().waitFor();
     await page.getByRole("link", { name: `Rolls back deployment ${id}` }).waitFor();
     await headerStatus("Succeeded").waitFor({ timeout: 30_000 });
+    // The application's history holds both, read group by group as ListDeployments requires.
+    await page.getByRole("link", { name: "web", exact: true }).first().click();
+    const history = page
+      .getByRole("table")
+      .filter({ has: page.getByRole("columnheader", { name: "Initiated by" }) });
+    await history.getByRole("link", { name: rollbackId, exact: true }).waitFor();
+    await history.getByRole("link", { name: id, exact: true }).waitFor();
     expect(pageErrors).toEqual([]);
   }, 90_000);
 });

@@ -8,21 +8,60 @@ import { formatDuration, formatTime } from "../format";
 import { applicationPath, deploymentGroupPath, deploymentPath } from "../paths";
 import { POLL_INTERVAL } from "../query";
 import { DEPLOYMENTS_KEY } from "../query-keys";
-import { batchGetDeployments, type DeploymentInfo, listDeployments } from "../services/codedeploy";
+import {
+  batchGetDeployments,
+  type DeploymentInfo,
+  listDeploymentGroups,
+  listDeployments,
+} from "../services/codedeploy";
 import { Status } from "../status";
 import { loadMoreFooter, queryTableProps } from "./table-states";
 import { ConsoleLink } from "./console-link";
 
-/** One page of ListDeployments (AWS's page size), then BatchGetDeployments, newest first. */
+/** Where the next page starts: ListDeployments' token, or for an application, one per group with more. */
+type GroupCursor = { group: string; nextToken?: string }[];
+type Cursor = string | GroupCursor | undefined;
+
+/**
+ * One page of ListDeployments (AWS's page size), then BatchGetDeployments, newest first. An
+ * application's deployments are its groups' (ListDeployments takes an application only with one
+ * of its groups, as on AWS): a page holds the next page of every group that has more.
+ */
 async function fetchDeployments(
   scope: { applicationName?: string; deploymentGroupName?: string },
-  nextToken: string | undefined,
-): Promise<{ deployments: DeploymentInfo[]; nextToken?: string }> {
-  const page = await listDeployments({ ...scope, ...(nextToken && { nextToken }) });
-  const ids = page.deployments ?? [];
+  cursor: Cursor,
+): Promise<{ deployments: DeploymentInfo[]; next: Cursor }> {
+  let ids: string[];
+  let next: Cursor;
+  const { applicationName } = scope;
+  if (applicationName !== undefined && scope.deploymentGroupName === undefined) {
+    const groups = Array.isArray(cursor)
+      ? cursor
+      : (await listDeploymentGroups(applicationName)).map((group): GroupCursor[number] => ({ group }));
+    const pages = await Promise.all(
+      groups.map(async ({ group, nextToken }) => ({
+        group,
+        page: await listDeployments({
+          applicationName,
+          deploymentGroupName: group,
+          ...(nextToken && { nextToken }),
+        }),
+      })),
+    );
+    ids = pages.flatMap(({ page }) => page.deployments ?? []);
+    const more = pages.flatMap(({ group, page }) =>
+      page.nextToken ? [{ group, nextToken: page.nextToken }] : [],
+    );
+    next = more.length > 0 ? more : undefined;
+  } else {
+    const nextToken = typeof cursor === "string" ? cursor : undefined;
+    const page = await listDeployments({ ...scope, ...(nextToken && { nextToken }) });
+    ids = page.deployments ?? [];
+    next = page.nextToken;
+  }
   const deployments = ids.length === 0 ? [] : await batchGetDeployments(ids);
   deployments.sort((a, b) => (b.createTime ?? 0) - (a.createTime ?? 0));
-  return { deployments, ...(page.nextToken && { nextToken: page.nextToken }) };
+  return { deployments, next };
 }
 
 /** The columns that say which deployment a row is, where it runs and how it stands, each linked. */
@@ -79,8 +118,8 @@ export function DeploymentsTable({
         },
         pageParam,
       ),
-    initialPageParam: undefined as string | undefined,
-    getNextPageParam: (page) => page.nextToken,
+    initialPageParam: undefined as Cursor,
+    getNextPageParam: (page) => page.next,
     refetchInterval: POLL_INTERVAL,
   });
   const items = query.data?.pages.flatMap((page) => page.deployments);
