@@ -92,6 +92,13 @@ describe("the console's session and API", () => {
     expect(asset.headers.get("content-type")).toContain("text/javascript");
     expect(asset.headers.get("cache-control")).toContain("immutable");
     expect((await fetch(`${server.url}/_/console/assets/missing.js`)).status).toBe(404);
+    expect((await fetch(`${server.url}/_/console/favicon.ico`)).status).toBe(404);
+    // A page's address may end in a name with a dot: a repository's, or a file's in it.
+    for (const address of ["repositories/my.app", "repositories/app/browse/main/src/package.json"]) {
+      const deep = await fetch(`${server.url}/_/console/${address}`);
+      expect(deep.status, address).toBe(200);
+      expect(await deep.text(), address).toContain("<title>console</title>");
+    }
     for (const hostile of [
       "..%2foutside.txt",
       "%2e%2e/outside.txt",

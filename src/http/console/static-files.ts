@@ -52,9 +52,9 @@ export function securityHeaders(): Record<string, string> {
 /**
  * Serves `GET /_/console/<path>` from the built console: a file when one exists at that path inside
  * `webDir` (`assets/…` are content-hashed and cached for good), else — for a page's address such as
- * `/_/console/repositories/app` — `index.html`, whose script routes in the browser. A name can never
- * leave `webDir`: the path is decoded once, `..` segments are refused, and the resolved file must
- * lie under the directory.
+ * `/_/console/repositories/app` or `/_/console/repositories/app/browse/main/README.md` — `index.html`,
+ * whose script routes in the browser. A name can never leave `webDir`: the path is decoded once,
+ * `..` segments are refused, and the resolved file must lie under the directory.
  */
 export function createStaticHandler(webDir: string) {
   const root = path.resolve(webDir);
@@ -70,8 +70,9 @@ export function createStaticHandler(webDir: string) {
     const file = resolveInside(root, rest);
     if (file === undefined) return void reply.code(404).type("text/plain").send("Not found\n");
     if (isFile(file)) return sendFile(reply, file);
-    // A missing script or style is a 404, not the page: only page addresses fall back to index.html.
-    if (rest.startsWith("assets/") || path.extname(rest) !== "") {
+    // A missing script, style or top-level file (`favicon.ico`) is a 404, not the page. Any deeper
+    // address is a page's, dots and all: `repositories/my.app`, `…/browse/main/package.json`.
+    if (rest.startsWith("assets/") || (!rest.includes("/") && path.extname(rest) !== "")) {
       return void reply.code(404).type("text/plain").send("Not found\n");
     }
     return sendFile(reply, index);
