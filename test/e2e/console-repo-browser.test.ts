@@ -22,6 +22,8 @@ describe.skipIf(unavailable !== undefined)("repositories in the console", () => 
   let client: GitClient;
   let credential: { user: string; password: string };
   const pageErrors: string[] = [];
+  /** API calls the pages made that failed: a file the listing named is read without asking GetFolder. */
+  const failedCalls: string[] = [];
   let secondCommit = "";
   beforeAll(async () => {
     server = await startTestServer();
@@ -49,6 +51,10 @@ describe.skipIf(unavailable !== undefined)("repositories in the console", () => 
     await client.ok(["push", "-q", "origin", "feature"], work);
 
     ({ browser, page } = await openSignedInConsole(server.console.signInLink(), pageErrors));
+    page.on("response", (response) => {
+      if (response.url().endsWith("/_/console/api") && response.status() >= 400)
+        failedCalls.push(`${response.request().headers()["x-amz-target"]} ${response.request().postData()}`);
+    });
   }, 60_000);
   afterAll(async () => {
     client?.remove();
@@ -67,6 +73,7 @@ describe.skipIf(unavailable !== undefined)("repositories in the console", () => 
     await page.getByText("Hello readers").first().waitFor();
     expect(await page.getByRole("link", { name: "feature-only.txt" }).count()).toBe(0);
     expect(await accessibilityViolations(page)).toEqual([]);
+    expect(failedCalls).toEqual([]);
   });
 
   it("opens a folder and a file, with the file's content as numbered text", async () => {
@@ -84,6 +91,7 @@ describe.skipIf(unavailable !== undefined)("repositories in the console", () => 
     await page.getByRole("link", { name: HOSTILE_FILE }).click();
     await page.getByRole("region", { name: `Content of ${HOSTILE_FILE}` }).waitFor();
     expect(await pwned()).toBeUndefined();
+    expect(failedCalls).toEqual([]);
   });
 
   it("switches to another branch with the branch selector", async () => {

@@ -1,7 +1,8 @@
 // A repository's code at a branch, tag or commit: a folder's subfolders, files, symbolic links and
 // submodules (GetFolder), or one file's content (GetFile) with line numbers; README.md at the root
-// shown as plain text under the listing. A path names a folder or a file: GetFolder says which.
-import { useQuery } from "@tanstack/react-query";
+// shown as plain text under the listing. A path names a folder or a file: GetFolder says which, unless
+// the folder's listing already named it a file.
+import { type QueryClient, useQuery, useQueryClient } from "@tanstack/react-query";
 import Box from "@cloudscape-design/components/box";
 import BreadcrumbGroup from "@cloudscape-design/components/breadcrumb-group";
 import Container from "@cloudscape-design/components/container";
@@ -26,14 +27,32 @@ const MAX_SHOWN_BYTES = 1024 * 1024;
 
 type PathAt = { kind: "folder"; folder: Folder } | { kind: "file"; file: File };
 
-async function fetchPathAt(name: string, ref: string, filePath: string): Promise<PathAt> {
-  try {
-    return { kind: "folder", folder: await getFolder(name, ref, filePath === "" ? "/" : filePath) };
-  } catch (error) {
-    if (filePath === "" || !(error instanceof AwsError) || error.code !== "FolderDoesNotExistException")
-      throw error;
+/**
+ * What `filePath` names at `ref`. A path the page already knows to be a file (its folder's listing
+ * says so) is read with GetFile alone; any other is asked of GetFolder first.
+ */
+async function fetchPathAt(name: string, ref: string, filePath: string, knownFile: boolean): Promise<PathAt> {
+  if (!knownFile) {
+    try {
+      return { kind: "folder", folder: await getFolder(name, ref, filePath === "" ? "/" : filePath) };
+    } catch (error) {
+      if (filePath === "" || !(error instanceof AwsError) || error.code !== "FolderDoesNotExistException")
+        throw error;
+    }
   }
   return { kind: "file", file: await getFile(name, ref, filePath) };
+}
+
+/** Whether the listing of `filePath`'s folder, if the page has read it, names `filePath` a file. */
+function listedAsFile(client: QueryClient, name: string, ref: string, filePath: string): boolean {
+  const slash = filePath.lastIndexOf("/");
+  const listing = client.getQueryData<PathAt>(
+    pathAtKey(name, ref, slash === -1 ? "" : filePath.slice(0, slash)),
+  );
+  return (
+    listing?.kind === "folder" &&
+    (listing.folder.files ?? []).some((f) => f.absolutePath.replace(/^\/+/, "") === filePath)
+  );
 }
 
 interface Entry {
@@ -148,7 +167,7 @@ function FileContent({ file }: { file: File }) {
 function Readme({ name, gitRef, path, live }: { name: string; gitRef: string; path: string; live: boolean }) {
   const query = useQuery({
     queryKey: pathAtKey(name, gitRef, path),
-    queryFn: () => fetchPathAt(name, gitRef, path),
+    queryFn: () => fetchPathAt(name, gitRef, path, true),
     refetchInterval: live ? POLL_INTERVAL : false,
   });
   if (query.data?.kind !== "file") return null;
@@ -176,9 +195,10 @@ export function RepositoryCode({
   /** A branch moves: poll it. A tag or commit does not. */
   live: boolean;
 }) {
+  const client = useQueryClient();
   const query = useQuery({
     queryKey: pathAtKey(name, gitRef, filePath),
-    queryFn: () => fetchPathAt(name, gitRef, filePath),
+    queryFn: () => fetchPathAt(name, gitRef, filePath, listedAsFile(client, name, gitRef, filePath)),
     refetchInterval: live ? POLL_INTERVAL : false,
   });
   const data = query.data;
