@@ -92,6 +92,11 @@ describe.skipIf(unavailable !== undefined)("builds in the console", () => {
       .getByText(/exit status 3/)
       .first()
       .waitFor();
+    // COMPLETED marks the end of the build: it has no duration of its own, not the time since.
+    const completed = page
+      .getByRole("row")
+      .filter({ has: page.getByRole("rowheader", { name: "COMPLETED" }) });
+    expect((await completed.getByRole("cell").allInnerTexts()).map((t) => t.trim())).toEqual(["-", "-", "-"]);
     expect(pageErrors).toEqual([]);
   }, 60_000);
 });

@@ -44,9 +44,12 @@ function seconds(n: number | undefined): string {
   return formatDuration(0, n);
 }
 
-function phaseDuration(phase: BuildPhase): string {
+/** A phase's duration; the running phase's so far. COMPLETED only marks the end: it has none. */
+function phaseDuration(phase: BuildPhase, buildComplete: boolean | undefined): string {
   if (phase.durationInSeconds !== undefined) return seconds(phase.durationInSeconds);
-  return phase.startTime !== undefined ? formatDuration(phase.startTime, phase.endTime) : "-";
+  if (phase.startTime === undefined || phase.phaseType === "COMPLETED") return "-";
+  if (phase.endTime === undefined && buildComplete) return "-";
+  return formatDuration(phase.startTime, phase.endTime);
 }
 
 function BuildDetails({ build }: { build: Build }) {
@@ -91,7 +94,7 @@ function Phases({ build }: { build: Build }) {
               <Status status="IN_PROGRESS" />
             ),
         },
-        { id: "duration", header: "Duration", cell: phaseDuration },
+        { id: "duration", header: "Duration", cell: (p) => phaseDuration(p, build.buildComplete) },
         {
           id: "message",
           header: "Message",
