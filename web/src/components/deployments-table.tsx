@@ -23,9 +23,9 @@ type GroupCursor = { group: string; nextToken?: string }[];
 type Cursor = string | GroupCursor | undefined;
 
 /**
- * One page of ListDeployments (AWS's page size), then BatchGetDeployments, newest first. An
- * application's deployments are its groups' (ListDeployments takes an application only with one
- * of its groups, as on AWS): a page holds the next page of every group that has more.
+ * One page of ListDeployments (AWS's page size), then BatchGetDeployments. An application's
+ * deployments are its groups' (ListDeployments takes an application only with one of its groups,
+ * as on AWS): a page holds the next page of every group that has more.
  */
 async function fetchDeployments(
   scope: { applicationName?: string; deploymentGroupName?: string },
@@ -60,7 +60,6 @@ async function fetchDeployments(
     next = page.nextToken;
   }
   const deployments = ids.length === 0 ? [] : await batchGetDeployments(ids);
-  deployments.sort((a, b) => (b.createTime ?? 0) - (a.createTime ?? 0));
   return { deployments, next };
 }
 
@@ -122,7 +121,10 @@ export function DeploymentsTable({
     getNextPageParam: (page) => page.next,
     refetchInterval: POLL_INTERVAL,
   });
-  const items = query.data?.pages.flatMap((page) => page.deployments);
+  // Newest first across the pages loaded: an application's later pages hold several groups' older ones.
+  const items = query.data?.pages
+    .flatMap((page) => page.deployments)
+    .sort((a, b) => (b.createTime ?? 0) - (a.createTime ?? 0));
   const columns: TableProps.ColumnDefinition<DeploymentInfo>[] = [
     deploymentColumns.id,
     deploymentColumns.status,
