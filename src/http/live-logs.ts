@@ -36,6 +36,8 @@ export interface LiveLogDeps extends AuthDeps {
    * at {@link CONSOLE_LIVE_LOG_ROUTE} for the console's page (an EventSource cannot sign).
    */
   consolePrincipal?: (request: FastifyRequest) => Promise<Principal | undefined>;
+  /** Calls `onEnd` when the request's console session is signed out; its stream ends then. */
+  watchConsoleSessionEnd?: (request: FastifyRequest, onEnd: () => void) => () => void;
 }
 
 /** The route: `GET /_/codebuild/builds/<build id>/logs/stream` (the id URL-encoded or not). */
@@ -84,7 +86,7 @@ export function registerLiveLogRoutes(app: FastifyInstance, deps: LiveLogDeps): 
     done();
   });
   const stream =
-    (principalOf: PrincipalOf) =>
+    (principalOf: PrincipalOf, watchEnd?: LiveLogDeps["watchConsoleSessionEnd"]) =>
     async (
       request: FastifyRequest<{ Params: { id: string }; Querystring: { follow?: string } }>,
       reply: FastifyReply,
@@ -101,6 +103,7 @@ export function registerLiveLogRoutes(app: FastifyInstance, deps: LiveLogDeps): 
       }
       const controller = new AbortController();
       open.add(controller);
+      const unwatch = watchEnd?.(request, () => controller.abort());
       reply.hijack();
       const res = reply.raw;
       res.on("close", () => controller.abort());
@@ -116,6 +119,7 @@ export function registerLiveLogRoutes(app: FastifyInstance, deps: LiveLogDeps): 
       } catch (err) {
         deps.logger.warn({ buildId: ref.buildId, err: errorMessage(err) }, "live log stream failed");
       } finally {
+        unwatch?.();
         open.delete(controller);
         res.end();
       }
@@ -130,7 +134,7 @@ export function registerLiveLogRoutes(app: FastifyInstance, deps: LiveLogDeps): 
         return principal
           ? { ok: true, principal }
           : { ok: false, message: "NotSignedIn: sign in to the console first" };
-      }),
+      }, deps.watchConsoleSessionEnd),
     );
   }
   // A build's whole log as plain text (the build's `logs.deepLink`), signed like the stream: logs

@@ -50,7 +50,7 @@ import { createAlarmChecks } from "./deployment-alarms.js";
 import { createDeploymentBalancers } from "./deployment-balancers.js";
 import { registerLiveLogRoutes } from "./live-logs.js";
 import { registerConsoleChanges } from "./console/changes.js";
-import { registerConsoleRoutes, sessionPrincipal } from "./console/routes.js";
+import { registerConsoleRoutes, sessionPrincipal, watchSessionEnd } from "./console/routes.js";
 import { ConsoleSessions } from "./console/sessions.js";
 import { DEFAULT_WEB_DIR } from "./console/static-files.js";
 import { createQueryHandler } from "./query-protocol.js";
@@ -274,8 +274,15 @@ export async function startServer(
         registerCodeBuildRoutes(instance, { store, accountId: config.accountId, region: config.region });
         const consolePrincipal = (request: FastifyRequest) =>
           sessionPrincipal(request, { sessions: consoleSessions, keys });
-        registerLiveLogRoutes(instance, { ...common, bus, consolePrincipal });
-        registerConsoleChanges(instance, { bus, principalOf: consolePrincipal, logger });
+        const watchConsoleSessionEnd = (request: FastifyRequest, onEnd: () => void) =>
+          watchSessionEnd(request, consoleSessions, onEnd);
+        registerLiveLogRoutes(instance, { ...common, bus, consolePrincipal, watchConsoleSessionEnd });
+        registerConsoleChanges(instance, {
+          bus,
+          principalOf: consolePrincipal,
+          watchSessionEnd: watchConsoleSessionEnd,
+          logger,
+        });
         registerGitHttpRoutes(instance, {
           ...common,
           throttle,

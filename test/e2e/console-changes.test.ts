@@ -24,14 +24,14 @@ async function openStream(server: TestServer, cookie: string) {
   });
   expect(response.status).toBe(200);
   expect(response.headers.get("content-type")).toContain("text/event-stream");
-  const stream = { text: "", close: () => controller.abort() };
+  const stream = { text: "", ended: false, close: () => controller.abort() };
   const reader = response.body!.getReader();
   const decoder = new TextDecoder();
   void (async () => {
     try {
       for (;;) {
         const { done, value } = await reader.read();
-        if (done) return;
+        if (done) return void (stream.ended = true);
         stream.text += decoder.decode(value, { stream: true });
       }
     } catch {
@@ -97,4 +97,24 @@ describe("changes pushed to the console", () => {
     root.stream.close();
     denied.stream.close();
   }, 60_000);
+
+  it("ends the stream as its session signs out, not at the next heartbeat", async () => {
+    const cookie = await signIn(server, server.credentials);
+    const other = await openStream(server, await signIn(server, server.credentials));
+    const { stream, waitFor } = await openStream(server, cookie);
+    await waitFor(/^event: ready\n/);
+    await other.waitFor(/^event: ready\n/);
+    const signedOut = Date.now();
+    const response = await fetch(`${server.url}/_/console/session`, {
+      method: "DELETE",
+      headers: { cookie, "x-pipewright-console": "1" },
+    });
+    expect(response.status).toBe(204);
+    await expect.poll(() => stream.ended, { timeout: 5_000, interval: 20 }).toBe(true);
+    expect(Date.now() - signedOut).toBeLessThan(5_000);
+    // Another session of the same key keeps its stream.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(other.stream.ended).toBe(false);
+    other.stream.close();
+  }, 30_000);
 });

@@ -1,11 +1,17 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { CodeBuildClient, CreateProjectCommand, StartBuildCommand } from "@aws-sdk/client-codebuild";
+import {
+  CodeBuildClient,
+  CreateProjectCommand,
+  StartBuildCommand,
+  StopBuildCommand,
+} from "@aws-sdk/client-codebuild";
 import { ListBucketsCommand, S3Client } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addTestPrincipal } from "../support/principals.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 import { tempDir } from "../support/stores.js";
+import { PROJECT_BASICS } from "./codebuild-support.js";
 
 const CONSOLE = { "x-pipewright-console": "1", "content-type": "application/json" };
 
@@ -271,12 +277,7 @@ describe("the console's session and API", () => {
             "version: 0.2\nphases:\n  build:\n    commands:\n      - echo '<b>hello</b> from the build'\n",
         },
         artifacts: { type: "NO_ARTIFACTS" },
-        environment: {
-          type: "LINUX_CONTAINER",
-          image: "aws/codebuild/standard:7.0",
-          computeType: "BUILD_GENERAL1_SMALL",
-        },
-        serviceRole: "arn:aws:iam::000000000000:role/codebuild",
+        ...PROJECT_BASICS,
       }),
     );
     const { build } = await codebuild.send(new StartBuildCommand({ projectName: "console-live" }));
@@ -298,5 +299,48 @@ describe("the console's session and API", () => {
       headers: { cookie: signed.headers.get("set-cookie")!.split(";")[0]! },
     });
     expect(denied.status).toBe(403);
+  }, 60_000);
+
+  it("ends a followed build log as the session signs out, while the build runs on", async () => {
+    const codebuild = new CodeBuildClient(server.clientConfig);
+    await codebuild.send(
+      new CreateProjectCommand({
+        name: "console-long",
+        source: {
+          type: "NO_SOURCE",
+          buildspec:
+            "version: 0.2\nphases:\n  build:\n    commands:\n      - echo started\n      - sleep 60\n",
+        },
+        artifacts: { type: "NO_ARTIFACTS" },
+        ...PROJECT_BASICS,
+      }),
+    );
+    const { build } = await codebuild.send(new StartBuildCommand({ projectName: "console-long" }));
+    try {
+      const cookie = await signIn(server);
+      const route = `${server.url}/_/console/codebuild/builds/${encodeURIComponent(build!.id!)}/logs/stream`;
+      const response = await fetch(route, { headers: { cookie } });
+      expect(response.status).toBe(200);
+      const reader = response.body!.getReader();
+      const decoder = new TextDecoder();
+      let text = "";
+      while (!text.includes("started")) {
+        const { done, value } = await reader.read();
+        if (done) throw new Error(`the stream ended before the build wrote: ${text}`);
+        text += decoder.decode(value, { stream: true });
+      }
+      const signedOut = Date.now();
+      expect((await send(server, "DELETE", "/_/console/session", { cookie })).status).toBe(204);
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        text += decoder.decode(value, { stream: true });
+      }
+      expect(Date.now() - signedOut).toBeLessThan(5_000);
+      expect(text).not.toContain("event: end");
+    } finally {
+      await codebuild.send(new StopBuildCommand({ id: build!.id! }));
+      codebuild.destroy();
+    }
   }, 60_000);
 });

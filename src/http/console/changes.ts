@@ -86,6 +86,8 @@ export interface ConsoleChangesDeps {
   /** The session's principal of a request, or undefined when it has none (or it ended). */
   principalOf: (request: FastifyRequest) => Promise<Principal | undefined>;
   logger: Logger;
+  /** Calls `onEnd` when the request's session is signed out; returns what stops watching. */
+  watchSessionEnd?: (request: FastifyRequest, onEnd: () => void) => () => void;
   /** How often an idle stream sends a comment, and checks that its session still exists; default 15 000 ms. */
   heartbeatMs?: number;
 }
@@ -100,7 +102,8 @@ interface Listener {
  * executions, stages and actions, deployments, instances and their lifecycle events, and
  * repositories (pushes, pull requests, comments), as soon as the change commits.
  *
- * - The stream needs the console's session (403 without it) and ends when the session does.
+ * - The stream needs the console's session (403 without it) and ends when the session does: at
+ *   once on sign-out, and at the next heartbeat when its key is deactivated or deleted.
  * - Each change is sent only to sessions whose principal belongs to the event's account and may
  *   read the resource (the same IAM decision as the read operation the page then sends).
  * - `event: ready` is sent first, so the page knows changes are pushed and can stop polling.
@@ -137,6 +140,7 @@ export function registerConsoleChanges(app: FastifyInstance, deps: ConsoleChange
     }
     const controller = new AbortController();
     open.add(controller);
+    const unwatch = deps.watchSessionEnd?.(request, () => controller.abort());
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, {
@@ -163,6 +167,7 @@ export function registerConsoleChanges(app: FastifyInstance, deps: ConsoleChange
         });
     }, deps.heartbeatMs ?? 15_000);
     const close = () => {
+      unwatch?.();
       clearInterval(heartbeat);
       listeners.delete(listener);
       open.delete(controller);

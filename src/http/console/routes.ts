@@ -164,6 +164,15 @@ export async function sessionPrincipal(
   return (await deps.keys.find(session.accessKeyId))?.principal;
 }
 
+/** Calls `onEnd` when the request's session is signed out; returns what stops watching. */
+export function watchSessionEnd(
+  request: FastifyRequest,
+  sessions: ConsoleSessions,
+  onEnd: () => void,
+): () => void {
+  return sessions.watchEnd(sessionId(request), onEnd);
+}
+
 function sessionId(request: FastifyRequest): string | undefined {
   for (const part of String(request.headers.cookie ?? "").split(";")) {
     const eq = part.indexOf("=");

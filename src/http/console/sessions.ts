@@ -24,6 +24,8 @@ export interface ConsoleSession {
 export class ConsoleSessions {
   private readonly sessions = new Map<string, ConsoleSession>();
   private readonly links = new Map<string, { accessKeyId: string; expiresAt: number }>();
+  /** What to call when a session is signed out, by its digest: the streams its pages hold open. */
+  private readonly endWatchers = new Map<string, Set<() => void>>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -47,9 +49,28 @@ export class ConsoleSessions {
     return session;
   }
 
-  /** Ends the session (sign-out). */
+  /** Ends the session (sign-out), and every stream that watches it. */
   end(id: string | undefined): void {
-    if (id) this.sessions.delete(digest(id));
+    if (!id) return;
+    const key = digest(id);
+    this.sessions.delete(key);
+    const watchers = this.endWatchers.get(key);
+    this.endWatchers.delete(key);
+    for (const onEnd of watchers ?? []) onEnd();
+  }
+
+  /** Calls `onEnd` when the session with this id is signed out; returns what stops watching. */
+  watchEnd(id: string | undefined, onEnd: () => void): () => void {
+    if (!id) return () => {};
+    const key = digest(id);
+    let watchers = this.endWatchers.get(key);
+    if (!watchers) this.endWatchers.set(key, (watchers = new Set()));
+    const those = watchers;
+    those.add(onEnd);
+    return () => {
+      those.delete(onEnd);
+      if (those.size === 0 && this.endWatchers.get(key) === those) this.endWatchers.delete(key);
+    };
   }
 
   /** A one-time sign-in link token for `accessKeyId`, valid for {@link SIGN_IN_LINK_TTL_MS}. */
