@@ -219,6 +219,15 @@ export async function postCommentForPullRequest(input: {
   return callAws(`${CC}.PostCommentForPullRequest`, input);
 }
 
+/** A reply to a comment: it joins that comment's thread, at the same commits and line. */
+export async function postCommentReply(input: {
+  inReplyTo: string;
+  content: string;
+  clientRequestToken: string;
+}): Promise<{ comment?: Comment }> {
+  return callAws(`${CC}.PostCommentReply`, input);
+}
+
 export interface Approval {
   userArn?: string;
   approvalState?: "APPROVE" | "REVOKE";
