@@ -1,7 +1,12 @@
 import { CreateDeploymentCommand } from "@aws-sdk/client-codedeploy";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { accessibilityViolations, browserUnavailable, launchBrowser } from "../support/browser.js";
+import {
+  accessibilityViolations,
+  chooseOption,
+  browserUnavailable,
+  launchBrowser,
+} from "../support/browser.js";
 import { type DeployHarness, type S3Revision, startDeployHarness } from "./codedeploy-support.js";
 
 const unavailable = browserUnavailable();
@@ -107,8 +112,7 @@ describe.skipIf(unavailable !== undefined)("CodeDeploy in the console", () => {
     await page.getByRole("button", { name: "Create deployment" }).click();
     const dialog = page.getByRole("dialog");
     await dialog.getByLabel("Revision location").fill("s3://bundles/missing.tgz");
-    await dialog.getByLabel("Revision file type").click();
-    await dialog.getByRole("option", { name: ".tar.gz (tgz)" }).click();
+    await chooseOption(dialog.getByLabel("Revision file type"), ".tar.gz (tgz)");
     await dialog.getByRole("button", { name: "Create deployment" }).click();
     await dialog
       .getByText(/The revision s3:\/\/bundles\/missing\.tgz does not exist/)

@@ -15,7 +15,12 @@ import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
 import { PutParameterCommand, SSMClient } from "@aws-sdk/client-ssm";
 import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { accessibilityViolations, browserUnavailable, openSignedInConsole } from "../support/browser.js";
+import {
+  accessibilityViolations,
+  chooseOption,
+  browserUnavailable,
+  openSignedInConsole,
+} from "../support/browser.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 import { PROJECT_BASICS } from "./codebuild-support.js";
 
@@ -129,13 +134,11 @@ describe.skipIf(unavailable !== undefined)("project and pipeline forms in the co
     const name = page.getByLabel("Project name");
     await name.fill("app build");
     await page.getByLabel("Description - optional").fill("Builds <the> app");
-    await page.getByRole("button", { name: /^Repository/ }).click();
-    await page.getByRole("option", { name: "app" }).click();
+    await chooseOption(page.getByRole("button", { name: /^Repository/ }), "app");
     await page.getByLabel("Source version - optional").fill("main");
     await page.getByRole("button", { name: "Add environment variable" }).click();
     await page.getByLabel("Name of variable 1").fill("DB_HOST");
-    await page.getByRole("button", { name: /^Environment variables Type/ }).click();
-    await page.getByRole("option", { name: "Parameter" }).click();
+    await chooseOption(page.getByRole("button", { name: /^Environment variables Type/ }), "Parameter");
     // The parameter is picked from the suggestions with the keyboard: the first option is "Use" what
     // was typed, the second the parameter that matched. (A click on an option is resolved by its
     // index when the mouse button comes up, which a re-render of the list can shift on a busy machine.)

@@ -2,11 +2,17 @@ import {
   CodeCommitClient,
   CreatePullRequestCommand,
   GetBranchCommand,
+  GetCommentsForPullRequestCommand,
   GetPullRequestCommand,
 } from "@aws-sdk/client-codecommit";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { accessibilityViolations, browserUnavailable, openSignedInConsole } from "../support/browser.js";
+import {
+  accessibilityViolations,
+  chooseOption,
+  browserUnavailable,
+  openSignedInConsole,
+} from "../support/browser.js";
 import { addTestPrincipal, type TestPrincipal } from "../support/principals.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 import { repositoryWithMain, type WorkTree } from "./codecommit-pr-support.js";
@@ -84,8 +90,7 @@ describe.skipIf(unavailable !== undefined)("pull requests in the console", () =>
     await page.getByRole("heading", { name: "Create pull request" }).first().waitFor();
 
     // Same branch on both sides: AWS's message at the source field.
-    await page.getByRole("button", { name: /^Source/ }).click();
-    await page.getByRole("option", { name: "main" }).click();
+    await chooseOption(page.getByRole("button", { name: /^Source/ }), "main");
     await page.getByLabel("Title").fill("Same branch");
     await page.getByRole("button", { name: "Create pull request" }).click();
     await page
@@ -94,8 +99,7 @@ describe.skipIf(unavailable !== undefined)("pull requests in the console", () =>
       .first()
       .waitFor();
 
-    await page.getByRole("button", { name: /^Source/ }).click();
-    await page.getByRole("option", { name: "feature-clean" }).click();
+    await chooseOption(page.getByRole("button", { name: /^Source/ }), "feature-clean");
     await page.getByRole("button", { name: "Compare" }).click();
     await page
       .getByText(/^Mergeable/)
@@ -138,6 +142,34 @@ describe.skipIf(unavailable !== undefined)("pull requests in the console", () =>
     await page.getByLabel("New comment").fill(`Looks good ${XSS}`);
     await page.getByRole("button", { name: "Comment", exact: true }).click();
     await page.getByText(`Looks good ${XSS}`, { exact: true }).filter({ visible: true }).first().waitFor();
+    expect(await page.evaluate("window.__pwned")).toBeUndefined();
+    expect(await accessibilityViolations(page)).toEqual([]);
+  });
+
+  it("replies to a comment, in its thread and under it", async () => {
+    await page
+      .getByRole("button", { name: /^Reply to / })
+      .first()
+      .click();
+    await page.getByRole("textbox", { name: /^Reply to / }).fill(`Thanks ${XSS}`);
+    await page.getByRole("button", { name: "Reply", exact: true }).click();
+    const reply = page.getByText(`Thanks ${XSS}`, { exact: true }).filter({ visible: true }).first();
+    await reply.waitFor();
+    expect(await page.getByRole("textbox", { name: /^Reply to / }).count()).toBe(0);
+    // Shown after the comment it answers, and stored as a reply to it.
+    const first = page.getByText(`Looks good ${XSS}`, { exact: true }).filter({ visible: true }).first();
+    expect((await reply.boundingBox())!.y).toBeGreaterThan((await first.boundingBox())!.y);
+    await page
+      .getByText(/replied/)
+      .first()
+      .waitFor();
+    const id = prUrl.slice(prUrl.lastIndexOf("/") + 1);
+    const { commentsForPullRequestData } = await cc.send(
+      new GetCommentsForPullRequestCommand({ pullRequestId: id }),
+    );
+    const comments = commentsForPullRequestData?.flatMap((thread) => thread.comments ?? []) ?? [];
+    const original = comments.find((c) => c.content === `Looks good ${XSS}`);
+    expect(comments.find((c) => c.content === `Thanks ${XSS}`)?.inReplyTo).toBe(original?.commentId);
     expect(await page.evaluate("window.__pwned")).toBeUndefined();
     expect(await accessibilityViolations(page)).toEqual([]);
   });

@@ -1,7 +1,12 @@
 import { CodeCommitClient, CreateRepositoryCommand } from "@aws-sdk/client-codecommit";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { accessibilityViolations, browserUnavailable, openSignedInConsole } from "../support/browser.js";
+import {
+  accessibilityViolations,
+  chooseOption,
+  browserUnavailable,
+  openSignedInConsole,
+} from "../support/browser.js";
 import { startTestServer, type TestServer } from "../support/server.js";
 import { cloneUrl, createGitCredential, GitClient } from "./codecommit-git-http-support.js";
 
@@ -97,8 +102,7 @@ describe.skipIf(unavailable !== undefined)("repositories in the console", () => 
   it("switches to another branch with the branch selector", async () => {
     await page.goto(`${server.url}/_/console/repositories/app`);
     await page.getByRole("link", { name: "README.md" }).waitFor();
-    await page.getByRole("button", { name: /Branch/ }).click();
-    await page.getByRole("option", { name: "feature" }).click();
+    await chooseOption(page.getByRole("button", { name: /Branch/ }), "feature");
     await page.getByRole("link", { name: "feature-only.txt" }).waitFor();
     expect(page.url()).toBe(`${server.url}/_/console/repositories/app/browse/feature`);
   });

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import { chromium, type Browser, type Locator, type Page } from "playwright-core";
 import { DEFAULT_WEB_DIR } from "../../src/http/console/static-files.js";
 
 /** The distribution's Chromium (the Debian `chromium` package); no browser is downloaded. */
@@ -60,4 +60,25 @@ export async function openSignedInConsole(
   await page.goto(signInLink);
   await page.getByRole("heading", { name: "Dashboard" }).first().waitFor();
   return { browser, page };
+}
+
+/**
+ * Picks `option` in a Cloudscape Select and waits until the select shows it. Cloudscape resolves a
+ * click on an option by its index when the mouse button comes up, so a list re-rendered in between
+ * (its data refetched as a pushed change arrives) can lose the click on a busy machine: the pick is
+ * made again, up to three times, until the select shows it.
+ */
+export async function chooseOption(select: Locator, option: string): Promise<void> {
+  const page = select.page();
+  for (let attempt = 1; ; attempt++) {
+    const item = page.getByRole("option", { name: option });
+    if (!(await item.first().isVisible())) await select.click();
+    await item.first().click();
+    const deadline = Date.now() + 2_000;
+    while (Date.now() < deadline) {
+      if ((await select.innerText()).includes(option)) return;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    if (attempt === 3) throw new Error(`the select still does not show ${option} after three picks`);
+  }
 }
