@@ -103,7 +103,18 @@ export function registerLiveLogRoutes(app: FastifyInstance, deps: LiveLogDeps): 
       }
       const controller = new AbortController();
       open.add(controller);
+      // A console session's stream ends as the session does: at once on sign-out, and at the next
+      // heartbeat once its access key is deactivated or deleted.
       const unwatch = watchEnd?.(request, () => controller.abort());
+      const recheck =
+        watchEnd &&
+        setInterval(() => {
+          principalOf(request)
+            .then((current) => {
+              if (!current.ok) controller.abort();
+            })
+            .catch(() => controller.abort());
+        }, deps.heartbeatMs ?? 15_000);
       reply.hijack();
       const res = reply.raw;
       res.on("close", () => controller.abort());
@@ -119,6 +130,7 @@ export function registerLiveLogRoutes(app: FastifyInstance, deps: LiveLogDeps): 
       } catch (err) {
         deps.logger.warn({ buildId: ref.buildId, err: errorMessage(err) }, "live log stream failed");
       } finally {
+        clearInterval(recheck);
         unwatch?.();
         open.delete(controller);
         res.end();

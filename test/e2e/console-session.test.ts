@@ -301,46 +301,83 @@ describe("the console's session and API", () => {
     expect(denied.status).toBe(403);
   }, 60_000);
 
-  it("ends a followed build log as the session signs out, while the build runs on", async () => {
+  /**
+   * Starts a build that writes "started" and then sleeps, and follows its log on the console's route
+   * with `cookie` until "started" arrives. `ended()` reads on until the stream ends, and gives the
+   * milliseconds it took and what it sent; `stop()` stops the build.
+   */
+  async function followSleepingBuild(name: string, cookie: () => Promise<string>) {
     const codebuild = new CodeBuildClient(server.clientConfig);
+    const buildspec =
+      "version: 0.2\nphases:\n  build:\n    commands:\n      - echo started\n      - sleep 90\n";
     await codebuild.send(
       new CreateProjectCommand({
-        name: "console-long",
-        source: {
-          type: "NO_SOURCE",
-          buildspec:
-            "version: 0.2\nphases:\n  build:\n    commands:\n      - echo started\n      - sleep 60\n",
-        },
+        name,
+        source: { type: "NO_SOURCE", buildspec },
         artifacts: { type: "NO_ARTIFACTS" },
         ...PROJECT_BASICS,
       }),
     );
-    const { build } = await codebuild.send(new StartBuildCommand({ projectName: "console-long" }));
-    try {
-      const cookie = await signIn(server);
-      const route = `${server.url}/_/console/codebuild/builds/${encodeURIComponent(build!.id!)}/logs/stream`;
-      const response = await fetch(route, { headers: { cookie } });
-      expect(response.status).toBe(200);
-      const reader = response.body!.getReader();
-      const decoder = new TextDecoder();
-      let text = "";
-      while (!text.includes("started")) {
-        const { done, value } = await reader.read();
-        if (done) throw new Error(`the stream ended before the build wrote: ${text}`);
-        text += decoder.decode(value, { stream: true });
-      }
-      const signedOut = Date.now();
-      expect((await send(server, "DELETE", "/_/console/session", { cookie })).status).toBe(204);
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        text += decoder.decode(value, { stream: true });
-      }
-      expect(Date.now() - signedOut).toBeLessThan(5_000);
-      expect(text).not.toContain("event: end");
-    } finally {
+    const { build } = await codebuild.send(new StartBuildCommand({ projectName: name }));
+    const stop = async () => {
       await codebuild.send(new StopBuildCommand({ id: build!.id! }));
       codebuild.destroy();
+    };
+    const route = `${server.url}/_/console/codebuild/builds/${encodeURIComponent(build!.id!)}/logs/stream`;
+    const response = await fetch(route, { headers: { cookie: await cookie() } });
+    expect(response.status).toBe(200);
+    const reader = response.body!.getReader();
+    const decoder = new TextDecoder();
+    let text = "";
+    while (!text.includes("started")) {
+      const { done, value } = await reader.read();
+      if (done) throw new Error(`the stream ended before the build wrote: ${text}`);
+      text += decoder.decode(value, { stream: true });
+    }
+    const ended = async () => {
+      const from = Date.now();
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) return { ms: Date.now() - from, text };
+        text += decoder.decode(value, { stream: true });
+      }
+    };
+    return { ended, stop };
+  }
+
+  it("ends a followed build log as the session signs out, while the build runs on", async () => {
+    const cookie = await signIn(server);
+    const followed = await followSleepingBuild("console-long", async () => cookie);
+    try {
+      expect((await send(server, "DELETE", "/_/console/session", { cookie })).status).toBe(204);
+      const { ms, text } = await followed.ended();
+      expect(ms).toBeLessThan(5_000);
+      expect(text).not.toContain("event: end");
+    } finally {
+      await followed.stop();
+    }
+  }, 60_000);
+
+  it("ends a followed build log at its next heartbeat once the session's key is deactivated", async () => {
+    const user = await addTestPrincipal(server, "deactivated-later");
+    const followed = await followSleepingBuild("console-key-off", async () => {
+      const signed = await send(server, "POST", "/_/console/session", {
+        body: { accessKeyId: user.accessKeyId, secretAccessKey: user.secretAccessKey },
+      });
+      return signed.headers.get("set-cookie")!.split(";")[0]!;
+    });
+    try {
+      await server.store.db
+        .updateTable("iam_access_keys")
+        .set({ status: "Inactive" })
+        .where("access_key_id", "=", user.accessKeyId)
+        .execute();
+      const { ms, text } = await followed.ended();
+      // The key lookup caches for 5 s, and the stream checks at its 15 s heartbeat.
+      expect(ms).toBeLessThan(22_000);
+      expect(text).not.toContain("event: end");
+    } finally {
+      await followed.stop();
     }
   }, 60_000);
 });
