@@ -36,8 +36,8 @@ export interface LiveLogDeps extends AuthDeps {
    * at {@link CONSOLE_LIVE_LOG_ROUTE} for the console's page (an EventSource cannot sign).
    */
   consolePrincipal?: (request: FastifyRequest) => Promise<Principal | undefined>;
-  /** Calls `onEnd` when the request's console session is signed out; its stream ends then. */
-  watchConsoleSessionEnd?: (request: FastifyRequest, onEnd: () => void) => () => void;
+  /** Calls `onEnd` when the request's console session ends (routes.ts `guardSession`); its stream ends then. */
+  guardConsoleSession?: (request: FastifyRequest, onEnd: () => void) => () => void;
 }
 
 /** The route: `GET /_/codebuild/builds/<build id>/logs/stream` (the id URL-encoded or not). */
@@ -86,7 +86,7 @@ export function registerLiveLogRoutes(app: FastifyInstance, deps: LiveLogDeps): 
     done();
   });
   const stream =
-    (principalOf: PrincipalOf, watchEnd?: LiveLogDeps["watchConsoleSessionEnd"]) =>
+    (principalOf: PrincipalOf, guard?: LiveLogDeps["guardConsoleSession"]) =>
     async (
       request: FastifyRequest<{ Params: { id: string }; Querystring: { follow?: string } }>,
       reply: FastifyReply,
@@ -103,18 +103,7 @@ export function registerLiveLogRoutes(app: FastifyInstance, deps: LiveLogDeps): 
       }
       const controller = new AbortController();
       open.add(controller);
-      // A console session's stream ends as the session does: at once on sign-out, and at the next
-      // heartbeat once its access key is deactivated or deleted.
-      const unwatch = watchEnd?.(request, () => controller.abort());
-      const recheck =
-        watchEnd &&
-        setInterval(() => {
-          principalOf(request)
-            .then((current) => {
-              if (!current.ok) controller.abort();
-            })
-            .catch(() => controller.abort());
-        }, deps.heartbeatMs ?? 15_000);
+      const unguard = guard?.(request, () => controller.abort());
       reply.hijack();
       const res = reply.raw;
       res.on("close", () => controller.abort());
@@ -130,8 +119,7 @@ export function registerLiveLogRoutes(app: FastifyInstance, deps: LiveLogDeps): 
       } catch (err) {
         deps.logger.warn({ buildId: ref.buildId, err: errorMessage(err) }, "live log stream failed");
       } finally {
-        clearInterval(recheck);
-        unwatch?.();
+        unguard?.();
         open.delete(controller);
         res.end();
       }
@@ -146,7 +134,7 @@ export function registerLiveLogRoutes(app: FastifyInstance, deps: LiveLogDeps): 
         return principal
           ? { ok: true, principal }
           : { ok: false, message: "NotSignedIn: sign in to the console first" };
-      }, deps.watchConsoleSessionEnd),
+      }, deps.guardConsoleSession),
     );
   }
   // A build's whole log as plain text (the build's `logs.deepLink`), signed like the stream: logs

@@ -50,7 +50,7 @@ import { createAlarmChecks } from "./deployment-alarms.js";
 import { createDeploymentBalancers } from "./deployment-balancers.js";
 import { registerLiveLogRoutes } from "./live-logs.js";
 import { registerConsoleChanges } from "./console/changes.js";
-import { registerConsoleRoutes, sessionPrincipal, watchSessionEnd } from "./console/routes.js";
+import { guardSession, registerConsoleRoutes, sessionPrincipal } from "./console/routes.js";
 import { ConsoleSessions } from "./console/sessions.js";
 import { DEFAULT_WEB_DIR } from "./console/static-files.js";
 import { createQueryHandler } from "./query-protocol.js";
@@ -274,14 +274,13 @@ export async function startServer(
         registerCodeBuildRoutes(instance, { store, accountId: config.accountId, region: config.region });
         const consolePrincipal = (request: FastifyRequest) =>
           sessionPrincipal(request, { sessions: consoleSessions, keys });
-        const watchConsoleSessionEnd = (request: FastifyRequest, onEnd: () => void) =>
-          watchSessionEnd(request, consoleSessions, onEnd);
-        registerLiveLogRoutes(instance, { ...common, bus, consolePrincipal, watchConsoleSessionEnd });
+        const guardConsoleSession = (request: FastifyRequest, onEnd: () => void) =>
+          guardSession(request, { sessions: consoleSessions, keys, logger }, onEnd);
+        registerLiveLogRoutes(instance, { ...common, bus, consolePrincipal, guardConsoleSession });
         registerConsoleChanges(instance, {
           bus,
           principalOf: consolePrincipal,
-          watchSessionEnd: watchConsoleSessionEnd,
-          logger,
+          guardSession: guardConsoleSession,
         });
         registerGitHttpRoutes(instance, {
           ...common,

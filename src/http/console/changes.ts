@@ -1,5 +1,4 @@
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { errorMessage, type Logger } from "../../core/index.js";
 import type { Bus, BusEvent } from "../../platform/bus/index.js";
 import { authorize } from "../../services/iam/index.js";
 import type { Principal } from "../../services/kit/index.js";
@@ -85,10 +84,9 @@ export interface ConsoleChangesDeps {
   bus: Bus;
   /** The session's principal of a request, or undefined when it has none (or it ended). */
   principalOf: (request: FastifyRequest) => Promise<Principal | undefined>;
-  logger: Logger;
-  /** Calls `onEnd` when the request's session is signed out; returns what stops watching. */
-  watchSessionEnd?: (request: FastifyRequest, onEnd: () => void) => () => void;
-  /** How often an idle stream sends a comment, and checks that its session still exists; default 15 000 ms. */
+  /** Calls `onEnd` when the request's session ends (routes.ts `guardSession`); returns what stops it. */
+  guardSession: (request: FastifyRequest, onEnd: () => void) => () => void;
+  /** How often an idle stream sends a comment; default 15 000 ms. */
   heartbeatMs?: number;
 }
 
@@ -103,7 +101,7 @@ interface Listener {
  * repositories (pushes, pull requests, comments), as soon as the change commits.
  *
  * - The stream needs the console's session (403 without it) and ends when the session does: at
- *   once on sign-out, and at the next heartbeat when its key is deactivated or deleted.
+ *   once on sign-out, and at the next 15 s check when its key is deactivated or deleted.
  * - Each change is sent only to sessions whose principal belongs to the event's account and may
  *   read the resource (the same IAM decision as the read operation the page then sends).
  * - `event: ready` is sent first, so the page knows changes are pushed and can stop polling.
@@ -140,7 +138,7 @@ export function registerConsoleChanges(app: FastifyInstance, deps: ConsoleChange
     }
     const controller = new AbortController();
     open.add(controller);
-    const unwatch = deps.watchSessionEnd?.(request, () => controller.abort());
+    const unguard = deps.guardSession(request, () => controller.abort());
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, {
@@ -154,20 +152,9 @@ export function registerConsoleChanges(app: FastifyInstance, deps: ConsoleChange
       send: (change) => void res.write(`data: ${JSON.stringify(change)}\n\n`),
     };
     listeners.add(listener);
-    const heartbeat = setInterval(() => {
-      deps
-        .principalOf(request)
-        .then((current) => {
-          if (!current) controller.abort();
-          else res.write(": keep-alive\n\n");
-        })
-        .catch((err: unknown) => {
-          deps.logger.warn({ err: errorMessage(err) }, "console change stream: session check failed");
-          controller.abort();
-        });
-    }, deps.heartbeatMs ?? 15_000);
+    const heartbeat = setInterval(() => res.write(": keep-alive\n\n"), deps.heartbeatMs ?? 15_000);
     const close = () => {
-      unwatch?.();
+      unguard();
       clearInterval(heartbeat);
       listeners.delete(listener);
       open.delete(controller);

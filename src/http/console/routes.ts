@@ -1,5 +1,6 @@
 import { timingSafeEqual } from "node:crypto";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { errorMessage, type Logger } from "../../core/index.js";
 import type { AccessKeyLookup } from "../../services/iam/index.js";
 import type { Principal } from "../../services/kit/index.js";
 import { TooManyAttemptsError, type AuthThrottle } from "../auth-throttle.js";
@@ -164,13 +165,31 @@ export async function sessionPrincipal(
   return (await deps.keys.find(session.accessKeyId))?.principal;
 }
 
-/** Calls `onEnd` when the request's session is signed out; returns what stops watching. */
-export function watchSessionEnd(
+/**
+ * Ends what a console session holds open (its pages' streams) with the session: calls `onEnd` at
+ * once on sign-out, and at the first check, every `everyMs`, that finds the session or its access
+ * key gone (deactivated or deleted). Returns what stops watching.
+ */
+export function guardSession(
   request: FastifyRequest,
-  sessions: ConsoleSessions,
+  deps: Pick<ConsoleRouteDeps, "sessions" | "keys"> & { logger: Logger; everyMs?: number },
   onEnd: () => void,
 ): () => void {
-  return sessions.watchEnd(sessionId(request), onEnd);
+  const unwatch = deps.sessions.watchEnd(sessionId(request), onEnd);
+  const check = setInterval(() => {
+    sessionPrincipal(request, deps)
+      .then((principal) => {
+        if (!principal) onEnd();
+      })
+      .catch((err: unknown) => {
+        deps.logger.warn({ err: errorMessage(err) }, "console stream: session check failed");
+        onEnd();
+      });
+  }, deps.everyMs ?? 15_000);
+  return () => {
+    clearInterval(check);
+    unwatch();
+  };
 }
 
 function sessionId(request: FastifyRequest): string | undefined {
